@@ -1,0 +1,45 @@
+package dev.livetoken.auth;
+
+import dev.livetoken.problem.ProblemException;
+import dev.livetoken.problem.ProblemType;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.regex.Pattern;
+import org.eclipse.microprofile.jwt.JsonWebToken;
+
+/** Turns a verified JWT into a {@link Caller}, refusing one that names no usable tenant. */
+@ApplicationScoped
+public class CallerResolver {
+
+    /** Tenant ids end up in URLs, metrics and audit rows: keep them plain. */
+    public static final Pattern TENANT_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
+
+    private final String tenantClaim;
+
+    CallerResolver(AuthConfig config) {
+        this.tenantClaim = config.tenantClaim();
+    }
+
+    public Caller resolve(JsonWebToken jwt) {
+        Object claim = jwt.getClaim(tenantClaim);
+        String tenant = claim == null ? null : unquote(String.valueOf(claim));
+        if (tenant == null || tenant.isBlank()) {
+            throw ProblemException.of(ProblemType.TENANT_CLAIM_MISSING,
+                    "The JWT has no '" + tenantClaim + "' claim naming your tenant.");
+        }
+        if (!TENANT_ID.matcher(tenant).matches()) {
+            throw ProblemException.of(ProblemType.TENANT_CLAIM_MISSING,
+                    "The JWT's '" + tenantClaim + "' claim is not a valid tenant id.");
+        }
+        String subject = jwt.getSubject();
+        if (subject == null || subject.isBlank()) {
+            // SmallRye falls back to upn/preferred_username; a JWT with none of them names nobody.
+            throw ProblemException.of(ProblemType.AUTHENTICATION_REQUIRED, "The JWT names no subject.");
+        }
+        return new Caller(subject, tenant, jwt.getGroups());
+    }
+
+    private static String unquote(String s) {
+        // JsonString claims print with their quotes.
+        return s.length() >= 2 && s.startsWith("\"") && s.endsWith("\"") ? s.substring(1, s.length() - 1) : s;
+    }
+}

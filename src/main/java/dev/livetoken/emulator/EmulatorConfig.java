@@ -1,0 +1,25 @@
+package dev.livetoken.emulator;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.util.Set;
+
+/**
+ * The built-in emulator of Google's endpoints. Off unless switched on: dev and test profiles switch
+ * it on; a production deployment must never serve it by accident.
+ */
+@ConfigMapping(prefix = "livetoken.emulator")
+public interface EmulatorConfig {
+
+    /** Serve the emulated Google endpoints on this server. Default false (true in dev and test). */
+    @WithDefault("false")
+    boolean enabled();
+
+    /** API keys the emulated {@code auth_tokens} endpoint accepts. Default {@code emulator-dev-key}. */
+    @WithDefault("emulator-dev-key")
+    Set<String> apiKeys();
+
+    /** Most live tokens the emulator remembers at once; beyond it, mints get 429. Default 100000. */
+    @WithDefault("100000")
+    int maxTokens();
+}

@@ -1,0 +1,83 @@
+package dev.livetoken.upstream;
+
+import dev.livetoken.problem.ProblemException;
+import dev.livetoken.problem.ProblemType;
+import io.quarkus.runtime.ShutdownEvent;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.Vertx;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.net.URI;
+import org.eclipse.microprofile.config.ConfigProvider;
+
+/**
+ * The configured upstream. Built on first use rather than at startup, because in dev and test the
+ * upstream is this very server's emulator, whose port (random in tests) is known only once bound.
+ */
+@ApplicationScoped
+public class UpstreamTokens {
+
+    /** Path of the Live API WebSocket for ephemeral tokens (live-api-protocol.md §2). */
+    public static final String CONSTRAINED_WS_PATH =
+            "/ws/google.ai.generativelanguage.v1alpha.GenerativeService.BidiGenerateContentConstrained";
+
+    private final Vertx vertx;
+    private final UpstreamConfig config;
+    private volatile GeminiAuthTokens client;
+    private volatile URI baseUrl;
+
+    UpstreamTokens(Vertx vertx, UpstreamConfig config) {
+        this.vertx = vertx;
+        this.config = config;
+    }
+
+    public Uni<GeminiAuthTokens.MintedName> create(AuthTokenSpec spec) {
+        return client().create(spec);
+    }
+
+    /** The base URL in force, with any {@code ${quarkus.http.port}} expression resolved. */
+    public URI baseUrl() {
+        URI u = baseUrl;
+        if (u == null) {
+            // Read through Config, not the mapping: the mapping was resolved before the port was bound.
+            String raw = ConfigProvider.getConfig().getOptionalValue("livetoken.upstream.base-url", String.class)
+                    .orElse(config.baseUrl());
+            u = URI.create(raw.replaceAll("/+$", ""));
+            baseUrl = u;
+        }
+        return u;
+    }
+
+    /** Where devices open the Live API session with the token: the upstream's WebSocket. */
+    public String websocketUrl() {
+        URI base = baseUrl();
+        String scheme = "https".equalsIgnoreCase(base.getScheme()) ? "wss" : "ws";
+        String port = base.getPort() > 0 ? ":" + base.getPort() : "";
+        return scheme + "://" + base.getHost() + port + CONSTRAINED_WS_PATH;
+    }
+
+    private GeminiAuthTokens client() {
+        GeminiAuthTokens c = client;
+        if (c == null) {
+            synchronized (this) {
+                c = client;
+                if (c == null) {
+                    String key = config.apiKey().filter(k -> !k.isBlank()).orElseThrow(() ->
+                            ProblemException.of(ProblemType.UPSTREAM_UNAVAILABLE,
+                                    "The service has no Gemini API key configured."));
+                    c = new GeminiAuthTokens(vertx, baseUrl(), key, config.connectTimeout(),
+                            config.readTimeout(), config.maxConnections(), config.retryAfter());
+                    client = c;
+                }
+            }
+        }
+        return c;
+    }
+
+    void close(@Observes ShutdownEvent ev) {
+        GeminiAuthTokens c = client;
+        if (c != null) {
+            c.close();
+        }
+    }
+}
