@@ -50,6 +50,12 @@ public class ProblemMappers {
         return respond(fromJackson(e), ctx);
     }
 
+    /** Named separately: Quarkus ships its own mapper for this subtype, and the most specific wins. */
+    @ServerExceptionMapper
+    public Response jsonMismatch(MismatchedInputException e, RoutingContext ctx) {
+        return respond(fromJackson(e), ctx);
+    }
+
     @ServerExceptionMapper
     public Response web(WebApplicationException e, RoutingContext ctx) {
         Throwable cause = e.getCause();

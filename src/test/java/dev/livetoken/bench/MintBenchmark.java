@@ -1,0 +1,263 @@
+package dev.livetoken.bench;
+
+import dev.livetoken.support.TestJwts;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.RequestOptions;
+import java.io.File;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Load benchmark of {@code POST /v1/tokens}: starts a zero-latency {@code auth_tokens} stub on
+ * loopback, launches the packaged service against it with JWT verification on, and measures
+ * (1) the most mints per second with a fixed number of connections and (2) latency percentiles
+ * at a fixed arrival rate, timed from each request's scheduled start (no coordinated omission).
+ * Not a test: run it with bench/mint-bench.sh.
+ */
+public final class MintBenchmark {
+
+    static final String KEY = "bench-fake-key";
+
+    public static void main(String[] args) throws Exception {
+        Map<String, String> opt = new java.util.HashMap<>();
+        for (String a : args) {
+            String[] kv = a.replaceFirst("^--", "").split("=", 2);
+            opt.put(kv[0], kv.length > 1 ? kv[1] : "true");
+        }
+        int connections = Integer.parseInt(opt.getOrDefault("connections", "32"));
+        int seconds = Integer.parseInt(opt.getOrDefault("seconds", "20"));
+        int warmup = Integer.parseInt(opt.getOrDefault("warmup", "10"));
+        int rate = Integer.parseInt(opt.getOrDefault("rate", "1000"));
+        int users = Integer.parseInt(opt.getOrDefault("users", "1000"));
+        String jar = opt.getOrDefault("jar", "target/quarkus-app/quarkus-run.jar");
+        String extraJvm = opt.getOrDefault("jvm", "");
+
+        Vertx vertx = Vertx.vertx();
+        HttpServer stub = startStub(vertx);
+        int servicePort = freePort();
+        System.out.printf(Locale.ROOT, "upstream stub on 127.0.0.1:%d, service on 127.0.0.1:%d%n", stub.actualPort(), servicePort);
+
+        Process service = launch(jar, servicePort, stub.actualPort(), extraJvm, opt);
+        try {
+            long started = System.nanoTime();
+            waitUntilUp(servicePort, Duration.ofSeconds(60));
+            System.out.printf(Locale.ROOT, "service answered after %.2f s (JVM launch to first answer)%n",
+                    (System.nanoTime() - started) / 1e9);
+
+            String[] bearer = new String[users];
+            for (int i = 0; i < users; i++) {
+                bearer[i] = "Bearer " + TestJwts.user("user-" + i, "tenant-" + (i % 10)).claim("exp",
+                        java.time.Instant.now().getEpochSecond() + 3600).sign();
+            }
+            HttpClient client = vertx.createHttpClient(new HttpClientOptions()
+                    .setDefaultHost("127.0.0.1").setDefaultPort(servicePort).setKeepAlive(true),
+                    new PoolOptions().setHttp1MaxSize(connections));
+
+            System.out.println("warm-up " + warmup + " s ...");
+            closedLoop(client, bearer, connections, warmup);
+            Result max = closedLoop(client, bearer, connections, seconds);
+            System.out.printf(Locale.ROOT, "%nTHROUGHPUT (%d connections, %d s): %.0f mints/s, errors %d%n",
+                    connections, seconds, max.count / (double) seconds, max.errors);
+            max.print();
+
+            Result fixed = openLoop(vertx, client, bearer, rate, seconds);
+            System.out.printf(Locale.ROOT, "%nFIXED RATE %d req/s for %d s: %d done, errors %d%n", rate, seconds,
+                    fixed.count, fixed.errors);
+            fixed.print();
+            System.out.printf(Locale.ROOT, "%nservice resident memory: %s%n", rss(service.pid()));
+            System.out.printf(Locale.ROOT, "upstream stub answered %d auth_tokens calls%n", STUB_CALLS.get());
+            client.close();
+        } finally {
+            service.destroy();
+            service.waitFor(10, TimeUnit.SECONDS);
+            vertx.close();
+        }
+    }
+
+    static final AtomicLong STUB_CALLS = new AtomicLong();
+
+    static HttpServer startStub(Vertx vertx) throws Exception {
+        Buffer[] answers = new Buffer[1];
+        answers[0] = Buffer.buffer("{\"name\":\"auth_tokens/bench-stub-token\"}");
+        return vertx.createHttpServer().requestHandler(req -> req.body().onComplete(b -> {
+            STUB_CALLS.incrementAndGet();
+            req.response().putHeader("content-type", "application/json").end(answers[0]);
+        })).listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+
+    static Process launch(String jar, int port, int stubPort, String extraJvm, Map<String, String> opt) throws Exception {
+        Path pem = Path.of("src/main/resources/dev/jwt-public.pem").toAbsolutePath();
+        var cmd = new java.util.ArrayList<String>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        if (!extraJvm.isBlank()) {
+            cmd.addAll(Arrays.asList(extraJvm.split(" ")));
+        }
+        cmd.add("-jar");
+        cmd.add(jar);
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
+                .redirectOutput(new File("target/bench-service.log"));
+        Map<String, String> env = pb.environment();
+        env.put("QUARKUS_HTTP_PORT", String.valueOf(port));
+        env.put("QUARKUS_HTTP_HOST", "127.0.0.1");
+        env.put("LIVETOKEN_UPSTREAM_BASE_URL", "http://127.0.0.1:" + stubPort);
+        env.put("GEMINI_API_KEY", KEY);
+        env.put("MP_JWT_VERIFY_ISSUER", TestJwts.ISSUER);
+        env.put("MP_JWT_VERIFY_PUBLICKEY_LOCATION", pem.toUri().toString());
+        opt.forEach((k, v) -> {
+            if (k.startsWith("env.")) {
+                env.put(k.substring(4), v);
+            }
+        });
+        return pb.start();
+    }
+
+    static void waitUntilUp(int port, Duration max) throws Exception {
+        var http = java.net.http.HttpClient.newHttpClient();
+        long deadline = System.nanoTime() + max.toNanos();
+        while (System.nanoTime() < deadline) {
+            try {
+                var r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/languages")).build(),
+                        HttpResponse.BodyHandlers.discarding());
+                if (r.statusCode() == 401) {
+                    return;
+                }
+            } catch (java.io.IOException e) {
+                Thread.sleep(20);
+            }
+        }
+        throw new IllegalStateException("service did not come up; see target/bench-service.log");
+    }
+
+    static final Buffer BODY = Buffer.buffer("{\"targetLanguageCode\":\"es\"}");
+
+    static CompletableFuture<Integer> mint(HttpClient client, String bearer) {
+        RequestOptions ro = new RequestOptions().setMethod(HttpMethod.POST).setURI("/v1/tokens")
+                .putHeader("authorization", bearer).putHeader("content-type", "application/json");
+        return client.request(ro).compose(req -> req.send(BODY).compose(resp -> resp.body().map(b -> resp.statusCode())))
+                .toCompletionStage().toCompletableFuture();
+    }
+
+    /** Latencies in microseconds, plus counts. */
+    static final class Result {
+        final long[] micros;
+        int n;
+        long count;
+        long errors;
+
+        Result(int capacity) {
+            micros = new long[capacity];
+        }
+
+        synchronized void add(long us, boolean ok) {
+            count++;
+            if (!ok) {
+                errors++;
+            }
+            if (n < micros.length) {
+                micros[n++] = us;
+            }
+        }
+
+        void print() {
+            long[] s = Arrays.copyOf(micros, n);
+            Arrays.sort(s);
+            if (s.length == 0) {
+                System.out.println("  no samples");
+                return;
+            }
+            System.out.printf(Locale.ROOT, "  latency ms: p50 %.3f  p90 %.3f  p99 %.3f  p99.9 %.3f  max %.3f%n",
+                    pct(s, 50), pct(s, 90), pct(s, 99), pct(s, 99.9), s[s.length - 1] / 1000.0);
+        }
+
+        static double pct(long[] sorted, double p) {
+            int i = (int) Math.ceil(p / 100.0 * sorted.length) - 1;
+            return sorted[Math.max(0, Math.min(sorted.length - 1, i))] / 1000.0;
+        }
+    }
+
+    static Result closedLoop(HttpClient client, String[] bearer, int connections, int seconds) throws Exception {
+        Result r = new Result(20_000_000);
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        CountDownLatch done = new CountDownLatch(connections);
+        AtomicInteger next = new AtomicInteger();
+        for (int c = 0; c < connections; c++) {
+            loop(client, bearer, next, r, end, done);
+        }
+        done.await(seconds + 30L, TimeUnit.SECONDS);
+        return r;
+    }
+
+    private static void loop(HttpClient client, String[] bearer, AtomicInteger next, Result r, long end, CountDownLatch done) {
+        if (System.nanoTime() >= end) {
+            done.countDown();
+            return;
+        }
+        long t0 = System.nanoTime();
+        mint(client, bearer[Math.floorMod(next.getAndIncrement(), bearer.length)]).whenComplete((status, err) -> {
+            r.add((System.nanoTime() - t0) / 1000, err == null && status == 201);
+            loop(client, bearer, next, r, end, done);
+        });
+    }
+
+    static Result openLoop(Vertx vertx, HttpClient client, String[] bearer, int rate, int seconds) throws Exception {
+        Result r = new Result(rate * seconds + 10);
+        long total = (long) rate * seconds;
+        long intervalNanos = 1_000_000_000L / rate;
+        long start = System.nanoTime();
+        CountDownLatch done = new CountDownLatch((int) total);
+        AtomicLong sent = new AtomicLong();
+        // A 1 ms tick sends every request whose scheduled time has come; latency counts from the
+        // schedule, so a stalled server is charged for the queue it causes.
+        long timer = vertx.setPeriodic(1, id -> {
+            long now = System.nanoTime();
+            while (sent.get() < total) {
+                long i = sent.get();
+                long scheduled = start + i * intervalNanos;
+                if (scheduled > now) {
+                    break;
+                }
+                sent.incrementAndGet();
+                mint(client, bearer[(int) (i % bearer.length)]).whenComplete((status, err) -> {
+                    r.add((System.nanoTime() - scheduled) / 1000, err == null && status == 201);
+                    done.countDown();
+                });
+            }
+        });
+        done.await(seconds + 60L, TimeUnit.SECONDS);
+        vertx.cancelTimer(timer);
+        return r;
+    }
+
+    static int freePort() throws Exception {
+        try (var s = new java.net.ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    static String rss(long pid) {
+        try {
+            return Files.readAllLines(Path.of("/proc/" + pid + "/status")).stream()
+                    .filter(l -> l.startsWith("VmRSS")).findFirst().orElse("n/a").replaceAll("\\s+", " ");
+        } catch (Exception e) {
+            return "n/a";
+        }
+    }
+}

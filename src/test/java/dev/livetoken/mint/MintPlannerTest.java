@@ -1,0 +1,131 @@
+package dev.livetoken.mint;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.livetoken.auth.Caller;
+import dev.livetoken.languages.LanguageCatalog;
+import dev.livetoken.policy.LockMode;
+import dev.livetoken.policy.TokenPolicy;
+import dev.livetoken.problem.ProblemException;
+import dev.livetoken.problem.ProblemType;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class MintPlannerTest {
+
+    static final Instant NOW = Instant.parse("2026-11-21T10:00:00.123456Z");
+    static final Caller ALICE = new Caller("alice", "acme", Set.of());
+    static final Caller BROKER = new Caller("backend", "acme", Set.of(Caller.TOKEN_BROKER));
+    final MintPlanner planner = new MintPlanner(new LanguageCatalog());
+
+    static TokenPolicy policy(LockMode mode, Set<String> allowed, boolean echoOverridable) {
+        return new TokenPolicy("acme", true, "gemini-3.5-live-translate-preview", mode, allowed, "de", false,
+                echoOverridable, 1, 3, Duration.ofMinutes(30), Duration.ofMinutes(1), 7);
+    }
+
+    private ProblemType refusal(TokenPolicy p, MintRequest r, Caller c) {
+        try {
+            planner.plan(c, p, r, NOW);
+        } catch (ProblemException e) {
+            return e.type();
+        }
+        throw new AssertionError("expected a refusal");
+    }
+
+    @Test
+    void lockedDefaultsToTenantLanguageAndPolicyTimes() {
+        MintPlan plan = planner.plan(ALICE, policy(LockMode.LOCKED, Set.of(), true), MintRequest.EMPTY, NOW);
+        assertThat(plan.locked()).isTrue();
+        assertThat(plan.translation().targetLanguageCode()).isEqualTo("de");
+        assertThat(plan.translation().echoTargetLanguage()).isFalse();
+        assertThat(plan.uses()).isEqualTo(1);
+        assertThat(plan.serverTime()).isEqualTo(Instant.parse("2026-11-21T10:00:00.123Z"));
+        assertThat(plan.expireTime()).isEqualTo(plan.serverTime().plus(Duration.ofMinutes(30)));
+        assertThat(plan.newSessionExpireTime()).isEqualTo(plan.serverTime().plus(Duration.ofMinutes(1)));
+        assertThat(plan.subject()).isEqualTo("alice");
+        assertThat(plan.policyVersion()).isEqualTo(7);
+    }
+
+    @Test
+    void requestedLanguageIsNormalisedAndLocked() {
+        MintPlan plan = planner.plan(ALICE, policy(LockMode.LOCKED, Set.of("pt-BR"), true),
+                new MintRequest("PT_br", true, 3, null), NOW);
+        assertThat(plan.translation().targetLanguageCode()).isEqualTo("pt-BR");
+        assertThat(plan.translation().echoTargetLanguage()).isTrue();
+        assertThat(plan.uses()).isEqualTo(3);
+    }
+
+    @Test
+    void languageOutsideAllowListIsRefusedWithTheAllowedOnes() {
+        TokenPolicy p = policy(LockMode.LOCKED, Set.of("de", "fr"), true);
+        assertThatThrownBy(() -> planner.plan(ALICE, p, new MintRequest("es", null, null, null), NOW))
+                .isInstanceOfSatisfying(ProblemException.class, e -> {
+                    assertThat(e.type()).isEqualTo(ProblemType.LANGUAGE_NOT_ALLOWED);
+                    assertThat(e.field()).isEqualTo("targetLanguageCode");
+                    assertThat(e.suggestions()).containsExactly("de", "fr");
+                });
+    }
+
+    @Test
+    void unknownLanguageIs400() {
+        assertThat(refusal(policy(LockMode.LOCKED, Set.of(), true), new MintRequest("klingon", null, null, null), ALICE))
+                .isEqualTo(ProblemType.UNKNOWN_LANGUAGE);
+    }
+
+    @Test
+    void unlockedWithoutLanguageLeavesTheChoiceToTheDevice() {
+        MintPlan plan = planner.plan(ALICE, policy(LockMode.UNLOCKED, Set.of(), true), MintRequest.EMPTY, NOW);
+        assertThat(plan.locked()).isFalse();
+        assertThat(plan.translation()).isNull();
+    }
+
+    @Test
+    void unlockedWithLanguageLocksIt() {
+        MintPlan plan = planner.plan(ALICE, policy(LockMode.UNLOCKED, Set.of(), true),
+                new MintRequest("fr", null, null, null), NOW);
+        assertThat(plan.locked()).isTrue();
+        assertThat(plan.translation().targetLanguageCode()).isEqualTo("fr");
+    }
+
+    @Test
+    void echoOverrideRefusedWhenPolicyFixesIt() {
+        assertThat(refusal(policy(LockMode.LOCKED, Set.of(), false), new MintRequest(null, true, null, null), ALICE))
+                .isEqualTo(ProblemType.POLICY_FORBIDS);
+        // Asking for what the policy says anyway is fine.
+        assertThat(planner.plan(ALICE, policy(LockMode.LOCKED, Set.of(), false),
+                new MintRequest(null, false, null, null), NOW).locked()).isTrue();
+    }
+
+    @Test
+    void usesOutsidePolicyRangeIs400() {
+        TokenPolicy p = policy(LockMode.LOCKED, Set.of(), true);
+        assertThat(refusal(p, new MintRequest(null, null, 0, null), ALICE)).isEqualTo(ProblemType.INVALID_REQUEST);
+        assertThat(refusal(p, new MintRequest(null, null, 4, null), ALICE)).isEqualTo(ProblemType.INVALID_REQUEST);
+    }
+
+    @Test
+    void onlyBrokersMayMintOnBehalfOfOthers() {
+        TokenPolicy p = policy(LockMode.LOCKED, Set.of(), true);
+        assertThat(refusal(p, new MintRequest(null, null, null, "bob"), ALICE)).isEqualTo(ProblemType.FORBIDDEN);
+        assertThat(planner.plan(BROKER, p, new MintRequest(null, null, null, "bob"), NOW).subject()).isEqualTo("bob");
+        assertThat(refusal(p, new MintRequest(null, null, null, "bad\nname"), BROKER)).isEqualTo(ProblemType.INVALID_REQUEST);
+    }
+
+    @Test
+    void disabledPolicyRefusesEverything() {
+        TokenPolicy p = new TokenPolicy("acme", false, "m", LockMode.LOCKED, Set.of(), "de", false, true, 1, 1,
+                Duration.ofMinutes(30), Duration.ofMinutes(1), 1);
+        assertThat(refusal(p, MintRequest.EMPTY, ALICE)).isEqualTo(ProblemType.POLICY_FORBIDS);
+    }
+
+    @Test
+    void newSessionWindowNeverOutlivesTheToken() {
+        TokenPolicy p = new TokenPolicy("acme", true, "m", LockMode.LOCKED, Set.of(), "de", false, true, 1, 1,
+                Duration.ofMinutes(5), Duration.ofMinutes(10), 1);
+        MintPlan plan = planner.plan(ALICE, p, MintRequest.EMPTY, NOW);
+        assertThat(plan.newSessionExpireTime()).isEqualTo(plan.expireTime());
+    }
+}

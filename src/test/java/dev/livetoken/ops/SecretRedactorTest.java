@@ -1,0 +1,29 @@
+package dev.livetoken.ops;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+class SecretRedactorTest {
+
+    final SecretRedactor r = new SecretRedactor("my-odd-key-format!");
+
+    @Test
+    void redactsEveryCredentialShape() {
+        String jwt = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJhbGljZSJ9.c2lnbmF0dXJl";
+        assertThat(r.redact("token " + jwt + " rejected")).doesNotContain(jwt).contains("[redacted]");
+        assertThat(r.redact("name auth_tokens/abc-DEF_123=")).isEqualTo("name auth_tokens/[redacted]");
+        assertThat(r.redact("k=AIzaSyA1234567890abcdefghijklmnopqrstu")).doesNotContain("AIzaSy");
+        assertThat(r.redact("Authorization: Bearer abcdefghijklmnopqrstuvwxyz")).isEqualTo("Authorization: Bearer [redacted]");
+        assertThat(r.redact("GET /ws?access_token=xyz123&x=1")).isEqualTo("GET /ws?access_token=[redacted]&x=1");
+        assertThat(r.redact("POST /v1alpha/auth_tokens?key=secret HTTP/1.1")).doesNotContain("secret");
+        assertThat(r.redact("configured my-odd-key-format! leaked")).isEqualTo("configured [redacted-api-key] leaked");
+    }
+
+    @Test
+    void leavesOrdinaryTextAlone() {
+        String line = "Upstream auth_tokens call failed: kind=TIMEOUT status=0 host=localhost";
+        assertThat(r.redact(line)).isEqualTo(line);
+        assertThat(r.redact("POST /v1/tokens HTTP/1.1 201")).isEqualTo("POST /v1/tokens HTTP/1.1 201");
+    }
+}

@@ -1,0 +1,83 @@
+package dev.livetoken.problem;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.livetoken.support.LogCapture;
+import dev.livetoken.support.TestJwts;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * With debug logging on for our code and the JWT stack, a run of successful mints, refused mints,
+ * bad JWTs and an upstream failure leaves no API key, token or JWT in any log line.
+ */
+@QuarkusTest
+@TestProfile(NoSecretsInLogsTest.Verbose.class)
+class NoSecretsInLogsTest {
+
+    static final String API_KEY = "distinctive-gemini-key-7f3a9c";
+
+    public static class Verbose implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.ofEntries(
+                    Map.entry("livetoken.upstream.api-key", API_KEY),
+                    Map.entry("livetoken.emulator.api-keys", API_KEY),
+                    // The emulator answers 429 once it holds 3 live tokens: our upstream failure.
+                    Map.entry("livetoken.emulator.max-tokens", "3"),
+                    Map.entry("quarkus.log.category.\"dev.livetoken\".level", "DEBUG"),
+                    Map.entry("quarkus.log.category.\"io.quarkus.smallrye.jwt\".level", "DEBUG"),
+                    Map.entry("quarkus.log.category.\"io.smallrye.jwt\".level", "DEBUG"),
+                    Map.entry("quarkus.log.category.\"io.quarkus.security\".level", "DEBUG"),
+                    Map.entry("quarkus.log.category.\"io.quarkus.vertx.http\".level", "DEBUG"),
+                    Map.entry("quarkus.http.access-log.enabled", "true"));
+        }
+    }
+
+    @Test
+    void noSecretReachesTheLog() {
+        List<String> secrets = new ArrayList<>(List.of(API_KEY));
+        try (LogCapture logs = LogCapture.start()) {
+            for (int i = 0; i < 3; i++) {
+                String jwt = TestJwts.user("alice" + i, "acme").sign();
+                secrets.add(jwt);
+                secrets.add(jwt.substring(jwt.lastIndexOf('.') + 1));
+                String token = given().header("Authorization", "Bearer " + jwt)
+                        .contentType("application/json").body("{\"targetLanguageCode\":\"es\"}")
+                        .when().post("/v1/tokens")
+                        .then().statusCode(201).extract().path("token");
+                secrets.add(token);
+                secrets.add(token.substring("auth_tokens/".length()));
+            }
+            String jwt = TestJwts.user("bob", "acme").sign();
+            secrets.add(jwt);
+            // refused by policy
+            given().header("Authorization", "Bearer " + jwt).contentType("application/json")
+                    .body("{\"targetLanguageCode\":\"xx\"}")
+                    .when().post("/v1/tokens").then().statusCode(400);
+            // refused JWTs
+            String expired = TestJwts.user("eve", "acme").claim("exp", 1_000_000L).sign();
+            secrets.add(expired);
+            given().header("Authorization", "Bearer " + expired).when().post("/v1/tokens").then().statusCode(401);
+            String forged = TestJwts.user("eve", "acme").hs256WithPublicKey();
+            secrets.add(forged);
+            given().header("Authorization", "Bearer " + forged).when().post("/v1/tokens").then().statusCode(401);
+            // upstream failure: the emulator is full
+            given().header("Authorization", "Bearer " + jwt).contentType("application/json").body("{}")
+                    .when().post("/v1/tokens").then().statusCode(503);
+
+            String all = logs.all();
+            assertThat(logs.size()).as("debug logging must have produced lines to inspect").isGreaterThan(3);
+            assertThat(all).contains("Upstream auth_tokens call failed");
+            for (String secret : secrets) {
+                assertThat(all).doesNotContain(secret);
+            }
+        }
+    }
+}
