@@ -74,7 +74,7 @@ final class Kustomize {
             }
             return List.copyOf(docs);
         } catch (IOException e) {
-            return fail("cannot run " + kubectl + ": " + e.getMessage());
+            return fail("cannot run " + kubectl + " (" + e.getMessage() + "); run .ci/install-tools to install kubectl");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return fail(e);
