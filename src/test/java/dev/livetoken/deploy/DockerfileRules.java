@@ -1,0 +1,176 @@
+package dev.livetoken.deploy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** Static rules for deploy/Dockerfile (no Docker engine on the build machines); see DockerfileTest. */
+final class DockerfileRules {
+
+    /** One instruction, its arguments with line continuations joined, and its 0-based stage (-1 before any FROM). */
+    record Instruction(String keyword, String args, int stage) {
+    }
+
+    private DockerfileRules() {
+    }
+
+    static List<Instruction> parse(String dockerfile) {
+        List<Instruction> out = new ArrayList<>();
+        StringBuilder current = new StringBuilder();
+        int stage = -1;
+        for (String raw : dockerfile.split("\\R", -1)) {
+            String line = raw.strip();
+            if (line.startsWith("#") || (line.isEmpty() && current.isEmpty())) {
+                continue;
+            }
+            boolean continues = line.endsWith("\\");
+            current.append(continues ? line.substring(0, line.length() - 1) : line).append(' ');
+            if (continues) {
+                continue;
+            }
+            String text = current.toString().strip();
+            current.setLength(0);
+            if (text.isEmpty()) {
+                continue;
+            }
+            String[] kw = text.split("\\s+", 2);
+            String keyword = kw[0].toUpperCase(Locale.ROOT);
+            if (keyword.equals("FROM")) {
+                stage++;
+            }
+            out.add(new Instruction(keyword, kw.length > 1 ? kw[1] : "", stage));
+        }
+        return out;
+    }
+
+    static int finalStage(List<Instruction> ins) {
+        return ins.stream().mapToInt(Instruction::stage).max().orElse(-1);
+    }
+
+    static void finalStageRunsAsNonRootNumericUser(String dockerfile) {
+        List<Instruction> ins = parse(dockerfile);
+        int last = finalStage(ins);
+        String user = null;
+        for (Instruction i : ins) {
+            if (i.stage() == last && i.keyword().equals("USER")) {
+                user = i.args().strip();
+            }
+        }
+        assertTrue(user != null, "the final stage has no USER: the container would run as root");
+        assertTrue(user.matches("\\d+(:\\d+)?"), "the final USER '" + user + "' must be numeric (uid[:gid]) so runAsNonRoot can verify it");
+        assertNotEquals(0, Integer.parseInt(user.split(":")[0]), "the final USER is root (uid 0)");
+    }
+
+    static void noSecretLookingEnvOrArg(String dockerfile) {
+        for (Instruction i : parse(dockerfile)) {
+            if (i.keyword().equals("ENV") || i.keyword().equals("ARG")) {
+                for (String name : names(i)) {
+                    assertFalse(SecretNames.holdsSecret(name), i.keyword() + " " + name
+                            + " looks like a secret; secrets are given at run time, never baked into the image");
+                }
+            }
+        }
+    }
+
+    static void jvmIsContainerAwareAndWritesOnlyTmp(String dockerfile) {
+        String opts = finalStageEnv(dockerfile).getOrDefault("JAVA_OPTS", "");
+        for (String flag : List.of("-XX:MaxRAMPercentage=75", "-XX:+ExitOnOutOfMemoryError", "-Djava.io.tmpdir=/tmp")) {
+            assertTrue(opts.contains(flag), "final stage JAVA_OPTS lacks " + flag + ": '" + opts + "'");
+        }
+    }
+
+    static void exposes8080(String dockerfile) {
+        List<Instruction> ins = parse(dockerfile);
+        int last = finalStage(ins);
+        assertTrue(ins.stream().anyMatch(i -> i.stage() == last && i.keyword().equals("EXPOSE")
+                && List.of(i.args().split("\\s+")).contains("8080")), "the final stage must EXPOSE 8080");
+    }
+
+    static void buildsWithTheWrapperOnPinnedJdk21Images(String dockerfile) {
+        List<Instruction> ins = parse(dockerfile);
+        int last = finalStage(ins);
+        assertTrue(last >= 1, "the Dockerfile must be multi-stage (build, runtime)");
+        assertTrue(ins.stream().anyMatch(i -> i.stage() < last && i.keyword().equals("RUN")
+                && i.args().contains("./mvnw") && i.args().matches("(?s).*\\bpackage\\b.*") && i.args().contains("-DskipTests")),
+                "a build stage must run ./mvnw package -DskipTests");
+        Map<String, String> argDefaults = new HashMap<>();
+        for (Instruction i : ins) {
+            if (i.keyword().equals("ARG")) {
+                argDefaults.putAll(pairs(i.args()));
+            }
+            if (i.keyword().equals("FROM")) {
+                String image = resolve(i.args().replaceAll("(?i)--platform=\\S+\\s+", "").split("\\s+")[0], argDefaults);
+                assertTrue(image.contains("@sha256:") || image.matches("[^@]*:[^/:]*\\d[^/:]*"),
+                        "base image '" + image + "' must be pinned to a versioned tag or digest");
+                assertTrue(image.contains("21"), "base image '" + image + "' must be a Java 21 image");
+                if (i.stage() == last) {
+                    assertTrue(image.matches("(?i).*(jre|runtime).*"), "the runtime stage '" + image + "' should be a JRE/runtime image");
+                }
+            }
+        }
+    }
+
+    /** The final stage's ENV, in order. */
+    static Map<String, String> finalStageEnv(String dockerfile) {
+        List<Instruction> ins = parse(dockerfile);
+        int last = finalStage(ins);
+        Map<String, String> env = new HashMap<>();
+        ins.stream().filter(i -> i.stage() == last && i.keyword().equals("ENV")).forEach(i -> env.putAll(pairs(i.args())));
+        return env;
+    }
+
+    private static List<String> names(Instruction i) {
+        String args = i.args().strip();
+        if (i.keyword().equals("ENV") && !args.split("\\s+")[0].contains("=")) {
+            return List.of(args.split("\\s+")[0]); // legacy "ENV NAME value"
+        }
+        return new ArrayList<>(pairs(args).keySet());
+    }
+
+    private static final Pattern PAIR = Pattern.compile("([A-Za-z_][A-Za-z0-9_.\\-]*)(?:=(\"(?:[^\"\\\\]|\\\\.)*\"|'[^']*'|\\S*))?");
+
+    /** NAME=value pairs (values may be quoted), or bare NAMEs (value ""). */
+    static Map<String, String> pairs(String args) {
+        Map<String, String> out = new java.util.LinkedHashMap<>();
+        Matcher m = PAIR.matcher(args);
+        int pos = 0;
+        while (pos < args.length()) {
+            if (Character.isWhitespace(args.charAt(pos))) {
+                pos++;
+                continue;
+            }
+            if (!m.find(pos) || m.start() != pos) {
+                fail("cannot parse '" + args + "' at " + pos);
+            }
+            String value = m.group(2) == null ? "" : m.group(2);
+            if (value.length() >= 2 && (value.startsWith("\"") || value.startsWith("'"))) {
+                value = value.substring(1, value.length() - 1);
+            }
+            out.put(m.group(1), value);
+            pos = m.end();
+        }
+        return out;
+    }
+
+    private static String resolve(String image, Map<String, String> args) {
+        Matcher m = Pattern.compile("\\$\\{?([A-Za-z_][A-Za-z0-9_]*)}?").matcher(image);
+        StringBuilder sb = new StringBuilder();
+        while (m.find()) {
+            String v = args.get(m.group(1));
+            assertEquals(true, v != null && !v.isEmpty(), "FROM uses ARG " + m.group(1) + " without a default");
+            m.appendReplacement(sb, Matcher.quoteReplacement(v));
+        }
+        m.appendTail(sb);
+        return sb.toString();
+    }
+}
