@@ -37,7 +37,7 @@ public class LanguageResource {
     @Produces(MediaType.APPLICATION_JSON)
     public Uni<LanguageList> list() {
         var caller = callers.resolve(jwt);
-        return policies.policyFor(caller.tenant()).map(p -> new LanguageList(
+        return policies.effective(caller.tenant()).map(e -> e.policy()).map(p -> new LanguageList(
                 catalog.all().stream().filter(l -> p.allowsLanguage(l.code())).toList(),
                 p.defaultTargetLanguage(), p.lockMode()));
     }

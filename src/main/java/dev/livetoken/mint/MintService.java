@@ -1,7 +1,14 @@
 package dev.livetoken.mint;
 
+import dev.livetoken.audit.AuditLog;
+import dev.livetoken.audit.AuditRecord;
+import dev.livetoken.audit.TokenHasher;
 import dev.livetoken.auth.Caller;
+import dev.livetoken.limits.UsageLimiter;
 import dev.livetoken.policy.PolicyService;
+import dev.livetoken.problem.ProblemException;
+import dev.livetoken.problem.ProblemType;
+import dev.livetoken.store.Store;
 import dev.livetoken.upstream.AuthTokenBodies;
 import dev.livetoken.upstream.AuthTokenSpec;
 import dev.livetoken.upstream.LiveSetup;
@@ -11,10 +18,18 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.Supplier;
+import org.jboss.logging.Logger;
 
-/** The mint flow: policy, plan, upstream call, answer. */
+/**
+ * The mint flow: policy (cached) → plan → reserve limits → upstream → audit → answer. Limits are
+ * reserved before the upstream is asked and given back if it fails; the audit record is committed
+ * before the token is returned, and if it cannot be, the caller gets a 503 and no token.
+ */
 @ApplicationScoped
 public class MintService {
+
+    private static final Logger LOG = Logger.getLogger(MintService.class);
 
     /**
      * Always locked on top of the constrained fields: a device must not add tools or a system
@@ -25,20 +40,61 @@ public class MintService {
 
     private final PolicyService policies;
     private final MintPlanner planner;
+    private final UsageLimiter limiter;
+    private final AuditLog audit;
+    private final TokenHasher hasher;
     private final UpstreamTokens upstream;
-    private final Clock clock;
+    private final Store store;
+    private final Clock clock = Clock.systemUTC();
 
-    MintService(PolicyService policies, MintPlanner planner, UpstreamTokens upstream) {
+    MintService(PolicyService policies, MintPlanner planner, UsageLimiter limiter, AuditLog audit, TokenHasher hasher,
+            UpstreamTokens upstream, Store store) {
         this.policies = policies;
         this.planner = planner;
+        this.limiter = limiter;
+        this.audit = audit;
+        this.hasher = hasher;
         this.upstream = upstream;
-        this.clock = Clock.systemUTC();
+        this.store = store;
     }
 
-    public Uni<MintResponse> mint(Caller caller, MintRequest request) {
-        return policies.policyFor(caller.tenant())
-                .map(policy -> planner.plan(caller, policy, request, clock.instant()))
-                .chain(plan -> upstream.create(spec(plan)).map(minted -> answer(plan, minted.name())));
+    public Uni<MintResponse> mint(Caller caller, MintRequest request, String requestId) {
+        return policies.effective(caller.tenant()).chain(effective -> {
+            MintPlan plan = planner.plan(caller, effective, request, clock.instant());
+            return blocking(() -> limiter.reserve(plan.tenant(), plan.subject(), effective.policy(), plan.serverTime()))
+                    .chain(reservation -> upstream.create(spec(plan))
+                            .onFailure().call(() -> blocking(() -> {
+                                limiter.release(reservation);
+                                return null;
+                            }))
+                            .chain(minted -> blocking(() -> {
+                                record(plan, minted.name(), requestId, reservation);
+                                return answer(plan, minted.name());
+                            })));
+        });
+    }
+
+    private void record(MintPlan plan, String token, String requestId, UsageLimiter.Reservation reservation) {
+        try {
+            audit.write(new AuditRecord(null, plan.tenant(), plan.subject(), plan.actor(), plan.serverTime(),
+                    plan.model(), plan.locked(),
+                    plan.locked() ? plan.translation().targetLanguageCode() : null,
+                    plan.locked() ? plan.translation().echoTargetLanguage() : null,
+                    plan.uses(), plan.expireTime(), plan.newSessionExpireTime(), plan.policyTenant(),
+                    plan.policyVersion(), requestId == null ? "-" : requestId, hasher.hash(token)));
+        } catch (RuntimeException e) {
+            // Fail closed: a token without its audit record must not leave the service.
+            LOG.errorf("Audit write failed (%s); the minted token is withheld", e.getClass().getSimpleName());
+            limiter.release(reservation);
+            throw ProblemException.builder(ProblemType.AUDIT_UNAVAILABLE,
+                    "The audit trail cannot be written right now, so no token was issued; try again shortly.")
+                    .retryAfter(Duration.ofSeconds(5)).auditFailure().build();
+        }
+    }
+
+    /** Runs JDBC work on the store's executor, never on the event loop. */
+    private <T> Uni<T> blocking(Supplier<T> work) {
+        return Uni.createFrom().item(work).runSubscriptionOn(store.executor());
     }
 
     /** The upstream request for a plan: the same call an SDK user would make by hand. */

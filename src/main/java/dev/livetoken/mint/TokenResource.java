@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.livetoken.auth.CallerResolver;
 import dev.livetoken.problem.ProblemException;
 import dev.livetoken.problem.ProblemType;
+import dev.livetoken.problem.RequestIds;
+import io.vertx.ext.web.RoutingContext;
 import io.quarkus.security.Authenticated;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.POST;
@@ -37,10 +39,10 @@ public class TokenResource {
 
     @POST
     @Produces(MediaType.APPLICATION_JSON)
-    public Uni<Response> mint(@RestHeader("Content-Type") String contentType, byte[] body) throws IOException {
+    public Uni<Response> mint(@RestHeader("Content-Type") String contentType, byte[] body, RoutingContext routing) throws IOException {
         var caller = callers.resolve(jwt);
         MintRequest request = parse(contentType, body);
-        return mint.mint(caller, request).map(answer -> Response.status(Response.Status.CREATED)
+        return mint.mint(caller, request, RequestIds.of(routing)).map(answer -> Response.status(Response.Status.CREATED)
                 .header("Cache-Control", "no-store")
                 .header("Pragma", "no-cache")
                 .entity(answer)

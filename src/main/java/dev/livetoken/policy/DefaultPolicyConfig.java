@@ -6,9 +6,16 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.Set;
 
-/** The token policy applied to every tenant until per-tenant policies exist. */
+/**
+ * Defaults for every policy field: they fill in whatever a policy document leaves out, and, when
+ * {@link #seed()} is on, make the {@code default} tenant policy on first start.
+ */
 @ConfigMapping(prefix = "livetoken.default-policy")
 public interface DefaultPolicyConfig {
+
+    /** Create the {@code default} policy from these values if none is stored. Default false (true in dev and test). */
+    @WithDefault("false")
+    boolean seed();
 
     /** Whether minting is allowed at all. Default true. */
     @WithDefault("true")
@@ -45,11 +52,35 @@ public interface DefaultPolicyConfig {
     @WithDefault("10")
     int maxUses();
 
-    /** How long a token lives ({@code expireTime}). Default 30 minutes; must be under 20 hours. */
+    /** How long a token lives ({@code expireTime}) unless the request asks otherwise. Default 30 minutes. */
     @WithDefault("PT30M")
     Duration tokenLifetime();
+
+    /** Longest lifetime a request may ask for. Default 1 hour; always under 20 hours. */
+    @WithDefault("PT1H")
+    Duration maxTokenLifetime();
 
     /** How long a token may start new sessions ({@code newSessionExpireTime}). Default 1 minute. */
     @WithDefault("PT1M")
     Duration newSessionWindow();
+
+    /** Longest new-session window a request may ask for. Default 10 minutes. */
+    @WithDefault("PT10M")
+    Duration maxNewSessionWindow();
+
+    /** Mints per user per UTC minute; 0 = no limit. Default 10. */
+    @WithDefault("10")
+    long userRatePerMinute();
+
+    /** Mints per tenant per UTC minute; 0 = no limit. Default 0. */
+    @WithDefault("0")
+    long tenantRatePerMinute();
+
+    /** Mints per user per UTC day; 0 = no limit. Default 200. */
+    @WithDefault("200")
+    long userQuotaPerDay();
+
+    /** Mints per tenant per UTC day; 0 = no limit. Default 0. */
+    @WithDefault("0")
+    long tenantQuotaPerDay();
 }

@@ -1,49 +1,62 @@
 package dev.livetoken.policy;
 
+import dev.livetoken.problem.FieldError;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Consistency rules every policy must meet, whatever its source. */
+/** Consistency rules every policy must meet, whatever its source; errors name the API field. */
 public final class PolicyRules {
 
     private PolicyRules() {
     }
 
-    /** The violations, as "field: reason"; empty when the policy is sound. */
-    public static List<String> violations(TokenPolicy p) {
-        List<String> out = new ArrayList<>();
-        if (p.model() == null || p.model().isBlank()) {
-            out.add("model: must not be blank");
+    public static List<FieldError> violations(TokenPolicy p) {
+        List<FieldError> out = new ArrayList<>();
+        if (p.model() == null || p.model().isBlank() || p.model().length() > 120) {
+            out.add(new FieldError("model", "must be a model name of at most 120 characters"));
         }
-        if (p.maxUses() < 1) {
-            out.add("maxUses: must be at least 1");
+        if (p.maxUses() < 1 || p.maxUses() > 1000) {
+            out.add(new FieldError("maxUses", "must be between 1 and 1000"));
         }
         if (p.defaultUses() < 1 || p.defaultUses() > p.maxUses()) {
-            out.add("defaultUses: must be between 1 and maxUses");
+            out.add(new FieldError("defaultUses", "must be between 1 and maxUses"));
         }
-        if (!positiveBelow(p.tokenLifetime(), TokenPolicy.UPSTREAM_MAX_LIFETIME)) {
-            out.add("tokenLifetime: must be positive and under 20 hours");
+        checkWindow(out, "maxTokenLifetimeSeconds", p.maxTokenLifetime(), TokenPolicy.UPSTREAM_MAX_LIFETIME);
+        checkWindow(out, "tokenLifetimeSeconds", p.tokenLifetime(), p.maxTokenLifetime());
+        checkWindow(out, "maxNewSessionWindowSeconds", p.maxNewSessionWindow(), p.maxTokenLifetime());
+        checkWindow(out, "newSessionWindowSeconds", p.newSessionWindow(), p.maxNewSessionWindow());
+        if (p.defaultTargetLanguage() == null || !p.allowsLanguage(p.defaultTargetLanguage())) {
+            out.add(new FieldError("defaultTargetLanguage", "must be one of allowedTargetLanguages"));
         }
-        if (!positiveBelow(p.newSessionWindow(), TokenPolicy.UPSTREAM_MAX_LIFETIME)) {
-            out.add("newSessionWindow: must be positive and under 20 hours");
-        } else if (p.tokenLifetime() != null && p.newSessionWindow().compareTo(p.tokenLifetime()) > 0) {
-            out.add("newSessionWindow: must not exceed tokenLifetime");
-        }
-        if (!p.allowsLanguage(p.defaultTargetLanguage())) {
-            out.add("defaultTargetLanguage: must be one of allowedTargetLanguages");
-        }
+        nonNegative(out, "userRatePerMinute", p.userRatePerMinute());
+        nonNegative(out, "tenantRatePerMinute", p.tenantRatePerMinute());
+        nonNegative(out, "userQuotaPerDay", p.userQuotaPerDay());
+        nonNegative(out, "tenantQuotaPerDay", p.tenantQuotaPerDay());
         return out;
     }
 
     public static void check(TokenPolicy p) {
-        List<String> v = violations(p);
+        List<FieldError> v = violations(p);
         if (!v.isEmpty()) {
             throw new IllegalStateException("Invalid token policy for tenant '" + p.tenantId() + "': " + v);
         }
     }
 
-    private static boolean positiveBelow(Duration d, Duration bound) {
-        return d != null && !d.isNegative() && !d.isZero() && d.compareTo(bound) < 0;
+    private static void checkWindow(List<FieldError> out, String field, Duration d, Duration bound) {
+        if (d == null || d.isNegative() || d.isZero()) {
+            out.add(new FieldError(field, "must be a positive number of seconds"));
+        } else if (bound != null && d.compareTo(bound) > 0
+                || d.compareTo(TokenPolicy.UPSTREAM_MAX_LIFETIME) >= 0) {
+            out.add(new FieldError(field, bound == TokenPolicy.UPSTREAM_MAX_LIFETIME
+                    ? "must be under 20 hours (72000 seconds), Google's bound"
+                    : "must not exceed " + (bound == null ? "its maximum" : bound.toSeconds() + " seconds, its maximum")));
+        }
+    }
+
+    private static void nonNegative(List<FieldError> out, String field, long v) {
+        if (v < 0) {
+            out.add(new FieldError(field, "must be 0 (no limit) or more"));
+        }
     }
 }

@@ -1,34 +1,127 @@
 package dev.livetoken.policy;
 
+import com.github.benmanes.caffeine.cache.AsyncLoadingCache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.livetoken.languages.LanguageCatalog;
+import dev.livetoken.problem.ProblemException;
+import dev.livetoken.problem.ProblemType;
+import dev.livetoken.store.Store;
+import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
+import org.jboss.logging.Logger;
 
 /**
- * The policy in force for a tenant. For now every tenant gets the configured default policy,
- * checked once at startup so a bad setting stops the service instead of failing every mint.
+ * The policy in force for a tenant, read through a Caffeine cache. A change made on any replica
+ * bumps the store's change counter; every replica polls it each {@code refresh-interval} and drops
+ * its cache when it moved, so changes (and kill-switch blocks) apply everywhere within that bound.
  */
 @ApplicationScoped
 public class PolicyService {
 
-    private final TokenPolicy defaults;
+    private static final Logger LOG = Logger.getLogger(PolicyService.class);
 
-    PolicyService(DefaultPolicyConfig config, LanguageCatalog languages) {
-        Set<String> allowed = config.allowedTargetLanguages().orElse(Set.of()).stream()
-                .map(code -> languages.require(code, "livetoken.default-policy.allowed-target-languages").code())
-                .collect(Collectors.toUnmodifiableSet());
-        String dflt = languages.require(config.defaultTargetLanguage(),
-                "livetoken.default-policy.default-target-language").code();
-        TokenPolicy p = new TokenPolicy("*", config.enabled(), config.model(), config.lockMode(), allowed, dflt,
-                config.echoTargetLanguage(), config.echoOverridable(), config.defaultUses(), config.maxUses(),
-                config.tokenLifetime(), config.newSessionWindow(), 1);
-        PolicyRules.check(p);
-        this.defaults = p;
+    /** What the store holds for one tenant. */
+    record TenantEntry(Optional<TokenPolicy> policy, Set<String> blocked) {
     }
 
-    public Uni<TokenPolicy> policyFor(String tenant) {
-        return Uni.createFrom().item(defaults);
+    private final PolicyStore store;
+    private final Store db;
+    private final PolicyConfig config;
+    private final DefaultPolicyConfig defaultsConfig;
+    private final TokenPolicy defaults;
+    private final AsyncLoadingCache<String, TenantEntry> cache;
+    private final AtomicLong seenVersion = new AtomicLong(Long.MIN_VALUE);
+    private final AtomicBoolean polling = new AtomicBoolean();
+
+    PolicyService(PolicyStore store, Store db, PolicyConfig config, DefaultPolicyConfig defaultsConfig,
+            LanguageCatalog languages) {
+        this.store = store;
+        this.db = db;
+        this.config = config;
+        this.defaultsConfig = defaultsConfig;
+        this.defaults = fromConfig(defaultsConfig, languages);
+        this.cache = Caffeine.newBuilder()
+                .maximumSize(config.cacheSize())
+                .expireAfterWrite(config.cacheTtl())
+                .executor(db.executor())
+                .recordStats()
+                .buildAsync(tenant -> new TenantEntry(store.find(tenant).map(PolicyStore.Stored::policy),
+                        store.blockedSubjects(tenant)));
+    }
+
+    /** The configured defaults that fill in omitted policy fields (tenant id {@code default}). */
+    public TokenPolicy defaults() {
+        return defaults;
+    }
+
+    public AsyncLoadingCache<String, TenantEntry> cache() {
+        return cache;
+    }
+
+    void start(@Observes StartupEvent ev, Vertx vertx) {
+        if (defaultsConfig.seed() && store.insert(defaults, "config")) {
+            LOG.info("Created the 'default' tenant policy from livetoken.default-policy.*");
+        }
+        seenVersion.set(store.configVersion());
+        vertx.setPeriodic(config.refreshInterval().toMillis(), id -> poll());
+    }
+
+    /** Checks the shared change counter off the event loop; drops the cache if it moved. */
+    void poll() {
+        if (!polling.compareAndSet(false, true)) {
+            return;
+        }
+        db.executor().execute(() -> {
+            try {
+                long v = store.configVersion();
+                if (seenVersion.getAndSet(v) != v) {
+                    cache.synchronous().invalidateAll();
+                }
+            } catch (RuntimeException e) {
+                LOG.warnf("Could not check for policy changes: %s", e.getClass().getSimpleName());
+            } finally {
+                polling.set(false);
+            }
+        });
+    }
+
+    /** Drops this replica's cache at once (after a local write). */
+    public void invalidateLocal() {
+        cache.synchronous().invalidateAll();
+    }
+
+    /** The tenant's own policy, else the {@code default} one; 403 if neither exists. */
+    public Uni<EffectivePolicy> effective(String tenant) {
+        return Uni.createFrom().completionStage(cache.get(tenant)).chain(own -> {
+            if (own.policy().isPresent()) {
+                return Uni.createFrom().item(new EffectivePolicy(own.policy().get(), "tenant", own.blocked()));
+            }
+            return Uni.createFrom().completionStage(cache.get(TokenPolicy.DEFAULT_TENANT)).map(dflt -> {
+                TokenPolicy p = dflt.policy().orElseThrow(() -> ProblemException.of(ProblemType.UNKNOWN_TENANT,
+                        "Tenant '" + tenant + "' has no token policy and there is no default policy."));
+                return new EffectivePolicy(p, "default", own.blocked());
+            });
+        });
+    }
+
+    static TokenPolicy fromConfig(DefaultPolicyConfig c, LanguageCatalog languages) {
+        Set<String> allowed = c.allowedTargetLanguages().orElse(Set.of()).stream()
+                .map(code -> languages.require(code, "livetoken.default-policy.allowed-target-languages").code())
+                .collect(Collectors.toUnmodifiableSet());
+        String dflt = languages.require(c.defaultTargetLanguage(), "livetoken.default-policy.default-target-language").code();
+        TokenPolicy p = new TokenPolicy(TokenPolicy.DEFAULT_TENANT, c.enabled(), c.model(), c.lockMode(), allowed, dflt,
+                c.echoTargetLanguage(), c.echoOverridable(), c.defaultUses(), c.maxUses(),
+                c.tokenLifetime(), c.maxTokenLifetime(), c.newSessionWindow(), c.maxNewSessionWindow(),
+                c.userRatePerMinute(), c.tenantRatePerMinute(), c.userQuotaPerDay(), c.tenantQuotaPerDay(), 1);
+        PolicyRules.check(p);
+        return p;
     }
 }

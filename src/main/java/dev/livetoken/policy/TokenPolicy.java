@@ -4,10 +4,12 @@ import java.time.Duration;
 import java.util.Set;
 
 /**
- * What a tenant's callers may mint. Immutable: a change makes a new version.
+ * What a tenant's callers may mint, and how much. Immutable: every change makes a new version.
  *
+ * @param tenantId the tenant this policy is stored under ({@code default} for the fallback)
  * @param allowedTargetLanguages canonical codes; empty means every supported language
  * @param echoOverridable whether a caller may ask for the other echo setting
+ * @param userRatePerMinute mints per user per UTC minute; 0 means no limit (likewise the others)
  */
 public record TokenPolicy(
         String tenantId,
@@ -21,11 +23,20 @@ public record TokenPolicy(
         int defaultUses,
         int maxUses,
         Duration tokenLifetime,
+        Duration maxTokenLifetime,
         Duration newSessionWindow,
+        Duration maxNewSessionWindow,
+        long userRatePerMinute,
+        long tenantRatePerMinute,
+        long userQuotaPerDay,
+        long tenantQuotaPerDay,
         long version) {
 
     /** Google refuses expiry times 20 hours or more ahead. */
     public static final Duration UPSTREAM_MAX_LIFETIME = Duration.ofHours(20);
+
+    /** The tenant id of the fallback policy for tenants without one of their own. */
+    public static final String DEFAULT_TENANT = "default";
 
     public TokenPolicy {
         allowedTargetLanguages = Set.copyOf(allowedTargetLanguages);

@@ -17,7 +17,8 @@ public record Problem(
         String instance,
         String requestId,
         String field,
-        List<String> suggestions) {
+        List<String> suggestions,
+        List<FieldError> errors) {
 
     public static final String MEDIA_TYPE = "application/problem+json";
 }

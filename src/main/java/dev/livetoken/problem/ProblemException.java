@@ -16,6 +16,9 @@ public class ProblemException extends RuntimeException {
     private final Duration retryAfter;
     private final Map<String, String> headers;
     private final String upstreamFailure;
+    private final List<FieldError> errors;
+    private final String limitScope;
+    private final boolean auditFailure;
 
     private ProblemException(Builder b) {
         // No stack trace: these are expected outcomes on hot paths, not bugs.
@@ -26,6 +29,19 @@ public class ProblemException extends RuntimeException {
         this.retryAfter = b.retryAfter;
         this.headers = Map.copyOf(b.headers);
         this.upstreamFailure = b.upstreamFailure;
+        this.errors = b.errors;
+        this.limitScope = b.limitScope;
+        this.auditFailure = b.auditFailure;
+    }
+
+    /** Whether this problem was caused by a failed audit write, for metrics. */
+    public boolean auditFailure() {
+        return auditFailure;
+    }
+
+    /** Which usage limit refused the request (e.g. {@code user-rate}), for metrics; else null. */
+    public String limitScope() {
+        return limitScope;
     }
 
     public static ProblemException of(ProblemType type, String detail) {
@@ -56,9 +72,21 @@ public class ProblemException extends RuntimeException {
         return headers;
     }
 
+    /** Every invalid field, when a whole document was checked. */
+    public List<FieldError> errors() {
+        return errors;
+    }
+
     /** The upstream failure kind behind this problem, for metrics; null if not an upstream failure. */
     public String upstreamFailure() {
         return upstreamFailure;
+    }
+
+    /** Carries a JSON error out of code that parses by hand, to be mapped like any body error. */
+    public static final class Wrapped extends RuntimeException {
+        public Wrapped(com.fasterxml.jackson.core.JsonProcessingException cause) {
+            super(null, cause, false, false);
+        }
     }
 
     /** Collects the optional parts of a problem. */
@@ -70,6 +98,9 @@ public class ProblemException extends RuntimeException {
         private Duration retryAfter;
         private Throwable cause;
         private String upstreamFailure;
+        private List<FieldError> errors;
+        private String limitScope;
+        private boolean auditFailure;
         private final java.util.LinkedHashMap<String, String> headers = new java.util.LinkedHashMap<>();
 
         private Builder(ProblemType type, String detail) {
@@ -100,6 +131,24 @@ public class ProblemException extends RuntimeException {
         /** Kept for our own diagnostics only; never rendered. */
         public Builder cause(Throwable cause) {
             this.cause = cause;
+            return this;
+        }
+
+        public Builder errors(List<FieldError> errors) {
+            this.errors = List.copyOf(errors);
+            if (field == null && errors.size() == 1) {
+                field = errors.get(0).field();
+            }
+            return this;
+        }
+
+        public Builder auditFailure() {
+            this.auditFailure = true;
+            return this;
+        }
+
+        public Builder limitScope(String scope) {
+            this.limitScope = scope;
             return this;
         }
 

@@ -78,6 +78,19 @@ public class ProblemMappers {
     }
 
     @ServerExceptionMapper
+    public Response wrappedJson(ProblemException.Wrapped e, RoutingContext ctx) {
+        return respond(fromJackson((JsonProcessingException) e.getCause()), ctx);
+    }
+
+    @ServerExceptionMapper
+    public Response store(dev.livetoken.store.StoreFailure e, RoutingContext ctx) {
+        LOG.errorf("Store failure while handling request %s: %s", RequestIds.of(ctx), e.getMessage());
+        return respond(ProblemException.builder(ProblemType.STORE_UNAVAILABLE,
+                "The service's store is unavailable; try again shortly.")
+                .retryAfter(java.time.Duration.ofSeconds(5)).build(), ctx);
+    }
+
+    @ServerExceptionMapper
     public Response unexpected(Throwable e, RoutingContext ctx) {
         // Logged by class only: an exception message may hold a secret we did not put there.
         LOG.errorf("Unexpected %s while handling request %s", e.getClass().getName(), RequestIds.of(ctx));

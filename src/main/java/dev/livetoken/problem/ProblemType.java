@@ -7,8 +7,11 @@ import java.net.URI;
  * RFC 9457 answer; clients may switch on it, so never rename one. Kept alphabetical.
  */
 public enum ProblemType {
+    AUDIT_UNAVAILABLE("audit-unavailable", 503, "Audit trail unavailable"),
     AUTHENTICATION_REQUIRED("authentication-required", 401, "Authentication required"),
+    BLOCKED("blocked", 403, "Minting blocked by an operator"),
     BODY_TOO_LARGE("body-too-large", 413, "Request body too large"),
+    CONFLICT("conflict", 409, "Conflict"),
     FORBIDDEN("forbidden", 403, "Forbidden"),
     INTERNAL_ERROR("internal-error", 500, "Internal error"),
     INVALID_REQUEST("invalid-request", 400, "Invalid request"),
@@ -18,7 +21,13 @@ public enum ProblemType {
     NOT_ACCEPTABLE("not-acceptable", 406, "Not acceptable"),
     NOT_FOUND("not-found", 404, "Not found"),
     POLICY_FORBIDS("policy-forbids", 403, "Not allowed by policy"),
+    PRECONDITION_FAILED("precondition-failed", 412, "Precondition failed"),
+    PRECONDITION_REQUIRED("precondition-required", 428, "Precondition required"),
+    QUOTA_EXCEEDED("quota-exceeded", 429, "Daily quota exceeded"),
+    RATE_LIMITED("rate-limited", 429, "Rate limit exceeded"),
+    STORE_UNAVAILABLE("store-unavailable", 503, "Store unavailable"),
     TENANT_CLAIM_MISSING("tenant-claim-missing", 403, "Tenant claim missing"),
+    UNKNOWN_TENANT("unknown-tenant", 403, "Unknown tenant"),
     UNKNOWN_LANGUAGE("unknown-language", 400, "Unknown language code"),
     UNSUPPORTED_MEDIA_TYPE("unsupported-media-type", 415, "Unsupported media type"),
     UPSTREAM_BAD_RESPONSE("upstream-bad-response", 502, "Upstream answered badly"),

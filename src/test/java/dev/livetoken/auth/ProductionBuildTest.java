@@ -31,7 +31,8 @@ class ProductionBuildTest {
                     "mp.jwt.verify.issuer", "https://login.example.com",
                     "mp.jwt.verify.publickey.location", "prod-test/jwt-public.pem",
                     "quarkus.http.test-port", "0",
-                    "livetoken.upstream.base-url", "http://127.0.0.1:9");
+                    "livetoken.upstream.base-url", "http://127.0.0.1:9",
+                    "quarkus.datasource.\"embedded\".jdbc.url", "jdbc:h2:mem:prodtest;DB_CLOSE_DELAY=-1");
         }
     }
 

@@ -23,7 +23,8 @@ class MintPlannerTest {
 
     static TokenPolicy policy(LockMode mode, Set<String> allowed, boolean echoOverridable) {
         return new TokenPolicy("acme", true, "gemini-3.5-live-translate-preview", mode, allowed, "de", false,
-                echoOverridable, 1, 3, Duration.ofMinutes(30), Duration.ofMinutes(1), 7);
+                echoOverridable, 1, 3, Duration.ofMinutes(30), Duration.ofHours(1), Duration.ofMinutes(1),
+                Duration.ofMinutes(5), 0, 0, 0, 0, 7);
     }
 
     private ProblemType refusal(TokenPolicy p, MintRequest r, Caller c) {
@@ -52,7 +53,7 @@ class MintPlannerTest {
     @Test
     void requestedLanguageIsNormalisedAndLocked() {
         MintPlan plan = planner.plan(ALICE, policy(LockMode.LOCKED, Set.of("pt-BR"), true),
-                new MintRequest("PT_br", true, 3, null), NOW);
+                new MintRequest("PT_br", true, 3, null, null, null), NOW);
         assertThat(plan.translation().targetLanguageCode()).isEqualTo("pt-BR");
         assertThat(plan.translation().echoTargetLanguage()).isTrue();
         assertThat(plan.uses()).isEqualTo(3);
@@ -61,7 +62,7 @@ class MintPlannerTest {
     @Test
     void languageOutsideAllowListIsRefusedWithTheAllowedOnes() {
         TokenPolicy p = policy(LockMode.LOCKED, Set.of("de", "fr"), true);
-        assertThatThrownBy(() -> planner.plan(ALICE, p, new MintRequest("es", null, null, null), NOW))
+        assertThatThrownBy(() -> planner.plan(ALICE, p, new MintRequest("es", null, null, null, null, null), NOW))
                 .isInstanceOfSatisfying(ProblemException.class, e -> {
                     assertThat(e.type()).isEqualTo(ProblemType.LANGUAGE_NOT_ALLOWED);
                     assertThat(e.field()).isEqualTo("targetLanguageCode");
@@ -71,7 +72,7 @@ class MintPlannerTest {
 
     @Test
     void unknownLanguageIs400() {
-        assertThat(refusal(policy(LockMode.LOCKED, Set.of(), true), new MintRequest("klingon", null, null, null), ALICE))
+        assertThat(refusal(policy(LockMode.LOCKED, Set.of(), true), new MintRequest("klingon", null, null, null, null, null), ALICE))
                 .isEqualTo(ProblemType.UNKNOWN_LANGUAGE);
     }
 
@@ -85,47 +86,83 @@ class MintPlannerTest {
     @Test
     void unlockedWithLanguageLocksIt() {
         MintPlan plan = planner.plan(ALICE, policy(LockMode.UNLOCKED, Set.of(), true),
-                new MintRequest("fr", null, null, null), NOW);
+                new MintRequest("fr", null, null, null, null, null), NOW);
         assertThat(plan.locked()).isTrue();
         assertThat(plan.translation().targetLanguageCode()).isEqualTo("fr");
     }
 
     @Test
     void echoOverrideRefusedWhenPolicyFixesIt() {
-        assertThat(refusal(policy(LockMode.LOCKED, Set.of(), false), new MintRequest(null, true, null, null), ALICE))
+        assertThat(refusal(policy(LockMode.LOCKED, Set.of(), false), new MintRequest(null, true, null, null, null, null), ALICE))
                 .isEqualTo(ProblemType.POLICY_FORBIDS);
         // Asking for what the policy says anyway is fine.
         assertThat(planner.plan(ALICE, policy(LockMode.LOCKED, Set.of(), false),
-                new MintRequest(null, false, null, null), NOW).locked()).isTrue();
+                new MintRequest(null, false, null, null, null, null), NOW).locked()).isTrue();
     }
 
     @Test
     void usesOutsidePolicyRangeIs400() {
         TokenPolicy p = policy(LockMode.LOCKED, Set.of(), true);
-        assertThat(refusal(p, new MintRequest(null, null, 0, null), ALICE)).isEqualTo(ProblemType.INVALID_REQUEST);
-        assertThat(refusal(p, new MintRequest(null, null, 4, null), ALICE)).isEqualTo(ProblemType.INVALID_REQUEST);
+        assertThat(refusal(p, new MintRequest(null, null, 0, null, null, null), ALICE)).isEqualTo(ProblemType.INVALID_REQUEST);
+        assertThat(refusal(p, new MintRequest(null, null, 4, null, null, null), ALICE)).isEqualTo(ProblemType.INVALID_REQUEST);
     }
 
     @Test
     void onlyBrokersMayMintOnBehalfOfOthers() {
         TokenPolicy p = policy(LockMode.LOCKED, Set.of(), true);
-        assertThat(refusal(p, new MintRequest(null, null, null, "bob"), ALICE)).isEqualTo(ProblemType.FORBIDDEN);
-        assertThat(planner.plan(BROKER, p, new MintRequest(null, null, null, "bob"), NOW).subject()).isEqualTo("bob");
-        assertThat(refusal(p, new MintRequest(null, null, null, "bad\nname"), BROKER)).isEqualTo(ProblemType.INVALID_REQUEST);
+        assertThat(refusal(p, new MintRequest(null, null, null, "bob", null, null), ALICE)).isEqualTo(ProblemType.FORBIDDEN);
+        assertThat(planner.plan(BROKER, p, new MintRequest(null, null, null, "bob", null, null), NOW).subject()).isEqualTo("bob");
+        assertThat(refusal(p, new MintRequest(null, null, null, "bad\nname", null, null), BROKER)).isEqualTo(ProblemType.INVALID_REQUEST);
     }
 
     @Test
     void disabledPolicyRefusesEverything() {
         TokenPolicy p = new TokenPolicy("acme", false, "m", LockMode.LOCKED, Set.of(), "de", false, true, 1, 1,
-                Duration.ofMinutes(30), Duration.ofMinutes(1), 1);
+                Duration.ofMinutes(30), Duration.ofMinutes(30), Duration.ofMinutes(1), Duration.ofMinutes(1), 0, 0, 0, 0, 1);
         assertThat(refusal(p, MintRequest.EMPTY, ALICE)).isEqualTo(ProblemType.POLICY_FORBIDS);
     }
 
     @Test
+    void lifetimesComeFromTheRequestWithinPolicyMaximums() {
+        MintPlan plan = planner.plan(ALICE, policy(LockMode.LOCKED, Set.of(), true),
+                new MintRequest(null, null, null, null, 3600L, 120L), NOW);
+        assertThat(plan.expireTime()).isEqualTo(plan.serverTime().plusSeconds(3600));
+        assertThat(plan.newSessionExpireTime()).isEqualTo(plan.serverTime().plusSeconds(120));
+        assertThat(refusal(policy(LockMode.LOCKED, Set.of(), true), new MintRequest(null, null, null, null, 3601L, null), ALICE))
+                .isEqualTo(ProblemType.INVALID_REQUEST);
+        assertThat(refusal(policy(LockMode.LOCKED, Set.of(), true), new MintRequest(null, null, null, null, null, 301L), ALICE))
+                .isEqualTo(ProblemType.INVALID_REQUEST);
+    }
+
+    @Test
+    void blockedUserOrTenantIsRefused() {
+        var p = policy(LockMode.LOCKED, Set.of(), true);
+        assertThatThrownBy(() -> planner.plan(ALICE, new dev.livetoken.policy.EffectivePolicy(p, "tenant", Set.of("alice")),
+                MintRequest.EMPTY, NOW)).isInstanceOfSatisfying(ProblemException.class,
+                        e -> assertThat(e.type()).isEqualTo(ProblemType.BLOCKED));
+        assertThatThrownBy(() -> planner.plan(ALICE, new dev.livetoken.policy.EffectivePolicy(p, "tenant", Set.of("*")),
+                MintRequest.EMPTY, NOW)).isInstanceOfSatisfying(ProblemException.class,
+                        e -> assertThat(e.type()).isEqualTo(ProblemType.BLOCKED));
+        // A broker minting for a blocked user is refused too: the block follows the user.
+        assertThatThrownBy(() -> planner.plan(BROKER, new dev.livetoken.policy.EffectivePolicy(p, "tenant", Set.of("bob")),
+                new MintRequest(null, null, null, "bob", null, null), NOW)).isInstanceOf(ProblemException.class);
+    }
+
+    @Test
+    void decisionsNameTheRuleOfEachPart() {
+        MintPlan plan = planner.plan(ALICE, policy(LockMode.LOCKED, Set.of("fr", "de"), true),
+                new MintRequest("fr", null, null, null, null, null), NOW);
+        assertThat(plan.decisions()).extracting(MintPlan.Decision::part)
+                .contains("policy", "subject", "model", "targetLanguageCode", "echoTargetLanguage", "uses",
+                        "lifetimeSeconds", "newSessionWindowSeconds");
+        assertThat(plan.decisions()).filteredOn(d -> d.part().equals("targetLanguageCode"))
+                .singleElement().satisfies(d -> assertThat(d.rule()).contains("allowedTargetLanguages"));
+    }
+
+    @Test
     void newSessionWindowNeverOutlivesTheToken() {
-        TokenPolicy p = new TokenPolicy("acme", true, "m", LockMode.LOCKED, Set.of(), "de", false, true, 1, 1,
-                Duration.ofMinutes(5), Duration.ofMinutes(10), 1);
-        MintPlan plan = planner.plan(ALICE, p, MintRequest.EMPTY, NOW);
+        TokenPolicy p = policy(LockMode.LOCKED, Set.of(), true);
+        MintPlan plan = planner.plan(ALICE, p, new MintRequest(null, null, null, null, 60L, 300L), NOW);
         assertThat(plan.newSessionExpireTime()).isEqualTo(plan.expireTime());
     }
 }

@@ -6,37 +6,36 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.nullValue;
 
 import dev.livetoken.emulator.EmulatorTokenStore;
+import dev.livetoken.support.Admin;
 import dev.livetoken.support.Contract;
 import dev.livetoken.support.TestJwts;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
-import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
-import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** An UNLOCKED policy mints tokens without translationConfig, locking only what it sets. */
+/** A tenant with an UNLOCKED policy gets tokens without translationConfig, locking only what they set. */
 @QuarkusTest
-@TestProfile(UnlockedPolicyTest.Unlocked.class)
 class UnlockedPolicyTest {
-
-    public static class Unlocked implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of("livetoken.default-policy.lock-mode", "UNLOCKED",
-                    "livetoken.default-policy.allowed-target-languages", "fr,de",
-                    "livetoken.default-policy.default-target-language", "fr",
-                    "livetoken.default-policy.echo-overridable", "false");
-        }
-    }
 
     @Inject
     EmulatorTokenStore emulator;
 
+    String tenant;
+    String bearer;
+
+    @BeforeEach
+    void tenantWithUnlockedPolicy() {
+        tenant = Admin.newTenant("unlocked");
+        Admin.createPolicy(tenant, "{\"lockMode\":\"UNLOCKED\",\"allowedTargetLanguages\":[\"fr\",\"de\"],"
+                + "\"defaultTargetLanguage\":\"fr\",\"echoOverridable\":false}");
+        bearer = TestJwts.bearer("alice", tenant);
+    }
+
     @Test
     void unlockedTokenCarriesNoTranslationConfig() {
         String token = given().filter(Contract.VALIDATED)
-                .header("Authorization", TestJwts.bearer("alice", "acme"))
+                .header("Authorization", bearer)
                 .contentType("application/json")
                 .when().post("/v1/tokens")
                 .then().statusCode(201)
@@ -52,7 +51,7 @@ class UnlockedPolicyTest {
     @Test
     void languagesAreFilteredByPolicy() {
         given().filter(Contract.VALIDATED)
-                .header("Authorization", TestJwts.bearer("alice", "acme"))
+                .header("Authorization", bearer)
                 .when().get("/v1/languages")
                 .then().statusCode(200)
                 .body("languages.code", org.hamcrest.Matchers.contains("de", "fr"))
@@ -62,7 +61,7 @@ class UnlockedPolicyTest {
     @Test
     void disallowedLanguageIs403() {
         given().filter(Contract.VALIDATED)
-                .header("Authorization", TestJwts.bearer("alice", "acme"))
+                .header("Authorization", bearer)
                 .contentType("application/json").body("{\"targetLanguageCode\":\"es\"}")
                 .when().post("/v1/tokens")
                 .then().statusCode(403)
@@ -73,7 +72,7 @@ class UnlockedPolicyTest {
     @Test
     void fixedEchoCannotBeOverridden() {
         given().filter(Contract.VALIDATED)
-                .header("Authorization", TestJwts.bearer("alice", "acme"))
+                .header("Authorization", bearer)
                 .contentType("application/json").body("{\"echoTargetLanguage\":true}")
                 .when().post("/v1/tokens")
                 .then().statusCode(403)

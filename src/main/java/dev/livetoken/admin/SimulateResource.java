@@ -1,0 +1,137 @@
+package dev.livetoken.admin;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.livetoken.auth.Caller;
+import dev.livetoken.limits.LimitView;
+import dev.livetoken.limits.UsageLimiter;
+import dev.livetoken.mint.MintPlan;
+import dev.livetoken.mint.MintPlanner;
+import dev.livetoken.mint.MintRequest;
+import dev.livetoken.policy.EffectivePolicy;
+import dev.livetoken.policy.PolicyService;
+import dev.livetoken.problem.Problem;
+import dev.livetoken.problem.ProblemException;
+import dev.livetoken.problem.ProblemResponses;
+import dev.livetoken.problem.ProblemType;
+import dev.livetoken.upstream.AuthTokenBodies;
+import dev.livetoken.upstream.LiveSetup;
+import io.quarkus.security.Authenticated;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+import org.eclipse.microprofile.jwt.JsonWebToken;
+
+/**
+ * {@code POST /admin/v1/simulate}: what a mint would give a caller with these claims, and which rule
+ * decided each part, without minting, spending a limit or writing an audit record.
+ */
+@Path("/admin/v1/simulate")
+@Authenticated
+@Produces(MediaType.APPLICATION_JSON)
+public class SimulateResource {
+
+    /** The claims of the JWT to pretend. */
+    public record Claims(String subject, String tenant, Set<String> groups) {
+    }
+
+    /** Claims plus the mint request body to try. */
+    public record SimulateRequest(Claims claims, MintRequest request) {
+    }
+
+    /** What would be minted. */
+    public record WouldMint(String subject, String model, boolean locked, LiveSetup.Translation translationConfig,
+            int uses, long lifetimeSeconds, long newSessionWindowSeconds, String fieldMask) {
+    }
+
+    /** The verdict, the token or the refusal, the limits and the rules. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Simulation(boolean allowed, WouldMint token, Problem problem, List<LimitView> limits,
+            List<MintPlan.Decision> decisions, String policyTenant, Long policyVersion, String policySource) {
+    }
+
+    private final JsonWebToken jwt;
+    private final AdminAccess access;
+    private final PolicyService policies;
+    private final MintPlanner planner;
+    private final UsageLimiter limiter;
+
+    SimulateResource(JsonWebToken jwt, AdminAccess access, PolicyService policies, MintPlanner planner,
+            UsageLimiter limiter) {
+        this.jwt = jwt;
+        this.access = access;
+        this.policies = policies;
+        this.planner = planner;
+        this.limiter = limiter;
+    }
+
+    @POST
+    public Simulation simulate(SimulateRequest body) {
+        if (body == null || body.claims() == null || body.claims().subject() == null || body.claims().subject().isBlank()) {
+            throw ProblemException.builder(ProblemType.INVALID_REQUEST, "'claims.subject' is required.")
+                    .field("claims.subject").build();
+        }
+        String tenant = body.claims().tenant();
+        if (tenant == null) {
+            throw ProblemException.builder(ProblemType.INVALID_REQUEST, "'claims.tenant' is required.")
+                    .field("claims.tenant").build();
+        }
+        access.forTenant(jwt, tenant);
+        Caller pretend = new Caller(body.claims().subject(), tenant,
+                body.claims().groups() == null ? Set.of() : body.claims().groups());
+        EffectivePolicy effective;
+        try {
+            effective = policies.effective(tenant).await().atMost(Duration.ofSeconds(10));
+        } catch (ProblemException e) {
+            return refused(e, List.of(), null);
+        }
+        Instant now = Instant.now();
+        MintPlan plan;
+        try {
+            plan = planner.plan(pretend, effective, body.request(), now);
+        } catch (ProblemException e) {
+            return refused(e, List.of(), effective);
+        }
+        List<UsageLimiter.Counter> counters = limiter.usage(tenant, plan.subject(), effective.policy(), now);
+        List<LimitView> limits = LimitView.of(counters);
+        for (UsageLimiter.Counter c : counters) {
+            if (c.limit() > 0 && c.used() >= c.limit()) {
+                boolean quota = c.scope().window.equals("day");
+                return refused(ProblemException.of(quota ? ProblemType.QUOTA_EXCEEDED : ProblemType.RATE_LIMITED,
+                        "The " + c.scope().label + " limit of " + c.limit() + " is used up until " + c.resetsAt() + "."),
+                        limits, effective, plan.decisions());
+            }
+        }
+        String mask = maskOf(plan);
+        WouldMint token = new WouldMint(plan.subject(), plan.model(), plan.locked(), plan.translation(), plan.uses(),
+                Duration.between(plan.serverTime(), plan.expireTime()).toSeconds(),
+                Duration.between(plan.serverTime(), plan.newSessionExpireTime()).toSeconds(), mask);
+        return new Simulation(true, token, null, limits, plan.decisions(), effective.policy().tenantId(),
+                effective.policy().version(), effective.source());
+    }
+
+    private static String maskOf(MintPlan plan) {
+        try {
+            var tree = new com.fasterxml.jackson.databind.ObjectMapper().readTree(
+                    AuthTokenBodies.encode(dev.livetoken.mint.MintSpecs.spec(plan)));
+            return tree.path("fieldMask").asText(null);
+        } catch (java.io.IOException e) {
+            return null;
+        }
+    }
+
+    private static Simulation refused(ProblemException e, List<LimitView> limits, EffectivePolicy p) {
+        return refused(e, limits, p, null);
+    }
+
+    private static Simulation refused(ProblemException e, List<LimitView> limits, EffectivePolicy p,
+            List<MintPlan.Decision> decisions) {
+        return new Simulation(false, null, ProblemResponses.body(e, "/v1/tokens", null), limits, decisions,
+                p == null ? null : p.policy().tenantId(), p == null ? null : p.policy().version(),
+                p == null ? null : p.source());
+    }
+}

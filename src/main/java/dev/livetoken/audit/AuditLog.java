@@ -1,0 +1,169 @@
+package dev.livetoken.audit;
+
+import dev.livetoken.store.Store;
+import dev.livetoken.store.StoreFailure;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.sql.Types;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+
+/** The durable audit trail. All methods block: call them from {@link Store#executor()}. */
+@ApplicationScoped
+public class AuditLog {
+
+    /** A page of records, newest first, and the cursor of the next page (null at the end). */
+    public record Page(List<AuditRecord> items, String nextCursor) {
+    }
+
+    /** Thrown for a cursor that we did not issue. */
+    public static final class BadCursor extends RuntimeException {
+        BadCursor() {
+            super(null, null, false, false);
+        }
+    }
+
+    private static final String COLUMNS = "id, tenant_id, subject, actor, minted_at, model, locked, target_language, "
+            + "echo_target_language, uses, expire_time, new_session_expire_time, policy_tenant, policy_version, "
+            + "request_id, token_hash";
+
+    private final Store store;
+
+    AuditLog(Store store) {
+        this.store = store;
+    }
+
+    /** Writes and commits one record; throws if it is not durably stored. */
+    public void write(AuditRecord r) {
+        try (Connection c = store.connection();
+                PreparedStatement ps = c.prepareStatement("INSERT INTO audit_record (tenant_id, subject, actor, "
+                        + "minted_at, model, locked, target_language, echo_target_language, uses, expire_time, "
+                        + "new_session_expire_time, policy_tenant, policy_version, request_id, token_hash) "
+                        + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+            ps.setString(1, r.tenantId());
+            ps.setString(2, r.subject());
+            ps.setString(3, r.actor());
+            ps.setTimestamp(4, Timestamp.from(r.mintedAt()));
+            ps.setString(5, r.model());
+            ps.setBoolean(6, r.locked());
+            ps.setString(7, r.targetLanguageCode());
+            if (r.echoTargetLanguage() == null) {
+                ps.setNull(8, Types.BOOLEAN);
+            } else {
+                ps.setBoolean(8, r.echoTargetLanguage());
+            }
+            ps.setInt(9, r.uses());
+            ps.setTimestamp(10, Timestamp.from(r.expireTime()));
+            ps.setTimestamp(11, Timestamp.from(r.newSessionExpireTime()));
+            ps.setString(12, r.policyTenant());
+            ps.setLong(13, r.policyVersion());
+            ps.setString(14, r.requestId());
+            ps.setString(15, r.tokenHash());
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new StoreFailure(e);
+        }
+    }
+
+    /**
+     * Records of a tenant, newest first, optionally for one subject and a time range
+     * ({@code from} inclusive, {@code to} exclusive), after {@code cursor}.
+     */
+    public Page query(String tenant, String subject, Instant from, Instant to, String cursor, int limit) {
+        StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM audit_record WHERE tenant_id = ?");
+        List<Object> args = new ArrayList<>(List.of(tenant));
+        if (subject != null) {
+            sql.append(" AND subject = ?");
+            args.add(subject);
+        }
+        if (from != null) {
+            sql.append(" AND minted_at >= ?");
+            args.add(Timestamp.from(from));
+        }
+        if (to != null) {
+            sql.append(" AND minted_at < ?");
+            args.add(Timestamp.from(to));
+        }
+        if (cursor != null) {
+            Object[] after = decode(cursor);
+            sql.append(" AND (minted_at < ? OR (minted_at = ? AND id < ?))");
+            args.add(after[0]);
+            args.add(after[0]);
+            args.add(after[1]);
+        }
+        sql.append(" ORDER BY minted_at DESC, id DESC FETCH FIRST ").append(limit + 1).append(" ROWS ONLY");
+        List<AuditRecord> items = select(sql.toString(), args);
+        String next = null;
+        if (items.size() > limit) {
+            items = items.subList(0, limit);
+            AuditRecord last = items.get(limit - 1);
+            next = encode(last.mintedAt(), last.id());
+        }
+        return new Page(List.copyOf(items), next);
+    }
+
+    /** The record of a token, found by its keyed hash. */
+    public List<AuditRecord> byTokenHash(String hash) {
+        return select("SELECT " + COLUMNS + " FROM audit_record WHERE token_hash = ?", List.of(hash));
+    }
+
+    public long count(String tenant) {
+        try (Connection c = store.connection();
+                PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM audit_record WHERE tenant_id = ?")) {
+            ps.setString(1, tenant);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        } catch (SQLException e) {
+            throw new StoreFailure(e);
+        }
+    }
+
+    private List<AuditRecord> select(String sql, List<Object> args) {
+        try (Connection c = store.connection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < args.size(); i++) {
+                ps.setObject(i + 1, args.get(i));
+            }
+            List<AuditRecord> out = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    boolean echoNull = rs.getObject(9) == null;
+                    out.add(new AuditRecord(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                            rs.getTimestamp(5).toInstant(), rs.getString(6), rs.getBoolean(7), rs.getString(8),
+                            echoNull ? null : rs.getBoolean(9), rs.getInt(10), rs.getTimestamp(11).toInstant(),
+                            rs.getTimestamp(12).toInstant(), rs.getString(13), rs.getLong(14), rs.getString(15),
+                            rs.getString(16)));
+                }
+            }
+            return out;
+        } catch (SQLException e) {
+            throw new StoreFailure(e);
+        }
+    }
+
+    static String encode(Instant at, long id) {
+        String raw = at.getEpochSecond() + ":" + at.getNano() + ":" + id;
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(raw.getBytes(StandardCharsets.US_ASCII));
+    }
+
+    static Object[] decode(String cursor) {
+        try {
+            String[] p = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.US_ASCII).split(":");
+            if (p.length != 3) {
+                throw new BadCursor();
+            }
+            Instant at = Instant.ofEpochSecond(Long.parseLong(p[0]), Long.parseLong(p[1]));
+            return new Object[] {Timestamp.from(at), Long.parseLong(p[2])};
+        } catch (IllegalArgumentException e) {
+            throw new BadCursor();
+        }
+    }
+}

@@ -1,0 +1,306 @@
+package dev.livetoken.limits;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.livetoken.policy.TokenPolicy;
+import dev.livetoken.problem.ProblemException;
+import dev.livetoken.problem.ProblemType;
+import dev.livetoken.store.Store;
+import dev.livetoken.store.StoreFailure;
+import io.quarkus.runtime.StartupEvent;
+import io.vertx.core.Vertx;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.jboss.logging.Logger;
+
+/**
+ * Per-user and per-tenant rate (per UTC minute) and quota (per UTC day), enforced in the shared
+ * store so every replica sees the same counts. A reservation is one transaction of conditional
+ * {@code UPDATE … SET used = used + 1 WHERE used < limit}: the database's row lock makes the check
+ * and the increment one step, so concurrent mints on any number of replicas can never over-issue.
+ * Counters are always touched in the same order, so two reservations cannot deadlock.
+ * All methods block: call them from {@link Store#executor()}.
+ */
+@ApplicationScoped
+public class UsageLimiter {
+
+    private static final Logger LOG = Logger.getLogger(UsageLimiter.class);
+
+    /** Which limit a counter enforces. Declaration order is the locking order. */
+    public enum Scope {
+        TENANT_QUOTA("tenant-quota", "day"), USER_QUOTA("user-quota", "day"),
+        TENANT_RATE("tenant-rate", "minute"), USER_RATE("user-rate", "minute");
+
+        public final String label;
+        public final String window;
+
+        Scope(String label, String window) {
+            this.label = label;
+            this.window = window;
+        }
+    }
+
+    /** Counters one mint has incremented; give them back if the mint fails. */
+    public record Reservation(List<String> keys) {
+    }
+
+    /** One counter's state for a caller: limit (0 = none), used, and when the window resets. */
+    public record Counter(Scope scope, long limit, long used, Instant resetsAt) {
+        public Long remaining() {
+            return limit == 0 ? null : Math.max(0, limit - used);
+        }
+    }
+
+    private record Planned(Scope scope, String key, String subject, Instant windowEnd, long limit) {
+    }
+
+    private final Store store;
+    /** Keys whose row is known to exist, so the hot path skips the insert-if-absent. */
+    private final Cache<String, Boolean> ensured = Caffeine.newBuilder().maximumSize(200_000)
+            .expireAfterWrite(Duration.ofHours(25)).build();
+
+    UsageLimiter(Store store) {
+        this.store = store;
+    }
+
+    void cleanUpRegularly(@Observes StartupEvent ev, Vertx vertx) {
+        vertx.setPeriodic(Duration.ofMinutes(10).toMillis(), id -> store.executor().execute(this::purgeOld));
+    }
+
+    /** Takes one mint from every applicable counter, or refuses with a 429 naming the limit. */
+    public Reservation reserve(String tenant, String subject, TokenPolicy p, Instant now) {
+        List<Planned> plan = plan(tenant, subject, p, now);
+        for (Planned c : plan) {
+            ensureRow(tenant, c);
+        }
+        try (Connection c = store.connection()) {
+            c.setAutoCommit(false);
+            try {
+                for (Planned k : plan) {
+                    if (!increment(c, k)) {
+                        c.rollback();
+                        throw refusal(k, now);
+                    }
+                }
+                c.commit();
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            } finally {
+                c.setAutoCommit(true);
+            }
+        } catch (SQLException e) {
+            throw new StoreFailure(e);
+        }
+        return new Reservation(plan.stream().map(Planned::key).toList());
+    }
+
+    /** Gives a reservation back (the upstream call or the audit write failed). */
+    public void release(Reservation r) {
+        if (r == null || r.keys().isEmpty()) {
+            return;
+        }
+        try (Connection c = store.connection()) {
+            c.setAutoCommit(false);
+            try (PreparedStatement ps = c.prepareStatement(
+                    "UPDATE usage_counter SET used = used - 1 WHERE counter_key = ? AND used > 0")) {
+                for (String key : r.keys()) {
+                    ps.setString(1, key);
+                    ps.executeUpdate();
+                }
+                c.commit();
+            } catch (SQLException e) {
+                c.rollback();
+                throw e;
+            } finally {
+                c.setAutoCommit(true);
+            }
+        } catch (SQLException e) {
+            // Losing a give-back only errs on the safe side (one mint too few allowed), so log and go on.
+            LOG.warnf("Could not give back a usage reservation (SQLState %s)", e.getSQLState());
+        }
+    }
+
+    /** The caller's counters under the policy, without spending anything. */
+    public List<Counter> usage(String tenant, String subject, TokenPolicy p, Instant now) {
+        List<Counter> out = new ArrayList<>();
+        Map<String, Planned> byKey = new LinkedHashMap<>();
+        for (Planned k : allCounters(tenant, subject, p, now)) {
+            byKey.put(k.key(), k);
+        }
+        Map<String, Long> used = read(byKey.keySet());
+        for (Planned k : byKey.values()) {
+            long u = k.scope() == Scope.TENANT_QUOTA && !used.containsKey(k.key())
+                    ? tenantDayTotal(tenant, k.windowEnd()) : used.getOrDefault(k.key(), 0L);
+            out.add(new Counter(k.scope(), k.limit(), u, k.windowEnd()));
+        }
+        return out;
+    }
+
+    /** Mints per user of a tenant today (UTC), most active first. */
+    public List<Map.Entry<String, Long>> usersToday(String tenant, Instant now, int max) {
+        Instant dayEnd = dayEnd(now);
+        try (Connection c = store.connection();
+                PreparedStatement ps = c.prepareStatement("SELECT subject, used FROM usage_counter "
+                        + "WHERE tenant_id = ? AND window_kind = 'day' AND window_end = ? AND subject IS NOT NULL "
+                        + "ORDER BY used DESC, subject FETCH FIRST " + max + " ROWS ONLY")) {
+            ps.setString(1, tenant);
+            ps.setTimestamp(2, Timestamp.from(dayEnd));
+            List<Map.Entry<String, Long>> out = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(Map.entry(rs.getString(1), rs.getLong(2)));
+                }
+            }
+            return out;
+        } catch (SQLException e) {
+            throw new StoreFailure(e);
+        }
+    }
+
+    /** Counters a mint touches: user-day always (it is the usage record), the rest only when limited. */
+    private static List<Planned> plan(String tenant, String subject, TokenPolicy p, Instant now) {
+        List<Planned> out = new ArrayList<>(4);
+        for (Planned k : allCounters(tenant, subject, p, now)) {
+            if (k.limit() > 0 || k.scope() == Scope.USER_QUOTA) {
+                out.add(k);
+            }
+        }
+        return out;
+    }
+
+    private static List<Planned> allCounters(String tenant, String subject, TokenPolicy p, Instant now) {
+        LocalDate day = LocalDate.ofInstant(now, ZoneOffset.UTC);
+        long minute = now.getEpochSecond() / 60;
+        Instant dayEnd = dayEnd(now);
+        Instant minuteEnd = Instant.ofEpochSecond((minute + 1) * 60);
+        return List.of(
+                new Planned(Scope.TENANT_QUOTA, "d:" + day + ":t:" + tenant, null, dayEnd, p.tenantQuotaPerDay()),
+                new Planned(Scope.USER_QUOTA, "d:" + day + ":u:" + tenant + ":" + subject, subject, dayEnd, p.userQuotaPerDay()),
+                new Planned(Scope.TENANT_RATE, "m:" + minute + ":t:" + tenant, null, minuteEnd, p.tenantRatePerMinute()),
+                new Planned(Scope.USER_RATE, "m:" + minute + ":u:" + tenant + ":" + subject, subject, minuteEnd, p.userRatePerMinute()));
+    }
+
+    private static Instant dayEnd(Instant now) {
+        return now.truncatedTo(ChronoUnit.DAYS).plus(Duration.ofDays(1));
+    }
+
+    private void ensureRow(String tenant, Planned k) {
+        if (ensured.getIfPresent(k.key()) != null) {
+            return;
+        }
+        try (Connection c = store.connection();
+                PreparedStatement ps = c.prepareStatement("INSERT INTO usage_counter "
+                        + "(counter_key, tenant_id, subject, window_kind, window_end, used) SELECT ?, ?, ?, ?, ?, 0 "
+                        + "WHERE NOT EXISTS (SELECT 1 FROM usage_counter WHERE counter_key = ?)")) {
+            ps.setString(1, k.key());
+            ps.setString(2, tenant);
+            ps.setString(3, k.subject());
+            ps.setString(4, k.scope().window);
+            ps.setTimestamp(5, Timestamp.from(k.windowEnd()));
+            ps.setString(6, k.key());
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            if (!"23505".equals(e.getSQLState())) {
+                throw new StoreFailure(e);
+            }
+            // Another mint created it at the same moment: exactly what we wanted.
+        }
+        ensured.put(k.key(), Boolean.TRUE);
+    }
+
+    private static boolean increment(Connection c, Planned k) throws SQLException {
+        String sql = k.limit() > 0
+                ? "UPDATE usage_counter SET used = used + 1 WHERE counter_key = ? AND used < ?"
+                : "UPDATE usage_counter SET used = used + 1 WHERE counter_key = ?";
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, k.key());
+            if (k.limit() > 0) {
+                ps.setLong(2, k.limit());
+            }
+            return ps.executeUpdate() == 1;
+        }
+    }
+
+    private static ProblemException refusal(Planned k, Instant now) {
+        long reset = Math.max(1, Duration.between(now, k.windowEnd()).toSeconds());
+        boolean quota = k.scope().window.equals("day");
+        String who = k.scope() == Scope.TENANT_QUOTA || k.scope() == Scope.TENANT_RATE ? "Your tenant" : "You";
+        return ProblemException.builder(quota ? ProblemType.QUOTA_EXCEEDED : ProblemType.RATE_LIMITED,
+                        who + " reached the limit of " + k.limit() + " tokens per "
+                                + (quota ? "UTC day" : "minute") + " (" + k.scope().label + ").")
+                .retryAfter(Duration.ofSeconds(reset))
+                .header("RateLimit-Limit", String.valueOf(k.limit()))
+                .header("RateLimit-Remaining", "0")
+                .header("RateLimit-Reset", String.valueOf(reset))
+                .header("RateLimit-Policy", k.limit() + ";w=" + (quota ? 86400 : 60))
+                .limitScope(k.scope().label)
+                .build();
+    }
+
+    private Map<String, Long> read(java.util.Collection<String> keys) {
+        Map<String, Long> out = new LinkedHashMap<>();
+        if (keys.isEmpty()) {
+            return out;
+        }
+        String marks = String.join(",", java.util.Collections.nCopies(keys.size(), "?"));
+        try (Connection c = store.connection();
+                PreparedStatement ps = c.prepareStatement(
+                        "SELECT counter_key, used FROM usage_counter WHERE counter_key IN (" + marks + ")")) {
+            int i = 1;
+            for (String k : keys) {
+                ps.setString(i++, k);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.put(rs.getString(1), rs.getLong(2));
+                }
+            }
+            return out;
+        } catch (SQLException e) {
+            throw new StoreFailure(e);
+        }
+    }
+
+    /** A tenant without a tenant quota is not counted on the hot path: sum its users instead. */
+    private long tenantDayTotal(String tenant, Instant dayEnd) {
+        try (Connection c = store.connection();
+                PreparedStatement ps = c.prepareStatement("SELECT COALESCE(SUM(used), 0) FROM usage_counter "
+                        + "WHERE tenant_id = ? AND window_kind = 'day' AND window_end = ? AND subject IS NOT NULL")) {
+            ps.setString(1, tenant);
+            ps.setTimestamp(2, Timestamp.from(dayEnd));
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getLong(1) : 0;
+            }
+        } catch (SQLException e) {
+            throw new StoreFailure(e);
+        }
+    }
+
+    void purgeOld() {
+        Instant now = Instant.now();
+        try (Connection c = store.connection();
+                PreparedStatement ps = c.prepareStatement("DELETE FROM usage_counter WHERE "
+                        + "(window_kind = 'minute' AND window_end < ?) OR (window_kind = 'day' AND window_end < ?)")) {
+            ps.setTimestamp(1, Timestamp.from(now.minus(Duration.ofMinutes(10))));
+            ps.setTimestamp(2, Timestamp.from(now.minus(Duration.ofDays(35))));
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            LOG.warnf("Could not purge old usage counters (SQLState %s)", e.getSQLState());
+        }
+    }
+}

@@ -1,0 +1,50 @@
+package dev.livetoken.policy;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.livetoken.auth.Caller;
+import dev.livetoken.auth.CallerResolver;
+import dev.livetoken.limits.LimitView;
+import dev.livetoken.limits.UsageLimiter;
+import io.quarkus.security.Authenticated;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.eclipse.microprofile.jwt.JsonWebToken;
+
+/** {@code GET /v1/policy}: the caller's effective policy and what is left of its limits. Nothing secret. */
+@Path("/v1/policy")
+@Authenticated
+@Produces(MediaType.APPLICATION_JSON)
+public class PolicyResource {
+
+    /** The caller's view. {@code policy} omits who last changed it. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record CallerPolicy(String tenantId, String subject, String policySource, boolean blocked,
+            PolicyDocument policy, List<LimitView> limits) {
+    }
+
+    private final JsonWebToken jwt;
+    private final CallerResolver callers;
+    private final PolicyService policies;
+    private final UsageLimiter limiter;
+
+    PolicyResource(JsonWebToken jwt, CallerResolver callers, PolicyService policies, UsageLimiter limiter) {
+        this.jwt = jwt;
+        this.callers = callers;
+        this.policies = policies;
+        this.limiter = limiter;
+    }
+
+    @GET
+    public CallerPolicy get() {
+        Caller c = callers.resolve(jwt);
+        EffectivePolicy e = policies.effective(c.tenant()).await().atMost(Duration.ofSeconds(10));
+        List<LimitView> limits = LimitView.of(limiter.usage(c.tenant(), c.subject(), e.policy(), Instant.now()));
+        return new CallerPolicy(c.tenant(), c.subject(), e.source(), e.blocks(c.subject()),
+                PolicyDocument.of(e.policy(), null, null), limits);
+    }
+}
