@@ -330,6 +330,12 @@ public final class LiveTranslateSession implements AutoCloseable {
                             "The Live API sent goAway but no resumption handle; cannot resume.");
                 }
                 Conn next = connect(handle);
+                // Give the old connection a moment to confirm chunks still in flight, so they are
+                // not sent twice; what stays unconfirmed is sent again on the new connection.
+                long until = System.nanoTime() + 500_000_000L;
+                while (System.nanoTime() < until && !old.closed.isDone() && hasUnacked(old)) {
+                    sleep(5);
+                }
                 synchronized (lock) {
                     List<String> again = unacked.stream().map(Pending::message).toList();
                     unacked.clear();
@@ -355,6 +361,12 @@ public final class LiveTranslateSession implements AutoCloseable {
         }, "live-resume");
         t.setDaemon(true);
         t.start();
+    }
+
+    private boolean hasUnacked(Conn c) {
+        synchronized (lock) {
+            return unacked.stream().anyMatch(p -> p.conn() == c && p.index() > 0);
+        }
     }
 
     private void onClosed(Conn c, int code, String reason) {
