@@ -2,6 +2,7 @@ package dev.livetoken.emulator;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import java.time.Duration;
 import java.util.Set;
 
 /**
@@ -22,4 +23,16 @@ public interface EmulatorConfig {
     /** Most live tokens the emulator remembers at once; beyond it, mints get 429. Default 100000. */
     @WithDefault("100000")
     int maxTokens();
+
+    /** Longest a Live API WebSocket connection stays open before the emulator closes it. Default 10 min (Google: about 10 min). */
+    @WithDefault("PT10M")
+    Duration liveConnectionLifetime();
+
+    /** How long before that close the emulator sends {@code goAway}. Default 60 s (as Google does). */
+    @WithDefault("PT60S")
+    Duration liveGoAwayBefore();
+
+    /** How long a session resumption handle stays valid. Default 2 h (as Google documents). */
+    @WithDefault("PT2H")
+    Duration liveResumptionHandleLifetime();
 }

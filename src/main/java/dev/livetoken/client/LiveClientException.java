@@ -1,0 +1,47 @@
+package dev.livetoken.client;
+
+/** A failure the reference client reports to its user, with the process exit code it maps to. */
+public class LiveClientException extends RuntimeException {
+
+    /** What went wrong, from the user's point of view. */
+    public enum Kind {
+        USAGE(2), BAD_INPUT(2), SERVICE_UNREACHABLE(3), MINT_REFUSED(4), CLOSED_BY_SERVER(5),
+        LIVE_UNREACHABLE(6), IO(1);
+
+        private final int exitCode;
+
+        Kind(int exitCode) {
+            this.exitCode = exitCode;
+        }
+
+        public int exitCode() {
+            return exitCode;
+        }
+    }
+
+    private final Kind kind;
+    private final int closeCode;
+
+    public LiveClientException(Kind kind, String message) {
+        this(kind, message, 0, null);
+    }
+
+    public LiveClientException(Kind kind, String message, Throwable cause) {
+        this(kind, message, 0, cause);
+    }
+
+    public LiveClientException(Kind kind, String message, int closeCode, Throwable cause) {
+        super(message, cause);
+        this.kind = kind;
+        this.closeCode = closeCode;
+    }
+
+    public Kind kind() {
+        return kind;
+    }
+
+    /** The WebSocket close code, for {@link Kind#CLOSED_BY_SERVER}; else 0. */
+    public int closeCode() {
+        return closeCode;
+    }
+}

@@ -1,0 +1,62 @@
+package dev.livetoken.emulator;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Session resumption handles the emulated Live API hands out. A handle names a session (its token
+ * and what it has consumed so far) and stays valid for a while (Google: 2 h, live-api-protocol.md §5).
+ * Handles are credentials too: never logged.
+ */
+@ApplicationScoped
+public class ResumptionHandles {
+
+    /** What a session carries across connections. Mutated only by the connection that owns it. */
+    public static final class Session {
+        final String tokenName;
+        final EmulatedTranslation translation;
+        final ObjectNode effectiveSetup;
+
+        Session(String tokenName, EmulatedTranslation translation, ObjectNode effectiveSetup) {
+            this.tokenName = tokenName;
+            this.translation = translation;
+            this.effectiveSetup = effectiveSetup;
+        }
+    }
+
+    private record Entry(Session session, Instant validUntil) {
+    }
+
+    private final SecureRandom random = new SecureRandom();
+    private final Map<String, Entry> handles = new ConcurrentHashMap<>();
+
+    /** A new handle for the session, valid until {@code validUntil}. */
+    public String issue(Session session, Instant validUntil) {
+        byte[] raw = new byte[18];
+        random.nextBytes(raw);
+        String handle = "emulated-" + Base64.getUrlEncoder().withoutPadding().encodeToString(raw);
+        handles.put(handle, new Entry(session, validUntil));
+        return handle;
+    }
+
+    /** The session of a handle still valid at {@code now}. */
+    public Optional<Session> find(String handle, Instant now) {
+        Entry e = handle == null ? null : handles.get(handle);
+        if (e == null || e.validUntil().isBefore(now)) {
+            return Optional.empty();
+        }
+        return Optional.of(e.session());
+    }
+
+    public int purgeExpired(Instant now) {
+        int before = handles.size();
+        handles.values().removeIf(e -> e.validUntil().isBefore(now));
+        return before - handles.size();
+    }
+}

@@ -1,0 +1,85 @@
+package dev.livetoken.emulator;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.livetoken.client.LiveTranslateSession;
+import dev.livetoken.support.LiveTestSocket;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import jakarta.inject.Inject;
+import java.io.ByteArrayOutputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+/** goAway and the connection time limit, with the limits shortened; and the client surviving them. */
+@QuarkusTest
+@TestProfile(ShortLiveConnectionsProfile.class)
+class LiveConnectionLifetimeTest {
+
+    @Inject
+    EmulatorTokenStore store;
+
+    String token() throws Exception {
+        Instant now = Instant.now();
+        return store.create(1, now.plusSeconds(600), now.plusSeconds(60), LiveApiEmulatorTest.tokenSetup("es"),
+                LiveApiEmulatorTest.LOCKED_MASK);
+    }
+
+    @Test
+    void goAwayComesBeforeTheTimeLimitCloseWithWholeSeconds() throws Exception {
+        LiveTestSocket s = LiveTestSocket.open(token());
+        long start = System.nanoTime();
+        s.send(LiveApiEmulatorTest.setup("es", null));
+        assertTrue(s.next().has("setupComplete"));
+        JsonNode goAway = s.nextWith("goAway");
+        long goAwayAt = (System.nanoTime() - start) / 1_000_000;
+        assertEquals("1s", goAway.path("goAway").path("timeLeft").asText());
+        LiveTestSocket.Close c = s.awaitClose(Duration.ofSeconds(4));
+        long closedAt = (System.nanoTime() - start) / 1_000_000;
+        assertEquals(1008, c.code());
+        assertTrue(goAwayAt >= 700 && goAwayAt < 1800, "goAway after ~1 s, was " + goAwayAt);
+        assertTrue(closedAt >= 1700, "closed after ~2 s, was " + closedAt);
+    }
+
+    @Test
+    void clientResumesOnGoAwayWithTheSameTokenWithoutLosingOrRepeatingAudio() throws Exception {
+        String token = token();       // one use only: resumptions must not spend it
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        AtomicInteger goAways = new AtomicInteger();
+        LiveTranslateSession.Listener listener = new LiveTranslateSession.Listener() {
+            @Override
+            public synchronized void onAudio(byte[] pcm24k) {
+                out.writeBytes(pcm24k);
+            }
+
+            @Override
+            public void onTranscript(boolean source, String text, String languageCode, boolean finished) {
+            }
+
+            @Override
+            public void onGoAway(String timeLeft) {
+                goAways.incrementAndGet();
+            }
+        };
+        LiveTranslateSession session = LiveTranslateSession.open(HttpClient.newHttpClient(),
+                new LiveTranslateSession.Options(URI.create("ws://localhost:" + LiveTestSocket.httpPort() + LiveTestSocket.PATH),
+                        token, LiveApiEmulatorTest.MODEL, null, null, true, Duration.ofSeconds(5)), listener);
+        byte[] input = LiveApiEmulatorTest.tone(16_000 * 7 / 2);        // 3.5 s: outlives two connections
+        var stats = dev.livetoken.client.AudioStreamer.stream(dev.livetoken.client.AudioStreamer.fromPcm(input),
+                session::sendAudio);
+        session.endAudio();
+        session.awaitIdle(Duration.ofMillis(500), Duration.ofSeconds(10));
+        session.close();
+        assertTrue(session.resumptions() >= 1, "resumed " + session.resumptions() + " times, goAways " + goAways);
+        assertEquals(35, stats.chunks());
+        synchronized (listener) {
+            assertEquals(input.length / 2 * 3, out.size(), "every input sample came back exactly once at 24 kHz");
+        }
+    }
+}
