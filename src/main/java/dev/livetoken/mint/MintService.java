@@ -5,6 +5,7 @@ import dev.livetoken.audit.AuditRecord;
 import dev.livetoken.audit.TokenHasher;
 import dev.livetoken.auth.Caller;
 import dev.livetoken.limits.UsageLimiter;
+import dev.livetoken.ops.MintMetrics;
 import dev.livetoken.policy.PolicyService;
 import dev.livetoken.problem.ProblemException;
 import dev.livetoken.problem.ProblemType;
@@ -45,10 +46,12 @@ public class MintService {
     private final TokenHasher hasher;
     private final UpstreamTokens upstream;
     private final Store store;
+    private final MintMetrics metrics;
     private final Clock clock = Clock.systemUTC();
 
     MintService(PolicyService policies, MintPlanner planner, UsageLimiter limiter, AuditLog audit, TokenHasher hasher,
-            UpstreamTokens upstream, Store store) {
+            UpstreamTokens upstream, Store store, MintMetrics metrics) {
+        this.metrics = metrics;
         this.policies = policies;
         this.planner = planner;
         this.limiter = limiter;
@@ -62,6 +65,12 @@ public class MintService {
         return policies.effective(caller.tenant()).chain(effective -> {
             MintPlan plan = planner.plan(caller, effective, request, clock.instant());
             return blocking(() -> limiter.reserve(plan.tenant(), plan.subject(), effective.policy(), plan.serverTime()))
+                    .onFailure(ProblemException.class).invoke(e -> {
+                        String scope = ((ProblemException) e).limitScope();
+                        if (scope != null) {
+                            metrics.limitRefused(plan.tenant(), scope);
+                        }
+                    })
                     .chain(reservation -> upstream.create(spec(plan))
                             .onFailure().call(() -> blocking(() -> {
                                 limiter.release(reservation);
@@ -85,6 +94,7 @@ public class MintService {
         } catch (RuntimeException e) {
             // Fail closed: a token without its audit record must not leave the service.
             LOG.errorf("Audit write failed (%s); the minted token is withheld", e.getClass().getSimpleName());
+            metrics.auditFailed();
             limiter.release(reservation);
             throw ProblemException.builder(ProblemType.AUDIT_UNAVAILABLE,
                     "The audit trail cannot be written right now, so no token was issued; try again shortly.")

@@ -2,6 +2,7 @@ package dev.livetoken.mint;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.livetoken.auth.CallerResolver;
+import dev.livetoken.ops.AccessLog;
 import dev.livetoken.problem.ProblemException;
 import dev.livetoken.problem.ProblemType;
 import dev.livetoken.problem.RequestIds;
@@ -29,20 +30,26 @@ public class TokenResource {
     private final CallerResolver callers;
     private final MintService mint;
     private final ObjectMapper json;
+    private final AccessLog accessLog;
 
-    TokenResource(JsonWebToken jwt, CallerResolver callers, MintService mint, ObjectMapper json) {
+    TokenResource(JsonWebToken jwt, CallerResolver callers, MintService mint, ObjectMapper json,
+            AccessLog accessLog) {
         this.jwt = jwt;
         this.callers = callers;
         this.mint = mint;
         this.json = json;
+        this.accessLog = accessLog;
     }
 
     @POST
     @Produces(MediaType.APPLICATION_JSON)
     public Uni<Response> mint(@RestHeader("Content-Type") String contentType, byte[] body, RoutingContext routing) throws IOException {
         var caller = callers.resolve(jwt);
+        // ops: the access line and mint metrics (by tenant and lock mode) are written from this entry
+        var access = accessLog.caller(caller);
         MintRequest request = parse(contentType, body);
-        return mint.mint(caller, request, RequestIds.of(routing)).map(answer -> Response.status(Response.Status.CREATED)
+        return mint.mint(caller, request, RequestIds.of(routing)).invoke(answer -> access.locked(answer.locked()))
+                .map(answer -> Response.status(Response.Status.CREATED)
                 .header("Cache-Control", "no-store")
                 .header("Pragma", "no-cache")
                 .entity(answer)

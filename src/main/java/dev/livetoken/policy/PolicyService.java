@@ -42,7 +42,7 @@ public class PolicyService {
     private final AtomicBoolean polling = new AtomicBoolean();
 
     PolicyService(PolicyStore store, Store db, PolicyConfig config, DefaultPolicyConfig defaultsConfig,
-            LanguageCatalog languages) {
+            LanguageCatalog languages, io.micrometer.core.instrument.MeterRegistry registry) {
         this.store = store;
         this.db = db;
         this.config = config;
@@ -55,6 +55,8 @@ public class PolicyService {
                 .recordStats()
                 .buildAsync(tenant -> new TenantEntry(store.find(tenant).map(PolicyStore.Stored::policy),
                         store.blockedSubjects(tenant)));
+        // cache_gets_total{cache="policy",result="hit|miss"}, evictions and size at /q/metrics
+        io.micrometer.core.instrument.binder.cache.CaffeineCacheMetrics.monitor(registry, cache.synchronous(), "policy");
     }
 
     /** The configured defaults that fill in omitted policy fields (tenant id {@code default}). */

@@ -33,6 +33,7 @@ public class HttpEdgeFilters {
         if (length != null && tooLarge(length)) {
             ProblemException p = ProblemException.of(ProblemType.BODY_TOO_LARGE,
                     "The request body may be at most " + maxBodyBytes + " bytes.");
+            ctx.put(ProblemResponses.PROBLEM_TYPE_KEY, p.type().slug());
             try {
                 byte[] body = json.writeValueAsBytes(ProblemResponses.body(p, ctx.request().path(), id));
                 ctx.response().setStatusCode(413)

@@ -141,6 +141,9 @@ public class ProblemMappers {
     private static Response respond(ProblemException e, RoutingContext ctx) {
         String path = ctx == null ? null : ctx.request().path();
         String id = ctx == null ? null : RequestIds.assign(ctx);
+        if (ctx != null) {
+            ctx.put(ProblemResponses.PROBLEM_TYPE_KEY, e.type().slug());
+        }
         return ProblemResponses.response(e, path, id);
     }
 }

@@ -5,6 +5,9 @@ import jakarta.ws.rs.core.Response;
 /** Turns a {@link ProblemException} into the one response shape every error uses. */
 public final class ProblemResponses {
 
+    /** RoutingContext key holding the slug of the problem answered, for the access line and metrics. */
+    public static final String PROBLEM_TYPE_KEY = "livetoken.problemType";
+
     private ProblemResponses() {
     }
 

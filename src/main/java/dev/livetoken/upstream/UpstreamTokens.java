@@ -1,5 +1,6 @@
 package dev.livetoken.upstream;
 
+import dev.livetoken.ops.MintMetrics;
 import dev.livetoken.problem.ProblemException;
 import dev.livetoken.problem.ProblemType;
 import io.quarkus.runtime.ShutdownEvent;
@@ -23,16 +24,21 @@ public class UpstreamTokens {
 
     private final Vertx vertx;
     private final UpstreamConfig config;
+    private final MintMetrics metrics;
     private volatile GeminiAuthTokens client;
     private volatile URI baseUrl;
 
-    UpstreamTokens(Vertx vertx, UpstreamConfig config) {
+    UpstreamTokens(Vertx vertx, UpstreamConfig config, MintMetrics metrics) {
         this.vertx = vertx;
         this.config = config;
+        this.metrics = metrics;
     }
 
     public Uni<GeminiAuthTokens.MintedName> create(AuthTokenSpec spec) {
-        return client().create(spec);
+        GeminiAuthTokens c = client();
+        long start = System.nanoTime();
+        // ops: latency histogram and error kind (ProblemException.upstreamFailure) per call
+        return c.create(spec).onItemOrFailure().invoke((ok, failure) -> metrics.upstreamCallEnded(start, failure));
     }
 
     /** The base URL in force, with any {@code ${quarkus.http.port}} expression resolved. */

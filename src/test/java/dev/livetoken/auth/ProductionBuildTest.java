@@ -37,6 +37,23 @@ class ProductionBuildTest {
     }
 
     @Test
+    void notReadyWithoutAGeminiApiKey() {
+        given().when().get("/q/health/ready")
+                .then().statusCode(503)
+                .body("status", equalTo("DOWN"))
+                .body("checks.find { it.name == 'gemini-api-key' }.status", equalTo("DOWN"));
+        given().when().get("/q/health/live").then().statusCode(200);
+    }
+
+    @Test
+    void browsersFromAnyOriginAreRefusedUntilOriginsAreConfigured() {
+        given().header("Origin", "https://app.example.com")
+                .header("Access-Control-Request-Method", "POST")
+                .when().options("/v1/tokens")
+                .then().header("Access-Control-Allow-Origin", org.hamcrest.Matchers.nullValue());
+    }
+
+    @Test
     void devJwtEndpointDoesNotExistInProduction() {
         given().contentType("application/json").body("{\"subject\":\"a\",\"tenant\":\"t\"}")
                 .when().post("/dev/v1/jwt")

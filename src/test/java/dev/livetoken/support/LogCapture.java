@@ -48,6 +48,10 @@ public final class LogCapture extends Handler implements AutoCloseable {
             msg = msg + " " + java.util.Arrays.toString(params);
         }
         b.append(msg);
+        if (r instanceof org.jboss.logmanager.ExtLogRecord ext && ext.getMdc("requestId") != null) {
+            // the MDC request id, as the console format (%X{requestId}) and JSON logs show it
+            b.append(" [rid=").append(ext.getMdc("requestId")).append(']');
+        }
         for (Throwable t = r.getThrown(); t != null; t = t.getCause()) {
             b.append(" | ").append(t);
         }
