@@ -36,7 +36,7 @@ public class AuditLog {
 
     private final Store store;
 
-    AuditLog(Store store) {
+    public AuditLog(Store store) {
         this.store = store;
     }
 

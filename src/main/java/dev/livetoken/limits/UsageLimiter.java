@@ -156,7 +156,7 @@ public class UsageLimiter {
         Instant dayEnd = dayEnd(now);
         try (Connection c = store.connection();
                 PreparedStatement ps = c.prepareStatement("SELECT subject, used FROM usage_counter "
-                        + "WHERE tenant_id = ? AND window_kind = 'day' AND window_end = ? AND subject IS NOT NULL "
+                        + "WHERE tenant_id = ? AND window_kind = 'day' AND window_end = ? AND subject IS NOT NULL AND used > 0 "
                         + "ORDER BY used DESC, subject FETCH FIRST " + max + " ROWS ONLY")) {
             ps.setString(1, tenant);
             ps.setTimestamp(2, Timestamp.from(dayEnd));

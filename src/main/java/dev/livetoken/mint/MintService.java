@@ -14,7 +14,10 @@ import dev.livetoken.upstream.AuthTokenBodies;
 import dev.livetoken.upstream.AuthTokenSpec;
 import dev.livetoken.upstream.LiveSetup;
 import dev.livetoken.upstream.UpstreamTokens;
+import dev.livetoken.policy.EffectivePolicy;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
 import java.time.Duration;
@@ -62,9 +65,15 @@ public class MintService {
     }
 
     public Uni<MintResponse> mint(Caller caller, MintRequest request, String requestId) {
-        return policies.effective(caller.tenant()).chain(effective -> {
+        // The request's Vert.x context carries its MDC (request id); every hop returns to it.
+        Context ctx = Vertx.currentContext();
+        Uni<EffectivePolicy> policy = policies.effective(caller.tenant());
+        if (ctx != null) {
+            policy = policy.emitOn(task -> ctx.runOnContext(v -> task.run()));
+        }
+        return policy.chain(effective -> {
             MintPlan plan = planner.plan(caller, effective, request, clock.instant());
-            return blocking(() -> limiter.reserve(plan.tenant(), plan.subject(), effective.policy(), plan.serverTime()))
+            return blocking(ctx, () -> limiter.reserve(plan.tenant(), plan.subject(), effective.policy(), plan.serverTime()))
                     .onFailure(ProblemException.class).invoke(e -> {
                         String scope = ((ProblemException) e).limitScope();
                         if (scope != null) {
@@ -72,11 +81,11 @@ public class MintService {
                         }
                     })
                     .chain(reservation -> upstream.create(spec(plan))
-                            .onFailure().call(() -> blocking(() -> {
+                            .onFailure().call(() -> blocking(ctx, () -> {
                                 limiter.release(reservation);
                                 return null;
                             }))
-                            .chain(minted -> blocking(() -> {
+                            .chain(minted -> blocking(ctx, () -> {
                                 record(plan, minted.name(), requestId, reservation);
                                 return answer(plan, minted.name());
                             })));
@@ -102,9 +111,16 @@ public class MintService {
         }
     }
 
-    /** Runs JDBC work on the store's executor, never on the event loop. */
-    private <T> Uni<T> blocking(Supplier<T> work) {
-        return Uni.createFrom().item(work).runSubscriptionOn(store.executor());
+    /**
+     * Runs JDBC work off the event loop: on a worker of the request's own Vert.x context when there
+     * is one (so its MDC follows, and the result comes back to its event loop), else on the store's
+     * executor.
+     */
+    private <T> Uni<T> blocking(Context ctx, Supplier<T> work) {
+        if (ctx == null) {
+            return Uni.createFrom().item(work).runSubscriptionOn(store.executor());
+        }
+        return Uni.createFrom().completionStage(() -> ctx.executeBlocking(work::get, false).toCompletionStage());
     }
 
     /** The upstream request for a plan: the same call an SDK user would make by hand. */

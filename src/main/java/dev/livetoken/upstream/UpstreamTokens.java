@@ -28,7 +28,7 @@ public class UpstreamTokens {
     private volatile GeminiAuthTokens client;
     private volatile URI baseUrl;
 
-    UpstreamTokens(Vertx vertx, UpstreamConfig config, MintMetrics metrics) {
+    public UpstreamTokens(Vertx vertx, UpstreamConfig config, MintMetrics metrics) {
         this.vertx = vertx;
         this.config = config;
         this.metrics = metrics;
