@@ -25,7 +25,6 @@ public class MintMetrics {
     static final String AUDIT_FAILURES = "livetoken.audit.failures";
     static final String UPSTREAM = "livetoken.upstream";
     static final String UPSTREAM_ERRORS = "livetoken.upstream.errors";
-    static final String CACHE_REQUESTS = "livetoken.cache.requests";
 
     /** The {@code outcome} of a mint that returned a token. */
     public static final String MINTED = "minted";
@@ -98,23 +97,6 @@ public class MintMetrics {
             upstreamError(failure instanceof ProblemException p && p.upstreamFailure() != null
                     ? p.upstreamFailure() : "other");
         }
-    }
-
-    /** A lookup in the named cache (e.g. {@code policy}) was answered from the cache. */
-    public void cacheHit(String cache) {
-        cache(cache, "hit");
-    }
-
-    /** A lookup in the named cache had to load the value. */
-    public void cacheMiss(String cache) {
-        cache(cache, "miss");
-    }
-
-    private void cache(String cache, String result) {
-        String c = orUnknown(cache);
-        counter(CACHE_REQUESTS + '\0' + c + '\0' + result, k -> Counter.builder(CACHE_REQUESTS)
-                .description("Cache lookups by result")
-                .tag("cache", c).tag("result", result).register(registry)).increment();
     }
 
     private void mint(String tenant, String outcome, String lockMode) {
