@@ -43,11 +43,16 @@ class MetricsEndpointTest {
     @Test
     void upstreamLatencyIsAHistogramAndAuditFailuresAreExported() {
         given().header("Authorization", TestJwts.bearer("mira", "metrics-probe-2")).contentType("application/json")
+                .when().post("/v1/tokens").then().statusCode(201);
+        given().header("Authorization", TestJwts.bearer("mira", "metrics-probe-2")).contentType("application/json")
                 .body("{}").when().post("/v1/tokens").then().statusCode(201);
         String text = scrape();
         assertThat(text).containsPattern("(?m)^livetoken_upstream_seconds_bucket\\{result=\"ok\",le=\"[^\"]+\"\\} [1-9]");
         assertThat(text).containsPattern("(?m)^livetoken_upstream_seconds_count\\{result=\"ok\"\\} [1-9]");
         assertThat(text).containsPattern("(?m)^livetoken_audit_failures_total ");
+        // the policy cache: the tenant's first lookup misses, later ones hit
+        assertThat(text).containsPattern("(?m)^cache_gets_total\\{cache=\"policy\",result=\"hit\"\\} [1-9]");
+        assertThat(text).containsPattern("(?m)^cache_gets_total\\{cache=\"policy\",result=\"miss\"\\} [1-9]");
         // Probes must not become request-metric series.
         assertThat(text).doesNotContain("uri=\"/q/health");
     }
