@@ -62,7 +62,7 @@ public final class TokenServiceClient {
         } catch (ConnectException | HttpConnectTimeoutException e) {
             throw new LiveClientException(LiveClientException.Kind.SERVICE_UNREACHABLE,
                     "Cannot reach the Live Token Service at " + service + " (" + e.getClass().getSimpleName()
-                            + "). Is it running? Try ./mvnw quarkus:dev", e);
+                            + "). Is it running? Try ./mvnw -Pdev quarkus:dev", e);
         } catch (HttpTimeoutException e) {
             throw new LiveClientException(LiveClientException.Kind.SERVICE_UNREACHABLE,
                     "The Live Token Service at " + service + " did not answer in " + TIMEOUT.toSeconds() + " s.", e);

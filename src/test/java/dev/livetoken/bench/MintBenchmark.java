@@ -121,6 +121,15 @@ public final class MintBenchmark {
         env.put("GEMINI_API_KEY", KEY);
         env.put("MP_JWT_VERIFY_ISSUER", TestJwts.ISSUER);
         env.put("MP_JWT_VERIFY_PUBLICKEY_LOCATION", pem.toUri().toString());
+        env.put("LIVETOKEN_AUDIT_HMAC_KEY", "benchmark-audit-hmac-key-0123456789abcdef");
+        // A fresh embedded store per run (unless PostgreSQL is given with --env.QUARKUS_DATASOURCE_JDBC_URL).
+        env.put("LIVETOKEN_STORE_EMBEDDED_PATH", Path.of("target", "bench-data", String.valueOf(System.currentTimeMillis()),
+                "livetoken").toAbsolutePath().toString());
+        // Every tenant falls back to the default policy, with limits switched on (counted and checked
+        // on every mint) but set high enough that the benchmark measures cost, not refusals.
+        env.put("LIVETOKEN_DEFAULT_POLICY_SEED", "true");
+        env.put("LIVETOKEN_DEFAULT_POLICY_USER_RATE_PER_MINUTE", "1000000");
+        env.put("LIVETOKEN_DEFAULT_POLICY_USER_QUOTA_PER_DAY", "100000000");
         opt.forEach((k, v) -> {
             if (k.startsWith("env.")) {
                 env.put(k.substring(4), v);
