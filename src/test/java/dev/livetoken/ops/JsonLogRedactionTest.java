@@ -8,7 +8,7 @@ import org.jboss.logmanager.ExtLogRecord;
 import org.junit.jupiter.api.Test;
 
 /**
- * With {@code QUARKUS_LOG_CONSOLE_JSON=true} the console handler formats with Quarkus' JSON
+ * With {@code QUARKUS_LOG_CONSOLE_JSON_ENABLED=true} the console handler formats with Quarkus' JSON
  * formatter; the redacting filter on that handler runs before it, so the JSON line is clean and
  * still carries the request id from the MDC.
  */
