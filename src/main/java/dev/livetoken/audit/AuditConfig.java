@@ -10,7 +10,7 @@ public interface AuditConfig {
     /**
      * Secret key of the HMAC-SHA256 kept instead of each token, so an operator holding a token can
      * find its record while the stored hashes are useless to anyone without the key. Required in
-     * production (env {@code LIVETOKEN_AUDIT_HMAC_KEY}, at least 32 characters); dev and test use a
+     * (env {@code LIVETOKEN_AUDIT_HMAC_KEY}, at least 32 characters); the dev and test profiles set a
      * fixed dev key.
      */
     Optional<String> hmacKey();

@@ -1,6 +1,6 @@
 package dev.livetoken.audit;
 
-import io.quarkus.runtime.LaunchMode;
+import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -8,7 +8,11 @@ import java.util.HexFormat;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
-/** Keyed hash of a token (HMAC-SHA256, hex): what the audit trail stores in the token's place. */
+/**
+ * Keyed hash of a token (HMAC-SHA256, hex): what the audit trail stores in the token's place.
+ * Created at startup, so a service without a key refuses to start instead of failing every mint.
+ */
+@Startup
 @ApplicationScoped
 public class TokenHasher {
 
@@ -18,11 +22,8 @@ public class TokenHasher {
     TokenHasher(AuditConfig config) {
         String k = config.hmacKey().filter(s -> !s.isBlank()).orElse(null);
         if (k == null || k.length() < MIN_KEY_LENGTH) {
-            if (LaunchMode.current() == LaunchMode.NORMAL) {
-                throw new IllegalStateException("livetoken.audit.hmac-key (LIVETOKEN_AUDIT_HMAC_KEY) must be set to "
-                        + "a secret of at least " + MIN_KEY_LENGTH + " characters");
-            }
-            k = "dev-only-audit-hmac-key-not-for-production-use";
+            throw new IllegalStateException("livetoken.audit.hmac-key (LIVETOKEN_AUDIT_HMAC_KEY) must be set to "
+                    + "a secret of at least " + MIN_KEY_LENGTH + " characters");
         }
         this.key = new SecretKeySpec(k.getBytes(StandardCharsets.UTF_8), "HmacSHA256");
     }

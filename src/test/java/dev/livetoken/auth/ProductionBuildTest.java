@@ -32,6 +32,7 @@ class ProductionBuildTest {
                     "mp.jwt.verify.publickey.location", "prod-test/jwt-public.pem",
                     "quarkus.http.test-port", "0",
                     "livetoken.upstream.base-url", "http://127.0.0.1:9",
+                    "livetoken.audit.hmac-key", "prod-test-audit-hmac-key-0123456789abcdef",
                     "quarkus.datasource.\"embedded\".jdbc.url", "jdbc:h2:mem:prodtest;DB_CLOSE_DELAY=-1");
         }
     }
