@@ -34,7 +34,9 @@ class JwtVerificationTest {
                 Arguments.of("alg none", TestJwts.user("alice", "acme").unsigned()),
                 Arguments.of("HS256 keyed with the public key", TestJwts.user("alice", "acme").hs256WithPublicKey()),
                 Arguments.of("garbage", "not.a.jwt"),
-                Arguments.of("no expiry", TestJwts.user("alice", "acme").claim("exp", null).sign()));
+                Arguments.of("no expiry", TestJwts.user("alice", "acme").claim("exp", null).sign()),
+                Arguments.of("subject too long for the audit trail", TestJwts.user("a".repeat(256), "acme").sign()),
+                Arguments.of("subject with control characters", TestJwts.user("alice\nINFO forged log line", "acme").sign()));
     }
 
     @ParameterizedTest(name = "{0}")
