@@ -3,7 +3,8 @@
 # zero-latency auth_tokens stub on loopback, launches the service against it with JWT verification
 # on, and measures max mints/s and latency percentiles at a fixed rate.
 # Usage: bench/mint-bench.sh [--connections=32] [--seconds=20] [--warmup=10] [--rate=1000]
-#                            [--jvm="-Xmx512m"] [--env.NAME=value ...]
+#                            [--driver=jvm] [--jvm="-Xmx512m"] [--env.NAME=value ...]
+# The throughput phase uses wrk when it is installed (apt-get install wrk), else a JVM client.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./mvnw -q -B package -DskipTests
