@@ -7,6 +7,7 @@ import dev.livetoken.limits.UsageLimiter;
 import dev.livetoken.mint.MintPlan;
 import dev.livetoken.mint.MintPlanner;
 import dev.livetoken.mint.MintRequest;
+import dev.livetoken.mint.MintService;
 import dev.livetoken.policy.EffectivePolicy;
 import dev.livetoken.policy.PolicyService;
 import dev.livetoken.problem.Problem;
@@ -114,13 +115,14 @@ public class SimulateResource {
                 effective.policy().version(), effective.source());
     }
 
+    /** The field mask the real mint would send, read back from the very body it would send. */
     private static String maskOf(MintPlan plan) {
         try {
             var tree = new com.fasterxml.jackson.databind.ObjectMapper().readTree(
-                    AuthTokenBodies.encode(dev.livetoken.mint.MintSpecs.spec(plan)));
+                    AuthTokenBodies.encode(MintService.spec(plan)));
             return tree.path("fieldMask").asText(null);
         } catch (java.io.IOException e) {
-            return null;
+            throw new java.io.UncheckedIOException(e);
         }
     }
 

@@ -124,7 +124,7 @@ public class MintService {
     }
 
     /** The upstream request for a plan: the same call an SDK user would make by hand. */
-    static AuthTokenSpec spec(MintPlan plan) {
+    public static AuthTokenSpec spec(MintPlan plan) {
         LiveSetup setup = new LiveSetup(plan.model(), RESPONSE_MODALITIES, plan.translation(), true, true);
         return new AuthTokenSpec(plan.uses(), plan.expireTime(), plan.newSessionExpireTime(), setup, ALWAYS_LOCKED);
     }

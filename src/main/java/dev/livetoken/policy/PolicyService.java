@@ -64,10 +64,6 @@ public class PolicyService {
         return defaults;
     }
 
-    public AsyncLoadingCache<String, TenantEntry> cache() {
-        return cache;
-    }
-
     void start(@Observes StartupEvent ev, Vertx vertx) {
         if (defaultsConfig.seed() && store.insert(defaults, "config")) {
             LOG.info("Created the 'default' tenant policy from livetoken.default-policy.*");
