@@ -107,7 +107,7 @@ public class MintService {
             limiter.release(reservation);
             throw ProblemException.builder(ProblemType.AUDIT_UNAVAILABLE,
                     "The audit trail cannot be written right now, so no token was issued; try again shortly.")
-                    .retryAfter(Duration.ofSeconds(5)).auditFailure().build();
+                    .retryAfter(Duration.ofSeconds(5)).build();
         }
     }
 

@@ -18,11 +18,10 @@ public class ProblemException extends RuntimeException {
     private final String upstreamFailure;
     private final List<FieldError> errors;
     private final String limitScope;
-    private final boolean auditFailure;
 
     private ProblemException(Builder b) {
         // No stack trace: these are expected outcomes on hot paths, not bugs.
-        super(b.detail, b.cause, false, false);
+        super(b.detail, null, false, false);
         this.type = b.type;
         this.field = b.field;
         this.suggestions = b.suggestions;
@@ -31,12 +30,6 @@ public class ProblemException extends RuntimeException {
         this.upstreamFailure = b.upstreamFailure;
         this.errors = b.errors;
         this.limitScope = b.limitScope;
-        this.auditFailure = b.auditFailure;
-    }
-
-    /** Whether this problem was caused by a failed audit write, for metrics. */
-    public boolean auditFailure() {
-        return auditFailure;
     }
 
     /** Which usage limit refused the request (e.g. {@code user-rate}), for metrics; else null. */
@@ -96,11 +89,9 @@ public class ProblemException extends RuntimeException {
         private String field;
         private List<String> suggestions;
         private Duration retryAfter;
-        private Throwable cause;
         private String upstreamFailure;
         private List<FieldError> errors;
         private String limitScope;
-        private boolean auditFailure;
         private final java.util.LinkedHashMap<String, String> headers = new java.util.LinkedHashMap<>();
 
         private Builder(ProblemType type, String detail) {
@@ -128,11 +119,6 @@ public class ProblemException extends RuntimeException {
             return this;
         }
 
-        /** Kept for our own diagnostics only; never rendered. */
-        public Builder cause(Throwable cause) {
-            this.cause = cause;
-            return this;
-        }
 
         public Builder errors(List<FieldError> errors) {
             this.errors = List.copyOf(errors);
@@ -142,10 +128,6 @@ public class ProblemException extends RuntimeException {
             return this;
         }
 
-        public Builder auditFailure() {
-            this.auditFailure = true;
-            return this;
-        }
 
         public Builder limitScope(String scope) {
             this.limitScope = scope;
