@@ -35,6 +35,8 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class MintBenchmark {
 
     static final String KEY = "bench-fake-key";
+    /** -XX:MaxRAM makes the JVM size itself as in a 256 MiB container; the rest is deploy/Dockerfile's JAVA_OPTS. */
+    static final String CONTAINER_256_JVM = "-XX:MaxRAM=256m -XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError";
 
     public static void main(String[] args) throws Exception {
         Map<String, String> opt = new java.util.HashMap<>();
@@ -49,6 +51,12 @@ public final class MintBenchmark {
         int users = Integer.parseInt(opt.getOrDefault("users", "1000"));
         String jar = opt.getOrDefault("jar", "target/quarkus-app/quarkus-run.jar");
         String extraJvm = opt.getOrDefault("jvm", "");
+        // The sizing the targets are stated for: a 256 MiB container running the image's JAVA_OPTS.
+        if (!"default".equals(opt.getOrDefault("sizing", "container256"))) {
+            extraJvm = (CONTAINER_256_JVM + " " + extraJvm).trim();
+        }
+        int rounds = Integer.parseInt(opt.getOrDefault("rounds", "3"));
+        boolean withPeer = !"false".equals(opt.get("peer"));
 
         Vertx vertx = Vertx.vertx();
         HttpServer stub = startStub(vertx);
@@ -72,20 +80,59 @@ public final class MintBenchmark {
                     new PoolOptions().setHttp1MaxSize(connections));
 
             boolean useWrk = !"jvm".equals(opt.get("driver")) && onPath("wrk");
-            System.out.println("warm-up " + warmup + " s ...");
             if (useWrk) {
-                // wrk (C, epoll) leaves the service far more of the 2 cores than a JVM client would.
+                // wrk (C, epoll) leaves the servers far more of the 2 cores than a JVM client would.
                 Path script = wrkScript(bearer);
-                wrk(script, servicePort, connections, warmup);
-                System.out.printf(Locale.ROOT, "%nTHROUGHPUT with wrk (%d connections, %d s):%n", connections, seconds);
-                System.out.print(wrk(script, servicePort, connections, seconds));
+                Process peer = withPeer ? Peer.start(stub.actualPort()) : null;
+                try {
+                    System.out.printf(Locale.ROOT, "warm-up %d s each (%d users, %d connections) ...%n", warmup, users, connections);
+                    wrk(script, servicePort, connections, warmup);
+                    if (peer != null) {
+                        wrk(script, Peer.PORT, connections, warmup);
+                    }
+                    double[] us = new double[rounds];
+                    double[] them = new double[rounds];
+                    System.out.printf(Locale.ROOT, "%nTHROUGHPUT, %d alternating rounds of %d s, %d connections, %d users:%n",
+                            rounds, seconds, connections, users);
+                    for (int round = 0; round < rounds; round++) {
+                        Wrk ours = Wrk.parse(wrk(script, servicePort, connections, seconds));
+                        us[round] = ours.perSecond();
+                        String line = String.format(Locale.ROOT, "  round %d: service %,.0f mints/s (p99 %s, non-201 %d)",
+                                round + 1, ours.perSecond(), ours.p99(), ours.errors());
+                        if (peer != null) {
+                            Wrk peers = Wrk.parse(wrk(script, Peer.PORT, connections, seconds));
+                            them[round] = peers.perSecond();
+                            line += String.format(Locale.ROOT, "   peer %,.0f mints/s (p99 %s, non-201 %d)   ratio %.2f",
+                                    peers.perSecond(), peers.p99(), peers.errors(), ours.perSecond() / peers.perSecond());
+                        }
+                        System.out.println(line);
+                    }
+                    System.out.printf(Locale.ROOT, "  median: service %,.0f mints/s", median(us));
+                    if (peer != null) {
+                        double[] ratios = new double[rounds];
+                        for (int i = 0; i < rounds; i++) {
+                            ratios[i] = us[i] / them[i];
+                        }
+                        System.out.printf(Locale.ROOT, ", peer %,.0f mints/s, RATIO us/peer %.2f (median of rounds)%n",
+                                median(them), median(ratios));
+                        System.out.printf(Locale.ROOT, "  peer resident memory: %s%n", rss(peer.pid()));
+                    } else {
+                        System.out.println();
+                    }
+                } finally {
+                    if (peer != null) {
+                        peer.destroy();
+                    }
+                }
             } else {
+                System.out.println("warm-up " + warmup + " s ... (JVM driver: no wrk on the PATH, so no peer comparison)");
                 closedLoop(client, bearer, connections, warmup);
                 Result max = closedLoop(client, bearer, connections, seconds);
                 System.out.printf(Locale.ROOT, "%nTHROUGHPUT (%d connections, %d s): %.0f mints/s, errors %d%n",
                         connections, seconds, max.count / (double) seconds, max.errors);
                 max.print();
             }
+            System.out.printf(Locale.ROOT, "service resident memory after full load: %s%n", rss(service.pid()));
 
             // The JVM client itself needs warming too, or its own JIT work shows up as service latency.
             openLoop(vertx, client, bearer, rate, Math.min(5, warmup));
@@ -94,6 +141,7 @@ public final class MintBenchmark {
                     fixed.count, fixed.errors);
             fixed.print();
             System.out.printf(Locale.ROOT, "%nservice resident memory: %s%n", rss(service.pid()));
+            System.out.printf(Locale.ROOT, "JVM options: %s%n", extraJvm.isBlank() ? "(none)" : extraJvm);
             System.out.printf(Locale.ROOT, "upstream stub answered %d auth_tokens calls%n", STUB_CALLS.get());
             client.close();
         } finally {
@@ -295,6 +343,73 @@ public final class MintBenchmark {
         done.await(seconds + 60L, TimeUnit.SECONDS);
         vertx.cancelTimer(timer);
         return r;
+    }
+
+    static double median(double[] v) {
+        double[] s = v.clone();
+        Arrays.sort(s);
+        return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+    }
+
+    /** What one wrk run printed: requests per second, the 99th percentile and non-2xx/3xx answers. */
+    record Wrk(double perSecond, String p99, long errors) {
+        static Wrk parse(String out) {
+            double rps = Double.parseDouble(find(out, "Requests/sec:\\s+([0-9.]+)", "0"));
+            long errors = Long.parseLong(find(out, "Non-2xx or 3xx responses:\\s+([0-9]+)", "0"))
+                    + Long.parseLong(find(out, "Socket errors:.*?timeout ([0-9]+)", "0"));
+            return new Wrk(rps, find(out, "\\n\\s+99%\\s+(\\S+)", "n/a"), errors);
+        }
+
+        private static String find(String out, String regex, String otherwise) {
+            var m = java.util.regex.Pattern.compile(regex).matcher(out);
+            return m.find() ? m.group(1) : otherwise;
+        }
+    }
+
+    /**
+     * The peer from ../shared/bench/peer-node (jose RS256 verify + the official SDK's
+     * authTokens.create), copied out of the read-only shared folder, installed with npm ci, and
+     * pointed at the same stub upstream, verifying the same JWTs as the service.
+     */
+    static final class Peer {
+        static final int PORT = 18091;
+
+        static Process start(int stubPort) throws Exception {
+            Path shared = Path.of("..", "shared", "bench", "peer-node");
+            if (!Files.isDirectory(shared) || !onPath("node") || !onPath("npm")) {
+                throw new IllegalStateException("the peer needs ../shared/bench/peer-node, node and npm (or pass --peer=false)");
+            }
+            Path dir = Path.of("target", "bench-peer");
+            if (!Files.isDirectory(dir.resolve("node_modules"))) {
+                Files.createDirectories(dir);
+                for (String f : new String[] {"package.json", "package-lock.json", "server.mjs"}) {
+                    Files.copy(shared.resolve(f), dir.resolve(f), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                }
+                Process npm = new ProcessBuilder("npm", "ci", "--no-audit", "--no-fund").directory(dir.toFile())
+                        .redirectErrorStream(true).redirectOutput(dir.resolve("npm.log").toFile()).start();
+                if (npm.waitFor() != 0) {
+                    throw new IllegalStateException("npm ci for the peer failed; see " + dir.resolve("npm.log"));
+                }
+            }
+            ProcessBuilder pb = new ProcessBuilder("node", "server.mjs").directory(dir.toFile())
+                    .redirectErrorStream(true).redirectOutput(dir.resolve("peer.log").toFile());
+            pb.environment().put("PORT", String.valueOf(PORT));
+            pb.environment().put("JWT_PUBLIC_KEY", Path.of("src/main/resources/dev/jwt-public.pem").toAbsolutePath().toString());
+            pb.environment().put("JWT_ISSUER", TestJwts.ISSUER);
+            pb.environment().put("JWT_AUDIENCE", "live-token-service");
+            pb.environment().put("UPSTREAM", "http://127.0.0.1:" + stubPort);
+            Process p = pb.start();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            while (System.nanoTime() < deadline) {
+                try (var s = new java.net.Socket("127.0.0.1", PORT)) {
+                    return p;
+                } catch (java.io.IOException e) {
+                    Thread.sleep(50);
+                }
+            }
+            p.destroy();
+            throw new IllegalStateException("the peer did not start; see " + dir.resolve("peer.log"));
+        }
     }
 
     static int freePort() throws Exception {
