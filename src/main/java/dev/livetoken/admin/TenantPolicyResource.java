@@ -57,6 +57,9 @@ public class TenantPolicyResource {
     private final PolicyService policies;
     private final LanguageCatalog languages;
     private final ObjectMapper json;
+    // The PUT/PATCH validation, shared with the bootstrap policies file.
+    @jakarta.inject.Inject
+    TenantPolicyValidator validator;
 
     TenantPolicyResource(JsonWebToken jwt, AdminAccess access, PolicyStore store, PolicyService policies,
             LanguageCatalog languages, ObjectMapper json) {
@@ -154,26 +157,7 @@ public class TenantPolicyResource {
     }
 
     private TokenPolicy validate(String tenant, ObjectNode doc, long version) {
-        JsonNode id = doc.get("tenantId");
-        if (id != null && !id.isNull() && !tenant.equals(id.asText())) {
-            throw ProblemException.builder(ProblemType.INVALID_REQUEST,
-                    "The body's tenantId '" + id.asText() + "' does not match the path.").field("tenantId").build();
-        }
-        READ_ONLY.forEach(doc::remove);
-        PolicyDocument d;
-        try {
-            d = json.treeToValue(doc, PolicyDocument.class);
-        } catch (IOException e) {
-            throw e instanceof com.fasterxml.jackson.core.JsonProcessingException jpe
-                    ? new ProblemException.Wrapped(jpe) : new IllegalStateException(e);
-        }
-        PolicyDocument.Result r = d.toPolicy(tenant, version, policies.defaults(), languages);
-        if (r.policy() == null) {
-            throw ProblemException.builder(ProblemType.INVALID_REQUEST,
-                    "The policy is invalid: " + r.errors().size() + " field(s) to fix.")
-                    .errors(r.errors()).build();
-        }
-        return r.policy();
+        return validator.validate(tenant, doc, version);
     }
 
     private ObjectNode parse(String contentType, byte[] body, boolean mergePatch) {

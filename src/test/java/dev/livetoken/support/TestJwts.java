@@ -69,10 +69,15 @@ public final class TestJwts {
 
     /** RS256 with the dev private key. */
     public String sign() {
+        return signWith("dev/jwt-private.pem");
+    }
+
+    /** RS256 with the PKCS#8 PEM private key at a classpath resource (e.g. {@code prod-test/jwt-private.pem}). */
+    public String signWith(String privateKeyResource) {
         String input = part(header) + "." + part(claims);
         try {
             Signature s = Signature.getInstance("SHA256withRSA");
-            s.initSign(devPrivateKey());
+            s.initSign(privateKey(privateKeyResource));
             s.update(input.getBytes(StandardCharsets.US_ASCII));
             return input + "." + B64.encodeToString(s.sign());
         } catch (Exception e) {
@@ -108,7 +113,11 @@ public final class TestJwts {
     }
 
     static PrivateKey devPrivateKey() throws Exception {
-        String pem = new String(resource("dev/jwt-private.pem"), StandardCharsets.US_ASCII)
+        return privateKey("dev/jwt-private.pem");
+    }
+
+    static PrivateKey privateKey(String resource) throws Exception {
+        String pem = new String(resource(resource), StandardCharsets.US_ASCII)
                 .replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
         return KeyFactory.getInstance("RSA").generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder().decode(pem)));
     }
