@@ -120,6 +120,34 @@ final class DockerfileRules {
         }
     }
 
+    /**
+     * The embedded store's file (final-stage ENV LIVETOKEN_STORE_EMBEDDED_PATH) lies in a directory the
+     * final stage creates and chowns to its USER, and declares a VOLUME: with a read-only root
+     * filesystem (docker run --read-only, compose read_only) nothing else is writable.
+     */
+    static void embeddedStoreIsWritableByTheImageUser(String dockerfile) {
+        String path = finalStageEnv(dockerfile).get("LIVETOKEN_STORE_EMBEDDED_PATH");
+        assertTrue(path != null && path.startsWith("/"), "the final stage must set an absolute LIVETOKEN_STORE_EMBEDDED_PATH "
+                + "(the service's default ./data/livetoken is under the root-owned WORKDIR)");
+        String dir = path.substring(0, path.lastIndexOf('/'));
+        List<Instruction> ins = parse(dockerfile);
+        int last = finalStage(ins);
+        String user = null;
+        for (Instruction i : ins) {
+            if (i.stage() == last && i.keyword().equals("USER")) {
+                user = i.args().strip();
+            }
+        }
+        assertTrue(user != null, "the final stage has no USER");
+        String uid = user.split(":")[0];
+        Pattern chown = Pattern.compile("chown\\s+(-R\\s+)?" + Pattern.quote(uid) + "(:\\d+)?\\s+(\\S+\\s+)*" + Pattern.quote(dir) + "(\\s|$|&|;)");
+        assertTrue(ins.stream().anyMatch(i -> i.stage() == last && i.keyword().equals("RUN")
+                        && i.args().contains("mkdir") && i.args().contains(dir) && chown.matcher(i.args()).find()),
+                "the final stage must create " + dir + " and chown it to the runtime user " + uid);
+        assertTrue(ins.stream().anyMatch(i -> i.stage() == last && i.keyword().equals("VOLUME") && i.args().contains(dir)),
+                "the final stage must declare VOLUME " + dir + " so the store is writable under a read-only root filesystem");
+    }
+
     /** The final stage's ENV, in order. */
     static Map<String, String> finalStageEnv(String dockerfile) {
         List<Instruction> ins = parse(dockerfile);

@@ -56,6 +56,19 @@ class DockerfileTest {
     }
 
     @Test
+    void embeddedStoreIsInAVolumeTheImageUserOwns() {
+        DockerfileRules.embeddedStoreIsWritableByTheImageUser(DOCKERFILE);
+        assertThrows(AssertionError.class, () -> DockerfileRules.embeddedStoreIsWritableByTheImageUser(
+                DOCKERFILE.replace("LIVETOKEN_STORE_EMBEDDED_PATH=/var/lib/livetoken/livetoken \\\n", "")));
+        assertThrows(AssertionError.class, () -> DockerfileRules.embeddedStoreIsWritableByTheImageUser(
+                DOCKERFILE.replace("chown 10001:10001 /var/lib/livetoken", "true")));
+        assertThrows(AssertionError.class, () -> DockerfileRules.embeddedStoreIsWritableByTheImageUser(
+                DOCKERFILE.replace("chown 10001:10001", "chown 0:0")));
+        assertThrows(AssertionError.class, () -> DockerfileRules.embeddedStoreIsWritableByTheImageUser(
+                DOCKERFILE.replaceAll("(?m)^VOLUME .*$", "")));
+    }
+
+    @Test
     void exposes8080() {
         DockerfileRules.exposes8080(DOCKERFILE);
         assertThrows(AssertionError.class, () -> DockerfileRules.exposes8080(DOCKERFILE.replace("EXPOSE 8080", "EXPOSE 9090")));
