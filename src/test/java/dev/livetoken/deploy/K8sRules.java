@@ -144,6 +144,12 @@ final class K8sRules {
         for (String k : List.of("MP_JWT_VERIFY_ISSUER", "MP_JWT_VERIFY_AUDIENCES", "MP_JWT_VERIFY_PUBLICKEY_LOCATION")) {
             assertFalse(env.getOrDefault(k, "").isBlank(), m.overlay() + ": " + k + " must be set (the service refuses to start without it)");
         }
+        // every setting a production start requires, from the ConfigMap, a literal or a Secret reference
+        for (String k : dev.livetoken.bootstrap.ProductionSettings.REQUIRED) {
+            boolean fromSecret = m.envEntry(k).map(e -> e.path("valueFrom").has("secretKeyRef")).orElse(false);
+            assertTrue(fromSecret || !env.getOrDefault(k, "").isBlank(),
+                    m.overlay() + ": " + k + " must be set (the service refuses to start without it)");
+        }
     }
 
     static void shutdownIsGraceful(Manifests m) {

@@ -77,6 +77,8 @@ class K8sRulesCatchBreakageTest {
                 b("jwt", K8sRules::jwtVerificationIsConfigured, "no issuer",
                         m -> obj(m.find("ConfigMap", "live-token-config").map(ObjectNode.class::cast).orElseThrow(), "data")
                                 .remove("MP_JWT_VERIFY_ISSUER")),
+                b("jwt", K8sRules::jwtVerificationIsConfigured, "no Gemini key",
+                        m -> removeEnv(m, "GEMINI_API_KEY")),
                 b("graceful shutdown", K8sRules::shutdownIsGraceful, "no preStop",
                         m -> m.container().remove("lifecycle")),
                 b("graceful shutdown", K8sRules::shutdownIsGraceful, "grace shorter than the sleep",
@@ -154,6 +156,15 @@ class K8sRulesCatchBreakageTest {
 
     private static ObjectNode configData(Manifests m) {
         return obj(m.find("ConfigMap", "live-token-config").map(ObjectNode.class::cast).orElseThrow(), "data");
+    }
+
+    private static void removeEnv(Manifests m, String name) {
+        var env = (com.fasterxml.jackson.databind.node.ArrayNode) m.container().path("env");
+        for (int i = env.size() - 1; i >= 0; i--) {
+            if (name.equals(env.get(i).path("name").asText())) {
+                env.remove(i);
+            }
+        }
     }
 
     private static JsonNode secretWithData() {
