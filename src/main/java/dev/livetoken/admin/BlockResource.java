@@ -15,7 +15,6 @@ import jakarta.ws.rs.GET;
 import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
-import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.io.IOException;
@@ -34,7 +33,8 @@ import org.jboss.resteasy.reactive.RestHeader;
  */
 @Path("/admin/v1/tenants/{tenantId}/blocks")
 @Authenticated
-@Produces(MediaType.APPLICATION_JSON)
+// No @Produces and byte[] bodies: neither Accept nor Content-Type is negotiated before the caller's
+// authority is checked; every answer is JSON (or a problem document) whatever the caller accepts.
 public class BlockResource {
 
     /** Why a block was set; optional. */
@@ -60,12 +60,10 @@ public class BlockResource {
     }
 
     @GET
-    public BlockList list(@PathParam("tenantId") String tenant) {
+    public Response list(@PathParam("tenantId") String tenant) {
         access.forTenant(jwt, tenant);
-        return new BlockList(store.blocks(tenant));
+        return Response.ok(new BlockList(store.blocks(tenant)), MediaType.APPLICATION_JSON_TYPE).build();
     }
-
-    // The bodies are taken as bytes, so no media type is negotiated before the caller's authority is known.
 
     @PUT
     @Path("users/{subject}")
@@ -109,7 +107,7 @@ public class BlockResource {
         String reason = reason(contentType, body);
         PolicyStore.Blocked b = store.block(tenant, subject, reason, c.subject(), PolicyAdmin.Actor.of(c).role());
         policies.invalidateLocal();
-        return Response.status(b.created() ? 201 : 200).entity(b.block()).build();
+        return Response.status(b.created() ? 201 : 200).entity(b.block()).type(MediaType.APPLICATION_JSON_TYPE).build();
     }
 
     /** The optional body: nothing, or a JSON {@link BlockRequest}. */

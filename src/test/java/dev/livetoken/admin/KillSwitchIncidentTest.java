@@ -106,6 +106,14 @@ class KillSwitchIncidentTest {
         given().filter(Contract.RESPONSE_ONLY).contentType("text/plain").body("block it")
                 .when().put("/admin/v1/tenants/" + tenant + "/blocks/tenant")
                 .then().statusCode(401);
+        // nor does what the caller accepts: authority first
+        given().filter(Contract.RESPONSE_ONLY).header("Authorization", TestJwts.bearer("alice", tenant))
+                .accept("text/html")
+                .when().put("/admin/v1/tenants/" + tenant + "/blocks/tenant")
+                .then().statusCode(403);
+        given().filter(Contract.RESPONSE_ONLY).accept("text/html")
+                .when().delete("/admin/v1/tenants/" + tenant + "/blocks/tenant")
+                .then().statusCode(401);
         mint(TestJwts.bearer("alice", tenant), 201);
         // an admin who sends a body that is not JSON learns so, and nothing is blocked
         given().filter(Contract.RESPONSE_ONLY).header("Authorization", Admin.PLATFORM)
