@@ -2,12 +2,16 @@ package dev.livetoken.admin;
 
 import dev.livetoken.auth.Caller;
 import dev.livetoken.auth.CallerResolver;
+import dev.livetoken.policy.TokenPolicy;
 import dev.livetoken.problem.ProblemException;
 import dev.livetoken.problem.ProblemType;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 
-/** Who may administer which tenant: a platform-admin every tenant, a tenant-admin only its own. */
+/**
+ * Who may administer which tenant: a platform-admin every tenant (and the {@code default} policy), a
+ * tenant-admin only its own.
+ */
 @ApplicationScoped
 public class AdminAccess {
 
@@ -26,10 +30,17 @@ public class AdminAccess {
         return c;
     }
 
-    /** The admin caller, checked against the tenant named in the path. */
+    /**
+     * The admin caller, checked against the tenant named in the path. Tenant {@code default}, the
+     * policy of every tenant without its own, is the platform's: no tenant-admin belongs to it.
+     */
     public Caller forTenant(JsonWebToken jwt, String tenant) {
         Caller c = admin(jwt);
         requireValidTenantId(tenant);
+        if (!c.isPlatformAdmin() && TokenPolicy.DEFAULT_TENANT.equals(tenant)) {
+            throw ProblemException.of(ProblemType.PLATFORM_RESERVED,
+                    "The default policy, which every tenant without its own uses, is administered by platform-admins only.");
+        }
         if (!c.isPlatformAdmin() && !c.tenant().equals(tenant)) {
             throw ProblemException.of(ProblemType.FORBIDDEN,
                     "A tenant-admin may administer only its own tenant ('" + c.tenant() + "').");
@@ -41,6 +52,11 @@ public class AdminAccess {
         if (tenant == null || !CallerResolver.TENANT_ID.matcher(tenant).matches()) {
             throw ProblemException.builder(ProblemType.INVALID_REQUEST,
                     "A tenant id is 1 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit.")
+                    .field("tenantId").build();
+        }
+        if (CallerResolver.isReservedTenant(tenant) && !TokenPolicy.DEFAULT_TENANT.equals(tenant)) {
+            throw ProblemException.builder(ProblemType.INVALID_REQUEST, "'" + tenant
+                    + "' is reserved: nobody can belong to it. The default policy is tenant 'default'.")
                     .field("tenantId").build();
         }
     }

@@ -82,6 +82,11 @@ public class SimulateResource {
                     .field("claims.tenant").build();
         }
         access.forTenant(jwt, tenant);
+        if (dev.livetoken.auth.CallerResolver.isReservedTenant(tenant)) {
+            // what a real mint answers: nobody belongs to tenant 'default'
+            return refused(ProblemException.of(ProblemType.TENANT_CLAIM_MISSING,
+                    "The JWT's tenant claim names the reserved tenant id 'default'."), List.of(), null);
+        }
         Caller pretend = new Caller(body.claims().subject(), tenant,
                 body.claims().groups() == null ? Set.of() : body.claims().groups());
         EffectivePolicy effective;

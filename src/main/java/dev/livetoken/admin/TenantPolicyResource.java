@@ -4,11 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.livetoken.auth.Caller;
-import dev.livetoken.languages.LanguageCatalog;
+import dev.livetoken.policy.PolicyAdmin;
 import dev.livetoken.policy.PolicyDocument;
-import dev.livetoken.policy.PolicyService;
 import dev.livetoken.policy.PolicyStore;
-import dev.livetoken.policy.TokenPolicy;
 import dev.livetoken.problem.ProblemException;
 import dev.livetoken.problem.ProblemType;
 import io.quarkus.security.Authenticated;
@@ -23,16 +21,14 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.io.IOException;
 import java.net.URI;
-import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.jboss.resteasy.reactive.RestHeader;
 
 /**
  * {@code /admin/v1/tenants}: tenant policies with optimistic concurrency. Every update names the
- * version it read (If-Match); a stale one gets 412, a missing one 428. Blocking JDBC: these methods
+ * version it read (If-Match); a stale one gets 412, a missing one 428. Every write goes through
+ * {@link PolicyAdmin}, which holds it to the platform's ceilings and a tenant-admin to its fields. Blocking JDBC: these methods
  * run on worker threads (non-reactive return types).
  */
 @Path("/admin/v1/tenants")
@@ -49,25 +45,17 @@ public class TenantPolicyResource {
     public record TenantList(List<TenantSummary> tenants) {
     }
 
-    static final Set<String> READ_ONLY = Set.of("tenantId", "version", "updatedAt", "updatedBy");
-
     private final JsonWebToken jwt;
     private final AdminAccess access;
     private final PolicyStore store;
-    private final PolicyService policies;
-    private final LanguageCatalog languages;
+    private final PolicyAdmin admin;
     private final ObjectMapper json;
-    // The PUT/PATCH validation, shared with the bootstrap policies file.
-    @jakarta.inject.Inject
-    TenantPolicyValidator validator;
 
-    TenantPolicyResource(JsonWebToken jwt, AdminAccess access, PolicyStore store, PolicyService policies,
-            LanguageCatalog languages, ObjectMapper json) {
+    TenantPolicyResource(JsonWebToken jwt, AdminAccess access, PolicyStore store, PolicyAdmin admin, ObjectMapper json) {
         this.jwt = jwt;
         this.access = access;
         this.store = store;
-        this.policies = policies;
-        this.languages = languages;
+        this.admin = admin;
         this.json = json;
     }
 
@@ -101,20 +89,17 @@ public class TenantPolicyResource {
             if (ifMatch != null && !ifMatch.isBlank()) {
                 throw ETags.stale(-1);
             }
-            TokenPolicy p = validate(tenant, doc, 1);
-            if (!store.insert(p, c.subject())) {
-                throw ProblemException.of(ProblemType.CONFLICT, "The policy was created concurrently; read it and retry.");
-            }
-            policies.invalidateLocal();
-            return ok(store.find(tenant).orElseThrow(), Response.Status.CREATED);
+            return ok(admin.create(PolicyAdmin.Actor.of(c), tenant, doc), Response.Status.CREATED);
         }
         if ("*".equals(ifNoneMatch)) {
             throw ETags.stale(existing.get().policy().version());
         }
         long version = ETags.require(ifMatch, existing.get().policy().version());
-        TokenPolicy p = validate(tenant, doc, version + 1);
-        update(p, version, c);
-        return ok(store.find(tenant).orElseThrow(), Response.Status.OK);
+        try {
+            return ok(admin.replace(PolicyAdmin.Actor.of(c), tenant, doc, version), Response.Status.OK);
+        } catch (PolicyStore.VersionConflict e) {
+            throw ETags.stale(e.current);
+        }
     }
 
     @PATCH
@@ -125,39 +110,25 @@ public class TenantPolicyResource {
         ObjectNode patch = parse(contentType, body, true);
         PolicyStore.Stored s = store.find(tenant).orElseThrow(() -> notFound(tenant));
         long version = ETags.require(ifMatch, s.policy().version());
-        ObjectNode current = json.valueToTree(PolicyDocument.of(s.policy(), null, null));
-        mergePatch(current, patch);
-        TokenPolicy p = validate(tenant, current, version + 1);
-        update(p, version, c);
-        return ok(store.find(tenant).orElseThrow(), Response.Status.OK);
+        try {
+            return ok(admin.patch(PolicyAdmin.Actor.of(c), tenant, patch, version), Response.Status.OK);
+        } catch (PolicyStore.VersionConflict e) {
+            throw ETags.stale(e.current);
+        }
     }
 
     @DELETE
     @Path("{tenantId}/policy")
     public Response delete(@PathParam("tenantId") String tenant, @RestHeader("If-Match") String ifMatch) {
-        access.forTenant(jwt, tenant);
+        Caller c = access.forTenant(jwt, tenant);
         PolicyStore.Stored s = store.find(tenant).orElseThrow(() -> notFound(tenant));
         long version = ETags.require(ifMatch, s.policy().version());
         try {
-            store.delete(tenant, version);
+            admin.delete(PolicyAdmin.Actor.of(c), tenant, version);
         } catch (PolicyStore.VersionConflict e) {
             throw ETags.stale(e.current);
         }
-        policies.invalidateLocal();
         return Response.noContent().build();
-    }
-
-    private void update(TokenPolicy p, long version, Caller c) {
-        try {
-            store.update(p, version, c.subject());
-        } catch (PolicyStore.VersionConflict e) {
-            throw ETags.stale(e.current);
-        }
-        policies.invalidateLocal();
-    }
-
-    private TokenPolicy validate(String tenant, ObjectNode doc, long version) {
-        return validator.validate(tenant, doc, version);
     }
 
     private ObjectNode parse(String contentType, byte[] body, boolean mergePatch) {
@@ -184,25 +155,17 @@ public class TenantPolicyResource {
         return (ObjectNode) node;
     }
 
-    /** RFC 7396: null removes a member, an object merges, anything else replaces. */
-    static void mergePatch(ObjectNode target, ObjectNode patch) {
-        for (Iterator<Map.Entry<String, JsonNode>> it = patch.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> e = it.next();
-            if (e.getValue().isNull()) {
-                target.remove(e.getKey());
-            } else if (e.getValue().isObject() && target.get(e.getKey()) instanceof ObjectNode t) {
-                mergePatch(t, (ObjectNode) e.getValue());
-            } else {
-                target.set(e.getKey(), e.getValue());
-            }
+    private Response ok(PolicyStore.Stored s, Response.Status status) {
+        ObjectNode doc = json.valueToTree(PolicyDocument.of(s.policy(), s.updatedAt(), s.updatedBy()));
+        if (s.disabled() != null) {
+            // whose decision the disable is: only a platform-admin may lift a platform-admin's
+            doc.put("disabledBy", s.disabled().subject());
+            doc.put("disabledByRole", s.disabled().role());
         }
-    }
-
-    private static Response ok(PolicyStore.Stored s, Response.Status status) {
         Response.ResponseBuilder rb = Response.status(status)
                 .tag(new jakarta.ws.rs.core.EntityTag(String.valueOf(s.policy().version())))
                 .header("Cache-Control", "no-store")
-                .entity(PolicyDocument.of(s.policy(), s.updatedAt(), s.updatedBy()));
+                .entity(doc);
         if (status == Response.Status.CREATED) {
             rb.location(URI.create("/admin/v1/tenants/" + s.policy().tenantId() + "/policy"));
         }

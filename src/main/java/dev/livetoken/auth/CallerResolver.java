@@ -32,6 +32,11 @@ public class CallerResolver {
             throw ProblemException.of(ProblemType.TENANT_CLAIM_MISSING,
                     "The JWT's '" + tenantClaim + "' claim is not a valid tenant id.");
         }
+        if (isReservedTenant(tenant)) {
+            // 'default' names the platform's fallback policy; a member of it could administer that.
+            throw ProblemException.of(ProblemType.TENANT_CLAIM_MISSING,
+                    "The JWT's '" + tenantClaim + "' claim names the reserved tenant id 'default'.");
+        }
         String subject = jwt.getSubject();
         if (subject == null || subject.isBlank()) {
             // SmallRye falls back to upn/preferred_username; a JWT with none of them names nobody.
@@ -43,6 +48,14 @@ public class CallerResolver {
                     "The JWT's subject must be 1 to 255 printable characters.");
         }
         return new Caller(subject, tenant, jwt.getGroups());
+    }
+
+    /**
+     * Tenant id {@code default} holds the platform's fallback policy: nobody belongs to it (nor to a
+     * case variant of it, which would read the same to a human).
+     */
+    public static boolean isReservedTenant(String tenant) {
+        return "default".equalsIgnoreCase(tenant);
     }
 
     private static String unquote(String s) {

@@ -5,8 +5,8 @@ import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.livetoken.admin.TenantPolicyValidator;
 import dev.livetoken.auth.CallerResolver;
+import dev.livetoken.policy.PolicyAdmin;
 import dev.livetoken.policy.PolicyService;
 import dev.livetoken.policy.PolicyStore;
 import dev.livetoken.policy.TokenPolicy;
@@ -51,13 +51,13 @@ public class PolicySeed {
     record Loaded(Path file, List<TokenPolicy> policies, List<String> problems) {
     }
 
-    private final TenantPolicyValidator validator;
+    private final PolicyAdmin admin;
     private final PolicyStore store;
     private final PolicyService policies;
     private final ObjectMapper json;
 
-    PolicySeed(TenantPolicyValidator validator, PolicyStore store, PolicyService policies, ObjectMapper json) {
-        this.validator = validator;
+    PolicySeed(PolicyAdmin admin, PolicyStore store, PolicyService policies, ObjectMapper json) {
+        this.admin = admin;
         this.store = store;
         this.policies = policies;
         this.json = json;
@@ -112,7 +112,7 @@ public class PolicySeed {
                 continue;
             }
             try {
-                out.add(validator.validate(tenant, doc, 1));
+                out.add(admin.validateAsPlatform(tenant, doc));
             } catch (ProblemException p) {
                 if (!p.errors().isEmpty()) {
                     p.errors().forEach(fe -> problems.add(at + "." + fe.field() + ": " + fe.message()));

@@ -43,6 +43,10 @@ public class MintPlanner {
         String source = effective.source().equals("tenant") ? "tenant '" + caller.tenant() + "' policy"
                 : "the default policy (tenant '" + caller.tenant() + "' has none)";
         why.add(new MintPlan.Decision("policy", policy.tenantId() + " v" + policy.version(), "from " + source));
+        for (var clamp : effective.clamps()) {
+            why.add(new MintPlan.Decision("policy." + clamp.field(), clamp.applied(), "held to the platform's ceiling "
+                    + clamp.property() + " (the stored policy says " + clamp.policy() + ")"));
+        }
         String subject = subject(caller, r, why);
         if (effective.tenantBlocked()) {
             throw ProblemException.of(ProblemType.BLOCKED, "Minting is blocked for tenant '" + caller.tenant()
@@ -54,6 +58,10 @@ public class MintPlanner {
         if (!policy.enabled()) {
             throw ProblemException.of(ProblemType.POLICY_FORBIDS,
                     "Token minting is disabled for tenant '" + caller.tenant() + "'.");
+        }
+        if (effective.platformRefusal() != null) {
+            throw ProblemException.builder(ProblemType.POLICY_FORBIDS, effective.platformRefusal()
+                    + " Ask your platform operator to update the tenant's policy.").field("model").build();
         }
         why.add(new MintPlan.Decision("model", policy.model(), "policy.model"));
         LiveSetup.Translation translation = translation(policy, r, why);

@@ -37,17 +37,25 @@ public class PolicyService {
     private final PolicyConfig config;
     private final DefaultPolicyConfig defaultsConfig;
     private final TokenPolicy defaults;
+    private final PlatformCeilings ceilings;
     private final AsyncLoadingCache<String, TenantEntry> cache;
     private final AtomicLong seenVersion = new AtomicLong(Long.MIN_VALUE);
     private final AtomicBoolean polling = new AtomicBoolean();
 
     PolicyService(PolicyStore store, Store db, PolicyConfig config, DefaultPolicyConfig defaultsConfig,
-            LanguageCatalog languages, io.micrometer.core.instrument.MeterRegistry registry) {
+            LanguageCatalog languages, io.micrometer.core.instrument.MeterRegistry registry, PlatformCeilings ceilings) {
         this.store = store;
+        this.ceilings = ceilings;
         this.db = db;
         this.config = config;
         this.defaultsConfig = defaultsConfig;
         this.defaults = fromConfig(defaultsConfig, languages);
+        // The defaults fill in every policy written and seed the default policy: beyond the ceilings,
+        // every write would be refused. Say so at startup, naming both settings.
+        var beyond = ceilings.violations(defaults);
+        if (!beyond.isEmpty()) {
+            throw new IllegalStateException("livetoken.default-policy.* exceeds the platform's ceilings: " + beyond);
+        }
         this.cache = Caffeine.newBuilder()
                 .maximumSize(config.cacheSize())
                 .expireAfterWrite(config.cacheTtl())
@@ -96,18 +104,26 @@ public class PolicyService {
         cache.synchronous().invalidateAll();
     }
 
-    /** The tenant's own policy, else the {@code default} one; 403 if neither exists. */
+    /**
+     * The tenant's own policy, else the {@code default} one; 403 if neither exists. Either way held
+     * to today's platform ceilings: a policy stored before a ceiling was lowered is clamped.
+     */
     public Uni<EffectivePolicy> effective(String tenant) {
         return Uni.createFrom().completionStage(cache.get(tenant)).chain(own -> {
             if (own.policy().isPresent()) {
-                return Uni.createFrom().item(new EffectivePolicy(own.policy().get(), "tenant", own.blocked()));
+                return Uni.createFrom().item(held(own.policy().get(), "tenant", own.blocked()));
             }
             return Uni.createFrom().completionStage(cache.get(TokenPolicy.DEFAULT_TENANT)).map(dflt -> {
                 TokenPolicy p = dflt.policy().orElseThrow(() -> ProblemException.of(ProblemType.UNKNOWN_TENANT,
                         "Tenant '" + tenant + "' has no token policy and there is no default policy."));
-                return new EffectivePolicy(p, "default", own.blocked());
+                return held(p, "default", own.blocked());
             });
         });
+    }
+
+    private EffectivePolicy held(TokenPolicy stored, String source, Set<String> blocked) {
+        PlatformCeilings.Clamped c = ceilings.clamp(stored);
+        return new EffectivePolicy(c.policy(), source, blocked, c.clamps(), c.refusal());
     }
 
     static TokenPolicy fromConfig(DefaultPolicyConfig c, LanguageCatalog languages) {

@@ -29,13 +29,40 @@ import java.util.Set;
 @ApplicationScoped
 public class PolicyStore {
 
-    /** A stored policy with its bookkeeping. */
-    public record Stored(TokenPolicy policy, Instant updatedAt, String updatedBy) {
+    /**
+     * A stored policy with its bookkeeping.
+     *
+     * @param disabled who turned the policy off, while it is off; null while it is enabled
+     */
+    public record Stored(TokenPolicy policy, Instant updatedAt, String updatedBy, SetBy disabled) {
     }
 
-    /** A kill-switch entry; subject {@code *} blocks the whole tenant. */
-    public record Block(String tenantId, String subject, String reason, Instant createdAt, String createdBy) {
+    /** Who made a decision, and with which role ({@code platform-admin} or {@code tenant-admin}). */
+    public record SetBy(String subject, String role) {
+
+        public boolean byPlatform() {
+            return PLATFORM_ADMIN.equals(role);
+        }
     }
+
+    /**
+     * A kill-switch entry; subject {@code *} blocks the whole tenant. {@code createdByRole} says whose
+     * decision it is: only a platform-admin may lift a platform-admin's block.
+     */
+    public record Block(String tenantId, String subject, String reason, Instant createdAt, String createdBy,
+            String createdByRole) {
+
+        public boolean byPlatform() {
+            return PLATFORM_ADMIN.equals(createdByRole);
+        }
+    }
+
+    /** The block in force after a block call, and whether this call created it. */
+    public record Blocked(Block block, boolean created) {
+    }
+
+    /** What an unblock call found. */
+    public enum Unblocked { LIFTED, NOT_FOUND, PLATFORM_RESERVED }
 
     /** Thrown when the stored version is not the one the writer read. */
     public static final class VersionConflict extends RuntimeException {
@@ -48,6 +75,16 @@ public class PolicyStore {
     }
 
     public static final String WHOLE_TENANT = "*";
+
+    /** Role names recorded with blocks and disables (the JWT group names). */
+    public static final String PLATFORM_ADMIN = "platform-admin";
+    public static final String TENANT_ADMIN = "tenant-admin";
+
+    /**
+     * Races between writers of the same row, not outages: a unique-key violation (two inserts of the
+     * same block), serialization failures and deadlocks (PostgreSQL), concurrent update (H2).
+     */
+    private static final Set<String> RACES = Set.of("23505", "40001", "40P01", "90131");
 
     private static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
@@ -63,7 +100,8 @@ public class PolicyStore {
     public Optional<Stored> find(String tenant) {
         try (Connection c = store.connection();
                 PreparedStatement ps = c.prepareStatement(
-                        "SELECT policy_json, version, updated_at, updated_by FROM tenant_policy WHERE tenant_id = ?")) {
+                        "SELECT policy_json, version, updated_at, updated_by, disabled_by, disabled_by_role FROM tenant_policy "
+                                + "WHERE tenant_id = ?")) {
             ps.setString(1, tenant);
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next() ? Optional.of(read(tenant, rs)) : Optional.empty();
@@ -74,7 +112,8 @@ public class PolicyStore {
     }
 
     public List<Stored> list(String onlyTenant) {
-        String sql = "SELECT tenant_id, policy_json, version, updated_at, updated_by FROM tenant_policy"
+        String sql = "SELECT tenant_id, policy_json, version, updated_at, updated_by, disabled_by, disabled_by_role "
+                + "FROM tenant_policy"
                 + (onlyTenant == null ? "" : " WHERE tenant_id = ?") + " ORDER BY tenant_id";
         try (Connection c = store.connection(); PreparedStatement ps = c.prepareStatement(sql)) {
             if (onlyTenant != null) {
@@ -92,39 +131,57 @@ public class PolicyStore {
         }
     }
 
-    /** Inserts a new policy; false if the tenant already has one. */
+    /**
+     * Inserts a new policy as the operator's configuration (a disabled one counts as disabled by the
+     * platform); false if the tenant already has one.
+     */
     public boolean insert(TokenPolicy p, String by) {
-        return inTransaction(c -> {
-            try (PreparedStatement ps = c.prepareStatement(
-                    "INSERT INTO tenant_policy (tenant_id, policy_json, version, updated_at, updated_by) "
-                            + "SELECT ?, ?, ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM tenant_policy WHERE tenant_id = ?)")) {
-                ps.setString(1, p.tenantId());
-                ps.setString(2, json(p));
-                ps.setLong(3, p.version());
-                ps.setTimestamp(4, Timestamp.from(Instant.now()));
-                ps.setString(5, by);
-                ps.setString(6, p.tenantId());
-                if (ps.executeUpdate() == 0) {
-                    return false;
+        return insert(p, by, p.enabled() ? null : new SetBy(by, PLATFORM_ADMIN));
+    }
+
+    /** Inserts a new policy; false if the tenant already has one. {@code disabled}: who turned it off, if off. */
+    public boolean insert(TokenPolicy p, String by, SetBy disabled) {
+        try {
+            return inTransaction(c -> {
+                try (PreparedStatement ps = c.prepareStatement(
+                        "INSERT INTO tenant_policy (tenant_id, policy_json, version, updated_at, updated_by, disabled_by, "
+                                + "disabled_by_role) SELECT ?, ?, ?, ?, ?, ?, ? "
+                                + "WHERE NOT EXISTS (SELECT 1 FROM tenant_policy WHERE tenant_id = ?)")) {
+                    ps.setString(1, p.tenantId());
+                    ps.setString(2, json(p));
+                    ps.setLong(3, p.version());
+                    ps.setTimestamp(4, Timestamp.from(Instant.now()));
+                    ps.setString(5, by);
+                    setDisabled(ps, 6, p, disabled);
+                    ps.setString(8, p.tenantId());
+                    if (ps.executeUpdate() == 0) {
+                        return false;
+                    }
                 }
+                bumpConfigVersion(c);
+                return true;
+            });
+        } catch (StoreFailure e) {
+            if (isUniqueViolation(e)) {
+                return false; // another writer created it between our check and our insert
             }
-            bumpConfigVersion(c);
-            return true;
-        });
+            throw e;
+        }
     }
 
     /** Replaces the policy if its stored version is {@code expectedVersion}. */
-    public void update(TokenPolicy p, long expectedVersion, String by) {
+    public void update(TokenPolicy p, long expectedVersion, String by, SetBy disabled) {
         inTransaction(c -> {
             try (PreparedStatement ps = c.prepareStatement(
-                    "UPDATE tenant_policy SET policy_json = ?, version = ?, updated_at = ?, updated_by = ? "
-                            + "WHERE tenant_id = ? AND version = ?")) {
+                    "UPDATE tenant_policy SET policy_json = ?, version = ?, updated_at = ?, updated_by = ?, "
+                            + "disabled_by = ?, disabled_by_role = ? WHERE tenant_id = ? AND version = ?")) {
                 ps.setString(1, json(p));
                 ps.setLong(2, p.version());
                 ps.setTimestamp(3, Timestamp.from(Instant.now()));
                 ps.setString(4, by);
-                ps.setString(5, p.tenantId());
-                ps.setLong(6, expectedVersion);
+                setDisabled(ps, 5, p, disabled);
+                ps.setString(7, p.tenantId());
+                ps.setLong(8, expectedVersion);
                 if (ps.executeUpdate() == 0) {
                     throw new VersionConflict(currentVersion(c, p.tenantId()));
                 }
@@ -132,6 +189,12 @@ public class PolicyStore {
             bumpConfigVersion(c);
             return null;
         });
+    }
+
+    private static void setDisabled(PreparedStatement ps, int first, TokenPolicy p, SetBy disabled) throws SQLException {
+        SetBy d = p.enabled() ? null : disabled;
+        ps.setString(first, d == null ? null : d.subject());
+        ps.setString(first + 1, d == null ? null : d.role());
     }
 
     public void delete(String tenant, long expectedVersion) {
@@ -167,14 +230,13 @@ public class PolicyStore {
 
     public List<Block> blocks(String tenant) {
         try (Connection c = store.connection();
-                PreparedStatement ps = c.prepareStatement("SELECT subject, reason, created_at, created_by "
-                        + "FROM mint_block WHERE tenant_id = ? ORDER BY subject")) {
+                PreparedStatement ps = c.prepareStatement("SELECT subject, reason, created_at, created_by, "
+                        + "created_by_role FROM mint_block WHERE tenant_id = ? ORDER BY subject")) {
             ps.setString(1, tenant);
             List<Block> out = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    out.add(new Block(tenant, rs.getString(1), rs.getString(2),
-                            rs.getTimestamp(3).toInstant(), rs.getString(4)));
+                    out.add(block(tenant, rs));
                 }
             }
             return out;
@@ -183,43 +245,93 @@ public class PolicyStore {
         }
     }
 
-    /** Adds or refreshes a block; returns true when it is new. */
-    public boolean block(String tenant, String subject, String reason, String by) {
-        return inTransaction(c -> {
-            boolean created;
-            try (PreparedStatement del = c.prepareStatement(
-                    "DELETE FROM mint_block WHERE tenant_id = ? AND subject = ?")) {
-                del.setString(1, tenant);
-                del.setString(2, subject);
-                created = del.executeUpdate() == 0;
+    /**
+     * Sets a block; idempotent. An existing block stays as it is (its time, author and reason), except
+     * that a platform-admin's call takes over a tenant-admin's block, so the tenant-admin can no
+     * longer lift it. Concurrent identical calls all succeed: exactly one creates the block.
+     */
+    public Blocked block(String tenant, String subject, String reason, String by, String role) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return inTransaction(c -> {
+                    Block existing = findBlock(c, tenant, subject);
+                    if (existing == null) {
+                        try (PreparedStatement ps = c.prepareStatement("INSERT INTO mint_block "
+                                + "(tenant_id, subject, reason, created_at, created_by, created_by_role) VALUES (?, ?, ?, ?, ?, ?)")) {
+                            ps.setString(1, tenant);
+                            ps.setString(2, subject);
+                            ps.setString(3, reason);
+                            ps.setTimestamp(4, Timestamp.from(Instant.now()));
+                            ps.setString(5, by);
+                            ps.setString(6, role);
+                            ps.executeUpdate();
+                        }
+                        bumpConfigVersion(c);
+                        return new Blocked(findBlock(c, tenant, subject), true);
+                    }
+                    if (PLATFORM_ADMIN.equals(role) && !existing.byPlatform()) {
+                        try (PreparedStatement ps = c.prepareStatement("UPDATE mint_block SET reason = ?, created_at = ?, "
+                                + "created_by = ?, created_by_role = ? WHERE tenant_id = ? AND subject = ?")) {
+                            ps.setString(1, reason != null ? reason : existing.reason());
+                            ps.setTimestamp(2, Timestamp.from(Instant.now()));
+                            ps.setString(3, by);
+                            ps.setString(4, role);
+                            ps.setString(5, tenant);
+                            ps.setString(6, subject);
+                            ps.executeUpdate();
+                        }
+                        bumpConfigVersion(c);
+                        return new Blocked(findBlock(c, tenant, subject), false);
+                    }
+                    return new Blocked(existing, false);
+                });
+            } catch (StoreFailure e) {
+                // Another call wrote the same block between our read and our write: read it again.
+                if (!isRace(e) || attempt >= 5) {
+                    throw e;
+                }
             }
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO mint_block "
-                    + "(tenant_id, subject, reason, created_at, created_by) VALUES (?, ?, ?, ?, ?)")) {
-                ps.setString(1, tenant);
-                ps.setString(2, subject);
-                ps.setString(3, reason);
-                ps.setTimestamp(4, Timestamp.from(Instant.now()));
-                ps.setString(5, by);
-                ps.executeUpdate();
-            }
-            bumpConfigVersion(c);
-            return created;
-        });
+        }
     }
 
-    public boolean unblock(String tenant, String subject) {
+    /** Lifts a block, unless it is a platform-admin's and the caller is not one. */
+    public Unblocked unblock(String tenant, String subject, boolean byPlatform) {
         return inTransaction(c -> {
-            try (PreparedStatement ps = c.prepareStatement(
-                    "DELETE FROM mint_block WHERE tenant_id = ? AND subject = ?")) {
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM mint_block WHERE tenant_id = ? AND subject = ?"
+                    + (byPlatform ? "" : " AND created_by_role <> '" + PLATFORM_ADMIN + "'"))) {
                 ps.setString(1, tenant);
                 ps.setString(2, subject);
                 if (ps.executeUpdate() == 0) {
-                    return false;
+                    return findBlock(c, tenant, subject) == null ? Unblocked.NOT_FOUND : Unblocked.PLATFORM_RESERVED;
                 }
             }
             bumpConfigVersion(c);
-            return true;
+            return Unblocked.LIFTED;
         });
+    }
+
+    private static Block findBlock(Connection c, String tenant, String subject) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT subject, reason, created_at, created_by, created_by_role "
+                + "FROM mint_block WHERE tenant_id = ? AND subject = ?")) {
+            ps.setString(1, tenant);
+            ps.setString(2, subject);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? block(tenant, rs) : null;
+            }
+        }
+    }
+
+    private static Block block(String tenant, ResultSet rs) throws SQLException {
+        return new Block(tenant, rs.getString(1), rs.getString(2), rs.getTimestamp(3).toInstant(), rs.getString(4),
+                rs.getString(5));
+    }
+
+    private static boolean isRace(StoreFailure e) {
+        return e.getCause() instanceof SQLException sql && RACES.contains(sql.getSQLState());
+    }
+
+    private static boolean isUniqueViolation(StoreFailure e) {
+        return e.getCause() instanceof SQLException sql && "23505".equals(sql.getSQLState());
     }
 
     /** The shared change counter: any change anywhere moves it. */
@@ -280,6 +392,8 @@ public class PolicyStore {
         long version = rs.getLong(first + 1);
         Instant at = rs.getTimestamp(first + 2).toInstant();
         String by = rs.getString(first + 3);
+        String disabledBy = rs.getString(first + 4);
+        String disabledRole = rs.getString(first + 5);
         try {
             PolicyDocument doc = JSON.readValue(json, PolicyDocument.class);
             // Stored documents are complete, so "defaults" are never consulted; pass the document's own values.
@@ -287,7 +401,7 @@ public class PolicyStore {
             if (p == null) {
                 throw new IllegalStateException("stored policy of tenant " + tenant + " no longer validates");
             }
-            return new Stored(p, at, by);
+            return new Stored(p, at, by, p.enabled() || disabledBy == null ? null : new SetBy(disabledBy, disabledRole));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -20,6 +20,8 @@ public enum ProblemType {
     METHOD_NOT_ALLOWED("method-not-allowed", 405, "Method not allowed"),
     NOT_ACCEPTABLE("not-acceptable", 406, "Not acceptable"),
     NOT_FOUND("not-found", 404, "Not found"),
+    PLATFORM_CEILING("platform-ceiling", 403, "Beyond the platform's ceilings"),
+    PLATFORM_RESERVED("platform-reserved", 403, "Reserved to platform admins"),
     POLICY_FORBIDS("policy-forbids", 403, "Not allowed by policy"),
     PRECONDITION_FAILED("precondition-failed", 412, "Precondition failed"),
     PRECONDITION_REQUIRED("precondition-required", 428, "Precondition required"),
