@@ -329,4 +329,32 @@ class TranslationApiTest {
                 .isEqualTo("https://livetoken.dev/problems/audit-unavailable");
         assertThat(charactersUsed(tenant, "dan")).isZero();
     }
+
+    @Test
+    void aCallerHangingUpMidStreamStopsTheUpstreamAndIsStillAudited() throws Exception {
+        String tenant = Admin.newTenant("hangup");
+        Admin.createPolicy(tenant, "{}");
+        String text = "word ".repeat(300).trim();
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        var req = java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://localhost:" + port + "/v1/translations"))
+                .header("Authorization", TestJwts.bearer("erin", tenant)).header("Content-Type", "application/json")
+                .header("Accept", "text/event-stream")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body(text, "es"))).build();
+        var resp = http.send(req, java.net.http.HttpResponse.BodyHandlers.ofInputStream());
+        try (var in = new java.io.BufferedReader(new java.io.InputStreamReader(resp.body()))) {
+            assertThat(in.readLine()).isEqualTo("event: delta");
+        }
+        // closing the body closes the connection; the text was delivered in part, so it is audited and counted
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        List<TranslationAuditRecord> records = List.of();
+        while (System.nanoTime() < deadline && records.isEmpty()) {
+            Thread.sleep(100);
+            records = audit.recent(tenant, 10);
+        }
+        assertThat(records).hasSize(1);
+        assertThat(records.get(0).outcome()).isEqualTo("client-closed");
+        assertThat(records.get(0).outputCharacters())
+                .isLessThan(EmulatedTextTranslation.translate(text, "es").length());
+        assertThat(charactersUsed(tenant, "erin")).isEqualTo(text.length());
+    }
 }
