@@ -357,4 +357,25 @@ class TranslationApiTest {
                 .isLessThan(EmulatedTextTranslation.translate(text, "es").length());
         assertThat(charactersUsed(tenant, "erin")).isEqualTo(text.length());
     }
+
+    @Test
+    void concurrentTranslationsNeverOverspendTheCharacters() throws Exception {
+        String tenant = Admin.newTenant("charrace");
+        Admin.createPolicy(tenant, "{\"userCharactersPerDay\":55}");
+        String alice = TestJwts.bearer("alice", tenant);
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        List<java.util.concurrent.CompletableFuture<Integer>> calls = new java.util.ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            calls.add(http.sendAsync(java.net.http.HttpRequest.newBuilder(
+                            java.net.URI.create("http://localhost:" + port + "/v1/translations"))
+                    .header("Authorization", alice).header("Content-Type", "application/json")
+                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body("0123456789", "es"))).build(),
+                    java.net.http.HttpResponse.BodyHandlers.discarding()).thenApply(java.net.http.HttpResponse::statusCode));
+        }
+        List<Integer> statuses = calls.stream().map(java.util.concurrent.CompletableFuture::join).toList();
+        assertThat(statuses).filteredOn(s -> s == 200).hasSize(5);
+        assertThat(statuses).filteredOn(s -> s == 429).hasSize(15);
+        assertThat(charactersUsed(tenant, "alice")).isEqualTo(50);
+        assertThat(audit.recent(tenant, 100)).hasSize(5);
+    }
 }
