@@ -378,4 +378,22 @@ class TranslationApiTest {
         assertThat(charactersUsed(tenant, "alice")).isEqualTo(50);
         assertThat(audit.recent(tenant, 100)).hasSize(5);
     }
+
+    @Test
+    void neitherTheTextNorTheKeyNorTheJwtIsLogged() throws Exception {
+        String tenant = Admin.newTenant("nolog");
+        Admin.createPolicy(tenant, "{}");
+        String bearer = TestJwts.bearer("frank", tenant);
+        String secret = "Confidential merger codename BLUEHERON7";
+        try (dev.livetoken.support.LogCapture logs = dev.livetoken.support.LogCapture.start()) {
+            SseClient.post(port, bearer, body(secret, "es"));
+            SseClient.post(port, bearer, body(secret + " [[emulator:fail-mid-stream]]", "es"));
+            given().header("Authorization", bearer).contentType("application/json")
+                    .body(body(secret + " [[emulator:status=400]]", "es")).when().post("/v1/translations")
+                    .then().statusCode(502);
+            assertThat(logs.all()).contains("POST /v1/translations 200").contains("streamGenerateContent call failed")
+                    .doesNotContain("BLUEHERON7").doesNotContain("NOREHEULB")
+                    .doesNotContain("emulator-dev-key").doesNotContain(bearer.substring(7));
+        }
+    }
 }
