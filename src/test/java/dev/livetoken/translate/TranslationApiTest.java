@@ -396,4 +396,28 @@ class TranslationApiTest {
                     .doesNotContain("emulator-dev-key").doesNotContain(bearer.substring(7));
         }
     }
+
+    @Test
+    void adminsReadTheTranslationAuditTrailOfTheirTenantOnly() throws Exception {
+        String tenant = Admin.newTenant("trail");
+        Admin.createPolicy(tenant, "{}");
+        String text = "Meet me at the station at noon";
+        SseClient.post(port, TestJwts.bearer("gina", tenant), body(text, "es"));
+        given().filter(Contract.VALIDATED).header("Authorization", TestJwts.bearer("boss", tenant, "tenant-admin"))
+                .when().get("/admin/v1/tenants/" + tenant + "/translations")
+                .then().statusCode(200)
+                .body("items.size()", equalTo(1))
+                .body("items[0].subject", equalTo("gina"))
+                .body("items[0].outcome", equalTo("completed"))
+                .body("items[0].streamed", equalTo(true))
+                .body("items[0].characters", equalTo(text.length()))
+                .body("items[0].textHash", equalTo(hasher.hash(text)))
+                .body(org.hamcrest.Matchers.not(org.hamcrest.Matchers.containsString("station")));
+        given().filter(Contract.VALIDATED).header("Authorization", TestJwts.bearer("boss", "other-tenant", "tenant-admin"))
+                .when().get("/admin/v1/tenants/" + tenant + "/translations")
+                .then().statusCode(403);
+        given().filter(Contract.VALIDATED).header("Authorization", TestJwts.bearer("gina", tenant))
+                .when().get("/admin/v1/tenants/" + tenant + "/translations")
+                .then().statusCode(403);
+    }
 }
