@@ -420,4 +420,33 @@ class TranslationApiTest {
                 .when().get("/admin/v1/tenants/" + tenant + "/translations")
                 .then().statusCode(403);
     }
+
+    @Test
+    void aPolicyStoredBeforeTextTranslationExistedTakesTheConfiguredTextDefaults() throws Exception {
+        String tenant = Admin.newTenant("oldpolicy");
+        // a policy document as stored before textModel and the character limits existed
+        String old = "{\"tenantId\":\"" + tenant + "\",\"enabled\":true,\"model\":\"gemini-3.5-live-translate-preview\","
+                + "\"lockMode\":\"LOCKED\",\"allowedTargetLanguages\":[],\"defaultTargetLanguage\":\"en\","
+                + "\"echoTargetLanguage\":false,\"echoOverridable\":true,\"defaultUses\":1,\"maxUses\":10,"
+                + "\"tokenLifetimeSeconds\":1800,\"maxTokenLifetimeSeconds\":3600,\"newSessionWindowSeconds\":60,"
+                + "\"maxNewSessionWindowSeconds\":600,\"userRatePerMinute\":0,\"tenantRatePerMinute\":0,"
+                + "\"userQuotaPerDay\":0,\"tenantQuotaPerDay\":0,\"version\":1}";
+        try (java.sql.Connection c = store.connection();
+                java.sql.PreparedStatement ps = c.prepareStatement("INSERT INTO tenant_policy "
+                        + "(tenant_id, policy_json, version, updated_at, updated_by) VALUES (?, ?, 1, ?, 'test')")) {
+            ps.setString(1, tenant);
+            ps.setString(2, old);
+            ps.setTimestamp(3, java.sql.Timestamp.from(java.time.Instant.now()));
+            ps.executeUpdate();
+        }
+        given().filter(Contract.VALIDATED).header("Authorization", Admin.PLATFORM)
+                .when().get("/admin/v1/tenants/" + tenant + "/policy")
+                .then().statusCode(200)
+                .body("textModel", equalTo("gemini-3.1-flash-lite"))
+                .body("userCharactersPerDay", equalTo(100000))
+                .body("tenantCharactersPerDay", equalTo(0));
+        given().filter(Contract.VALIDATED).header("Authorization", TestJwts.bearer("hal", tenant))
+                .contentType("application/json").body(body("Hola", "es")).when().post("/v1/translations")
+                .then().statusCode(200).body("model", equalTo("gemini-3.1-flash-lite"));
+    }
 }
