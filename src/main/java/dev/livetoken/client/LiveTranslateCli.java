@@ -20,6 +20,7 @@ public final class LiveTranslateCli {
     static final String DEFAULT_MODEL = "models/gemini-3.5-live-translate-preview";
     static final String USAGE = """
             Usage: live-translate [options]
+                   live-translate translate-text --target LANG TEXT...   (chat text; translate-text --help)
               --service URL          Live Token Service base URL (default http://localhost:8080)
               --jwt JWT              your app-user JWT for POST /v1/tokens (or env LIVE_TOKEN_JWT)
               --dev-user SUB@TENANT  dev mode only: get a JWT from the service's /dev/v1/jwt
@@ -45,6 +46,10 @@ public final class LiveTranslateCli {
 
     /** Runs the client; returns the exit code instead of exiting, for tests and embedding. */
     public static int run(String[] args, PrintStream out, PrintStream err, Map<String, String> env) {
+        if (args.length > 0 && args[0].equals("translate-text")) {
+            // The chat half: text translation through the service (TextTranslateCli).
+            return TextTranslateCli.run(java.util.Arrays.copyOfRange(args, 1, args.length), out, err, env);
+        }
         try {
             Report r = translate(parse(args, env), out);
             out.println(r.summary());

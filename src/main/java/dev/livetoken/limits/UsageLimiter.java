@@ -43,7 +43,9 @@ public class UsageLimiter {
     /** Which limit a counter enforces. Declaration order is the locking order. */
     public enum Scope {
         TENANT_QUOTA("tenant-quota", "day"), USER_QUOTA("user-quota", "day"),
-        TENANT_RATE("tenant-rate", "minute"), USER_RATE("user-rate", "minute");
+        TENANT_RATE("tenant-rate", "minute"), USER_RATE("user-rate", "minute"),
+        // Characters translated (POST /v1/translations): reserved by amount, never with the mint counters.
+        TENANT_CHARACTERS("tenant-characters", "day"), USER_CHARACTERS("user-characters", "day");
 
         public final String label;
         public final String window;
@@ -67,6 +69,16 @@ public class UsageLimiter {
 
     private record Planned(Scope scope, String key, String subject, Instant windowEnd, long limit) {
     }
+
+    /** Characters one translation has reserved; settle them when it ends. */
+    public record CharacterReservation(List<String> keys, long characters) {
+    }
+
+    /**
+     * {@code usage_counter.window_kind} of character counters: distinct from {@code day}, so the
+     * per-day mint totals ({@link #usersToday}, the tenant-quota fallback) never count characters.
+     */
+    static final String CHARACTERS_KIND = "chars";
 
     private final Store store;
     /** Keys whose row is known to exist, so the hot path skips the insert-if-absent. */
@@ -210,7 +222,7 @@ public class UsageLimiter {
             ps.setString(1, k.key());
             ps.setString(2, tenant);
             ps.setString(3, k.subject());
-            ps.setString(4, k.scope().window);
+            ps.setString(4, isCharacters(k.scope()) ? CHARACTERS_KIND : k.scope().window);
             ps.setTimestamp(5, Timestamp.from(k.windowEnd()));
             ps.setString(6, k.key());
             ps.executeUpdate();
@@ -291,11 +303,147 @@ public class UsageLimiter {
         }
     }
 
+    /**
+     * Reserves {@code characters} from the caller's daily character budgets (user, and tenant when
+     * limited) in one transaction of conditional updates, or refuses with a 429 naming the limit.
+     * The user counter is always kept: it is the usage record.
+     */
+    public CharacterReservation reserveCharacters(String tenant, String subject, TokenPolicy p, long characters,
+            Instant now) {
+        List<Planned> plan = characterCounters(tenant, subject, p, now);
+        for (Planned k : plan) {
+            ensureRow(tenant, k);
+        }
+        try (Connection c = store.connection()) {
+            c.setAutoCommit(false);
+            try {
+                for (Planned k : plan) {
+                    if (!add(c, k, characters)) {
+                        c.rollback();
+                        throw characterRefusal(k, characters, used(c, k.key()), now);
+                    }
+                }
+                c.commit();
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            } finally {
+                c.setAutoCommit(true);
+            }
+        } catch (SQLException e) {
+            throw new StoreFailure(e);
+        }
+        return new CharacterReservation(plan.stream().map(Planned::key).toList(), characters);
+    }
+
+    /**
+     * Settles a character reservation: keeps {@code used} of it and gives the rest back. A give-back
+     * that fails is logged and dropped: it errs on the safe side (too few characters allowed).
+     */
+    public void settleCharacters(CharacterReservation r, long used) {
+        long back = r == null ? 0 : r.characters() - Math.max(0, Math.min(used, r.characters()));
+        if (back <= 0) {
+            return;
+        }
+        try (Connection c = store.connection()) {
+            c.setAutoCommit(false);
+            try (PreparedStatement ps = c.prepareStatement(
+                    "UPDATE usage_counter SET used = CASE WHEN used >= ? THEN used - ? ELSE 0 END WHERE counter_key = ?")) {
+                for (String key : r.keys()) {
+                    ps.setLong(1, back);
+                    ps.setLong(2, back);
+                    ps.setString(3, key);
+                    ps.executeUpdate();
+                }
+                c.commit();
+            } catch (SQLException e) {
+                c.rollback();
+                throw e;
+            } finally {
+                c.setAutoCommit(true);
+            }
+        } catch (SQLException e) {
+            LOG.warnf("Could not give back a character reservation (SQLState %s)", e.getSQLState());
+        }
+    }
+
+    /** The caller's character counters under the policy (user, tenant), without spending anything. */
+    public List<Counter> characterUsage(String tenant, String subject, TokenPolicy p, Instant now) {
+        List<Planned> all = List.of(
+                new Planned(Scope.TENANT_CHARACTERS, characterKey(now, "t:" + tenant), null, dayEnd(now),
+                        p.tenantCharactersPerDay()),
+                new Planned(Scope.USER_CHARACTERS, characterKey(now, "u:" + tenant + ":" + subject), subject,
+                        dayEnd(now), p.userCharactersPerDay()));
+        Map<String, Long> used = read(all.stream().map(Planned::key).toList());
+        return all.stream().map(k -> new Counter(k.scope(), k.limit(), used.getOrDefault(k.key(), 0L), k.windowEnd()))
+                .toList();
+    }
+
+    private static boolean isCharacters(Scope s) {
+        return s == Scope.TENANT_CHARACTERS || s == Scope.USER_CHARACTERS;
+    }
+
+    private static String characterKey(Instant now, String who) {
+        return "c:" + LocalDate.ofInstant(now, ZoneOffset.UTC) + ":" + who;
+    }
+
+    /** Tenant first, then user: the same locking order for every translation. */
+    private static List<Planned> characterCounters(String tenant, String subject, TokenPolicy p, Instant now) {
+        List<Planned> out = new ArrayList<>(2);
+        if (p.tenantCharactersPerDay() > 0) {
+            out.add(new Planned(Scope.TENANT_CHARACTERS, characterKey(now, "t:" + tenant), null, dayEnd(now),
+                    p.tenantCharactersPerDay()));
+        }
+        out.add(new Planned(Scope.USER_CHARACTERS, characterKey(now, "u:" + tenant + ":" + subject), subject,
+                dayEnd(now), p.userCharactersPerDay()));
+        return out;
+    }
+
+    private static boolean add(Connection c, Planned k, long amount) throws SQLException {
+        String sql = k.limit() > 0
+                ? "UPDATE usage_counter SET used = used + ? WHERE counter_key = ? AND used + ? <= ?"
+                : "UPDATE usage_counter SET used = used + ? WHERE counter_key = ?";
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setLong(1, amount);
+            ps.setString(2, k.key());
+            if (k.limit() > 0) {
+                ps.setLong(3, amount);
+                ps.setLong(4, k.limit());
+            }
+            return ps.executeUpdate() == 1;
+        }
+    }
+
+    private static long used(Connection c, String key) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT used FROM usage_counter WHERE counter_key = ?")) {
+            ps.setString(1, key);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getLong(1) : 0;
+            }
+        }
+    }
+
+    private static ProblemException characterRefusal(Planned k, long asked, long used, Instant now) {
+        long reset = Math.max(1, Duration.between(now, k.windowEnd()).toSeconds());
+        long remaining = Math.max(0, k.limit() - used);
+        String who = k.scope() == Scope.TENANT_CHARACTERS ? "Your tenant has" : "You have";
+        return ProblemException.builder(ProblemType.QUOTA_EXCEEDED,
+                        who + " " + remaining + " of " + k.limit() + " characters per UTC day left ("
+                                + k.scope().label + "); this text has " + asked + ".")
+                .retryAfter(Duration.ofSeconds(reset))
+                .header("RateLimit-Limit", String.valueOf(k.limit()))
+                .header("RateLimit-Remaining", String.valueOf(remaining))
+                .header("RateLimit-Reset", String.valueOf(reset))
+                .header("RateLimit-Policy", k.limit() + ";w=86400")
+                .limitScope(k.scope().label)
+                .build();
+    }
+
     void purgeOld() {
         Instant now = Instant.now();
         try (Connection c = store.connection();
                 PreparedStatement ps = c.prepareStatement("DELETE FROM usage_counter WHERE "
-                        + "(window_kind = 'minute' AND window_end < ?) OR (window_kind = 'day' AND window_end < ?)")) {
+                        + "(window_kind = 'minute' AND window_end < ?) OR (window_kind IN ('day', 'chars') AND window_end < ?)")) {
             ps.setTimestamp(1, Timestamp.from(now.minus(Duration.ofMinutes(10))));
             ps.setTimestamp(2, Timestamp.from(now.minus(Duration.ofDays(35))));
             ps.executeUpdate();

@@ -31,8 +31,12 @@ public class AccessLog {
      * at the top of a resource method) and returns the handle for what is learnt later.
      */
     public Entry caller(Caller caller) {
+        return caller(caller, request.getCurrent());
+    }
+
+    /** The same, for handlers that hold the request's routing context (Vert.x routes, outside CDI's request scope). */
+    public Entry caller(Caller caller, RoutingContext ctx) {
         MDC.put(OpsHttpFilters.MDC_TENANT, caller.tenant());
-        RoutingContext ctx = request.getCurrent();
         OpsHttpFilters.AccessEntry e = ctx == null ? null : ctx.get(OpsHttpFilters.ACCESS_KEY);
         if (e == null) {
             return NONE;

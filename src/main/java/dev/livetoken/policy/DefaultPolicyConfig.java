@@ -83,4 +83,16 @@ public interface DefaultPolicyConfig {
     /** Mints per tenant per UTC day; 0 = no limit. Default 0. */
     @WithDefault("0")
     long tenantQuotaPerDay();
+
+    /** Model of text translations ({@code POST /v1/translations}). Default {@code gemini-3.1-flash-lite}. */
+    @WithDefault("gemini-3.1-flash-lite")
+    String textModel();
+
+    /** Characters a user may translate per UTC day; 0 = no limit. Default 100000. */
+    @WithDefault("100000")
+    long userCharactersPerDay();
+
+    /** Characters a tenant may translate per UTC day; 0 = no limit. Default 0. */
+    @WithDefault("0")
+    long tenantCharactersPerDay();
 }

@@ -21,6 +21,7 @@ import java.util.stream.Collectors;
  */
 public record PlatformCeilings(
         List<String> allowedModels,
+        List<String> allowedTextModels,
         int maxUses,
         long maxTokenLifetimeSeconds,
         long maxNewSessionWindowSeconds,
@@ -53,12 +54,14 @@ public record PlatformCeilings(
 
     public PlatformCeilings {
         allowedModels = List.copyOf(allowedModels);
+        allowedTextModels = List.copyOf(allowedTextModels);
         tenantAdminFields = List.copyOf(new TreeSet<>(tenantAdminFields));
     }
 
     /** The ceilings configured under {@code livetoken.platform.*}; fails on unknown field names. */
     public static PlatformCeilings of(PlatformConfig c) {
         PlatformCeilings p = new PlatformCeilings(c.allowedModels().stream().map(PlatformCeilings::bareModel).toList(),
+                c.allowedTextModels().stream().map(PlatformCeilings::bareModel).toList(),
                 c.maxUses(), c.maxTokenLifetime().toSeconds(), c.maxNewSessionWindow().toSeconds(), c.allowUnlocked(),
                 c.maxUserRatePerMinute(), c.maxTenantRatePerMinute(), c.maxUserQuotaPerDay(), c.maxTenantQuotaPerDay(),
                 List.copyOf(c.tenantAdminFields()));
@@ -74,6 +77,9 @@ public record PlatformCeilings(
         List<String> out = new ArrayList<>();
         if (allowedModels.isEmpty() || allowedModels.stream().anyMatch(String::isBlank)) {
             out.add("livetoken.platform.allowed-models must name at least one model");
+        }
+        if (allowedTextModels.isEmpty() || allowedTextModels.stream().anyMatch(String::isBlank)) {
+            out.add("livetoken.platform.allowed-text-models must name at least one model");
         }
         if (maxUses < 1 || maxUses > 1000) {
             out.add("livetoken.platform.max-uses must be between 1 and 1000");
@@ -106,12 +112,21 @@ public record PlatformCeilings(
         return model != null && allowedModels.contains(bareModel(model));
     }
 
+    /** Whether text translations may use {@code model} ({@code livetoken.platform.allowed-text-models}). */
+    public boolean allowsTextModel(String model) {
+        return model != null && allowedTextModels.contains(bareModel(model));
+    }
+
     /** Every field of {@code p} beyond a ceiling, naming the ceiling and its property. */
     public List<FieldError> violations(TokenPolicy p) {
         List<FieldError> out = new ArrayList<>();
         if (!allowsModel(p.model())) {
             out.add(new FieldError("model", "must be one of " + allowedModels
                     + ", the platform's allowed models (livetoken.platform.allowed-models)"));
+        }
+        if (!allowsTextModel(p.textModel())) {
+            out.add(new FieldError("textModel", "must be one of " + allowedTextModels
+                    + ", the platform's allowed text models (livetoken.platform.allowed-text-models)"));
         }
         if (p.lockMode() == LockMode.UNLOCKED && !allowUnlocked) {
             out.add(new FieldError("lockMode", "must be LOCKED: the platform does not allow UNLOCKED tokens "
@@ -170,7 +185,8 @@ public record PlatformCeilings(
         TokenPolicy held = new TokenPolicy(p.tenantId(), p.enabled(), p.model(), lock, p.allowedTargetLanguages(),
                 p.defaultTargetLanguage(), p.echoTargetLanguage(), p.echoOverridable(), defaultU, maxU,
                 Duration.ofSeconds(life), Duration.ofSeconds(maxLife), Duration.ofSeconds(window),
-                Duration.ofSeconds(maxWindow), userRate, tenantRate, userQuota, tenantQuota, p.version());
+                Duration.ofSeconds(maxWindow), userRate, tenantRate, userQuota, tenantQuota, p.version(), p.textModel(),
+                p.userCharactersPerDay(), p.tenantCharactersPerDay());
         return new Clamped(held, List.copyOf(clamps), refusal);
     }
 

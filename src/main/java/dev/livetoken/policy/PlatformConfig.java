@@ -18,6 +18,10 @@ public interface PlatformConfig {
     @WithDefault("gemini-3.5-live-translate-preview")
     List<String> allowedModels();
 
+    /** Text models a policy's {@code textModel} may name ({@code POST /v1/translations}). Default: {@code gemini-3.1-flash-lite}. */
+    @WithDefault("gemini-3.1-flash-lite")
+    List<String> allowedTextModels();
+
     /** Most sessions a token may allow ({@code maxUses}). Default 10. */
     @WithDefault("10")
     int maxUses();
@@ -53,10 +57,10 @@ public interface PlatformConfig {
     /**
      * Policy fields a tenant-admin may change on its own tenant; every other field is the
      * platform's. Default: all but {@code model}, {@code lockMode}, {@code tenantRatePerMinute} and
-     * {@code tenantQuotaPerDay}.
+     * {@code tenantQuotaPerDay}, {@code textModel}, {@code tenantCharactersPerDay}.
      */
     @WithDefault("enabled,allowedTargetLanguages,defaultTargetLanguage,echoTargetLanguage,echoOverridable,"
             + "defaultUses,maxUses,tokenLifetimeSeconds,maxTokenLifetimeSeconds,newSessionWindowSeconds,"
-            + "maxNewSessionWindowSeconds,userRatePerMinute,userQuotaPerDay")
+            + "maxNewSessionWindowSeconds,userRatePerMinute,userQuotaPerDay,userCharactersPerDay")
     Set<String> tenantAdminFields();
 }

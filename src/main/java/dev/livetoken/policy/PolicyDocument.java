@@ -37,6 +37,9 @@ public record PolicyDocument(
         Long tenantRatePerMinute,
         Long userQuotaPerDay,
         Long tenantQuotaPerDay,
+        String textModel,
+        Long userCharactersPerDay,
+        Long tenantCharactersPerDay,
         Long version,
         Instant updatedAt,
         String updatedBy) {
@@ -49,6 +52,7 @@ public record PolicyDocument(
                 p.tokenLifetime().toSeconds(), p.maxTokenLifetime().toSeconds(),
                 p.newSessionWindow().toSeconds(), p.maxNewSessionWindow().toSeconds(),
                 p.userRatePerMinute(), p.tenantRatePerMinute(), p.userQuotaPerDay(), p.tenantQuotaPerDay(),
+                p.textModel(), p.userCharactersPerDay(), p.tenantCharactersPerDay(),
                 p.version(), updatedAt, updatedBy);
     }
 
@@ -105,7 +109,10 @@ public record PolicyDocument(
                 or(tenantRatePerMinute, defaults.tenantRatePerMinute()),
                 or(userQuotaPerDay, defaults.userQuotaPerDay()),
                 or(tenantQuotaPerDay, defaults.tenantQuotaPerDay()),
-                newVersion);
+                newVersion,
+                or(textModel, defaults.textModel()),
+                or(userCharactersPerDay, defaults.userCharactersPerDay()),
+                or(tenantCharactersPerDay, defaults.tenantCharactersPerDay()));
         if (errors.isEmpty()) {
             errors.addAll(PolicyRules.violations(p));
         }

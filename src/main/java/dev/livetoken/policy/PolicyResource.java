@@ -43,7 +43,10 @@ public class PolicyResource {
     public CallerPolicy get() {
         Caller c = callers.resolve(jwt);
         EffectivePolicy e = policies.effective(c.tenant()).await().atMost(Duration.ofSeconds(10));
-        List<LimitView> limits = LimitView.of(limiter.usage(c.tenant(), c.subject(), e.policy(), Instant.now()));
+        Instant now = Instant.now();
+        List<LimitView> limits = new java.util.ArrayList<>(LimitView.of(limiter.usage(c.tenant(), c.subject(), e.policy(), now)));
+        // and the characters of text translations (POST /v1/translations)
+        limits.addAll(LimitView.of(limiter.characterUsage(c.tenant(), c.subject(), e.policy(), now)));
         return new CallerPolicy(c.tenant(), c.subject(), e.source(), e.blocks(c.subject()),
                 PolicyDocument.of(e.policy(), null, null), limits);
     }

@@ -8,6 +8,9 @@ import java.util.List;
 /** Consistency rules every policy must meet, whatever its source; errors name the API field. */
 public final class PolicyRules {
 
+    /** The text model lands in an upstream URL path: plain model ids only, no '/', '?' or ':'. */
+    private static final java.util.regex.Pattern TEXT_MODEL = java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,119}");
+
     private PolicyRules() {
     }
 
@@ -33,6 +36,11 @@ public final class PolicyRules {
         nonNegative(out, "tenantRatePerMinute", p.tenantRatePerMinute());
         nonNegative(out, "userQuotaPerDay", p.userQuotaPerDay());
         nonNegative(out, "tenantQuotaPerDay", p.tenantQuotaPerDay());
+        if (p.textModel() == null || !TEXT_MODEL.matcher(p.textModel()).matches()) {
+            out.add(new FieldError("textModel", "must be a model name of at most 120 letters, digits, '.', '-' or '_'"));
+        }
+        nonNegative(out, "userCharactersPerDay", p.userCharactersPerDay());
+        nonNegative(out, "tenantCharactersPerDay", p.tenantCharactersPerDay());
         return out;
     }
 

@@ -134,7 +134,8 @@ public class PolicyService {
         TokenPolicy p = new TokenPolicy(TokenPolicy.DEFAULT_TENANT, c.enabled(), c.model(), c.lockMode(), allowed, dflt,
                 c.echoTargetLanguage(), c.echoOverridable(), c.defaultUses(), c.maxUses(),
                 c.tokenLifetime(), c.maxTokenLifetime(), c.newSessionWindow(), c.maxNewSessionWindow(),
-                c.userRatePerMinute(), c.tenantRatePerMinute(), c.userQuotaPerDay(), c.tenantQuotaPerDay(), 1);
+                c.userRatePerMinute(), c.tenantRatePerMinute(), c.userQuotaPerDay(), c.tenantQuotaPerDay(), 1,
+                c.textModel(), c.userCharactersPerDay(), c.tenantCharactersPerDay());
         PolicyRules.check(p);
         return p;
     }

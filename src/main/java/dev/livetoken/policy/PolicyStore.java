@@ -91,10 +91,12 @@ public class PolicyStore {
 
     private final Store store;
     private final LanguageCatalog languages;
+    private final DefaultPolicyConfig defaults;
 
-    PolicyStore(Store store, LanguageCatalog languages) {
+    PolicyStore(Store store, LanguageCatalog languages, DefaultPolicyConfig defaults) {
         this.store = store;
         this.languages = languages;
+        this.defaults = defaults;
     }
 
     public Optional<Stored> find(String tenant) {
@@ -397,7 +399,7 @@ public class PolicyStore {
         try {
             PolicyDocument doc = JSON.readValue(json, PolicyDocument.class);
             // Stored documents are complete, so "defaults" are never consulted; pass the document's own values.
-            TokenPolicy p = doc.toPolicy(tenant, version, completeDefaults(doc), languages).policy();
+            TokenPolicy p = doc.toPolicy(tenant, version, completeDefaults(doc, defaults), languages).policy();
             if (p == null) {
                 throw new IllegalStateException("stored policy of tenant " + tenant + " no longer validates");
             }
@@ -407,13 +409,20 @@ public class PolicyStore {
         }
     }
 
-    private static TokenPolicy completeDefaults(PolicyDocument d) {
+    /**
+     * The document's own values as defaults. Documents stored before text translation existed have
+     * no text fields: those take the configured defaults.
+     */
+    private static TokenPolicy completeDefaults(PolicyDocument d, DefaultPolicyConfig config) {
         return new TokenPolicy(d.tenantId() == null ? "?" : d.tenantId(), d.enabled(), d.model(), d.lockMode(),
                 Set.copyOf(d.allowedTargetLanguages()), d.defaultTargetLanguage(), d.echoTargetLanguage(),
                 d.echoOverridable(), d.defaultUses(), d.maxUses(),
                 java.time.Duration.ofSeconds(d.tokenLifetimeSeconds()), java.time.Duration.ofSeconds(d.maxTokenLifetimeSeconds()),
                 java.time.Duration.ofSeconds(d.newSessionWindowSeconds()), java.time.Duration.ofSeconds(d.maxNewSessionWindowSeconds()),
-                d.userRatePerMinute(), d.tenantRatePerMinute(), d.userQuotaPerDay(), d.tenantQuotaPerDay(), 0);
+                d.userRatePerMinute(), d.tenantRatePerMinute(), d.userQuotaPerDay(), d.tenantQuotaPerDay(), 0,
+                d.textModel() != null ? d.textModel() : config.textModel(),
+                d.userCharactersPerDay() != null ? d.userCharactersPerDay() : config.userCharactersPerDay(),
+                d.tenantCharactersPerDay() != null ? d.tenantCharactersPerDay() : config.tenantCharactersPerDay());
     }
 
     private static String json(TokenPolicy p) {

@@ -10,6 +10,9 @@ import java.util.Set;
  * @param allowedTargetLanguages canonical codes; empty means every supported language
  * @param echoOverridable whether a caller may ask for the other echo setting
  * @param userRatePerMinute mints per user per UTC minute; 0 means no limit (likewise the others)
+ * @param textModel model of text translations ({@code POST /v1/translations})
+ * @param userCharactersPerDay characters a user may translate per UTC day; 0 means no limit
+ * @param tenantCharactersPerDay characters the whole tenant may translate per UTC day; 0 means no limit
  */
 public record TokenPolicy(
         String tenantId,
@@ -30,7 +33,10 @@ public record TokenPolicy(
         long tenantRatePerMinute,
         long userQuotaPerDay,
         long tenantQuotaPerDay,
-        long version) {
+        long version,
+        String textModel,
+        long userCharactersPerDay,
+        long tenantCharactersPerDay) {
 
     /** Google refuses expiry times 20 hours or more ahead. */
     public static final Duration UPSTREAM_MAX_LIFETIME = Duration.ofHours(20);

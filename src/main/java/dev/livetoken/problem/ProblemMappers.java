@@ -98,7 +98,7 @@ public class ProblemMappers {
                 "Something went wrong on our side; quote the request id if you report it."), ctx);
     }
 
-    static ProblemException fromJackson(JsonProcessingException e) {
+    public static ProblemException fromJackson(JsonProcessingException e) {
         if (e instanceof UnrecognizedPropertyException u) {
             String field = path(u);
             return ProblemException.builder(ProblemType.INVALID_REQUEST,

@@ -130,7 +130,7 @@ class PlatformCeilingsApiTest {
         // stored straight into the store, as a policy written under older, looser ceilings would be
         TokenPolicy old = new TokenPolicy(tenant, true, LIVE, LockMode.LOCKED, Set.of("es"), "es", false, true,
                 20, 50, Duration.ofHours(5), Duration.ofHours(10), Duration.ofMinutes(30), Duration.ofHours(1),
-                0, 0, 0, 0, 1);
+                0, 0, 0, 0, 1, "gemini-3.1-flash-lite", 0, 0);
         assertThat(store.insert(old, "legacy-import")).isTrue();
         String alice = TestJwts.bearer("alice", tenant);
 
@@ -176,7 +176,7 @@ class PlatformCeilingsApiTest {
         String tenant = Admin.newTenant("oldmodel");
         TokenPolicy old = new TokenPolicy(tenant, true, "gemini-2.5-pro", LockMode.LOCKED, Set.of(), "en", false, true,
                 1, 10, Duration.ofMinutes(30), Duration.ofHours(1), Duration.ofMinutes(1), Duration.ofMinutes(10),
-                0, 0, 0, 0, 1);
+                0, 0, 0, 0, 1, "gemini-3.1-flash-lite", 0, 0);
         assertThat(store.insert(old, "legacy-import")).isTrue();
         int before = emulator.size();
         given().filter(Contract.VALIDATED).header("Authorization", TestJwts.bearer("alice", tenant))

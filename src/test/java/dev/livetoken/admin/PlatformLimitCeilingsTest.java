@@ -105,7 +105,7 @@ class PlatformLimitCeilingsTest {
         String tenant = Admin.newTenant("unlimited");
         TokenPolicy old = new TokenPolicy(tenant, true, "gemini-3.5-live-translate-preview", LockMode.UNLOCKED,
                 Set.of("fr"), "fr", false, true, 1, 10, Duration.ofMinutes(30), Duration.ofHours(1),
-                Duration.ofMinutes(1), Duration.ofMinutes(10), 0, 0, 0, 0, 1);
+                Duration.ofMinutes(1), Duration.ofMinutes(10), 0, 0, 0, 0, 1, "gemini-3.1-flash-lite", 0, 0);
         assertThat(store.insert(old, "legacy-import")).isTrue();
         String alice = TestJwts.bearer("alice", tenant);
         given().filter(Contract.VALIDATED).header("Authorization", alice).contentType("application/json")

@@ -24,7 +24,7 @@ class MintPlannerTest {
     static TokenPolicy policy(LockMode mode, Set<String> allowed, boolean echoOverridable) {
         return new TokenPolicy("acme", true, "gemini-3.5-live-translate-preview", mode, allowed, "de", false,
                 echoOverridable, 1, 3, Duration.ofMinutes(30), Duration.ofHours(1), Duration.ofMinutes(1),
-                Duration.ofMinutes(5), 0, 0, 0, 0, 7);
+                Duration.ofMinutes(5), 0, 0, 0, 0, 7, "gemini-3.1-flash-lite", 0, 0);
     }
 
     private ProblemType refusal(TokenPolicy p, MintRequest r, Caller c) {
@@ -118,7 +118,8 @@ class MintPlannerTest {
     @Test
     void disabledPolicyRefusesEverything() {
         TokenPolicy p = new TokenPolicy("acme", false, "m", LockMode.LOCKED, Set.of(), "de", false, true, 1, 1,
-                Duration.ofMinutes(30), Duration.ofMinutes(30), Duration.ofMinutes(1), Duration.ofMinutes(1), 0, 0, 0, 0, 1);
+                Duration.ofMinutes(30), Duration.ofMinutes(30), Duration.ofMinutes(1), Duration.ofMinutes(1), 0, 0, 0, 0, 1,
+                "gemini-3.1-flash-lite", 0, 0);
         assertThat(refusal(p, MintRequest.EMPTY, ALICE)).isEqualTo(ProblemType.POLICY_FORBIDS);
     }
 

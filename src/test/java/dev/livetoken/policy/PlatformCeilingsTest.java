@@ -13,9 +13,10 @@ import org.junit.jupiter.api.Test;
 class PlatformCeilingsTest {
 
     static final String LIVE = "gemini-3.5-live-translate-preview";
+    static final String TEXT = "gemini-3.1-flash-lite";
 
     static PlatformCeilings ceilings(boolean unlocked, long userRate, long userQuota, long tenantRate, long tenantQuota) {
-        return new PlatformCeilings(List.of(LIVE), 10, 3600, 600, unlocked, userRate, tenantRate, userQuota, tenantQuota,
+        return new PlatformCeilings(List.of(LIVE), List.of(TEXT), 10, 3600, 600, unlocked, userRate, tenantRate, userQuota, tenantQuota,
                 List.of("enabled", "userQuotaPerDay"));
     }
 
@@ -23,7 +24,7 @@ class PlatformCeilingsTest {
             long window, long maxWindow, long userRate, long tenantRate, long userQuota, long tenantQuota) {
         return new TokenPolicy("acme", true, model, lock, Set.of("es", "fr"), "es", false, true, defaultUses, maxUses,
                 Duration.ofSeconds(life), Duration.ofSeconds(maxLife), Duration.ofSeconds(window),
-                Duration.ofSeconds(maxWindow), userRate, tenantRate, userQuota, tenantQuota, 7);
+                Duration.ofSeconds(maxWindow), userRate, tenantRate, userQuota, tenantQuota, 7, TEXT, 0, 0);
     }
 
     static List<String> fields(List<FieldError> errors) {
@@ -99,9 +100,24 @@ class PlatformCeilingsTest {
     }
 
     @Test
+    void aTextModelOutsideThePlatformsListIsBeyondTheCeilings() {
+        var c = ceilings(false, 0, 0, 0, 0);
+        TokenPolicy p = policy(LIVE, LockMode.LOCKED, 1, 10, 1800, 3600, 60, 600, 0, 0, 0, 0);
+        TokenPolicy pro = new TokenPolicy(p.tenantId(), p.enabled(), p.model(), p.lockMode(), p.allowedTargetLanguages(),
+                p.defaultTargetLanguage(), p.echoTargetLanguage(), p.echoOverridable(), p.defaultUses(), p.maxUses(),
+                p.tokenLifetime(), p.maxTokenLifetime(), p.newSessionWindow(), p.maxNewSessionWindow(),
+                p.userRatePerMinute(), p.tenantRatePerMinute(), p.userQuotaPerDay(), p.tenantQuotaPerDay(), p.version(),
+                "gemini-2.5-pro", 0, 0);
+        assertThat(fields(c.violations(p))).doesNotContain("textModel");
+        assertThat(fields(c.violations(pro))).contains("textModel");
+        assertThat(c.allowsTextModel("models/" + TEXT)).isTrue();
+    }
+
+    @Test
     void badSettingsAreNamedAtStartup() {
-        var bad = new PlatformCeilings(List.of(), 0, 72_000, 600, false, -1, 0, 0, 0, List.of("enabled", "maxUsers"));
+        var bad = new PlatformCeilings(List.of(), List.of(), 0, 72_000, 600, false, -1, 0, 0, 0, List.of("enabled", "maxUsers"));
         assertThat(bad.configProblems()).anyMatch(m -> m.contains("allowed-models"))
+                .anyMatch(m -> m.contains("allowed-text-models"))
                 .anyMatch(m -> m.contains("max-uses"))
                 .anyMatch(m -> m.contains("max-token-lifetime"))
                 .anyMatch(m -> m.contains("rate-per-minute"))
@@ -115,6 +131,7 @@ class PlatformCeilingsTest {
                 .doesNotContain("tenantId", "version", "updatedAt", "updatedBy");
         assertThatThrownBy(() -> PlatformCeilings.of(new PlatformConfig() {
             public List<String> allowedModels() { return List.of(LIVE); }
+            public List<String> allowedTextModels() { return List.of(TEXT); }
             public int maxUses() { return 10; }
             public Duration maxTokenLifetime() { return Duration.ofHours(1); }
             public Duration maxNewSessionWindow() { return Duration.ofMinutes(10); }
