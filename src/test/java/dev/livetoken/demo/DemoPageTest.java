@@ -3,6 +3,7 @@ package dev.livetoken.demo;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.livetoken.support.Contract;
 import dev.livetoken.support.TestJwts;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
@@ -58,7 +59,7 @@ class DemoPageTest {
 
     @Test
     void configTellsThePageThatDevSignInExists() {
-        Response r = given().when().get("/demo/config.json");
+        Response r = given().filter(Contract.VALIDATED).when().get("/demo/config.json");
         assertThat(r.statusCode()).isEqualTo(200);
         assertThat(r.jsonPath().getBoolean("devSignIn")).isTrue();
         assertThat(r.header("Content-Security-Policy")).isEqualTo(demoCsp());
