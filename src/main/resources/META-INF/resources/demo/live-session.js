@@ -1,18 +1,22 @@
 // A Live Translate session over the Live API WebSocket, opened with an ephemeral token minted by
 // Live Token Service. The same rules as the Java client (dev.livetoken.client.LiveTranslateSession):
-//  - the setup asks for session resumption; the latest handle is kept;
-//  - on goAway, or when the connection drops, it reconnects with the latest handle and the same
-//    token (resuming spends no use), and sends again the audio the server had not confirmed
-//    (lastConsumedClientMessageIndex) plus what was captured meanwhile;
-//  - when the token has expired, or there is no handle to resume with, or the resume is refused,
-//    it asks the service for a fresh token and starts a new session (a handle belongs to its token).
+//  - the setup asks for transparent session resumption; the latest handle is kept, with the index
+//    of the last message its state includes (lastConsumedClientMessageIndex);
+//  - on goAway, or when the connection drops (1006, 1001, 1011, a time limit), it closes the old
+//    socket first (Google refuses a resume while it is open), reconnects with the latest handle and
+//    the same token (resuming spends no use), and sends again, in order, the audio the handle's
+//    state does not include plus what was captured meanwhile; attempts back off exponentially;
+//  - when the token has expired, or there is no handle to resume with, or the resume is refused
+//    (1008: handle unknown, token used up or out of its window), it asks the service for a fresh
+//    token (POST /v1/tokens) and starts a new session: a handle belongs to its token.
 // The token is used only in the WebSocket URL, as the documented access_token parameter; it is
 // never logged, stored or shown.
 
 const MAX_UNACKED = 50;          // 5 s of 100 ms chunks kept for a resend
 const MAX_BUFFERED = 300;        // 30 s captured while reconnecting
 const CONNECT_TIMEOUT_MS = 10000;
-const RECOVERY_ATTEMPTS = 3;
+const RECOVERY_ATTEMPTS = 5;
+const BACKOFF_MS = 250;
 
 /** Close codes of the Live API and what they mean for a user (live-api-protocol.md §5). */
 export const CLOSE_CODES = {
@@ -179,7 +183,8 @@ export class LiveSession {
       // An unlocked token lets the device choose; a locked one carries its own translationConfig.
       generationConfig.translationConfig = { targetLanguageCode: this.targetLanguageCode };
     }
-    const sessionResumption = handle ? { handle } : {};
+    // transparent: updates then say which of our messages the handle's state includes
+    const sessionResumption = handle ? { handle, transparent: true } : { transparent: true };
     return JSON.stringify({
       setup: {
         model: t.model,
@@ -312,8 +317,15 @@ export class LiveSession {
     if (this.recovering || this.stopping || old !== this.current) {
       return;
     }
-    this.recovering = true;
+    this.recovering = true;          // from here on, captured audio is buffered
     this.events.onState('resuming', why);
+    // Give the old connection a moment to confirm chunks in flight, so they are not sent twice,
+    // then close it: Google refuses to resume a session whose old socket is still open.
+    const until = performance.now() + 500;
+    while (performance.now() < until && !old.closed && this.unacked.some((p) => p.conn === old)) {
+      await sleep(20);
+    }
+    closeConn(old, 1000, 'resuming');
     let last = null;
     for (let attempt = 1; attempt <= RECOVERY_ATTEMPTS && !this.stopping; attempt++) {
       try {
@@ -321,11 +333,6 @@ export class LiveSession {
         if (this.stopping) {
           closeConn(next, 1000, 'stopped');
           return;
-        }
-        // Give the old connection a moment to confirm chunks in flight, so they are not sent twice.
-        const until = performance.now() + 500;
-        while (performance.now() < until && !old.closed && this.unacked.some((p) => p.conn === old)) {
-          await sleep(20);
         }
         const again = this.unacked.map((p) => p.msg);
         this.unacked = [];
@@ -339,13 +346,12 @@ export class LiveSession {
         this.resumptions++;
         this.events.onResumed(this.resumptions);
         this.events.onState('live');
-        // let the old connection deliver its trailing output, then leave
-        setTimeout(() => closeConn(old, 1000, 'resumed'), 1000);
         return;
       } catch (e) {
         last = e;
         this.next = null;
-        await sleep(300 * attempt);
+        // exponential backoff with jitter: 250 ms, 500 ms, 1 s, 2 s (± 25 %)
+        await sleep(BACKOFF_MS * 2 ** (attempt - 1) * (0.75 + Math.random() * 0.5));
       }
     }
     this.recovering = false;
