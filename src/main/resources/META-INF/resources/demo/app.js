@@ -144,6 +144,11 @@ async function start(source) {
   if (run || !jwt) {
     return;
   }
+  if (!window.isSecureContext || !window.AudioWorkletNode) {
+    setState('failed', 'This browser cannot capture audio here: the microphone and AudioWorklet need a secure '
+      + 'page (https, or http://localhost) and a current browser.');
+    return;
+  }
   show('');
   ui.sourceLines.replaceChildren();
   ui.translationLines.replaceChildren();
@@ -236,6 +241,7 @@ function finish(state, message) {
   run = null;
   if (r) {
     clearInterval(r.timer);
+    ui.countdown.textContent = '–';
     r.session.stop();
     r.audio.close().catch(() => {});
   }
