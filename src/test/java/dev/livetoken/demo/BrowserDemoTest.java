@@ -1,11 +1,16 @@
 package dev.livetoken.demo;
 
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.livetoken.support.Admin;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import java.net.URL;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -34,6 +39,25 @@ class BrowserDemoTest {
     void talkingIntoTheMicrophoneIsTranslatedAcrossAGoAway() throws Exception {
         try (DemoBrowser b = DemoBrowser.start()) {
             DemoScenarios.talkThroughTheMicrophone(b, demo.toString(), Path.of("target/demo-page.png"));
+        }
+    }
+
+    @Test
+    void aRefusedMintIsExplainedInWords() {
+        String tenant = Admin.newTenant("demo");
+        Admin.createPolicy(tenant, "{}");
+        given().header("Authorization", Admin.PLATFORM).contentType("application/json")
+                .body("{\"reason\":\"demo test\"}")
+                .when().put("/admin/v1/tenants/" + tenant + "/blocks/users/alice").then().statusCode(201);
+        try (DemoBrowser b = DemoBrowser.start()) {
+            b.open(demo + "?autostart=1&user=alice@" + tenant + "&target=es&source=sample");
+            b.await("failed", Duration.ofSeconds(20), () -> "failed".equals(b.state()));
+            assertThat(b.message()).startsWith("Getting a token failed: Minting blocked by an operator.")
+                    .contains("(request ");
+            assertThat(b.bodyNumber("data-played-bytes")).isZero();
+            // the browser itself reports the 403 as a console error; nothing may carry a secret
+            assertThat(b.console()).noneMatch(e -> e.getMessage().contains(DemoScenarios.TOKEN_PREFIX)
+                    || e.getMessage().contains(DemoScenarios.JWT_PREFIX));
         }
     }
 }
