@@ -154,6 +154,7 @@ async function start(source) {
   ui.translationLines.replaceChildren();
   document.body.dataset.playedBytes = '0';
   document.body.dataset.resumptions = '0';
+  document.body.dataset.tokens = '0';
   ui.resumptions.textContent = '0';
   setState('connecting');
   const target = ui.target.value;
@@ -170,7 +171,9 @@ async function start(source) {
         ui.played.textContent = `${(audio.playedBytes / 2 / 24000).toFixed(1)} s`;
       },
       onTranscript: (side, text, lang) => addTranscript(side, text, lang),
-      onToken: () => {},
+      onToken: () => {
+        document.body.dataset.tokens = String(Number(document.body.dataset.tokens || 0) + 1);
+      },
       onFrame: (kind) => {
         const key = kind === 'text' ? 'framesText' : 'framesBinary';
         document.body.dataset[key] = String(Number(document.body.dataset[key]) + 1);

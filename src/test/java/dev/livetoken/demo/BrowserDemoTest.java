@@ -43,6 +43,23 @@ class BrowserDemoTest {
     }
 
     @Test
+    void anExpiredTokenIsRenewedThroughTheServiceAndTheSessionGoesOn() {
+        // tokens of 3 s: the emulator closes the session when its token expires (1008), so the page
+        // must mint a fresh one with POST /v1/tokens and start a new session, twice within the sample
+        String tenant = Admin.newTenant("demo");
+        Admin.createPolicy(tenant, "{\"tokenLifetimeSeconds\":3}");
+        try (DemoBrowser b = DemoBrowser.start()) {
+            b.open(demo + "?autostart=1&user=alice@" + tenant + "&target=es&source=sample");
+            b.await("closed at the end of the sample", Duration.ofSeconds(30), () -> "closed".equals(b.state()));
+            assertThat(b.bodyNumber("data-tokens")).as("tokens minted").isGreaterThanOrEqualTo(2);
+            assertThat(b.bodyNumber("data-played-bytes") / 2.0 / 24_000).as("seconds of translated audio")
+                    .isGreaterThan(5.0);
+            DemoScenarios.assertLanguages(b);
+            DemoScenarios.assertNoSecretsAnywhere(b);
+        }
+    }
+
+    @Test
     void aRefusedMintIsExplainedInWords() {
         String tenant = Admin.newTenant("demo");
         Admin.createPolicy(tenant, "{}");
