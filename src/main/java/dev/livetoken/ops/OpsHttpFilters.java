@@ -26,6 +26,8 @@ public class OpsHttpFilters {
     public static final String MDC_TENANT = "tenant";
     static final String ACCESS_KEY = "livetoken.access";
     static final String CSP = "default-src 'none'; frame-ancestors 'none'";
+    /** RoutingContext key of a route's own Content-Security-Policy (the demo page's); others get {@link #CSP}. */
+    public static final String CSP_KEY = "livetoken.csp";
     static final String MINT_PATH = "/v1/tokens";
 
     private static final Logger ACCESS = Logger.getLogger("dev.livetoken.access");
@@ -50,7 +52,7 @@ public class OpsHttpFilters {
         MDC.put(MDC_REQUEST_ID, id);
         String path = ctx.normalizedPath();
         boolean devTool = path.startsWith("/q/dev-ui") || path.startsWith("/q/swagger-ui");
-        ctx.addHeadersEndHandler(v -> secure(ctx.response().headers(), devTool));
+        ctx.addHeadersEndHandler(v -> secure(ctx.response().headers(), devTool, ctx.get(CSP_KEY)));
         if (isApi(path)) {
             AccessEntry entry = new AccessEntry(System.nanoTime(), id);
             ctx.put(ACCESS_KEY, entry);
@@ -60,13 +62,13 @@ public class OpsHttpFilters {
         ctx.next();
     }
 
-    private void secure(MultiMap h, boolean devTool) {
+    private void secure(MultiMap h, boolean devTool, String ownCsp) {
         h.set("X-Content-Type-Options", "nosniff");
         h.set("Referrer-Policy", "no-referrer");
         if (!devTool) {
             // Dev UI and Swagger UI (dev builds only) are HTML apps that these two would break.
             h.set("X-Frame-Options", "DENY");
-            h.set("Content-Security-Policy", CSP);
+            h.set("Content-Security-Policy", ownCsp != null ? ownCsp : CSP);
         }
         if (hsts != null) {
             h.set("Strict-Transport-Security", hsts);

@@ -50,6 +50,16 @@ class ProductionBuildTest {
     }
 
     @Test
+    void demoPageIsOffInProductionUnlessEnabled() {
+        for (String path : new String[] {"/demo", "/demo/", "/demo/index.html", "/demo/app.js", "/demo/config.json"}) {
+            given().redirects().follow(false).when().get(path)
+                    .then().statusCode(404)
+                    .contentType("application/problem+json")
+                    .header("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'");
+        }
+    }
+
+    @Test
     void devSignedJwtIsNotTrustedInProduction() {
         given().header("Authorization", "Bearer " + TestJwts.user("alice", "acme")
                         .claim("iss", "https://login.example.com").sign())
