@@ -38,8 +38,4 @@ public interface StoreConfig {
      */
     @WithDefault("PT2S")
     Duration acquisitionTimeout();
-
-    /** {@code Retry-After} sent with {@code 503 store-unavailable}. */
-    @WithDefault("PT5S")
-    Duration retryAfter();
 }
