@@ -48,9 +48,9 @@ final class CallerLine {
         return answer.complete(response);
     }
 
-    /** Answers with a failure (a problem); a no-op on a closed line. */
-    void fail(Throwable failure) {
-        answer.completeExceptionally(failure);
+    /** Answers with a failure (a problem); false, and a no-op, on a closed line. */
+    boolean fail(Throwable failure) {
+        return answer.completeExceptionally(failure);
     }
 
     /**

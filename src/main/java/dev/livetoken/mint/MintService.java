@@ -81,7 +81,12 @@ public class MintService {
             // only what it hears, never a mint halfway between its reservation and its audit record.
             run(ctx, line, caller, request, requestId).subscribe().with(
                     minted -> handOver(line, minted, requestId),
-                    line::fail);
+                    failure -> {
+                        if (!line.fail(failure) && !(failure instanceof CallerGone)) {
+                            LOG.infof("Mint of request %s ended in %s after its caller had been answered or had hung up; nothing was kept",
+                                    requestId, failure.getClass().getSimpleName());
+                        }
+                    });
             Uni<MintResponse> heard = Uni.createFrom().completionStage(line.answer().copy());
             if (ctx != null) {
                 heard = heard.emitOn(task -> ctx.runOnContext(v -> task.run()));

@@ -34,8 +34,9 @@ public interface StoreConfig {
     /**
      * Longest a caller waits for a pooled connection when all are busy. Applied to the datasource
      * ({@code quarkus.datasource.jdbc.acquisition-timeout} and its embedded twin, see
-     * application.properties).
+     * application.properties). It also bounds opening a new connection, so it stays generous: a
+     * mint is answered within its budget regardless.
      */
-    @WithDefault("PT2S")
+    @WithDefault("PT5S")
     Duration acquisitionTimeout();
 }

@@ -31,7 +31,7 @@ import org.junit.jupiter.api.Test;
 class StoreStallTest {
 
     static final Duration BUDGET = Duration.ofSeconds(1);
-    static final Duration STATEMENT_TIMEOUT = Duration.ofSeconds(4);
+    static final Duration STATEMENT_TIMEOUT = Duration.ofSeconds(6);
     /** Scheduling slack on a loaded 2-core machine. */
     static final Duration SLACK = Duration.ofMillis(1500);
 
@@ -39,7 +39,7 @@ class StoreStallTest {
     public static class ShortBudget implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("livetoken.store.mint-budget", "PT1S", "livetoken.store.statement-timeout", "PT4S");
+            return Map.of("livetoken.store.mint-budget", "PT1S", "livetoken.store.statement-timeout", "PT6S");
         }
     }
 

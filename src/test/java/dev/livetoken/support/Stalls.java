@@ -57,6 +57,21 @@ public final class Stalls {
         }
     }
 
+    /**
+     * A caller that gives up mid-mint: sends {@code POST /v1/tokens} on a plain socket and closes the
+     * connection once {@code when} holds (or after {@code max}), without reading the answer.
+     */
+    public static void hangUpWhen(String bearer, BooleanSupplier when, Duration max)
+            throws IOException, InterruptedException {
+        try (Socket s = new Socket("localhost", RestAssured.port)) {
+            OutputStream out = s.getOutputStream();
+            out.write(("POST /v1/tokens HTTP/1.1\r\nHost: localhost\r\nAuthorization: " + bearer
+                    + "\r\nContent-Length: 0\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            eventually(max, when);
+        }
+    }
+
     /** Today's mints of one user, as the usage API counts them (its reservations). */
     public static long userUsedToday(String tenant, String subject) {
         return Long.parseLong(given().header("Authorization", Admin.PLATFORM).queryParam("subject", subject)
