@@ -83,8 +83,8 @@ public class MintService {
                     minted -> handOver(line, minted, requestId),
                     failure -> {
                         if (!line.fail(failure) && !(failure instanceof CallerGone)) {
-                            LOG.infof("Mint of request %s ended in %s after its caller had been answered or had hung up; nothing was kept",
-                                    requestId, failure.getClass().getSimpleName());
+                            LOG.infof("Mint of request %s ended in %s after its caller had been answered or had "
+                                    + "hung up; nothing was kept", requestId, failure.getClass().getSimpleName());
                         }
                     });
             Uni<MintResponse> heard = Uni.createFrom().completionStage(line.answer().copy());
