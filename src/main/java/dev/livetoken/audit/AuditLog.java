@@ -32,7 +32,7 @@ public class AuditLog {
 
     private static final String COLUMNS = "id, tenant_id, subject, actor, minted_at, model, locked, target_language, "
             + "echo_target_language, uses, expire_time, new_session_expire_time, policy_tenant, policy_version, "
-            + "request_id, token_hash";
+            + "request_id, token_hash, delivery";
 
     private final Store store;
 
@@ -45,8 +45,8 @@ public class AuditLog {
         try (Connection c = store.connection();
                 PreparedStatement ps = c.prepareStatement("INSERT INTO audit_record (tenant_id, subject, actor, "
                         + "minted_at, model, locked, target_language, echo_target_language, uses, expire_time, "
-                        + "new_session_expire_time, policy_tenant, policy_version, request_id, token_hash) "
-                        + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                        + "new_session_expire_time, policy_tenant, policy_version, request_id, token_hash, delivery) "
+                        + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
             ps.setString(1, r.tenantId());
             ps.setString(2, r.subject());
             ps.setString(3, r.actor());
@@ -66,6 +66,22 @@ public class AuditLog {
             ps.setLong(13, r.policyVersion());
             ps.setString(14, r.requestId());
             ps.setString(15, r.tokenHash());
+            ps.setString(16, r.delivery() == null ? AuditRecord.RETURNED : r.delivery());
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new StoreFailure(e);
+        }
+    }
+
+    /**
+     * Marks the record of a token as discarded: it was recorded for a caller who was gone (hung up,
+     * or answered 503 after the store ran out of time) by the time it could be returned.
+     */
+    public void markDiscarded(String tokenHash) {
+        try (Connection c = store.connection();
+                PreparedStatement ps = c.prepareStatement("UPDATE audit_record SET delivery = ? WHERE token_hash = ?")) {
+            ps.setString(1, AuditRecord.DISCARDED);
+            ps.setString(2, tokenHash);
             ps.executeUpdate();
         } catch (SQLException e) {
             throw new StoreFailure(e);
@@ -140,7 +156,7 @@ public class AuditLog {
                             rs.getTimestamp(5).toInstant(), rs.getString(6), rs.getBoolean(7), rs.getString(8),
                             echoNull ? null : rs.getBoolean(9), rs.getInt(10), rs.getTimestamp(11).toInstant(),
                             rs.getTimestamp(12).toInstant(), rs.getString(13), rs.getLong(14), rs.getString(15),
-                            rs.getString(16)));
+                            rs.getString(16), rs.getString(17)));
                 }
             }
             return out;

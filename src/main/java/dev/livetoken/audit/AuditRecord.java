@@ -3,8 +3,10 @@ package dev.livetoken.audit;
 import java.time.Instant;
 
 /**
- * One returned token, as the audit trail keeps it. {@code tokenHash} is an HMAC of the token, never
- * the token; {@code actor} is who asked (a token-broker when it differs from {@code subject}).
+ * One minted token, as the audit trail keeps it. {@code tokenHash} is an HMAC of the token, never
+ * the token; {@code actor} is who asked (a token-broker when it differs from {@code subject});
+ * {@code delivery} says whether the caller got it ({@link #RETURNED}) or had gone when it was ready
+ * ({@link #DISCARDED}: minted upstream and counted, never sent).
  */
 public record AuditRecord(
         Long id,
@@ -22,5 +24,11 @@ public record AuditRecord(
         String policyTenant,
         long policyVersion,
         String requestId,
-        String tokenHash) {
+        String tokenHash,
+        String delivery) {
+
+    /** The token was handed to the caller's connection. */
+    public static final String RETURNED = "returned";
+    /** The caller had hung up (or had been answered 503) before the token was ready; it was never sent. */
+    public static final String DISCARDED = "discarded";
 }

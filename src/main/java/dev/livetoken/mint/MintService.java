@@ -29,6 +29,12 @@ import org.jboss.logging.Logger;
  * The mint flow: policy (cached) → plan → reserve limits → upstream → audit → answer. Limits are
  * reserved before the upstream is asked and given back if it fails; the audit record is committed
  * before the token is returned, and if it cannot be, the caller gets a 503 and no token.
+ * <p>
+ * Nothing returned is lost, and nothing reserved leaks: the flow runs to its end even when the
+ * caller hangs up or is answered 503 because the store ran past the mint's budget
+ * ({@link CallerLine}). A mint whose caller is gone before Google is asked gives its reservation
+ * back; one whose caller leaves later completes, is recorded as {@code discarded}, keeps its
+ * reservation and is counted in {@code livetoken_mints_abandoned_total}.
  */
 @ApplicationScoped
 public class MintService {
@@ -50,11 +56,13 @@ public class MintService {
     private final UpstreamTokens upstream;
     private final Store store;
     private final MintMetrics metrics;
+    private final Vertx vertx;
     private final Clock clock = Clock.systemUTC();
 
     MintService(PolicyService policies, MintPlanner planner, UsageLimiter limiter, AuditLog audit, TokenHasher hasher,
-            UpstreamTokens upstream, Store store, MintMetrics metrics) {
+            UpstreamTokens upstream, Store store, MintMetrics metrics, Vertx vertx) {
         this.metrics = metrics;
+        this.vertx = vertx;
         this.policies = policies;
         this.planner = planner;
         this.limiter = limiter;
@@ -67,39 +75,115 @@ public class MintService {
     public Uni<MintResponse> mint(Caller caller, MintRequest request, String requestId) {
         // The request's Vert.x context carries its MDC (request id); every hop returns to it.
         Context ctx = Vertx.currentContext();
-        Uni<EffectivePolicy> policy = policies.effective(caller.tenant());
+        return Uni.createFrom().deferred(() -> {
+            CallerLine line = new CallerLine(vertx, store.config().mintBudget());
+            // The mint runs detached from the caller's subscription: a caller that hangs up cancels
+            // only what it hears, never a mint halfway between its reservation and its audit record.
+            run(ctx, line, caller, request, requestId).subscribe().with(
+                    minted -> handOver(line, minted, requestId),
+                    failure -> {
+                        if (!line.fail(failure) && !(failure instanceof CallerGone)) {
+                            LOG.infof("Mint of request %s ended in %s after its caller had been answered or had "
+                                    + "hung up; nothing was kept", requestId, failure.getClass().getSimpleName());
+                        }
+                    });
+            Uni<MintResponse> heard = Uni.createFrom().completionStage(line.answer().copy());
+            if (ctx != null) {
+                heard = heard.emitOn(task -> ctx.runOnContext(v -> task.run()));
+            }
+            return heard.onCancellation().invoke(line::hangUp);
+        });
+    }
+
+    /** A token minted and recorded, ready to be handed over. */
+    private record Minted(String tenant, MintResponse response, String tokenHash, String delivery) {
+        @Override
+        public String toString() {
+            return "Minted[redacted]";
+        }
+    }
+
+    /** The caller left before Google was asked, and its reservation was given back. */
+    private static final class CallerGone extends RuntimeException {
+        CallerGone() {
+            super("caller gone", null, false, false);
+        }
+    }
+
+    private Uni<Minted> run(Context ctx, CallerLine line, Caller caller, MintRequest request, String requestId) {
+        // On a cache miss the policy is read from the store: that counts against the store budget too.
+        Uni<EffectivePolicy> policy = line.onStoreBudget(policies.effective(caller.tenant()));
         if (ctx != null) {
             policy = policy.emitOn(task -> ctx.runOnContext(v -> task.run()));
         }
         return policy.chain(effective -> {
             MintPlan plan = planner.plan(caller, effective, request, clock.instant());
-            return blocking(ctx, () -> limiter.reserve(plan.tenant(), plan.subject(), effective.policy(), plan.serverTime()))
+            return line.onStoreBudget(blocking(ctx,
+                            () -> limiter.reserve(plan.tenant(), plan.subject(), effective.policy(), plan.serverTime())))
                     .onFailure(ProblemException.class).invoke(e -> {
                         String scope = ((ProblemException) e).limitScope();
                         if (scope != null) {
                             metrics.limitRefused(plan.tenant(), scope);
                         }
                     })
-                    .chain(reservation -> upstream.create(spec(plan))
-                            .onFailure().call(() -> blocking(ctx, () -> {
-                                limiter.release(reservation);
-                                return null;
-                            }))
-                            .chain(minted -> blocking(ctx, () -> {
-                                record(plan, minted.name(), requestId, reservation);
-                                return answer(plan, minted.name());
-                            })));
+                    .chain(reservation -> line.closed()
+                            ? giveBack(ctx, plan, reservation)
+                            : upstream.create(spec(plan))
+                                    .onFailure().call(() -> blocking(ctx, () -> {
+                                        limiter.release(reservation);
+                                        return null;
+                                    }))
+                                    .chain(minted -> line.onStoreBudget(blocking(ctx,
+                                            () -> record(plan, minted.name(), requestId, reservation, line)))));
         });
     }
 
-    private void record(MintPlan plan, String token, String requestId, UsageLimiter.Reservation reservation) {
+    /**
+     * Nobody is waiting any more (hung up, or answered 503 while the reservation was slow) and Google
+     * has not been asked: give the reservation back rather than mint a token nobody will get.
+     */
+    private Uni<Minted> giveBack(Context ctx, MintPlan plan, UsageLimiter.Reservation reservation) {
+        return blocking(ctx, () -> {
+            limiter.release(reservation);
+            metrics.mintAbandoned(plan.tenant(), "released");
+            throw new CallerGone();
+        });
+    }
+
+    /**
+     * Hands the token to the caller. If the line closed meanwhile, the token is discarded: it stays
+     * recorded and counted (it exists at Google and was paid for by the reservation), and its record
+     * says it was never sent.
+     */
+    private void handOver(CallerLine line, Minted minted, String requestId) {
+        if (line.deliver(minted.response())) {
+            return;
+        }
+        metrics.mintAbandoned(minted.tenant(), AuditRecord.DISCARDED);
+        if (AuditRecord.RETURNED.equals(minted.delivery())) {
+            store.executor().execute(() -> {
+                try {
+                    audit.markDiscarded(minted.tokenHash());
+                } catch (RuntimeException e) {
+                    LOG.warnf("Could not mark the audit record of request %s as discarded (%s)", requestId,
+                            e.getClass().getSimpleName());
+                }
+            });
+        }
+        LOG.infof("Caller of request %s was gone when its token was ready; token discarded, record kept", requestId);
+    }
+
+    private Minted record(MintPlan plan, String token, String requestId, UsageLimiter.Reservation reservation,
+            CallerLine line) {
+        String hash = hasher.hash(token);
+        String delivery = line.closed() ? AuditRecord.DISCARDED : AuditRecord.RETURNED;
         try {
             audit.write(new AuditRecord(null, plan.tenant(), plan.subject(), plan.actor(), plan.serverTime(),
                     plan.model(), plan.locked(),
                     plan.locked() ? plan.translation().targetLanguageCode() : null,
                     plan.locked() ? plan.translation().echoTargetLanguage() : null,
                     plan.uses(), plan.expireTime(), plan.newSessionExpireTime(), plan.policyTenant(),
-                    plan.policyVersion(), requestId == null ? "-" : requestId, hasher.hash(token)));
+                    plan.policyVersion(), requestId == null ? "-" : requestId, hash, delivery));
         } catch (RuntimeException e) {
             // Fail closed: a token without its audit record must not leave the service.
             LOG.errorf("Audit write failed (%s); the minted token is withheld", e.getClass().getSimpleName());
@@ -109,6 +193,7 @@ public class MintService {
                     "The audit trail cannot be written right now, so no token was issued; try again shortly.")
                     .retryAfter(Duration.ofSeconds(5)).build();
         }
+        return new Minted(plan.tenant(), answer(plan, token), hash, delivery);
     }
 
     /**

@@ -25,6 +25,7 @@ public class MintMetrics {
     static final String AUDIT_FAILURES = "livetoken.audit.failures";
     static final String UPSTREAM = "livetoken.upstream";
     static final String UPSTREAM_ERRORS = "livetoken.upstream.errors";
+    static final String MINTS_ABANDONED = "livetoken.mints.abandoned";
 
     /** The {@code outcome} of a mint that returned a token. */
     public static final String MINTED = "minted";
@@ -60,6 +61,19 @@ public class MintMetrics {
         counter(LIMIT_REFUSALS + '\0' + t + '\0' + s, k -> Counter.builder(LIMIT_REFUSALS)
                 .description("Mints refused by a rate limit or quota")
                 .tag("tenant", t).tag("scope", s).register(registry)).increment();
+    }
+
+    /**
+     * A mint whose caller was gone (hung up, or already answered 503) before the token was ready:
+     * {@code result} is {@code discarded} (minted, recorded and counted, never sent) or
+     * {@code released} (stopped before the upstream call; its reservation was given back).
+     */
+    public void mintAbandoned(String tenant, String result) {
+        String t = orUnknown(tenant);
+        String r = orUnknown(result);
+        counter(MINTS_ABANDONED + '\0' + t + '\0' + r, k -> Counter.builder(MINTS_ABANDONED)
+                .description("Mints whose caller was gone before the token was ready")
+                .tag("tenant", t).tag("result", r).register(registry)).increment();
     }
 
     /** An audit record could not be written. */

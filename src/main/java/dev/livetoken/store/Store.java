@@ -1,12 +1,16 @@
 package dev.livetoken.store;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.agroal.runtime.AgroalDataSourceUtil;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -14,7 +18,10 @@ import org.jboss.logging.Logger;
 
 /**
  * The active datasource (PostgreSQL or embedded H2, see {@link StoreSelection}) and the executor
- * that runs every JDBC call, so blocking work never lands on a Vert.x event loop.
+ * that runs every JDBC call, so blocking work never lands on a Vert.x event loop. Every connection
+ * it hands out is bounded: a statement or lock wait longer than
+ * {@code livetoken.store.statement-timeout} fails (and so becomes a 503), so a stalled store frees
+ * its threads and connections instead of piling them up.
  */
 @ApplicationScoped
 public class Store {
@@ -22,12 +29,45 @@ public class Store {
     private static final Logger LOG = Logger.getLogger(Store.class);
     private volatile AgroalDataSource dataSource;
     private volatile String kind;
+    private final StoreConfig config;
+    /** Physical connections whose session already carries our timeouts (weak: the pool owns them). */
+    private final Cache<Connection, Boolean> bounded = Caffeine.newBuilder().weakKeys().build();
     /** JDBC blocks; virtual threads park cheaply while the pool or the database makes them wait. */
     private final ExecutorService executor = Executors.newThreadPerTaskExecutor(
             Thread.ofVirtual().name("livetoken-jdbc-", 0).factory());
 
+    Store(StoreConfig config) {
+        this.config = config;
+    }
+
     void announce(@Observes StartupEvent ev) {
-        LOG.infof("Store: %s", kind());
+        if (kind().equals("embedded-h2")) {
+            LOG.infof("Store: embedded-h2, every commit written to the file before it returns (%s)", durableCommits());
+        } else {
+            LOG.infof("Store: %s", kind());
+        }
+    }
+
+    /**
+     * H2 writes commits from a background thread every WRITE_DELAY ms (500 by default), so a kill -9
+     * loses the last half second of committed mints. With 0 the committing thread writes the commit
+     * to the file itself before commit returns (MVStore.commit, no fsync); the datasource URL sets it,
+     * and this makes sure of it in case the URL was overridden.
+     */
+    private String durableCommits() {
+        try (Connection c = connection(); Statement s = c.createStatement()) {
+            try (ResultSet rs = s.executeQuery(
+                    "SELECT SETTING_VALUE FROM INFORMATION_SCHEMA.SETTINGS WHERE SETTING_NAME = 'WRITE_DELAY'")) {
+                if (rs.next() && "0".equals(rs.getString(1))) {
+                    return "WRITE_DELAY=0";
+                }
+            }
+            s.execute("SET WRITE_DELAY 0");
+            return "WRITE_DELAY was not 0 in the URL; set to 0";
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot make the embedded store's commits durable (SQLState "
+                    + e.getSQLState() + ")", e);
+        }
     }
 
     public AgroalDataSource dataSource() {
@@ -53,8 +93,48 @@ public class Store {
         return kind;
     }
 
+    /**
+     * A pooled connection whose statements and lock waits are bounded by
+     * {@code livetoken.store.statement-timeout}; waiting for one is bounded by the pool's
+     * acquisition timeout ({@code livetoken.store.acquisition-timeout}).
+     */
     public Connection connection() throws SQLException {
-        return dataSource().getConnection();
+        Connection c = dataSource().getConnection();
+        try {
+            Connection physical = c.unwrap(Connection.class);
+            if (bounded.getIfPresent(physical) == null) {
+                bound(c);
+                bounded.put(physical, Boolean.TRUE);
+            }
+            return c;
+        } catch (SQLException | RuntimeException e) {
+            c.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Session settings, once per physical connection (not per checkout: that would cost a round
+     * trip per transaction). Not in the pool's new-connection SQL, because Flyway's migrations use
+     * the same pool at startup and must not be cut short by a mint-sized timeout.
+     */
+    private void bound(Connection c) throws SQLException {
+        long ms = Math.max(1, config.statementTimeout().toMillis());
+        try (Statement s = c.createStatement()) {
+            if (kind().equals("postgresql")) {
+                // statement_timeout counts lock waits too
+                s.execute("SET statement_timeout = " + ms);
+            } else {
+                // H2 waits for a row lock under LOCK_TIMEOUT, which QUERY_TIMEOUT does not cover
+                s.execute("SET QUERY_TIMEOUT " + ms);
+                s.execute("SET LOCK_TIMEOUT " + ms);
+            }
+        }
+    }
+
+    /** The store's time limits (the mint budget among them). */
+    public StoreConfig config() {
+        return config;
     }
 
     public Executor executor() {

@@ -1,5 +1,5 @@
 -- Portable SQL: runs on PostgreSQL and on embedded H2.
--- Numbered 14 (issue 14) to stay clear of the migrations other work adds meanwhile.
+-- Text translation (POST /v1/translations).
 
 -- One record per text translation (POST /v1/translations) that delivered anything. The text itself
 -- is never stored: only an HMAC of it, so a text someone shows you can be matched to its record.
