@@ -393,6 +393,7 @@ public final class LiveTranslateSession implements AutoCloseable {
         final CompletableFuture<Void> setupComplete = new CompletableFuture<>();
         final CompletableFuture<int[]> closed = new CompletableFuture<>();
         final StringBuilder partial = new StringBuilder();
+        final java.io.ByteArrayOutputStream partialBinary = new java.io.ByteArrayOutputStream();
         volatile WebSocket ws;
         volatile boolean goAwaySeen;
         volatile String closeReason;
@@ -447,8 +448,18 @@ public final class LiveTranslateSession implements AutoCloseable {
 
         @Override
         public CompletionStage<?> onBinary(WebSocket webSocket, ByteBuffer data, boolean last) {
-            // the Live API may send its JSON in binary frames (protocol §4)
-            return onText(webSocket, StandardCharsets.UTF_8.decode(data), last);
+            // Google sends its JSON in binary frames (docs/live-api-protocol.md §4); join the bytes
+            // before decoding, so a character split across fragments survives
+            byte[] b = new byte[data.remaining()];
+            data.get(b);
+            partialBinary.writeBytes(b);
+            if (last) {
+                String text = partialBinary.toString(StandardCharsets.UTF_8);
+                partialBinary.reset();
+                onMessage(this, text);
+            }
+            webSocket.request(1);
+            return null;
         }
 
         @Override

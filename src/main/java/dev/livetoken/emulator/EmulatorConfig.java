@@ -35,4 +35,18 @@ public interface EmulatorConfig {
     /** How long a session resumption handle stays valid. Default 2 h (as Google documents). */
     @WithDefault("PT2H")
     Duration liveResumptionHandleLifetime();
+
+    /** Frame settings of the emulated Live API WebSocket. */
+    Live live();
+
+    /** {@code livetoken.emulator.live.*}. */
+    interface Live {
+        /**
+         * Send server messages as text frames instead of binary ones. Google sends binary frames
+         * (docs/live-api-protocol.md §4), so does the emulator by default; this switch exists for
+         * tests of clients that must cope with both. Default false.
+         */
+        @WithDefault("false")
+        boolean textFrames();
+    }
 }

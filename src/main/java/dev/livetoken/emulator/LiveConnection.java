@@ -351,8 +351,15 @@ final class LiveConnection {
     }
 
     private void send(ObjectNode msg) {
-        if (!ws.isClosed()) {
+        if (ws.isClosed()) {
+            return;
+        }
+        // Google sends its JSON in binary frames (docs/live-api-protocol.md §4): a client that
+        // only handles text frames must fail here as it would against Google.
+        if (owner.config.live().textFrames()) {
             ws.writeTextMessage(msg.toString());
+        } else {
+            ws.writeBinaryMessage(Buffer.buffer(msg.toString()));
         }
     }
 

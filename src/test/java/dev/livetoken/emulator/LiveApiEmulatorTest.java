@@ -102,6 +102,8 @@ class LiveApiEmulatorTest {
         assertTrue(output.path("text").asText().startsWith("[emulated]"), output.toString());
         assertEquals("es", output.path("languageCode").asText());
         assertFalse(s.isClosed());
+        assertEquals(0, s.textMessages(), "Google sends binary frames, so does the emulator by default");
+        assertTrue(s.binaryMessages() > 10, "every message came as a binary frame: " + s.binaryMessages());
         s.close();
     }
 
