@@ -1,6 +1,7 @@
 package dev.livetoken.emulator;
 
 import dev.livetoken.upstream.UpstreamTokens;
+import io.quarkus.runtime.ShutdownDelayInitiatedEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerRequest;
@@ -8,6 +9,8 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.jboss.logging.Logger;
 
 /**
@@ -26,6 +29,9 @@ public class LiveApiEmulator {
     final EmulatorTokenStore tokens;
     final ResumptionHandles handles;
     final Vertx vertx;
+    /** Open emulated Live API connections, so shutdown can close them (see {@link #closeLiveConnections}). */
+    private final Set<LiveConnection> live = ConcurrentHashMap.newKeySet();
+    private volatile boolean shuttingDown;
 
     LiveApiEmulator(EmulatorConfig config, EmulatorTokenStore tokens, ResumptionHandles handles, Vertx vertx) {
         this.config = config;
@@ -49,6 +55,38 @@ public class LiveApiEmulator {
         }
     }
 
+    /**
+     * Shutdown starts: close every live emulator connection. An upgraded WebSocket counts as an
+     * in-flight request until it closes, so without this, graceful shutdown waited the whole
+     * {@code quarkus.shutdown.timeout} (20 s) for a session that would never end on its own. The
+     * event comes first in Quarkus' shutdown (before the delay and the wait for requests); it is
+     * fired because {@code quarkus.shutdown.delay-enabled=true}. Connections opened after it are
+     * closed at once.
+     */
+    void closeLiveConnections(@Observes ShutdownDelayInitiatedEvent ev) {
+        shuttingDown = true;
+        for (LiveConnection c : live) {
+            c.shutDown();
+        }
+    }
+
+    /** For tests that simulate the shutdown event inside a running application. */
+    void acceptNewConnectionsAgain() {
+        shuttingDown = false;
+    }
+
+    int openConnections() {
+        return live.size();
+    }
+
+    void opened(LiveConnection c) {
+        live.add(c);
+    }
+
+    void closed(LiveConnection c) {
+        live.remove(c);
+    }
+
     private void upgrade(RoutingContext ctx, boolean constrained) {
         HttpServerRequest req = ctx.request();
         if (!"websocket".equalsIgnoreCase(req.getHeader("Upgrade"))) {
@@ -58,6 +96,10 @@ public class LiveApiEmulator {
         String credential = credential(req);
         String path = req.path();
         req.toWebSocket().onSuccess(ws -> {
+            if (shuttingDown) {
+                LiveCloses.close(ws, LiveCloses.SHUTTING_DOWN);
+                return;
+            }
             if (!constrained) {
                 // Seen with access_token on plain BidiGenerateContent (protocol §2, cookbook#821).
                 LiveCloses.close(ws, path.endsWith(".BidiGenerateContent") ? LiveCloses.NO_IDENTITY

@@ -33,6 +33,8 @@ final class LiveCloses {
     static final Close SETUP_TWICE = new Close(INVALID, "Request contains an invalid argument: setup was already sent.");
     static final Close AUDIO_ONLY = new Close(INVALID,
             "Request contains an invalid argument: Live Translate accepts audio input only.");
+    /** [emulator decision] the server is stopping: 1001 Going Away (RFC 6455), resume elsewhere. */
+    static final Close SHUTTING_DOWN = new Close((short) 1001, "Server is shutting down; resume the session.");
     static final Close INTERNAL_ERROR = new Close(INTERNAL, "Internal error occurred.");
 
     private LiveCloses() {

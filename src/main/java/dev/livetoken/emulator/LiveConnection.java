@@ -37,6 +37,7 @@ final class LiveConnection {
     private final EmulatedToken token;
     private final long[] timers = new long[3];
 
+    private io.vertx.core.Context context;
     private ResumptionHandles.Session session;
     private ObjectNode effective;
     private boolean resumable;
@@ -55,10 +56,15 @@ final class LiveConnection {
     }
 
     void start() {
+        context = owner.vertx.getOrCreateContext();
+        owner.opened(this);
         ws.textMessageHandler(this::onMessage);
         ws.binaryMessageHandler((Buffer b) -> onMessage(b.toString(java.nio.charset.StandardCharsets.UTF_8)));
         ws.exceptionHandler(t -> LOG.debugf("Live API socket error: %s", t.getClass().getSimpleName()));
-        ws.closeHandler(v -> cancelTimers());
+        ws.closeHandler(v -> {
+            cancelTimers();
+            owner.closed(this);
+        });
         Duration life = owner.config.liveConnectionLifetime();
         Duration before = owner.config.liveGoAwayBefore();
         timers[0] = owner.vertx.setTimer(Math.max(1, life.minus(before).toMillis()), id -> goAway());
@@ -348,6 +354,27 @@ final class LiveConnection {
                 - Math.max(0, owner.config.liveConnectionLifetime().minus(owner.config.liveGoAwayBefore()).toSeconds()));
         // whole seconds only: the Java SDK parses Duration as an integer + "s" (protocol §4)
         send(JSON.createObjectNode().set("goAway", JSON.createObjectNode().put("timeLeft", left + "s")));
+    }
+
+    /**
+     * The server is stopping: give the client the freshest handle and a goAway, then close, on
+     * the connection's own context (callable from any thread).
+     */
+    void shutDown() {
+        context.runOnContext(v -> {
+            if (ws.isClosed()) {
+                owner.closed(this);
+                return;
+            }
+            if (session != null && resumable) {
+                sendUpdate();
+            }
+            if (session != null && !goAwaySent) {
+                goAwaySent = true;
+                send(JSON.createObjectNode().set("goAway", JSON.createObjectNode().put("timeLeft", "0s")));
+            }
+            close(LiveCloses.SHUTTING_DOWN);
+        });
     }
 
     private void send(ObjectNode msg) {
