@@ -98,6 +98,16 @@ public class AuthTokensEmulator {
             Instant expire = time(body.get("expireTime"), "expire_time", now, now.plus(DEFAULT_EXPIRE));
             Instant newSession = time(body.get("newSessionExpireTime"), "new_session_expire_time", now,
                     now.plus(DEFAULT_NEW_SESSION));
+            // [?] Google's answers are undocumented; the stricter choice (docs/live-api-protocol.md, emulator decisions)
+            if (!expire.isAfter(now)) {
+                throw new SetupSchema.InvalidSetup("expire_time must be in the future.");
+            }
+            if (newSession.isAfter(expire) && !body.path("newSessionExpireTime").isMissingNode()) {
+                throw new SetupSchema.InvalidSetup("new_session_expire_time must not be after expire_time.");
+            }
+            if (newSession.isAfter(expire)) {
+                newSession = expire;        // the 60 s default never outlives the token
+            }
             JsonNode rawSetup = body.get("bidiGenerateContentSetup");
             ObjectNode setup = rawSetup == null || rawSetup.isNull() ? null
                     : SetupSchema.normalise(rawSetup, "bidi_generate_content_setup");

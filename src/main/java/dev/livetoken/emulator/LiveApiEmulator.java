@@ -1,9 +1,11 @@
 package dev.livetoken.emulator;
 
+import dev.livetoken.languages.LanguageCatalog;
 import dev.livetoken.upstream.UpstreamTokens;
 import io.quarkus.runtime.ShutdownDelayInitiatedEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -29,11 +31,16 @@ public class LiveApiEmulator {
     final EmulatorTokenStore tokens;
     final ResumptionHandles handles;
     final Vertx vertx;
+    final EmulatorFaults faults;
+    final LanguageCatalog languages;
     /** Open emulated Live API connections, so shutdown can close them (see {@link #closeLiveConnections}). */
     private final Set<LiveConnection> live = ConcurrentHashMap.newKeySet();
     private volatile boolean shuttingDown;
 
-    LiveApiEmulator(EmulatorConfig config, EmulatorTokenStore tokens, ResumptionHandles handles, Vertx vertx) {
+    LiveApiEmulator(EmulatorConfig config, EmulatorTokenStore tokens, ResumptionHandles handles, Vertx vertx,
+            EmulatorFaults faults, LanguageCatalog languages) {
+        this.faults = faults;
+        this.languages = languages;
         this.config = config;
         this.tokens = tokens;
         this.handles = handles;
@@ -95,37 +102,58 @@ public class LiveApiEmulator {
         }
         String credential = credential(req);
         String path = req.path();
+        EmulatorFaults.Fault fault = faults.next(credential, req.getParam(EmulatorFaults.QUERY_PARAMETER));
+        if (fault.kind() == EmulatorFaults.Kind.HTTP_429) {
+            // protocol §7: quota refusals may come as HTTP 429 on the upgrade (browsers see 1006)
+            GoogleError.send(ctx, 429, "RESOURCE_EXHAUSTED", "Resource has been exhausted (e.g. check quota).");
+            return;
+        }
+        String source = sourceLanguage(req);
+        HttpConnection connection = req.connection();
         req.toWebSocket().onSuccess(ws -> {
             if (shuttingDown) {
                 LiveCloses.close(ws, LiveCloses.SHUTTING_DOWN);
                 return;
             }
+            EmulatedToken token = null;
+            LiveCloses.Close refusal = null;
             if (!constrained) {
                 // Seen with access_token on plain BidiGenerateContent (protocol §2, cookbook#821).
-                LiveCloses.close(ws, path.endsWith(".BidiGenerateContent") ? LiveCloses.NO_IDENTITY
-                        : LiveCloses.NOT_FOUND);
-                return;
+                refusal = path.endsWith(".BidiGenerateContent") ? LiveCloses.NO_IDENTITY : LiveCloses.NOT_FOUND;
+            } else if (credential == null) {
+                refusal = goesAsApiKey(req) ? LiveCloses.API_KEY_INVALID : LiveCloses.NO_IDENTITY;
+            } else {
+                token = tokens.find(credential).orElse(null);
+                if (token == null) {
+                    refusal = LiveCloses.TOKEN_INVALID;
+                } else if (tokens.now().isAfter(token.expireTime())) {
+                    refusal = LiveCloses.TOKEN_EXPIRED;
+                }
             }
-            if (credential == null) {
-                LiveCloses.close(ws, LiveCloses.NO_IDENTITY);
-                return;
-            }
-            EmulatedToken token = tokens.find(credential).orElse(null);
-            if (token == null) {
-                LiveCloses.close(ws, LiveCloses.TOKEN_INVALID);
-                return;
-            }
-            if (tokens.now().isAfter(token.expireTime())) {
-                LiveCloses.close(ws, LiveCloses.TOKEN_EXPIRED);
-                return;
-            }
-            new LiveConnection(this, ws, credential, token).start();
+            // Refusals are sent on the client's first message, like a spent token's (emulator decision).
+            new LiveConnection(this, ws, connection, credential, refusal == null ? token : null, refusal, fault,
+                    source).start();
         }).onFailure(t -> LOG.debugf("Live API WebSocket upgrade failed: %s", t.getClass().getSimpleName()));
     }
 
+    /** The language the emulator "hears" on this connection (it cannot detect one; emulator decision). */
+    private String sourceLanguage(HttpServerRequest req) {
+        String q = req.getParam("emulator_source_language");
+        if (q == null || q.isBlank()) {
+            q = req.getHeader("X-Emulator-Source-Language");
+        }
+        return q == null || q.isBlank() ? config.live().sourceLanguage() : q.trim();
+    }
+
+    private static boolean goesAsApiKey(HttpServerRequest req) {
+        String key = req.getHeader("x-goog-api-key");
+        return key != null && key.startsWith(TOKEN_PREFIX);
+    }
+
     /**
-     * The token from {@code ?access_token=} or {@code Authorization: Token …}; an
-     * {@code x-goog-api-key: auth_tokens/…} (the Python SDK adds one) is accepted as well.
+     * The token from {@code ?access_token=} or {@code Authorization: Token …}. An extra
+     * {@code x-goog-api-key: auth_tokens/…} (the Python SDK adds one) is tolerated next to them,
+     * but alone it is a token passed as an API key, which Google refuses (protocol §2).
      */
     static String credential(HttpServerRequest req) {
         String q = req.getParam("access_token");
@@ -135,10 +163,6 @@ public class LiveApiEmulator {
         String auth = req.getHeader("Authorization");
         if (auth != null && auth.regionMatches(true, 0, "Token ", 0, 6)) {
             return auth.substring(6).trim();
-        }
-        String key = req.getHeader("x-goog-api-key");
-        if (key != null && key.startsWith(TOKEN_PREFIX)) {
-            return key.trim();
         }
         return null;
     }

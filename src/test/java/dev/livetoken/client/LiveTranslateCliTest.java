@@ -60,8 +60,10 @@ class LiveTranslateCliTest {
         assertEquals(24_000f, f.getFormat().getSampleRate());
         assertEquals(1, f.getFormat().getChannels());
         long inSamples = AudioSystem.getAudioFileFormat(SAMPLE.toFile()).getFrameLength();
-        assertEquals(inSamples * 3 / 2, f.getFrameLength(), 1, "all input came back, resampled to 24 kHz");
-        assertTrue(r.out().contains("source      [und] [emulated]"), r.out());
+        // silence in, nothing out: the pauses of the sample do not come back
+        assertTrue(f.getFrameLength() <= inSamples * 3 / 2 + 1 && f.getFrameLength() > inSamples / 2,
+                "the speech came back, resampled to 24 kHz: " + f.getFrameLength() + " of " + inSamples * 3 / 2);
+        assertTrue(r.out().contains("source      [en] [emulated]"), r.out());
         assertTrue(r.out().contains("translation [es] [emulated]"), r.out());
         assertTrue(r.out().contains("time to first audio"), r.out());
         assertTrue(r.out().matches("(?s).*pacing error mean [0-9.]+ ms, worst [0-9.]+ ms.*"), r.out());

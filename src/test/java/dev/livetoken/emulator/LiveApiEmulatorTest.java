@@ -187,14 +187,16 @@ class LiveApiEmulatorTest {
     void expiredTokenIsClosedWith1008() throws Exception {
         Instant now = Instant.now();
         String token = store.create(1, now.minusSeconds(1), now.minusSeconds(2), tokenSetup("es"), LOCKED_MASK);
-        assertEquals(new LiveTestSocket.Close(1008, "Auth token has expired."), LiveTestSocket.open(token).awaitClose());
+        // refusals come on the first client message (docs/live-api-protocol.md, emulator decisions)
+        assertEquals(new LiveTestSocket.Close(1008, "Auth token has expired."),
+                LiveTestSocket.open(token).send(setup("es", null)).awaitClose());
     }
 
     @Test
     void unknownOrMissingTokenIsClosedWith1008() {
         assertEquals(new LiveTestSocket.Close(1008, "Auth token is not valid."),
-                LiveTestSocket.open("auth_tokens/not-a-real-one").awaitClose());
-        LiveTestSocket.Close none = LiveTestSocket.open(null).awaitClose();
+                LiveTestSocket.open("auth_tokens/not-a-real-one").send(setup("es", null)).awaitClose());
+        LiveTestSocket.Close none = LiveTestSocket.open(null).send(setup("es", null)).awaitClose();
         assertEquals(1008, none.code());
         assertTrue(none.reason().getBytes(java.nio.charset.StandardCharsets.UTF_8).length <= 123);
     }
@@ -230,6 +232,23 @@ class LiveApiEmulatorTest {
     }
 
     @Test
+    void refusalWaitsForTheFirstClientMessage() throws Exception {
+        LiveTestSocket s = LiveTestSocket.open("auth_tokens/not-a-real-one");
+        Thread.sleep(300);
+        assertFalse(s.isClosed(), "a bad token is refused on the first message, like a spent one");
+        s.send(setup("es", null));
+        assertEquals(1008, s.awaitClose().code());
+    }
+
+    @Test
+    void tokenAloneInGoogApiKeyIsRefusedAsAnInvalidApiKey() throws Exception {
+        LiveTestSocket s = LiveTestSocket.open(LiveTestSocket.uri(LiveTestSocket.PATH, null),
+                Map.of("x-goog-api-key", lockedToken(1)));
+        s.send(setup("es", null));
+        assertEquals(new LiveTestSocket.Close(1008, "API key not valid. Please pass a valid API key."), s.awaitClose());
+    }
+
+    @Test
     void tokenInAuthorizationHeaderWithExtraGoogApiKeyIsAccepted() throws Exception {
         String token = lockedToken(1);
         LiveTestSocket s = LiveTestSocket.open(LiveTestSocket.uri(LiveTestSocket.PATH, null),
@@ -243,6 +262,7 @@ class LiveApiEmulatorTest {
     void wrongPathIsClosedWith1008() throws Exception {
         LiveTestSocket s = LiveTestSocket.open(LiveTestSocket.uri(
                 "/ws/google.ai.generativelanguage.v1beta.GenerativeService.BidiGenerateContent", lockedToken(1)), Map.of());
+        s.send(setup("es", null));
         assertEquals(1008, s.awaitClose().code());
     }
 
@@ -251,7 +271,7 @@ class LiveApiEmulatorTest {
         byte[] pcm = new byte[3200];
         for (int i = 0; i < pcm.length; i += 2) {
             pcm[i] = (byte) 0xfb;      // encodes to '-'/'_' in the URL-safe alphabet
-            pcm[i + 1] = (byte) 0xff;
+            pcm[i + 1] = (byte) 0xef;  // loud enough not to count as silence
         }
         assertTrue(Base64.getUrlEncoder().encodeToString(pcm).matches(".*[-_].*"));
         LiveTestSocket s = LiveTestSocket.open(lockedToken(1));
