@@ -258,7 +258,10 @@ public final class LiveTranslateCli {
     /** Prints the token doctor's findings for an unrecoverable failure; never the token. */
     static void diagnose(TokenServiceClient service, String jwt, String token, LiveClientException e, PrintStream err) {
         try {
-            var answer = service.diagnose(jwt, token, e.closeCode(), e.closeReason());
+            boolean noFrame = e.kind() == LiveClientException.Kind.LIVE_UNREACHABLE;
+            // no close frame (refused upgrade, unreachable): what a browser reports as 1006
+            var answer = service.diagnose(jwt, token, noFrame ? 1006 : e.closeCode(), noFrame
+                    ? (e.closeCode() == 0 ? "" : "HTTP " + e.closeCode() + " on the WebSocket upgrade") : e.closeReason());
             err.println("diagnosis: token " + answer.path("token").path("status").asText("?"));
             for (var f : answer.path("findings")) {
                 err.printf("  [%s] %s%n    fix: %s%n", f.path("code").asText(), f.path("summary").asText(),

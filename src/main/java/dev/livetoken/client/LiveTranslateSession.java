@@ -614,8 +614,14 @@ public final class LiveTranslateSession implements AutoCloseable {
                 fail(fatal);
                 return;
             }
-            lastCloseCode = code;
-            lastCloseReason = e.closeReason() == null ? e.getMessage() : e.closeReason();
+            if (e.kind() == LiveClientException.Kind.LIVE_UNREACHABLE) {
+                // no close frame: what a browser reports as 1006 (an HTTP 429 on the upgrade included)
+                lastCloseCode = 1006;
+                lastCloseReason = code == 0 ? e.getMessage() : "HTTP " + code + " on the WebSocket upgrade";
+            } else {
+                lastCloseCode = code;
+                lastCloseReason = e.closeReason();
+            }
             boolean immediately;
             synchronized (lock) {
                 immediately = renewNeeded || (newSessionNeeded && !fresh);

@@ -89,7 +89,7 @@ public final class CloseDictionary {
             new Row((c, r) -> c == 1007, INVALID),
             new Row((c, r) -> c == 1011 && r.contains("deadline expired"), DEADLINE),
             new Row((c, r) -> (c == 1011 && (r.contains("resource_exhausted") || r.contains("unavailable")
-                    || r.contains("overload") || r.contains("quota"))) || c == 429, QUOTA),
+                    || r.contains("overload") || r.contains("quota"))) || (c == 1006 && r.contains("429")), QUOTA),
             new Row((c, r) -> c == 1006, NET));
 
     private CloseDictionary() {

@@ -96,6 +96,19 @@ public class EmulatorFaults {
         planned.computeIfAbsent(token, k -> new ArrayDeque<>()).addAll(List.of(faults));
     }
 
+    /**
+     * The next connections of any token without a plan of its own get these faults, one each (for
+     * tests of a client that mints its own token). Clear with {@link #clearPlans()}.
+     */
+    public void planAny(Fault... faults) {
+        plan("*", faults);
+    }
+
+    /** Forgets every planned fault. */
+    public void clearPlans() {
+        planned.clear();
+    }
+
     /** The fault for a new connection of {@code token}: the URL's, else the next planned one. */
     Fault next(String token, String fromQuery) {
         if (!active) {
@@ -105,14 +118,20 @@ public class EmulatorFaults {
         if (q != null) {
             return q;
         }
-        Deque<Fault> d = token == null ? null : planned.get(token);
-        Fault f = null;
-        if (d != null) {
-            synchronized (d) {
-                f = d.poll();
-            }
+        Fault f = poll(token == null ? null : planned.get(token));
+        if (f == null) {
+            f = poll(planned.get("*"));
         }
         return f == null ? Fault.NONE : f;
+    }
+
+    private static Fault poll(Deque<Fault> d) {
+        if (d == null) {
+            return null;
+        }
+        synchronized (d) {
+            return d.poll();
+        }
     }
 
     /**

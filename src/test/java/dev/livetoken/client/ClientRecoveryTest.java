@@ -74,7 +74,7 @@ class ClientRecoveryTest {
     }
 
     /** Collects output with its arrival times. */
-    static final class Output implements LiveTranslateSession.Listener {
+    static class Output implements LiveTranslateSession.Listener {
         final List<long[]> arrivals = new ArrayList<>();    // {nanoTime, bytes}
         final AtomicInteger goAways = new AtomicInteger();
         final Pcm.WavWriter wav;
@@ -158,6 +158,54 @@ class ClientRecoveryTest {
                 stats.meanErrorMillis(), stats.worstErrorMillis(), cpu, summary);
         Files.writeString(Path.of("target/recovery-figures.txt"), figures);
         System.out.print(figures);
+    }
+
+    @Test
+    void anExpiredTokenIsRenewedAndTheConversationGoesOnInANewSession() throws Exception {
+        Instant now = Instant.now();
+        String first = store.create(1, now.plusSeconds(2), now.plusSeconds(2), tokenSetup(), LOCKED_MASK);
+        List<String> issued = new java.util.concurrent.CopyOnWriteArrayList<>(List.of(first));
+        List<String> reasons = new java.util.concurrent.CopyOnWriteArrayList<>();
+        // read the port here: the renewer runs on the client's thread, outside the test's config
+        String wsUrl = "ws://localhost:" + LiveTestSocket.httpPort() + LiveTestSocket.PATH;
+        LiveTranslateSession.TokenRenewer renewer = reason -> {
+            Instant t = Instant.now();
+            String fresh;
+            try {
+                fresh = store.create(1, t.plusSeconds(600), t.plusSeconds(60), tokenSetup(), LOCKED_MASK);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+            issued.add(fresh);
+            return new MintedToken(fresh, wsUrl, true,
+                    "es", false, MODEL, null);
+        };
+        Output out = new Output(Files.createTempFile("renew", ".wav")) {
+            @Override
+            public void onTokenRenewed(String reason) {
+                reasons.add(reason);
+            }
+        };
+        LiveTranslateSession session = LiveTranslateSession.open(HttpClient.newHttpClient(), options(first, renewer), out);
+        int chunks = 40;        // 4 s of audio in 2 s: the token expires half way
+        byte[] audio = new byte[chunks * AudioStreamer.CHUNK_BYTES];
+        for (int i = 0; i < chunks; i++) {
+            System.arraycopy(chunk(i), 0, audio, i * AudioStreamer.CHUNK_BYTES, AudioStreamer.CHUNK_BYTES);
+        }
+        AudioStreamer.stream(AudioStreamer.fromPcm(audio), session::sendAudio, 2);
+        session.endAudio();
+        session.awaitIdle(Duration.ofMillis(600), Duration.ofSeconds(20));
+        session.close();
+        out.wav.close();
+
+        assertEquals(List.of("Auth token has expired."), reasons);
+        assertEquals(2, issued.size());
+        assertTrue(session.recoveries().get(0).newSession(), session.recoveries().toString());
+        java.util.Set<Long> heard = new java.util.TreeSet<>(faults.consumed(issued.get(0)));
+        heard.addAll(faults.consumed(issued.get(1)));
+        assertEquals(LongStream.range(0, chunks).boxed().toList(), List.copyOf(heard), "no chunk was lost");
+        assertEquals(faults.consumed(issued.get(1)).stream().sorted().toList(), faults.consumed(issued.get(1)),
+                "the new session heard the rest in order");
     }
 
     static byte[] concat() {
