@@ -75,7 +75,8 @@ final class LiveConnection {
         this.sourceLanguage = sourceLanguage;
     }
 
-    void start() {
+    /** @param onClosed run once the socket closed (the emulator then marks its request done) */
+    void start(Runnable onClosed) {
         context = owner.vertx.getOrCreateContext();
         owner.opened(this);
         ws.textMessageHandler(this::onMessage);
@@ -84,6 +85,7 @@ final class LiveConnection {
         ws.closeHandler(v -> {
             cancelTimers();
             owner.closed(this);
+            onClosed.run();
             if (session != null && session.connection == this) {
                 session.connection = null;
             }
@@ -327,7 +329,8 @@ final class LiveConnection {
         s.turnEnding = false;
         s.promptTokens += EmulatedTranslation.audioTokens(pcm.length, rate);
         // Silence in, nothing out; speech already in the target language only with echo on.
-        if (out.length > 0 && !EmulatedTranslation.isSilence(pcm) && t.speaks()) {
+        s.lastInputSilent = EmulatedTranslation.isSilence(pcm);
+        if (out.length > 0 && !s.lastInputSilent && t.speaks()) {
             s.pending.add(new ResumptionHandles.PendingOutput(
                     System.nanoTime() + owner.config.live().translationDelay().toNanos(), out, s.consumed));
             scheduleRelease();
@@ -399,7 +402,7 @@ final class LiveConnection {
 
     private void streamEnd() {
         byte[] rest = session.translation.flush();
-        if (rest.length > 0 && session.translation.speaks()) {
+        if (rest.length > 0 && !session.lastInputSilent && session.translation.speaks()) {
             session.pending.add(new ResumptionHandles.PendingOutput(
                     System.nanoTime() + owner.config.live().translationDelay().toNanos(), rest, session.consumed));
         }

@@ -29,6 +29,8 @@ public class ResumptionHandles {
         /** The connection currently serving the session, or null. */
         volatile LiveConnection connection;
         boolean turnEnding;
+        /** Whether the latest input chunk was silence (then its resampler tail is silence too). */
+        boolean lastInputSilent;
         /** Audio chunks the session has consumed: a handle names the state at one such position. */
         long consumed;
         boolean ended;

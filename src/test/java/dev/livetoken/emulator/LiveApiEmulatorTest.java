@@ -285,4 +285,132 @@ class LiveApiEmulatorTest {
         assertFalse(s.isClosed());
         s.close();
     }
+
+    String unlockedToken() throws Exception {
+        Instant now = Instant.now();
+        return store.create(1, now.plusSeconds(600), now.plusSeconds(60), null, null);
+    }
+
+    /** Audio bytes that come back for {@code pcm}, collected until the turn completes. */
+    static int audioBack(LiveTestSocket s, byte[] pcm) {
+        s.send(audio(pcm, false)).send("{\"realtimeInput\":{\"audioStreamEnd\":true}}");
+        int bytes = 0;
+        while (true) {
+            JsonNode m = s.next();
+            for (JsonNode p : m.path("serverContent").path("modelTurn").path("parts")) {
+                bytes += Base64.getDecoder().decode(p.path("inlineData").path("data").asText()).length;
+            }
+            if (m.path("serverContent").path("turnComplete").asBoolean()) {
+                return bytes;
+            }
+        }
+    }
+
+    @Test
+    void silenceInNothingOut() throws Exception {
+        LiveTestSocket s = LiveTestSocket.open(lockedToken(1));
+        s.send(setup("es", null));
+        assertTrue(s.next().has("setupComplete"));
+        assertEquals(0, audioBack(s, new byte[3200]));
+        s.close();
+    }
+
+    @Test
+    void translatedAudioRunsBehindTheInputAndTheTurnEndsWithGenerationAndTurnComplete() throws Exception {
+        LiveTestSocket s = LiveTestSocket.open(lockedToken(1));
+        s.send(setup("es", null));
+        assertTrue(s.next().has("setupComplete"));
+        long sent = System.nanoTime();
+        s.send(audio(tone(1600), false));
+        s.nextWith("modelTurn");
+        long ms = (System.nanoTime() - sent) / 1_000_000;
+        assertTrue(ms >= 150, "the test profile's 200 ms translation delay, was " + ms);
+        s.send("{\"realtimeInput\":{\"audioStreamEnd\":true}}");
+        s.nextWith("generationComplete");
+        JsonNode done = s.nextWith("turnComplete");
+        assertTrue(done.path("usageMetadata").path("totalTokenCount").asLong() > 0, done.toString());
+        s.close();
+    }
+
+    @Test
+    void usageMetadataIsCumulative() throws Exception {
+        LiveTestSocket s = LiveTestSocket.open(lockedToken(1));
+        s.send(setup("es", null));
+        assertTrue(s.next().has("setupComplete"));
+        long last = -1;
+        for (int i = 0; i < 5; i++) {
+            s.send(audio(tone(1600), false));
+            long total = s.nextWith("modelTurn").path("usageMetadata").path("promptTokenCount").asLong();
+            assertTrue(total > last, "counts grow, never reset: " + total + " after " + last);
+            last = total;
+        }
+        s.close();
+    }
+
+    @Test
+    void speechAlreadyInTheTargetLanguageIsEchoedOnlyWhenAsked() throws Exception {
+        for (boolean echo : new boolean[] {false, true}) {
+            LiveTestSocket t = LiveTestSocket.open(java.net.URI.create(LiveTestSocket.uri(LiveTestSocket.PATH, unlockedToken())
+                    + "&emulator_source_language=es"), Map.of());
+            t.send("{\"setup\":{\"model\":\"" + MODEL + "\",\"generationConfig\":{\"responseModalities\":[\"AUDIO\"],"
+                    + "\"translationConfig\":{\"targetLanguageCode\":\"es\",\"echoTargetLanguage\":" + echo + "}},"
+                    + "\"inputAudioTranscription\":{}}}");
+            assertTrue(t.next().has("setupComplete"));
+            int back = audioBack(t, tone(1600));
+            if (echo) {
+                assertEquals(2400 * 2, back, "echo on: Spanish speech is parroted");
+            } else {
+                assertEquals(0, back, "echo off: no audio for Spanish speech into Spanish");
+            }
+            t.close();
+        }
+    }
+
+    @Test
+    void inputTranscriptNamesTheLanguageTheEmulatorWasTold() throws Exception {
+        LiveTestSocket s = LiveTestSocket.open(lockedToken(1));
+        s.send(setup("es", null));
+        assertTrue(s.next().has("setupComplete"));
+        s.send(audio(tone(1600), false)).send("{\"realtimeInput\":{\"audioStreamEnd\":true}}");
+        assertEquals("en", s.nextWith("inputTranscription").path("serverContent").path("inputTranscription")
+                .path("languageCode").asText(), "the configured default source language");
+        s.close();
+    }
+
+    @Test
+    void setupWithoutTranslationConfigTranslatesToEnglish() throws Exception {
+        LiveTestSocket s = LiveTestSocket.open(java.net.URI.create(LiveTestSocket.uri(LiveTestSocket.PATH, unlockedToken())
+                + "&emulator_source_language=fr"), Map.of());
+        s.send("{\"setup\":{\"model\":\"" + MODEL + "\",\"outputAudioTranscription\":{},\"labels\":{\"app\":\"x\"}}}");
+        assertTrue(s.next().has("setupComplete"), "labels (JS SDK 3.1.0) are accepted");
+        s.send(audio(tone(1600), false)).send("{\"realtimeInput\":{\"audioStreamEnd\":true}}");
+        assertEquals("en", s.nextWith("outputTranscription").path("serverContent").path("outputTranscription")
+                .path("languageCode").asText());
+        s.close();
+    }
+
+    @Test
+    void invalidSetupsAreRefused() throws Exception {
+        LiveTestSocket sound = LiveTestSocket.open(lockedToken(1));
+        sound.send("{\"setup\":{\"model\":\"" + MODEL + "\",\"generationConfig\":{\"responseModalities\":[\"SOUND\"]}}}");
+        LiveTestSocket.Close c = sound.awaitClose();
+        assertEquals(1007, c.code());
+        assertTrue(c.reason().contains("response_modalities[0]"), c.reason());
+
+        LiveTestSocket nested = LiveTestSocket.open(lockedToken(1));
+        nested.send("{\"setup\":{\"model\":\"" + MODEL + "\",\"sessionResumption\":{\"handel\":\"x\"}}}");
+        assertTrue(nested.awaitClose().reason().contains("Unknown name \"handel\""));
+
+        LiveTestSocket language = LiveTestSocket.open(unlockedToken());
+        language.send(setup("xx-nope", null));
+        LiveTestSocket.Close l = language.awaitClose();
+        assertEquals(1007, l.code());
+        assertTrue(l.reason().contains("xx-nope"), l.reason());
+
+        LiveTestSocket model = LiveTestSocket.open(unlockedToken());
+        model.send("{\"setup\":{\"model\":\"models/gemini-2.0-flash-live-001\"}}");
+        LiveTestSocket.Close m = model.awaitClose();
+        assertEquals(1008, m.code());
+        assertTrue(m.reason().startsWith("models/gemini-2.0-flash-live-001 is not found for API version v1alpha"), m.reason());
+    }
 }
