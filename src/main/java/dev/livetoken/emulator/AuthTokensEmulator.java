@@ -21,7 +21,7 @@ import java.util.Set;
 import org.jboss.logging.Logger;
 
 /**
- * Emulates {@code POST /v1alpha/auth_tokens} (and {@code /v1beta/}) per live-api-protocol.md §1:
+ * Emulates {@code POST /v1alpha/auth_tokens} (and {@code /v1beta/}) per docs/live-api-protocol.md §1:
  * the flat {@code AuthToken} body, Google's defaults and 20-hour bound, Google's error shape, and
  * an opaque {@code auth_tokens/…} name. Registered only when the emulator is switched on.
  */

@@ -10,7 +10,7 @@ import java.util.Locale;
  */
 public final class EmulatedTranslation {
 
-    /** Output rate of the Live API (live-api-protocol.md §5). */
+    /** Output rate of the Live API (docs/live-api-protocol.md §5). */
     public static final int OUTPUT_RATE = 24_000;
     /** Input rate the Live API assumes when the mime type names none. */
     public static final int DEFAULT_INPUT_RATE = 16_000;

@@ -17,7 +17,7 @@ import org.jboss.logging.Logger;
 
 /**
  * Emulates the Live API WebSocket for ephemeral tokens ({@code BidiGenerateContentConstrained},
- * live-api-protocol.md §2-6) on this server: token checks (expiry, new-session window, uses),
+ * docs/live-api-protocol.md §2-6) on this server: token checks (expiry, new-session window, uses),
  * locked fields merged by the token's field mask, session resumption, goAway, and an EMULATED
  * translation (see {@link EmulatedTranslation}). Registered only when the emulator is switched on.
  */

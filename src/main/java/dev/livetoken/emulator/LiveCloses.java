@@ -4,7 +4,7 @@ import io.vertx.core.http.ServerWebSocket;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Close frames of the emulated Live API (live-api-protocol.md §4-5). The codes Google uses for an
+ * Close frames of the emulated Live API (docs/live-api-protocol.md §4-5). The codes Google uses for an
  * expired, used-up or out-of-window token are not documented [?]; we follow the protocol notes'
  * recommendation: 1008 for auth, expiry, uses and sessions; 1007 for bad payloads; 1011 internal.
  */

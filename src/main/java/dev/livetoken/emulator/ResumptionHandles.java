@@ -11,7 +11,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Session resumption handles the emulated Live API hands out. A handle names a session (its token
- * and what it has consumed so far) and stays valid for a while (Google: 2 h, live-api-protocol.md §5).
+ * and what it has consumed so far) and stays valid for a while (Google: 2 h, docs/live-api-protocol.md §5).
  * Handles are credentials too: never logged.
  */
 @ApplicationScoped

@@ -13,7 +13,7 @@ import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** The emulated {@code auth_tokens} endpoint follows live-api-protocol.md §1. */
+/** The emulated {@code auth_tokens} endpoint follows docs/live-api-protocol.md §1. */
 @QuarkusTest
 class AuthTokensEmulatorTest {
 
