@@ -47,7 +47,11 @@ class EmulatorShutdownTest {
         s.send(LiveApiEmulatorTest.setup("es", null));
         assertTrue(s.next().has("setupComplete"));
         LiveTestSocket idle = LiveTestSocket.open(token());      // connected, no setup yet
-        assertTrue(emulator.openConnections() >= 2);
+        long registered = System.nanoTime() + 2_000_000_000L;
+        while (emulator.openConnections() < 2 && System.nanoTime() < registered) {
+            Thread.sleep(10);       // the server registers a socket just after the client sees the 101
+        }
+        assertTrue(emulator.openConnections() >= 2, "open: " + emulator.openConnections());
 
         long start = System.nanoTime();
         shutdown.fire(new ShutdownDelayInitiatedEvent());
