@@ -6,7 +6,7 @@ public class LiveClientException extends RuntimeException {
     /** What went wrong, from the user's point of view. */
     public enum Kind {
         USAGE(2), BAD_INPUT(2), SERVICE_UNREACHABLE(3), MINT_REFUSED(4), CLOSED_BY_SERVER(5),
-        LIVE_UNREACHABLE(6), IO(1);
+        LIVE_UNREACHABLE(6), RECOVERY_EXHAUSTED(7), IO(1);
 
         private final int exitCode;
 
@@ -21,6 +21,7 @@ public class LiveClientException extends RuntimeException {
 
     private final Kind kind;
     private final int closeCode;
+    private final String closeReason;
 
     public LiveClientException(Kind kind, String message) {
         this(kind, message, 0, null);
@@ -31,17 +32,30 @@ public class LiveClientException extends RuntimeException {
     }
 
     public LiveClientException(Kind kind, String message, int closeCode, Throwable cause) {
+        this(kind, message, closeCode, null, cause);
+    }
+
+    public LiveClientException(Kind kind, String message, int closeCode, String closeReason, Throwable cause) {
         super(message, cause);
         this.kind = kind;
         this.closeCode = closeCode;
+        this.closeReason = closeReason;
     }
 
     public Kind kind() {
         return kind;
     }
 
-    /** The WebSocket close code, for {@link Kind#CLOSED_BY_SERVER}; else 0. */
+    /**
+     * The WebSocket close code, for {@link Kind#CLOSED_BY_SERVER} and {@link Kind#RECOVERY_EXHAUSTED};
+     * the HTTP status of a refused upgrade for {@link Kind#LIVE_UNREACHABLE}; else 0.
+     */
     public int closeCode() {
         return closeCode;
+    }
+
+    /** The close reason the server gave, or null. */
+    public String closeReason() {
+        return closeReason;
     }
 }

@@ -5,7 +5,11 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.Locale;
 import java.util.Map;
 
@@ -13,7 +17,9 @@ import java.util.Map;
  * Command-line entry point of the reference client: token from the Live Token Service (or given),
  * Live Translate session, WAV file or microphone in, translated WAV and transcripts out.
  * Run {@code --help} for the options. Exit codes: 0 ok, 2 usage or bad input file, 3 service
- * unreachable, 4 mint refused, 5 connection closed by the server, 6 Live API unreachable, 1 other.
+ * unreachable, 4 mint refused, 5 connection closed by the server, 6 Live API unreachable,
+ * 7 gave up resuming within the recovery budget, 1 other. On a failure it cannot recover from, it
+ * asks the service's token doctor why and prints the findings.
  */
 public final class LiveTranslateCli {
 
@@ -32,6 +38,9 @@ public final class LiveTranslateCli {
               --out FILE.wav         translated audio, 24 kHz mono (default translated.wav)
               --idle SECONDS         end after this long without output once the input ended (default 3)
               --auth-header          send the token as 'Authorization: Token' instead of ?access_token=
+              --resume-budget SECONDS give up resuming after this long without a connection (default 60)
+              --speed FACTOR         stream a file FACTOR times faster than real time (default 1)
+              --no-report            do not report the session to the service (POST /v1/sessions)
             """;
     static final String GOOGLE_WS = "wss://generativelanguage.googleapis.com"
             + "/ws/google.ai.generativelanguage.v1alpha.GenerativeService.BidiGenerateContentConstrained";
@@ -51,7 +60,7 @@ public final class LiveTranslateCli {
             return TextTranslateCli.run(java.util.Arrays.copyOfRange(args, 1, args.length), out, err, env);
         }
         try {
-            Report r = translate(parse(args, env), out);
+            Report r = translate(parse(args, env), out, err);
             out.println(r.summary());
             return 0;
         } catch (LiveClientException e) {
@@ -65,20 +74,33 @@ public final class LiveTranslateCli {
 
     /** What a run measured. */
     public record Report(AudioStreamer.Stats stream, double timeToFirstAudioMillis, long outputBytes,
-            int resumptions, double cpuPercentOfOneCore, Path output) {
+            List<LiveTranslateSession.Resumed> recoveries, double cpuPercentOfOneCore, Path output) {
 
         String summary() {
+            StringBuilder r = new StringBuilder();
+            for (LiveTranslateSession.Resumed x : recoveries) {
+                r.append(r.isEmpty() ? " (" : ", ").append(String.format(Locale.ROOT, "%s: %.0f ms%s",
+                        shortCause(x.cause()), x.millis(), x.newSession() ? ", new session" : ""));
+            }
+            if (!r.isEmpty()) {
+                r.append(')');
+            }
             return String.format(Locale.ROOT, "done: %d chunks (%.1f s of audio) sent in %.1f s; output %s "
                     + "(%.1f s of 24 kHz audio); time to first audio %.0f ms; pacing error mean %.3f ms, worst %.3f ms; "
-                    + "resumptions %d; client CPU %.2f %% of one core",
+                    + "resumptions %d%s; client CPU %.2f %% of one core",
                     stream.chunks(), stream.bytes() / 32000.0, stream.seconds(), output, outputBytes / 48000.0,
-                    timeToFirstAudioMillis, stream.meanErrorMillis(), stream.worstErrorMillis(), resumptions,
-                    cpuPercentOfOneCore);
+                    timeToFirstAudioMillis, stream.meanErrorMillis(), stream.worstErrorMillis(), recoveries.size(),
+                    r, cpuPercentOfOneCore);
+        }
+
+        private static String shortCause(String cause) {
+            return cause.length() > 40 ? cause.substring(0, 40) + "…" : cause;
         }
     }
 
     record Args(URI service, String jwt, String devUser, String token, String wsUrl, String target,
-            Path in, int micSeconds, Path out, Duration idle, boolean authHeader) {
+            Path in, int micSeconds, Path out, Duration idle, boolean authHeader, Duration resumeBudget,
+            double speed, boolean report) {
     }
 
     static Args parse(String[] args, Map<String, String> env) {
@@ -88,7 +110,7 @@ public final class LiveTranslateCli {
             if (a.equals("--help") || a.equals("-h")) {
                 throw new LiveClientException(LiveClientException.Kind.USAGE, "help requested");
             }
-            if (a.equals("--auth-header")) {
+            if (a.equals("--auth-header") || a.equals("--no-report")) {
                 o.put(a, "true");
                 continue;
             }
@@ -98,7 +120,7 @@ public final class LiveTranslateCli {
             o.put(a, args[++i]);
         }
         for (String k : o.keySet()) {
-            if (!USAGE.contains(k + " ")) {
+            if (!USAGE.contains(k + " ") && !USAGE.contains(k + "\n")) {
                 throw new LiveClientException(LiveClientException.Kind.USAGE, "unknown option " + k);
             }
         }
@@ -117,22 +139,30 @@ public final class LiveTranslateCli {
                     o.containsKey("--mic") ? Integer.parseInt(o.get("--mic")) : 0,
                     Path.of(o.getOrDefault("--out", "translated.wav")),
                     Duration.ofMillis(Math.round(Double.parseDouble(o.getOrDefault("--idle", "3")) * 1000)),
-                    o.containsKey("--auth-header"));
+                    o.containsKey("--auth-header"),
+                    Duration.ofSeconds(Long.parseLong(o.getOrDefault("--resume-budget", "60"))),
+                    Double.parseDouble(o.getOrDefault("--speed", "1")), !o.containsKey("--no-report"));
         } catch (IllegalArgumentException e) {
             throw new LiveClientException(LiveClientException.Kind.USAGE, "bad value: " + e.getMessage());
         }
     }
 
     static Report translate(Args a, PrintStream out) {
+        return translate(a, out, System.err);
+    }
+
+    static Report translate(Args a, PrintStream out, PrintStream err) {
         // Read the input first: a bad file should fail before a token use is spent.
         byte[] pcm = a.in() == null ? null : Pcm.read16kMono(a.in());
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
         MintedToken token;
+        TokenServiceClient service = null;
+        String jwt = null;
         if (a.token() != null) {
             token = new MintedToken(a.token(), a.wsUrl(), a.target() == null, a.target(), null, DEFAULT_MODEL, null);
         } else {
-            TokenServiceClient service = new TokenServiceClient(http, a.service());
-            String jwt = a.jwt();
+            service = new TokenServiceClient(http, a.service());
+            jwt = a.jwt();
             if (jwt == null) {
                 String[] st = a.devUser().split("@", 2);
                 if (st.length != 2) {
@@ -149,9 +179,27 @@ public final class LiveTranslateCli {
             throw new LiveClientException(LiveClientException.Kind.USAGE,
                     "the token is unlocked: choose the language with --target");
         }
+        AtomicReference<String> currentToken = new AtomicReference<>(token.token());
+        LiveTranslateSession.TokenRenewer renewer = null;
+        if (service != null) {
+            TokenServiceClient svc = service;
+            String userJwt = jwt;
+            renewer = reason -> {
+                MintedToken fresh = svc.renew(userJwt, currentToken.get(), a.target());
+                currentToken.set(fresh.token());
+                return fresh;
+            };
+        }
         LiveTranslateSession.Options opts = new LiveTranslateSession.Options(URI.create(token.websocketUrl()),
                 token.token(), token.model() == null ? DEFAULT_MODEL : token.model(),
-                token.locked() ? null : a.target(), null, a.authHeader(), Duration.ofSeconds(10));
+                token.locked() ? null : a.target(), null, a.authHeader(), Duration.ofSeconds(10),
+                new LiveTranslateSession.Recovery(Duration.ofMillis(100), Duration.ofSeconds(5), 10, a.resumeBudget()),
+                renewer);
+        Instant started = Instant.now();
+        LiveTranslateSession session = null;
+        AudioStreamer.Stats stats = null;
+        long outBytes = 0;
+        LiveClientException failed = null;
         try (Pcm.WavWriter wav = new Pcm.WavWriter(a.out(), Pcm.OUTPUT_RATE);
                 AudioStreamer.Source source = pcm != null ? AudioStreamer.fromPcm(pcm) : AudioStreamer.microphone(a.micSeconds())) {
             LiveTranslateSession.Listener listener = new LiveTranslateSession.Listener() {
@@ -173,22 +221,93 @@ public final class LiveTranslateCli {
                 }
 
                 @Override
-                public void onResumed(int n) {
-                    out.println("session resumed (" + n + ")");
+                public void onResumed(LiveTranslateSession.Resumed r) {
+                    out.printf("session resumed (%d) after %s, attempt %d%s%n", r.number(), r.cause(), r.attempts(),
+                            r.newSession() ? ", as a new session" : "");
+                }
+
+                @Override
+                public void onTokenRenewed(String reason) {
+                    out.println("token renewed (" + reason + ")");
                 }
             };
-            LiveTranslateSession session = LiveTranslateSession.open(http, opts, listener);
+            session = LiveTranslateSession.open(http, opts, listener);
             try {
                 long cpu0 = cpuNanos();
-                AudioStreamer.Stats stats = AudioStreamer.stream(source, session::sendAudio);
+                LiveTranslateSession s = session;
+                stats = AudioStreamer.stream(source, s::sendAudio, a.speed());
                 double cpu = (cpuNanos() - cpu0) / 1e9 / stats.seconds() * 100;
                 session.endAudio();
                 session.awaitIdle(a.idle(), a.idle().plusSeconds(60));
-                return new Report(stats, session.timeToFirstAudioMillis(), wav.dataBytes(), session.resumptions(),
+                outBytes = wav.dataBytes();
+                return new Report(stats, session.timeToFirstAudioMillis(), wav.dataBytes(), session.recoveries(),
                         cpu, a.out());
             } finally {
                 session.close();
             }
+        } catch (LiveClientException e) {
+            failed = e;
+            if (service != null && (e.kind() == LiveClientException.Kind.CLOSED_BY_SERVER
+                    || e.kind() == LiveClientException.Kind.RECOVERY_EXHAUSTED
+                    || e.kind() == LiveClientException.Kind.LIVE_UNREACHABLE)) {
+                diagnose(service, jwt, currentToken.get(), e, err);
+            }
+            throw e;
+        } finally {
+            if (service != null && a.report()) {
+                report(service, jwt, currentToken.get(), started, stats, outBytes, session, failed, err);
+            }
+        }
+    }
+
+    /** Prints the token doctor's findings for an unrecoverable failure; never the token. */
+    static void diagnose(TokenServiceClient service, String jwt, String token, LiveClientException e, PrintStream err) {
+        try {
+            boolean noFrame = e.kind() == LiveClientException.Kind.LIVE_UNREACHABLE;
+            // no close frame (refused upgrade, unreachable): what a browser reports as 1006
+            var answer = service.diagnose(jwt, token, noFrame ? 1006 : e.closeCode(), noFrame
+                    ? (e.closeCode() == 0 ? "" : "HTTP " + e.closeCode() + " on the WebSocket upgrade") : e.closeReason());
+            err.println("diagnosis: token " + answer.path("token").path("status").asText("?"));
+            for (var f : answer.path("findings")) {
+                err.printf("  [%s] %s%n    fix: %s%n", f.path("code").asText(), f.path("summary").asText(),
+                        f.path("fix").asText());
+            }
+        } catch (LiveClientException d) {
+            err.println("diagnosis unavailable: " + d.getMessage());
+        }
+    }
+
+    /**
+     * Reports the session ({@code POST /v1/sessions}, session governance). A service without the
+     * endpoint answers 404: reporting is then skipped without a word.
+     */
+    static void report(TokenServiceClient service, String jwt, String token, Instant started,
+            AudioStreamer.Stats stats, long outBytes, LiveTranslateSession session, LiveClientException failed,
+            PrintStream err) {
+        com.fasterxml.jackson.databind.node.ObjectNode r = new com.fasterxml.jackson.databind.ObjectMapper()
+                .createObjectNode();
+        r.put("sessionId", UUID.randomUUID().toString());
+        r.put("token", token);
+        r.put("startedAt", started.toString());
+        r.put("endedAt", Instant.now().toString());
+        r.put("audioSecondsSent", stats == null ? 0 : stats.bytes() / 32000.0);
+        r.put("audioSecondsReceived", outBytes / 48000.0);
+        r.put("resumptions", session == null ? 0 : session.resumptions());
+        if (failed != null && failed.closeCode() != 0) {
+            r.put("closeCode", failed.closeCode());
+            if (failed.closeReason() != null) {
+                r.put("closeReason", failed.closeReason());
+            }
+        }
+        if (session != null) {
+            LiveTranslateSession.Usage u = session.usage();
+            r.putObject("usage").put("promptTokenCount", u.promptTokenCount())
+                    .put("responseTokenCount", u.responseTokenCount()).put("totalTokenCount", u.totalTokenCount());
+        }
+        try {
+            service.reportSession(jwt, r);
+        } catch (LiveClientException e) {
+            err.println("session report not sent: " + e.getMessage());
         }
     }
 

@@ -14,7 +14,7 @@ import javax.sound.sampled.UnsupportedAudioFileException;
 /** PCM helpers: read any common WAV as 16 kHz mono PCM16LE, and write 24 kHz WAV files. */
 public final class Pcm {
 
-    /** The Live API's input format (live-api-protocol.md §5). */
+    /** The Live API's input format (docs/live-api-protocol.md §5). */
     public static final int INPUT_RATE = 16_000;
     /** The Live API's output format. */
     public static final int OUTPUT_RATE = 24_000;

@@ -33,12 +33,57 @@ public final class TokenServiceClient {
         if (targetLanguageCode != null) {
             body.put("targetLanguageCode", targetLanguageCode);
         }
-        JsonNode t = post("/v1/tokens", body, jwt, 201, "mint refused");
+        return token(post("/v1/tokens", body, jwt, 201, "mint refused"));
+    }
+
+    private static MintedToken token(JsonNode t) {
         JsonNode tc = t.path("translationConfig");
         return new MintedToken(text(t, "token"), text(t, "websocketUrl"), t.path("locked").asBoolean(true),
                 tc.isObject() ? text(tc, "targetLanguageCode") : null,
                 tc.isObject() && tc.has("echoTargetLanguage") ? tc.get("echoTargetLanguage").asBoolean() : null,
                 text(t, "model"), text(t, "expireTime"));
+    }
+
+    /**
+     * A fresh token for the same target, when the old one expired or its new-session window or
+     * uses are spent: {@code POST /v1/tokens/renew} where the service has it; otherwise (404, 405:
+     * the session-governance endpoints have not landed) a new mint with the same target.
+     */
+    public MintedToken renew(String jwt, String oldToken, String targetLanguageCode) {
+        ObjectNode body = JSON.createObjectNode().put("token", oldToken);
+        HttpResponse<String> resp = exchange("/v1/tokens/renew", body, jwt);
+        if (resp.statusCode() == 404 || resp.statusCode() == 405) {
+            return mint(jwt, targetLanguageCode);
+        }
+        return token(check(resp, 201, "renewal refused"));
+    }
+
+    /**
+     * Reports a finished session ({@code POST /v1/sessions}). Returns false when the service has no
+     * such endpoint (404): reporting is then simply not supported there.
+     */
+    public boolean reportSession(String jwt, ObjectNode report) {
+        HttpResponse<String> resp = exchange("/v1/sessions", report, jwt);
+        if (resp.statusCode() == 404 || resp.statusCode() == 405) {
+            return false;
+        }
+        check(resp, resp.statusCode() == 200 ? 200 : 201, "session report refused");
+        return true;
+    }
+
+    /**
+     * Asks the token doctor why a connection failed ({@code POST /v1/tokens/diagnose}); the
+     * answer's {@code findings}. The token goes in the body only, never in a URL or a log line.
+     */
+    public JsonNode diagnose(String jwt, String token, int closeCode, String closeReason) {
+        ObjectNode body = JSON.createObjectNode().put("token", token);
+        if (closeCode != 0) {
+            body.put("closeCode", closeCode);
+        }
+        if (closeReason != null) {
+            body.put("closeReason", closeReason);
+        }
+        return check(exchange("/v1/tokens/diagnose", body, jwt), 200, "diagnosis refused");
     }
 
     /** Dev mode only: a JWT signed by the service's dev key ({@code POST /dev/v1/jwt}). */
@@ -48,6 +93,21 @@ public final class TokenServiceClient {
     }
 
     private JsonNode post(String path, ObjectNode body, String bearer, int expected, String what) {
+        return check(exchange(path, body, bearer), expected, what);
+    }
+
+    private JsonNode check(HttpResponse<String> resp, int expected, String what) {
+        JsonNode json = parse(resp.body());
+        if (resp.statusCode() != expected) {
+            String detail = json.path("detail").asText(json.path("title").asText(""));
+            throw new LiveClientException(LiveClientException.Kind.MINT_REFUSED,
+                    "The Live Token Service " + what + " (HTTP " + resp.statusCode() + ")"
+                            + (detail.isEmpty() ? "." : ": " + detail));
+        }
+        return json;
+    }
+
+    private HttpResponse<String> exchange(String path, ObjectNode body, String bearer) {
         HttpRequest.Builder req = HttpRequest.newBuilder(URI.create(service + path))
                 .timeout(TIMEOUT)
                 .header("Content-Type", "application/json")
@@ -56,9 +116,8 @@ public final class TokenServiceClient {
         if (bearer != null) {
             req.header("Authorization", "Bearer " + bearer);
         }
-        HttpResponse<String> resp;
         try {
-            resp = http.send(req.build(), HttpResponse.BodyHandlers.ofString());
+            return http.send(req.build(), HttpResponse.BodyHandlers.ofString());
         } catch (ConnectException | HttpConnectTimeoutException e) {
             throw new LiveClientException(LiveClientException.Kind.SERVICE_UNREACHABLE,
                     "Cannot reach the Live Token Service at " + service + " (" + e.getClass().getSimpleName()
@@ -73,14 +132,6 @@ public final class TokenServiceClient {
             Thread.currentThread().interrupt();
             throw new LiveClientException(LiveClientException.Kind.IO, "Interrupted.", e);
         }
-        JsonNode json = parse(resp.body());
-        if (resp.statusCode() != expected) {
-            String detail = json.path("detail").asText(json.path("title").asText(""));
-            throw new LiveClientException(LiveClientException.Kind.MINT_REFUSED,
-                    "The Live Token Service " + what + " (HTTP " + resp.statusCode() + ")"
-                            + (detail.isEmpty() ? "." : ": " + detail));
-        }
-        return json;
     }
 
     private static JsonNode parse(String body) {

@@ -21,7 +21,7 @@ import java.util.Set;
 import org.jboss.logging.Logger;
 
 /**
- * Emulates {@code POST /v1alpha/auth_tokens} (and {@code /v1beta/}) per live-api-protocol.md §1:
+ * Emulates {@code POST /v1alpha/auth_tokens} (and {@code /v1beta/}) per docs/live-api-protocol.md §1:
  * the flat {@code AuthToken} body, Google's defaults and 20-hour bound, Google's error shape, and
  * an opaque {@code auth_tokens/…} name. Registered only when the emulator is switched on.
  */
@@ -98,6 +98,16 @@ public class AuthTokensEmulator {
             Instant expire = time(body.get("expireTime"), "expire_time", now, now.plus(DEFAULT_EXPIRE));
             Instant newSession = time(body.get("newSessionExpireTime"), "new_session_expire_time", now,
                     now.plus(DEFAULT_NEW_SESSION));
+            // [?] Google's answers are undocumented; the stricter choice (docs/live-api-protocol.md, emulator decisions)
+            if (!expire.isAfter(now)) {
+                throw new SetupSchema.InvalidSetup("expire_time must be in the future.");
+            }
+            if (newSession.isAfter(expire) && !body.path("newSessionExpireTime").isMissingNode()) {
+                throw new SetupSchema.InvalidSetup("new_session_expire_time must not be after expire_time.");
+            }
+            if (newSession.isAfter(expire)) {
+                newSession = expire;        // the 60 s default never outlives the token
+            }
             JsonNode rawSetup = body.get("bidiGenerateContentSetup");
             ObjectNode setup = rawSetup == null || rawSetup.isNull() ? null
                     : SetupSchema.normalise(rawSetup, "bidi_generate_content_setup");

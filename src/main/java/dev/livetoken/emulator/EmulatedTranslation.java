@@ -10,22 +10,69 @@ import java.util.Locale;
  */
 public final class EmulatedTranslation {
 
-    /** Output rate of the Live API (live-api-protocol.md §5). */
+    /** Output rate of the Live API (docs/live-api-protocol.md §5). */
     public static final int OUTPUT_RATE = 24_000;
     /** Input rate the Live API assumes when the mime type names none. */
     public static final int DEFAULT_INPUT_RATE = 16_000;
 
+    /** Peak below which a chunk counts as silence: about -50 dBFS. */
+    static final int SILENCE_PEAK = 100;
+
     private final String targetLanguage;
+    private final String sourceLanguage;
+    private final boolean echoTargetLanguage;
     private Resampler resampler;
     private long inputSamples;
     private long reportedSamples;
 
     public EmulatedTranslation(String targetLanguage) {
+        this(targetLanguage, "und", false);
+    }
+
+    /**
+     * @param sourceLanguage the language the emulator "hears" (it cannot detect one: it is told,
+     *        see docs/live-api-protocol.md, emulator decisions)
+     */
+    public EmulatedTranslation(String targetLanguage, String sourceLanguage, boolean echoTargetLanguage) {
         this.targetLanguage = targetLanguage;
+        this.sourceLanguage = sourceLanguage;
+        this.echoTargetLanguage = echoTargetLanguage;
     }
 
     public String targetLanguage() {
         return targetLanguage;
+    }
+
+    public String sourceLanguage() {
+        return sourceLanguage;
+    }
+
+    /**
+     * Whether speech is answered with audio: not when it is already in the target language and
+     * echo is off (Live Translate then stays quiet, docs/live-api-protocol.md §3).
+     */
+    public boolean speaks() {
+        return echoTargetLanguage || !samePrimaryLanguage(sourceLanguage, targetLanguage);
+    }
+
+    static boolean samePrimaryLanguage(String a, String b) {
+        return primary(a).equals(primary(b));
+    }
+
+    private static String primary(String code) {
+        int dash = code.indexOf('-');
+        return (dash < 0 ? code : code.substring(0, dash)).toLowerCase(Locale.ROOT);
+    }
+
+    /** True when no sample of the PCM16LE chunk reaches {@link #SILENCE_PEAK}. */
+    public static boolean isSilence(byte[] pcm) {
+        for (int i = 0; i + 1 < pcm.length; i += 2) {
+            int v = (short) ((pcm[i] & 0xff) | (pcm[i + 1] << 8));
+            if (v >= SILENCE_PEAK || v <= -SILENCE_PEAK) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Seconds of input consumed so far in this session (carried over on resumption). */

@@ -4,7 +4,7 @@ import io.vertx.core.http.ServerWebSocket;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Close frames of the emulated Live API (live-api-protocol.md §4-5). The codes Google uses for an
+ * Close frames of the emulated Live API (docs/live-api-protocol.md §4-5). The codes Google uses for an
  * expired, used-up or out-of-window token are not documented [?]; we follow the protocol notes'
  * recommendation: 1008 for auth, expiry, uses and sessions; 1007 for bad payloads; 1011 internal.
  */
@@ -33,9 +33,34 @@ final class LiveCloses {
     static final Close SETUP_TWICE = new Close(INVALID, "Request contains an invalid argument: setup was already sent.");
     static final Close AUDIO_ONLY = new Close(INVALID,
             "Request contains an invalid argument: Live Translate accepts audio input only.");
+    /** Google's known text for a token passed as an API key (docs/live-api-protocol.md §2). */
+    static final Close API_KEY_INVALID = new Close(POLICY, "API key not valid. Please pass a valid API key.");
+    /**
+     * [emulator decision] an audio-only session past its 15 minutes without context window
+     * compression (docs/live-api-protocol.md §5); Google's code and text are unknown.
+     */
+    static final Close SESSION_LIMIT = new Close(POLICY, "Session duration limit reached: audio-only sessions "
+            + "last 15 min without contextWindowCompression.");
+    /** [emulator decision] the session was resumed on another connection. */
+    static final Close SESSION_MOVED = new Close(POLICY, "Session resumed on another connection.");
+    /** Google's text for a refused resume while the old socket is open, and for overload (§5, §7). */
+    static final Close UNAVAILABLE = new Close(INTERNAL, "The service is currently unavailable.");
+    /** After a goAway (docs/live-api-protocol.md §7). */
+    static final Close DEADLINE_EXPIRED = new Close(INTERNAL, "Deadline expired before operation could complete.");
+    /** Quota or concurrency (docs/live-api-protocol.md §7). */
+    static final Close RESOURCE_EXHAUSTED = new Close(INTERNAL,
+            "RESOURCE_EXHAUSTED: Maximum concurrent sessions exceeded for this project.");
+    /** [emulator decision] the server is stopping: 1001 Going Away (RFC 6455), resume elsewhere. */
+    static final Close SHUTTING_DOWN = new Close((short) 1001, "Server is shutting down; resume the session.");
     static final Close INTERNAL_ERROR = new Close(INTERNAL, "Internal error occurred.");
 
     private LiveCloses() {
+    }
+
+    /** Google's text for an unknown model (docs/live-api-protocol.md §5), cut at 123 bytes as Google cuts it. */
+    static Close modelNotFound(String model) {
+        return new Close(POLICY, model + " is not found for API version v1alpha, or is not supported for "
+                + "bidiGenerateContent. Call ListModels to see the list of available models and their supported methods.");
     }
 
     static Close invalid(String reason) {

@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.vertx.core.Context;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.ServerWebSocket;
 import java.time.Duration;
 import java.time.Instant;
@@ -17,6 +19,9 @@ import org.jboss.logging.Logger;
 /**
  * One emulated Live API connection. All callbacks run on the socket's Vert.x context, so the state
  * needs no locking. Closes with a code and reason on any protocol violation, as Google does.
+ * Refusals (no or bad credential, expired token, wrong path) are sent when the first client
+ * message arrives, like a spent token's: one consistent order (docs/live-api-protocol.md §2,
+ * emulator decisions).
  */
 final class LiveConnection {
 
@@ -26,6 +31,8 @@ final class LiveConnection {
     private static final Set<String> REALTIME_FIELDS = Set.of(
             "audio", "audioStreamEnd", "activityStart", "activityEnd", "video", "text", "mediaChunks");
     private static final Set<String> BLOB_FIELDS = Set.of("mimeType", "data");
+    /** Models the emulated Live API serves (docs/live-api-protocol.md §4, MC). */
+    static final Set<String> MODELS = Set.of("models/gemini-3.5-live-translate-preview");
     /** Seconds of input between two transcript pairs. */
     private static final double TRANSCRIPT_EVERY_SECONDS = 1.0;
     /** Audio messages between two resumption updates (once goAway is sent: after every message). */
@@ -33,42 +40,85 @@ final class LiveConnection {
 
     private final LiveApiEmulator owner;
     private final ServerWebSocket ws;
+    private final HttpConnection connection;
     private final String tokenName;
     private final EmulatedToken token;
-    private final long[] timers = new long[3];
+    /** Why this connection is refused (sent on the first client message), or null. */
+    private final LiveCloses.Close refusal;
+    private final EmulatorFaults.Fault fault;
+    private final String sourceLanguage;
+    private final long[] timers = {-1, -1, -1, -1};
+    private long releaseTimer = -1;
 
+    private Context context;
     private ResumptionHandles.Session session;
     private ObjectNode effective;
     private boolean resumable;
+    private boolean transparent;
     private boolean goAwayDue;
     private boolean goAwaySent;
+    private boolean silent;
+    private boolean lastUpdateResumable;
     private long clientIndex = -1;
     private int audioSinceUpdate;
-    private long promptTokens;
-    private long responseTokens;
+    private int audioMessages;
 
-    LiveConnection(LiveApiEmulator owner, ServerWebSocket ws, String tokenName, EmulatedToken token) {
+    LiveConnection(LiveApiEmulator owner, ServerWebSocket ws, HttpConnection connection, String tokenName,
+            EmulatedToken token, LiveCloses.Close refusal, EmulatorFaults.Fault fault, String sourceLanguage) {
         this.owner = owner;
         this.ws = ws;
+        this.connection = connection;
         this.tokenName = tokenName;
         this.token = token;
+        this.refusal = refusal;
+        this.fault = fault;
+        this.sourceLanguage = sourceLanguage;
     }
 
-    void start() {
+    /** @param onClosed run once the socket closed (the emulator then marks its request done) */
+    void start(Runnable onClosed) {
+        context = owner.vertx.getOrCreateContext();
+        owner.opened(this);
         ws.textMessageHandler(this::onMessage);
         ws.binaryMessageHandler((Buffer b) -> onMessage(b.toString(java.nio.charset.StandardCharsets.UTF_8)));
         ws.exceptionHandler(t -> LOG.debugf("Live API socket error: %s", t.getClass().getSimpleName()));
-        ws.closeHandler(v -> cancelTimers());
+        ws.closeHandler(v -> {
+            cancelTimers();
+            owner.closed(this);
+            onClosed.run();
+            if (session != null && session.connection == this) {
+                session.connection = null;
+            }
+        });
         Duration life = owner.config.liveConnectionLifetime();
         Duration before = owner.config.liveGoAwayBefore();
         timers[0] = owner.vertx.setTimer(Math.max(1, life.minus(before).toMillis()), id -> goAway());
         timers[1] = owner.vertx.setTimer(Math.max(1, life.toMillis()), id -> close(LiveCloses.TIME_LIMIT));
-        long untilExpiry = Duration.between(owner.tokens.now(), token.expireTime()).toMillis();
-        timers[2] = owner.vertx.setTimer(Math.max(1, untilExpiry), id -> close(LiveCloses.TOKEN_EXPIRED));
+        if (token != null) {
+            long untilExpiry = Duration.between(owner.tokens.now(), token.expireTime()).toMillis();
+            timers[2] = owner.vertx.setTimer(Math.max(1, untilExpiry), id -> close(LiveCloses.TOKEN_EXPIRED));
+        }
+    }
+
+    boolean isOpen() {
+        return !ws.isClosed();
+    }
+
+    /** Another connection resumed this session: this one no longer serves it (Google closes it). */
+    void replaced() {
+        context.runOnContext(v -> {
+            silent = true;
+            cancelRelease();
+            close(LiveCloses.SESSION_MOVED);
+        });
     }
 
     private void onMessage(String text) {
-        if (ws.isClosed()) {
+        if (ws.isClosed() || silent) {
+            return;         // after a goAway-then-silence fault nothing is consumed any more
+        }
+        if (refusal != null) {
+            close(refusal);
             return;
         }
         try {
@@ -133,47 +183,95 @@ final class LiveConnection {
         ResumptionHandles.Session s;
         if (handle != null) {
             // A resumption: no use is spent, and newSessionExpireTime does not apply (protocol §6).
-            s = owner.handles.find(handle, now).filter(x -> x.tokenName.equals(tokenName)).orElse(null);
-            if (s == null) {
+            ResumptionHandles.Resumed r = owner.handles.resume(handle, now)
+                    .filter(x -> x.session().tokenName.equals(tokenName)).orElse(null);
+            if (r == null) {
                 close(LiveCloses.SESSION_NOT_FOUND);
                 return;
+            }
+            s = r.session();
+            if (s.ended) {
+                close(LiveCloses.SESSION_LIMIT);
+                return;
+            }
+            LiveConnection older = s.connection;
+            if (fault.kind() == EmulatorFaults.Kind.REFUSE_RESUME_WHILE_OPEN && older != null && older.isOpen()) {
+                close(LiveCloses.UNAVAILABLE);      // protocol §7: close the old socket first
+                return;
+            }
+            if (older != null && older.isOpen()) {
+                older.replaced();
+            }
+            // The handle names the state after r.position() chunks ("lastConsumedClientMessageIndex:
+            // the last message included in the state this handle represents", REF): what the session
+            // consumed after it is forgotten, and the client sends it again.
+            if (s.consumed > r.position()) {
+                s.consumed = r.position();
+                s.pending.removeIf(p -> p.position() > r.position());
+                owner.faults.truncateConsumed(tokenName, r.position());
             }
         } else {
             if (now.isAfter(token.newSessionExpireTime())) {
                 close(LiveCloses.NEW_SESSIONS_OVER);
                 return;
             }
+            String model = modelOf(eff);
+            if (!MODELS.contains(model)) {
+                close(LiveCloses.modelNotFound(model));
+                return;
+            }
             String target = targetLanguage(eff);
+            JsonNode echo = SetupMerge.at(eff, "generationConfig.translationConfig.echoTargetLanguage");
             // [?] whether a rejected setup spends a use is unknown; we spend it only once the setup is valid.
             if (!token.trySpendUse()) {
                 close(LiveCloses.NO_USES_LEFT);
                 return;
             }
-            s = new ResumptionHandles.Session(tokenName, new EmulatedTranslation(target), eff);
+            s = new ResumptionHandles.Session(tokenName,
+                    new EmulatedTranslation(target, sourceLanguage, echo != null && echo.asBoolean()), eff, now);
         }
         session = s;
+        s.connection = this;
         effective = eff;
         resumable = eff.has("sessionResumption");
+        JsonNode tr = SetupMerge.at(eff, "sessionResumption.transparent");
+        transparent = tr != null && tr.asBoolean(false);
         send(JSON.createObjectNode().set("setupComplete", JSON.createObjectNode()));
         if (resumable) {
-            sendUpdate();
+            sendUpdate(true);
+        }
+        if (!eff.has("contextWindowCompression")) {
+            // protocol §5: audio-only sessions end after 15 min unless compression is on
+            long left = Duration.between(now, s.startedAt.plus(owner.config.liveSessionLimit())).toMillis();
+            timers[3] = owner.vertx.setTimer(Math.max(1, left), id -> {
+                session.ended = true;
+                close(LiveCloses.SESSION_LIMIT);
+            });
         }
         if (goAwayDue) {
             goAway();
         }
+        scheduleRelease();      // output still owed from the session's previous connection
     }
 
-    private static String targetLanguage(ObjectNode eff) {
+    private static String modelOf(ObjectNode eff) {
         JsonNode model = eff.get("model");
         if (model == null || !model.isTextual()) {
             throw new SetupSchema.InvalidSetup("Request contains an invalid argument: setup.model is required.");
         }
+        return model.asText();
+    }
+
+    /** The effective target language; {@code en} when the setup names none, as Google documents (LT). */
+    private String targetLanguage(ObjectNode eff) {
         JsonNode code = SetupMerge.at(eff, "generationConfig.translationConfig.targetLanguageCode");
-        if (code == null || !code.isTextual()) {
-            throw new SetupSchema.InvalidSetup("Request contains an invalid argument: Live Translate needs "
-                    + "generation_config.translation_config.target_language_code.");
+        String target = code == null || !code.isTextual() ? "en" : code.asText();
+        if (owner.languages.find(target).isEmpty()) {
+            // [?] Google's answer to an unsupported code is unknown; the stricter choice: refuse it.
+            throw new SetupSchema.InvalidSetup("Request contains an invalid argument: unsupported "
+                    + "translation_config.target_language_code '" + target + "'.");
         }
-        return code.asText();
+        return target;
     }
 
     private void realtimeInput(JsonNode body) {
@@ -196,7 +294,8 @@ final class LiveConnection {
                 value.forEach(v -> audio(v, "realtime_input.media_chunks"));
             }
             case "audioStreamEnd" -> streamEnd();
-            case "activityStart", "activityEnd" -> {
+            case "activityStart" -> interrupt();
+            case "activityEnd" -> {
                 // accepted; the emulated model has no voice activity detection to switch off
             }
             default -> close(LiveCloses.AUDIO_ONLY);
@@ -222,16 +321,59 @@ final class LiveConnection {
         } catch (IllegalArgumentException e) {
             throw new SetupSchema.InvalidSetup("Invalid value at '" + where + ".data' (TYPE_BYTES), Base64 decoding failed.");
         }
-        EmulatedTranslation t = session.translation;
+        ResumptionHandles.Session s = session;
+        EmulatedTranslation t = s.translation;
+        owner.faults.recordConsumed(tokenName, pcm);
+        s.consumed++;
         byte[] out = t.feed(pcm, rate);
-        promptTokens += EmulatedTranslation.audioTokens(pcm.length, rate);
-        responseTokens += EmulatedTranslation.audioTokens(out.length, EmulatedTranslation.OUTPUT_RATE);
-        sendAudio(out);
+        s.turnEnding = false;
+        s.promptTokens += EmulatedTranslation.audioTokens(pcm.length, rate);
+        // Silence in, nothing out; speech already in the target language only with echo on.
+        s.lastInputSilent = EmulatedTranslation.isSilence(pcm);
+        if (out.length > 0 && !s.lastInputSilent && t.speaks()) {
+            s.pending.add(new ResumptionHandles.PendingOutput(
+                    System.nanoTime() + owner.config.live().translationDelay().toNanos(), out, s.consumed));
+            scheduleRelease();
+        }
         if (t.transcriptDue(TRANSCRIPT_EVERY_SECONDS)) {
             sendTranscripts(false);
         }
+        audioMessages++;
         if (resumable && (goAwaySent || ++audioSinceUpdate >= UPDATE_EVERY_MESSAGES)) {
-            sendUpdate();
+            sendUpdate(false);
+        }
+        if (fault.kind() != EmulatorFaults.Kind.NONE && audioMessages == fault.afterAudioMessages()) {
+            strike();
+        }
+    }
+
+    /** The planned fault strikes now (docs/live-api-protocol.md §7). */
+    private void strike() {
+        switch (fault.kind()) {
+            case DROP -> {
+                cancelTimers();
+                // the TCP connection goes, no close frame: Vert.x' close(), even on the channel, would
+                // send one, so close the socket underneath its handlers
+                if (connection instanceof io.vertx.core.net.impl.ConnectionBase cb) {
+                    io.netty.channel.Channel ch = cb.channel();
+                    ch.unsafe().close(ch.voidPromise());
+                } else {
+                    connection.close();
+                }
+            }
+            case GOAWAY_DEADLINE -> {
+                goAway("50s");
+                owner.vertx.setTimer(100, id -> close(LiveCloses.DEADLINE_EXPIRED));
+            }
+            case RESOURCE_EXHAUSTED -> close(LiveCloses.RESOURCE_EXHAUSTED);
+            case GOAWAY_SILENCE -> {
+                goAway();
+                silent = true;
+                cancelRelease();
+            }
+            default -> {
+                // HTTP_429 and REFUSE_RESUME_WHILE_OPEN strike at connect time
+            }
         }
     }
 
@@ -259,13 +401,88 @@ final class LiveConnection {
     }
 
     private void streamEnd() {
-        sendAudio(session.translation.flush());
-        sendTranscripts(true);
-        if (resumable) {
-            sendUpdate();
+        byte[] rest = session.translation.flush();
+        if (rest.length > 0 && !session.lastInputSilent && session.translation.speaks()) {
+            session.pending.add(new ResumptionHandles.PendingOutput(
+                    System.nanoTime() + owner.config.live().translationDelay().toNanos(), rest, session.consumed));
         }
-        // No turnComplete: Live Translate does not reliably send one (protocol §4), so clients
-        // must end on an idle timeout; the emulator keeps them honest.
+        session.turnEnding = true;
+        if (resumable) {
+            sendUpdate(false);
+        }
+        scheduleRelease();
+        if (session.pending.isEmpty()) {
+            endTurn();
+        }
+    }
+
+    /** The client started speaking again (manual activity detection): drop what was still owed. */
+    private void interrupt() {
+        if (session.pending.isEmpty()) {
+            return;
+        }
+        session.pending.clear();
+        cancelRelease();
+        ObjectNode m = JSON.createObjectNode();
+        m.putObject("serverContent").put("interrupted", true);
+        send(m);
+        // protocol §4: an interrupted turn ends with turnComplete and no generationComplete
+        ObjectNode tc = JSON.createObjectNode();
+        tc.putObject("serverContent").put("turnComplete", true);
+        tc.set("usageMetadata", usage());
+        send(tc);
+    }
+
+    /** The end of the turn: final transcripts, generationComplete, turnComplete with the usage. */
+    private void endTurn() {
+        session.turnEnding = false;
+        sendTranscripts(true);
+        ObjectNode gc = JSON.createObjectNode();
+        gc.putObject("serverContent").put("generationComplete", true);
+        send(gc);
+        ObjectNode tc = JSON.createObjectNode();
+        tc.putObject("serverContent").put("turnComplete", true);
+        tc.set("usageMetadata", usage());
+        send(tc);
+    }
+
+    private void scheduleRelease() {
+        if (releaseTimer != -1 || silent || ws.isClosed() || session == null) {
+            return;
+        }
+        ResumptionHandles.PendingOutput head = session.pending.peek();
+        if (head == null) {
+            return;
+        }
+        long ms = Math.max(1, (head.dueNanos() - System.nanoTime() + 999_999) / 1_000_000);
+        releaseTimer = owner.vertx.setTimer(ms, id -> {
+            releaseTimer = -1;
+            release();
+        });
+    }
+
+    private void release() {
+        if (ws.isClosed() || silent) {
+            return;
+        }
+        long now = System.nanoTime();
+        ResumptionHandles.PendingOutput p;
+        while ((p = session.pending.peek()) != null && p.dueNanos() <= now) {
+            session.pending.poll();
+            session.responseTokens += EmulatedTranslation.audioTokens(p.pcm().length, EmulatedTranslation.OUTPUT_RATE);
+            sendAudio(p.pcm());
+        }
+        if (session.pending.isEmpty() && session.turnEnding) {
+            endTurn();
+        }
+        scheduleRelease();
+    }
+
+    private void cancelRelease() {
+        if (releaseTimer != -1) {
+            owner.vertx.cancelTimer(releaseTimer);
+            releaseTimer = -1;
+        }
     }
 
     private void sendAudio(byte[] pcm) {
@@ -277,19 +494,22 @@ final class LiveConnection {
                 .addObject().putObject("inlineData");
         inline.put("mimeType", "audio/pcm;rate=" + EmulatedTranslation.OUTPUT_RATE);
         inline.put("data", Base64.getEncoder().encodeToString(pcm));   // standard alphabet: Jackson decodes it
+        // cumulative for the session, as Google sends it (protocol §7: do not sum the frames)
         msg.set("usageMetadata", usage());
         send(msg);
     }
 
     private ObjectNode usage() {
+        long prompt = session.promptTokens;
+        long response = session.responseTokens;
         ObjectNode u = JSON.createObjectNode();
-        u.put("promptTokenCount", promptTokens);
-        u.put("responseTokenCount", responseTokens);
-        u.put("totalTokenCount", promptTokens + responseTokens);
+        u.put("promptTokenCount", prompt);
+        u.put("responseTokenCount", response);
+        u.put("totalTokenCount", prompt + response);
         ArrayNode p = u.putArray("promptTokensDetails");
-        p.addObject().put("modality", "AUDIO").put("tokenCount", promptTokens);
+        p.addObject().put("modality", "AUDIO").put("tokenCount", prompt);
         ArrayNode r = u.putArray("responseTokensDetails");
-        r.addObject().put("modality", "AUDIO").put("tokenCount", responseTokens);
+        r.addObject().put("modality", "AUDIO").put("tokenCount", response);
         return u;
     }
 
@@ -300,10 +520,10 @@ final class LiveConnection {
         }
         String[] texts = t.nextTranscripts();
         if (effective.has("inputAudioTranscription")) {
-            // The emulator cannot detect the spoken language: "und" (BCP-47 undetermined) says so.
-            send(transcript("inputTranscription", texts[0], "und", finished));
+            // the language the emulator was told it hears (it cannot detect one)
+            send(transcript("inputTranscription", texts[0], t.sourceLanguage(), finished));
         }
-        if (effective.has("outputAudioTranscription")) {
+        if (effective.has("outputAudioTranscription") && t.speaks()) {
             send(transcript("outputTranscription", texts[1], t.targetLanguage(), finished));
         }
     }
@@ -319,20 +539,40 @@ final class LiveConnection {
         return msg;
     }
 
-    private void sendUpdate() {
+    /**
+     * A resumption update. While translated audio is still owed, every other update says
+     * {@code resumable: false} with no handle, as Google does mid-generation (protocol §4), unless
+     * {@code force}. {@code lastConsumedClientMessageIndex} only for transparent resumption (REF).
+     */
+    private void sendUpdate(boolean force) {
         audioSinceUpdate = 0;
-        Instant validUntil = owner.tokens.now().plus(owner.config.liveResumptionHandleLifetime());
-        String handle = owner.handles.issue(session, validUntil);
         ObjectNode msg = JSON.createObjectNode();
         ObjectNode u = msg.putObject("sessionResumptionUpdate");
-        u.put("newHandle", handle);
+        if (!force && lastUpdateResumable && !session.pending.isEmpty()) {
+            lastUpdateResumable = false;
+            u.put("resumable", false);
+            send(msg);
+            return;
+        }
+        lastUpdateResumable = true;
+        Instant validUntil = owner.tokens.now().plus(owner.config.liveResumptionHandleLifetime());
+        u.put("newHandle", owner.handles.issue(session, validUntil));
         u.put("resumable", true);
-        // [?] the index base is not documented; ours counts this connection's messages from 0 (the setup).
-        u.put("lastConsumedClientMessageIndex", Long.toString(clientIndex));
+        if (transparent) {
+            // [?] the index base is not documented; ours counts this connection's messages from 0 (the setup).
+            u.put("lastConsumedClientMessageIndex", Long.toString(clientIndex));
+        }
         send(msg);
     }
 
     private void goAway() {
+        long left = Math.max(0, owner.config.liveConnectionLifetime().toSeconds()
+                - Math.max(0, owner.config.liveConnectionLifetime().minus(owner.config.liveGoAwayBefore()).toSeconds()));
+        // whole seconds only: the Java SDK parses Duration as an integer + "s" (protocol §4)
+        goAway(left + "s");
+    }
+
+    private void goAway(String timeLeft) {
         if (ws.isClosed() || goAwaySent) {
             return;
         }
@@ -341,18 +581,39 @@ final class LiveConnection {
             return;
         }
         if (resumable) {
-            sendUpdate();           // give the client the freshest handle to resume with
+            sendUpdate(true);       // give the client the freshest handle to resume with
         }
         goAwaySent = true;
-        long left = Math.max(0, owner.config.liveConnectionLifetime().toSeconds()
-                - Math.max(0, owner.config.liveConnectionLifetime().minus(owner.config.liveGoAwayBefore()).toSeconds()));
-        // whole seconds only: the Java SDK parses Duration as an integer + "s" (protocol §4)
-        send(JSON.createObjectNode().set("goAway", JSON.createObjectNode().put("timeLeft", left + "s")));
+        send(JSON.createObjectNode().set("goAway", JSON.createObjectNode().put("timeLeft", timeLeft)));
+    }
+
+    /**
+     * The server is stopping: give the client the freshest handle and a goAway, then close, on
+     * the connection's own context (callable from any thread).
+     */
+    void shutDown() {
+        context.runOnContext(v -> {
+            if (ws.isClosed()) {
+                owner.closed(this);
+                return;
+            }
+            if (session != null && !goAwaySent) {
+                goAway("0s");
+            }
+            close(LiveCloses.SHUTTING_DOWN);
+        });
     }
 
     private void send(ObjectNode msg) {
-        if (!ws.isClosed()) {
+        if (ws.isClosed()) {
+            return;
+        }
+        // Google sends its JSON in binary frames (docs/live-api-protocol.md §4): a client that
+        // only handles text frames must fail here as it would against Google.
+        if (owner.config.live().textFrames()) {
             ws.writeTextMessage(msg.toString());
+        } else {
+            ws.writeBinaryMessage(Buffer.buffer(msg.toString()));
         }
     }
 
@@ -363,8 +624,11 @@ final class LiveConnection {
 
     private void cancelTimers() {
         for (long id : timers) {
-            owner.vertx.cancelTimer(id);
+            if (id != -1) {
+                owner.vertx.cancelTimer(id);
+            }
         }
+        cancelRelease();
     }
 
     private static SetupSchema.InvalidSetup unknown(String name, String where) {

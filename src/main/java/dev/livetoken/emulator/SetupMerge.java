@@ -7,7 +7,7 @@ import java.util.List;
 
 /**
  * The effective setup of a Live session: the token's constraints merged with the client's
- * {@code setup} by the {@code fieldMask} rules of live-api-protocol.md §6. Conflicts are
+ * {@code setup} by the {@code fieldMask} rules of docs/live-api-protocol.md §6. Conflicts are
  * overridden by the token, never rejected. Pure: both inputs are already normalised to camelCase.
  */
 public final class SetupMerge {

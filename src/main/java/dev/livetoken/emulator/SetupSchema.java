@@ -25,7 +25,9 @@ public final class SetupSchema {
     static final Set<String> SETUP_FIELDS = Set.of(
             "model", "generationConfig", "systemInstruction", "tools", "realtimeInputConfig",
             "sessionResumption", "contextWindowCompression", "inputAudioTranscription",
-            "outputAudioTranscription", "proactivity", "historyConfig", "avatarConfig", "safetySettings");
+            "outputAudioTranscription", "proactivity", "historyConfig", "avatarConfig", "safetySettings",
+            // JS SDK 2.32+ sends LiveConnectConfig.labels as setup.labels (docs/live-api-protocol.md §7)
+            "labels");
 
     static final Set<String> GENERATION_CONFIG_FIELDS = Set.of(
             "candidateCount", "maxOutputTokens", "temperature", "topP", "topK", "presencePenalty",
@@ -34,6 +36,23 @@ public final class SetupSchema {
             "responseMimeType", "audioTimestamp", "responseLogprobs", "logprobs");
 
     static final Set<String> TRANSLATION_CONFIG_FIELDS = Set.of("targetLanguageCode", "echoTargetLanguage");
+
+    /** {@code GenerationConfig.Modality} values (REF). */
+    static final Set<String> MODALITIES = Set.of("MODALITY_UNSPECIFIED", "TEXT", "IMAGE", "AUDIO");
+
+    /**
+     * Known fields of the nested setup objects the emulator checks (REF, docs/live-api-protocol.md
+     * §3); Google's parser refuses unknown names at any depth.
+     */
+    static final Map<String, Set<String>> NESTED_FIELDS = Map.of(
+            "inputAudioTranscription", Set.of("languageCodes"),
+            "outputAudioTranscription", Set.of("languageCodes"),
+            "sessionResumption", Set.of("handle", "transparent"),
+            "contextWindowCompression", Set.of("triggerTokens", "slidingWindow"),
+            "contextWindowCompression.slidingWindow", Set.of("targetTokens"),
+            "realtimeInputConfig", Set.of("automaticActivityDetection", "activityHandling", "turnCoverage"),
+            "realtimeInputConfig.automaticActivityDetection", Set.of("disabled", "startOfSpeechSensitivity",
+                    "endOfSpeechSensitivity", "prefixPaddingMs", "silenceDurationMs"));
 
     private SetupSchema() {
     }
@@ -91,7 +110,45 @@ public final class SetupSchema {
                 }
                 g.set("translationConfig", t);
             }
+            JsonNode modalities = g.get("responseModalities");
+            if (modalities != null) {
+                if (!modalities.isArray()) {
+                    throw new InvalidSetup("Invalid value at '" + where + ".generation_config.response_modalities': "
+                            + "expected a list.");
+                }
+                for (int i = 0; i < modalities.size(); i++) {
+                    JsonNode m = modalities.get(i);
+                    if (!m.isTextual() || !MODALITIES.contains(m.asText())) {
+                        throw new InvalidSetup("Invalid value at '" + where + ".generation_config.response_modalities["
+                                + i + "]' (type.googleapis.com/google.ai.generativelanguage.v1alpha.GenerationConfig.Modality), "
+                                + m);
+                    }
+                }
+            }
             out.set("generationConfig", g);
+        }
+        // parents before children: a parent's renaming creates the object its child is looked up in
+        for (Map.Entry<String, Set<String>> e : NESTED_FIELDS.entrySet().stream()
+                .sorted(Map.Entry.comparingByKey(java.util.Comparator.comparingInt(String::length))).toList()) {
+            String[] path = e.getKey().split("\\.");
+            ObjectNode parent = out;
+            for (int i = 0; i < path.length - 1 && parent != null; i++) {
+                parent = parent.get(path[i]) instanceof ObjectNode o ? o : null;
+            }
+            String leaf = path[path.length - 1];
+            JsonNode value = parent == null ? null : parent.get(leaf);
+            if (value == null || value.isNull()) {
+                continue;
+            }
+            String at = where + "." + e.getKey();
+            if (!value.isObject()) {
+                throw new InvalidSetup("Invalid value at '" + at + "': expected an object.");
+            }
+            parent.set(leaf, renamed((ObjectNode) value, e.getValue(), at));
+        }
+        JsonNode labels = out.get("labels");
+        if (labels != null && !labels.isObject()) {
+            throw new InvalidSetup("Invalid value at '" + where + ".labels': expected a map of strings.");
         }
         JsonNode model = out.get("model");
         if (model != null) {

@@ -14,7 +14,7 @@ import java.util.Set;
 
 /**
  * Builds the {@code POST v1alpha/auth_tokens} body byte for byte as the official SDKs do for the
- * same constraints (live-api-protocol.md §1; golden bodies in {@code design/wire/}): the flat
+ * same constraints (docs/live-api-protocol.md §1; golden bodies in {@code design/wire/}): the flat
  * {@code AuthToken} resource, {@code bidiGenerateContentSetup} without a {@code setup} wrapper,
  * and {@code fieldMask} derived from {@code lockAdditionalFields}.
  */

@@ -18,7 +18,7 @@ import org.eclipse.microprofile.config.ConfigProvider;
 @ApplicationScoped
 public class UpstreamTokens {
 
-    /** Path of the Live API WebSocket for ephemeral tokens (live-api-protocol.md §2). */
+    /** Path of the Live API WebSocket for ephemeral tokens (docs/live-api-protocol.md §2). */
     public static final String CONSTRAINED_WS_PATH =
             "/ws/google.ai.generativelanguage.v1alpha.GenerativeService.BidiGenerateContentConstrained";
 

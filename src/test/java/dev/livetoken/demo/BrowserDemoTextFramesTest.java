@@ -1,13 +1,10 @@
 package dev.livetoken.demo;
 
-import dev.livetoken.emulator.EmulatorConfig;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import java.net.URL;
-import java.util.Arrays;
-import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -24,21 +21,10 @@ class BrowserDemoTextFramesTest {
     public static class TextFrames implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            Map<String, String> config = new HashMap<>(Map.of(
+            return Map.of(
                     "livetoken.emulator.live-connection-lifetime", "PT4S",
-                    "livetoken.emulator.live-go-away-before", "PT2S"));
-            if (emulatorHasFrameSwitch()) {
-                config.put("livetoken.emulator.live.text-frames", "true");
-            }
-            return config;
-        }
-
-        /**
-         * An emulator from before the switch sends text frames anyway, and refuses to start with a
-         * setting it does not know (SmallRye validates the livetoken.emulator.* mapping).
-         */
-        static boolean emulatorHasFrameSwitch() {
-            return Arrays.stream(EmulatorConfig.class.getMethods()).anyMatch(m -> m.getName().equals("live"));
+                    "livetoken.emulator.live-go-away-before", "PT2S",
+                    "livetoken.emulator.live.text-frames", "true");
         }
     }
 

@@ -13,7 +13,7 @@ import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** The emulated {@code auth_tokens} endpoint follows live-api-protocol.md §1. */
+/** The emulated {@code auth_tokens} endpoint follows docs/live-api-protocol.md §1. */
 @QuarkusTest
 class AuthTokensEmulatorTest {
 
@@ -115,6 +115,23 @@ class AuthTokensEmulatorTest {
                     .then().statusCode(400)
                     .body("error.status", equalTo("INVALID_ARGUMENT"));
         }
+    }
+
+    @Test
+    void pastExpireTimeAndNewSessionAfterExpiryAreInvalidArgument() {
+        Instant now = Instant.now();
+        String past = "{\"expireTime\":\"" + now.minusSeconds(5) + "\"}";
+        String inverted = "{\"expireTime\":\"" + now.plusSeconds(60) + "\",\"newSessionExpireTime\":\""
+                + now.plusSeconds(120) + "\"}";
+        for (String body : List.of(past, inverted)) {
+            given().header("x-goog-api-key", KEY).contentType("application/json").body(body)
+                    .when().post("/v1alpha/auth_tokens")
+                    .then().statusCode(400)
+                    .body("error.status", equalTo("INVALID_ARGUMENT"));
+        }
+        // the 60 s default window never outlives a shorter token
+        EmulatedToken t = store.find(mint("{\"expireTime\":\"" + now.plusSeconds(30) + "\"}")).orElseThrow();
+        assertThat(t.newSessionExpireTime()).isEqualTo(t.expireTime());
     }
 
     @Test

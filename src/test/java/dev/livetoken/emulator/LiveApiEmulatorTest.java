@@ -102,6 +102,8 @@ class LiveApiEmulatorTest {
         assertTrue(output.path("text").asText().startsWith("[emulated]"), output.toString());
         assertEquals("es", output.path("languageCode").asText());
         assertFalse(s.isClosed());
+        assertEquals(0, s.textMessages(), "Google sends binary frames, so does the emulator by default");
+        assertTrue(s.binaryMessages() > 10, "every message came as a binary frame: " + s.binaryMessages());
         s.close();
     }
 
@@ -185,14 +187,16 @@ class LiveApiEmulatorTest {
     void expiredTokenIsClosedWith1008() throws Exception {
         Instant now = Instant.now();
         String token = store.create(1, now.minusSeconds(1), now.minusSeconds(2), tokenSetup("es"), LOCKED_MASK);
-        assertEquals(new LiveTestSocket.Close(1008, "Auth token has expired."), LiveTestSocket.open(token).awaitClose());
+        // refusals come on the first client message (docs/live-api-protocol.md, emulator decisions)
+        assertEquals(new LiveTestSocket.Close(1008, "Auth token has expired."),
+                LiveTestSocket.open(token).send(setup("es", null)).awaitClose());
     }
 
     @Test
     void unknownOrMissingTokenIsClosedWith1008() {
         assertEquals(new LiveTestSocket.Close(1008, "Auth token is not valid."),
-                LiveTestSocket.open("auth_tokens/not-a-real-one").awaitClose());
-        LiveTestSocket.Close none = LiveTestSocket.open(null).awaitClose();
+                LiveTestSocket.open("auth_tokens/not-a-real-one").send(setup("es", null)).awaitClose());
+        LiveTestSocket.Close none = LiveTestSocket.open(null).send(setup("es", null)).awaitClose();
         assertEquals(1008, none.code());
         assertTrue(none.reason().getBytes(java.nio.charset.StandardCharsets.UTF_8).length <= 123);
     }
@@ -228,6 +232,23 @@ class LiveApiEmulatorTest {
     }
 
     @Test
+    void refusalWaitsForTheFirstClientMessage() throws Exception {
+        LiveTestSocket s = LiveTestSocket.open("auth_tokens/not-a-real-one");
+        Thread.sleep(300);
+        assertFalse(s.isClosed(), "a bad token is refused on the first message, like a spent one");
+        s.send(setup("es", null));
+        assertEquals(1008, s.awaitClose().code());
+    }
+
+    @Test
+    void tokenAloneInGoogApiKeyIsRefusedAsAnInvalidApiKey() throws Exception {
+        LiveTestSocket s = LiveTestSocket.open(LiveTestSocket.uri(LiveTestSocket.PATH, null),
+                Map.of("x-goog-api-key", lockedToken(1)));
+        s.send(setup("es", null));
+        assertEquals(new LiveTestSocket.Close(1008, "API key not valid. Please pass a valid API key."), s.awaitClose());
+    }
+
+    @Test
     void tokenInAuthorizationHeaderWithExtraGoogApiKeyIsAccepted() throws Exception {
         String token = lockedToken(1);
         LiveTestSocket s = LiveTestSocket.open(LiveTestSocket.uri(LiveTestSocket.PATH, null),
@@ -241,6 +262,7 @@ class LiveApiEmulatorTest {
     void wrongPathIsClosedWith1008() throws Exception {
         LiveTestSocket s = LiveTestSocket.open(LiveTestSocket.uri(
                 "/ws/google.ai.generativelanguage.v1beta.GenerativeService.BidiGenerateContent", lockedToken(1)), Map.of());
+        s.send(setup("es", null));
         assertEquals(1008, s.awaitClose().code());
     }
 
@@ -249,7 +271,7 @@ class LiveApiEmulatorTest {
         byte[] pcm = new byte[3200];
         for (int i = 0; i < pcm.length; i += 2) {
             pcm[i] = (byte) 0xfb;      // encodes to '-'/'_' in the URL-safe alphabet
-            pcm[i + 1] = (byte) 0xff;
+            pcm[i + 1] = (byte) 0xef;  // loud enough not to count as silence
         }
         assertTrue(Base64.getUrlEncoder().encodeToString(pcm).matches(".*[-_].*"));
         LiveTestSocket s = LiveTestSocket.open(lockedToken(1));
@@ -262,5 +284,133 @@ class LiveApiEmulatorTest {
         assertEquals((byte) 0xfb, out[0]);
         assertFalse(s.isClosed());
         s.close();
+    }
+
+    String unlockedToken() throws Exception {
+        Instant now = Instant.now();
+        return store.create(1, now.plusSeconds(600), now.plusSeconds(60), null, null);
+    }
+
+    /** Audio bytes that come back for {@code pcm}, collected until the turn completes. */
+    static int audioBack(LiveTestSocket s, byte[] pcm) {
+        s.send(audio(pcm, false)).send("{\"realtimeInput\":{\"audioStreamEnd\":true}}");
+        int bytes = 0;
+        while (true) {
+            JsonNode m = s.next();
+            for (JsonNode p : m.path("serverContent").path("modelTurn").path("parts")) {
+                bytes += Base64.getDecoder().decode(p.path("inlineData").path("data").asText()).length;
+            }
+            if (m.path("serverContent").path("turnComplete").asBoolean()) {
+                return bytes;
+            }
+        }
+    }
+
+    @Test
+    void silenceInNothingOut() throws Exception {
+        LiveTestSocket s = LiveTestSocket.open(lockedToken(1));
+        s.send(setup("es", null));
+        assertTrue(s.next().has("setupComplete"));
+        assertEquals(0, audioBack(s, new byte[3200]));
+        s.close();
+    }
+
+    @Test
+    void translatedAudioRunsBehindTheInputAndTheTurnEndsWithGenerationAndTurnComplete() throws Exception {
+        LiveTestSocket s = LiveTestSocket.open(lockedToken(1));
+        s.send(setup("es", null));
+        assertTrue(s.next().has("setupComplete"));
+        long sent = System.nanoTime();
+        s.send(audio(tone(1600), false));
+        s.nextWith("modelTurn");
+        long ms = (System.nanoTime() - sent) / 1_000_000;
+        assertTrue(ms >= 150, "the test profile's 200 ms translation delay, was " + ms);
+        s.send("{\"realtimeInput\":{\"audioStreamEnd\":true}}");
+        s.nextWith("generationComplete");
+        JsonNode done = s.nextWith("turnComplete");
+        assertTrue(done.path("usageMetadata").path("totalTokenCount").asLong() > 0, done.toString());
+        s.close();
+    }
+
+    @Test
+    void usageMetadataIsCumulative() throws Exception {
+        LiveTestSocket s = LiveTestSocket.open(lockedToken(1));
+        s.send(setup("es", null));
+        assertTrue(s.next().has("setupComplete"));
+        long last = -1;
+        for (int i = 0; i < 5; i++) {
+            s.send(audio(tone(1600), false));
+            long total = s.nextWith("modelTurn").path("usageMetadata").path("promptTokenCount").asLong();
+            assertTrue(total > last, "counts grow, never reset: " + total + " after " + last);
+            last = total;
+        }
+        s.close();
+    }
+
+    @Test
+    void speechAlreadyInTheTargetLanguageIsEchoedOnlyWhenAsked() throws Exception {
+        for (boolean echo : new boolean[] {false, true}) {
+            LiveTestSocket t = LiveTestSocket.open(java.net.URI.create(LiveTestSocket.uri(LiveTestSocket.PATH, unlockedToken())
+                    + "&emulator_source_language=es"), Map.of());
+            t.send("{\"setup\":{\"model\":\"" + MODEL + "\",\"generationConfig\":{\"responseModalities\":[\"AUDIO\"],"
+                    + "\"translationConfig\":{\"targetLanguageCode\":\"es\",\"echoTargetLanguage\":" + echo + "}},"
+                    + "\"inputAudioTranscription\":{}}}");
+            assertTrue(t.next().has("setupComplete"));
+            int back = audioBack(t, tone(1600));
+            if (echo) {
+                assertEquals(2400 * 2, back, "echo on: Spanish speech is parroted");
+            } else {
+                assertEquals(0, back, "echo off: no audio for Spanish speech into Spanish");
+            }
+            t.close();
+        }
+    }
+
+    @Test
+    void inputTranscriptNamesTheLanguageTheEmulatorWasTold() throws Exception {
+        LiveTestSocket s = LiveTestSocket.open(lockedToken(1));
+        s.send(setup("es", null));
+        assertTrue(s.next().has("setupComplete"));
+        s.send(audio(tone(1600), false)).send("{\"realtimeInput\":{\"audioStreamEnd\":true}}");
+        assertEquals("en", s.nextWith("inputTranscription").path("serverContent").path("inputTranscription")
+                .path("languageCode").asText(), "the configured default source language");
+        s.close();
+    }
+
+    @Test
+    void setupWithoutTranslationConfigTranslatesToEnglish() throws Exception {
+        LiveTestSocket s = LiveTestSocket.open(java.net.URI.create(LiveTestSocket.uri(LiveTestSocket.PATH, unlockedToken())
+                + "&emulator_source_language=fr"), Map.of());
+        s.send("{\"setup\":{\"model\":\"" + MODEL + "\",\"outputAudioTranscription\":{},\"labels\":{\"app\":\"x\"}}}");
+        assertTrue(s.next().has("setupComplete"), "labels (JS SDK 3.1.0) are accepted");
+        s.send(audio(tone(1600), false)).send("{\"realtimeInput\":{\"audioStreamEnd\":true}}");
+        assertEquals("en", s.nextWith("outputTranscription").path("serverContent").path("outputTranscription")
+                .path("languageCode").asText());
+        s.close();
+    }
+
+    @Test
+    void invalidSetupsAreRefused() throws Exception {
+        LiveTestSocket sound = LiveTestSocket.open(lockedToken(1));
+        sound.send("{\"setup\":{\"model\":\"" + MODEL + "\",\"generationConfig\":{\"responseModalities\":[\"SOUND\"]}}}");
+        LiveTestSocket.Close c = sound.awaitClose();
+        assertEquals(1007, c.code());
+        assertTrue(c.reason().contains("response_modalities[0]"), c.reason());
+
+        LiveTestSocket nested = LiveTestSocket.open(lockedToken(1));
+        nested.send("{\"setup\":{\"model\":\"" + MODEL + "\",\"sessionResumption\":{\"handel\":\"x\"}}}");
+        assertTrue(nested.awaitClose().reason().contains("Unknown name \"handel\""));
+
+        LiveTestSocket language = LiveTestSocket.open(unlockedToken());
+        language.send(setup("xx-nope", null));
+        LiveTestSocket.Close l = language.awaitClose();
+        assertEquals(1007, l.code());
+        assertTrue(l.reason().contains("xx-nope"), l.reason());
+
+        LiveTestSocket model = LiveTestSocket.open(unlockedToken());
+        model.send("{\"setup\":{\"model\":\"models/gemini-2.0-flash-live-001\"}}");
+        LiveTestSocket.Close m = model.awaitClose();
+        assertEquals(1008, m.code());
+        assertTrue(m.reason().startsWith("models/gemini-2.0-flash-live-001 is not found for API version v1alpha"), m.reason());
     }
 }

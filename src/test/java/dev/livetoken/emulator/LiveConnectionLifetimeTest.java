@@ -48,6 +48,44 @@ class LiveConnectionLifetimeTest {
     }
 
     @Test
+    void audioOnlySessionWithoutCompressionEndsAtTheSessionLimitAcrossResumptions() throws Exception {
+        String token = token();
+        long start = System.nanoTime();
+        LiveTestSocket first = LiveTestSocket.open(token);
+        first.send(LiveApiEmulatorTest.setup("es", null));
+        assertTrue(first.next().has("setupComplete"));
+        String handle = null;
+        for (JsonNode m = first.next(); !m.has("goAway"); m = first.next()) {
+            if (m.has("sessionResumptionUpdate")) {
+                handle = m.path("sessionResumptionUpdate").path("newHandle").asText();
+            }
+        }
+        first.close();
+        LiveTestSocket second = LiveTestSocket.open(token);
+        second.send(LiveApiEmulatorTest.setup("es", handle));
+        assertTrue(second.nextWith("setupComplete").has("setupComplete"));
+        LiveTestSocket.Close c = second.awaitClose(Duration.ofSeconds(4));
+        long at = (System.nanoTime() - start) / 1_000_000;
+        assertEquals(1008, c.code());
+        assertTrue(c.reason().startsWith("Session duration limit"), c.reason());
+        assertTrue(at >= 2000 && at < 3000, "closed " + at + " ms after the session began");
+        LiveTestSocket third = LiveTestSocket.open(token);
+        third.send(LiveApiEmulatorTest.setup("es", handle));
+        assertTrue(third.awaitClose().reason().startsWith("Session duration limit"), "the session is over");
+    }
+
+    @Test
+    void withContextWindowCompressionTheSessionOutlivesTheLimit() throws Exception {
+        LiveTestSocket s = LiveTestSocket.open(token());
+        s.send("{\"setup\":{\"model\":\"" + LiveApiEmulatorTest.MODEL + "\",\"contextWindowCompression\":"
+                + "{\"slidingWindow\":{}}}}");
+        assertTrue(s.next().has("setupComplete"));
+        // the connection ends at its 2 s lifetime (1008 time limit), not by the session limit
+        LiveTestSocket.Close c = s.awaitClose(Duration.ofSeconds(4));
+        assertEquals("Connection time limit reached; resume the session.", c.reason());
+    }
+
+    @Test
     void clientResumesOnGoAwayWithTheSameTokenWithoutLosingOrRepeatingAudio() throws Exception {
         String token = token();       // one use only: resumptions must not spend it
         ByteArrayOutputStream out = new ByteArrayOutputStream();

@@ -31,6 +31,9 @@ public final class LiveTestSocket implements WebSocket.Listener {
     private final BlockingQueue<JsonNode> messages = new LinkedBlockingQueue<>();
     private final CompletableFuture<Close> closed = new CompletableFuture<>();
     private final StringBuilder partial = new StringBuilder();
+    private final java.io.ByteArrayOutputStream partialBinary = new java.io.ByteArrayOutputStream();
+    private final java.util.concurrent.atomic.AtomicInteger textFrames = new java.util.concurrent.atomic.AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicInteger binaryFrames = new java.util.concurrent.atomic.AtomicInteger();
     private WebSocket socket;
 
     public static int httpPort() {
@@ -114,6 +117,7 @@ public final class LiveTestSocket implements WebSocket.Listener {
     public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
         partial.append(data);
         if (last) {
+            textFrames.incrementAndGet();
             add(partial.toString());
             partial.setLength(0);
         }
@@ -121,15 +125,29 @@ public final class LiveTestSocket implements WebSocket.Listener {
         return null;
     }
 
+    /** Google sends binary frames (docs/live-api-protocol.md §4): bytes are joined before decoding. */
     @Override
     public CompletionStage<?> onBinary(WebSocket webSocket, ByteBuffer data, boolean last) {
-        partial.append(StandardCharsets.UTF_8.decode(data));
+        byte[] b = new byte[data.remaining()];
+        data.get(b);
+        partialBinary.writeBytes(b);
         if (last) {
-            add(partial.toString());
-            partial.setLength(0);
+            binaryFrames.incrementAndGet();
+            add(partialBinary.toString(StandardCharsets.UTF_8));
+            partialBinary.reset();
         }
         webSocket.request(1);
         return null;
+    }
+
+    /** Whole server messages received as text frames. */
+    public int textMessages() {
+        return textFrames.get();
+    }
+
+    /** Whole server messages received as binary frames. */
+    public int binaryMessages() {
+        return binaryFrames.get();
     }
 
     @Override
