@@ -57,9 +57,9 @@ public class BlockResource {
     @Path("users/{subject}")
     public Response blockUser(@PathParam("tenantId") String tenant, @PathParam("subject") String subject,
             BlockRequest body) {
-        if (PolicyStore.WHOLE_TENANT.equals(subject) || subject.isBlank() || subject.length() > 255) {
-            throw ProblemException.builder(ProblemType.INVALID_REQUEST, "Name a user id of 1 to 255 characters; "
-                    + "use /blocks/tenant to block the whole tenant.").field("subject").build();
+        if (PolicyStore.WHOLE_TENANT.equals(subject) || !dev.livetoken.auth.Subjects.isAcceptable(subject)) {
+            throw ProblemException.builder(ProblemType.INVALID_REQUEST, "A user id " + dev.livetoken.auth.Subjects.RULE
+                    + "; use /blocks/tenant to block the whole tenant.").field("subject").build();
         }
         return block(tenant, subject, body);
     }

@@ -13,8 +13,6 @@ public class CallerResolver {
     /** Tenant ids end up in URLs, metrics and audit rows: keep them plain. */
     public static final Pattern TENANT_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
 
-    private static final Pattern SUBJECT = Pattern.compile("[^\\p{Cntrl}]{1,255}");
-
     private final String tenantClaim;
 
     CallerResolver(AuthConfig config) {
@@ -37,10 +35,9 @@ public class CallerResolver {
             // SmallRye falls back to upn/preferred_username; a JWT with none of them names nobody.
             throw ProblemException.of(ProblemType.AUTHENTICATION_REQUIRED, "The JWT names no subject.");
         }
-        if (!SUBJECT.matcher(subject).matches()) {
-            // Subjects land in audit records, limits and logs: bounded and printable, or refused.
-            throw ProblemException.of(ProblemType.AUTHENTICATION_REQUIRED,
-                    "The JWT's subject must be 1 to 255 printable characters.");
+        if (!Subjects.isAcceptable(subject)) {
+            // Subjects land in audit records, limits, blocks and logs: visible and addressable, or refused.
+            throw ProblemException.of(ProblemType.AUTHENTICATION_REQUIRED, "The JWT's subject " + Subjects.RULE + ".");
         }
         return new Caller(subject, tenant, jwt.getGroups());
     }
