@@ -4,6 +4,7 @@ import dev.livetoken.problem.ProblemException;
 import dev.livetoken.problem.ProblemType;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.regex.Pattern;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 
 /** Turns a verified JWT into a {@link Caller}, refusing one that names no usable tenant. */
@@ -14,12 +15,17 @@ public class CallerResolver {
     public static final Pattern TENANT_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
 
     private final String tenantClaim;
+    private final long maxAgeSeconds;
+    private final long skewSeconds;
 
-    CallerResolver(AuthConfig config) {
+    CallerResolver(AuthConfig config, @ConfigProperty(name = "mp.jwt.verify.clock.skew", defaultValue = "60") long skewSeconds) {
         this.tenantClaim = config.tenantClaim();
+        this.maxAgeSeconds = config.jwtMaxAge().toSeconds();
+        this.skewSeconds = skewSeconds;
     }
 
     public Caller resolve(JsonWebToken jwt) {
+        checkTimes(jwt.getIssuedAtTime(), jwt.getExpirationTime(), System.currentTimeMillis() / 1000);
         Object claim = jwt.getClaim(tenantClaim);
         String tenant = claim == null ? null : unquote(String.valueOf(claim));
         if (tenant == null || tenant.isBlank()) {
@@ -40,6 +46,22 @@ public class CallerResolver {
             throw ProblemException.of(ProblemType.AUTHENTICATION_REQUIRED, "The JWT's subject " + Subjects.RULE + ".");
         }
         return new Caller(subject, tenant, jwt.getGroups());
+    }
+
+    /**
+     * What SmallRye JWT does not check: it requires {@code iat} but accepts one in the future, and
+     * bounds {@code exp} by nothing. A JWT issued in the future (beyond the clock skew) or valid for
+     * longer than {@code livetoken.auth.jwt-max-age} is refused; with both, no JWT is usable more
+     * than max-age + skew after it was made.
+     */
+    void checkTimes(long issuedAt, long expiresAt, long now) {
+        if (issuedAt > now + skewSeconds) {
+            throw ProblemException.of(ProblemType.AUTHENTICATION_REQUIRED, "The JWT is issued in the future ('iat').");
+        }
+        if (expiresAt - issuedAt > maxAgeSeconds) {
+            throw ProblemException.of(ProblemType.AUTHENTICATION_REQUIRED,
+                    "The JWT is valid for longer than this service accepts ('exp' - 'iat' > " + maxAgeSeconds + " s).");
+        }
     }
 
     private static String unquote(String s) {
