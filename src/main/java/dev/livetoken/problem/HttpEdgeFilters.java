@@ -50,8 +50,10 @@ public class HttpEdgeFilters {
         this.maxUriLength = config.maxUriLength();
         this.maxHeaderBytes = config.maxHeaderSize();
         // Decided once: which origins may call us (the same list Quarkus' CORS filter uses).
-        this.corsAnyOrigin = !corsEnabled || CORSFilter.isConfiguredWithWildcard(origins);
-        this.corsOrigins = Set.copyOf(origins.orElse(List.of()));
+        // (No origins listed means same-origin only, as in Quarkus' filter; "*" or "/.*/" means any.)
+        List<String> listed = origins.orElse(List.of());
+        this.corsAnyOrigin = !corsEnabled || listed.contains("*") || listed.contains("/.*/");
+        this.corsOrigins = Set.copyOf(listed);
         this.corsOriginPatterns = CORSFilter.parseAllowedOriginsRegex(origins);
     }
 
