@@ -2,6 +2,7 @@ package dev.livetoken.admin;
 
 import dev.livetoken.audit.AuditLog;
 import dev.livetoken.audit.AuditRecord;
+import dev.livetoken.auth.Subjects;
 import dev.livetoken.problem.ProblemException;
 import dev.livetoken.problem.ProblemType;
 import io.quarkus.security.Authenticated;
@@ -35,12 +36,13 @@ public class AuditResource {
     @GET
     public AuditLog.Page tokens(@PathParam("tenantId") String tenant, @QueryParam("subject") String subject,
             @QueryParam("from") String from, @QueryParam("to") String to, @QueryParam("cursor") String cursor,
-            @QueryParam("limit") Integer limit) {
+            @QueryParam("limit") String limit) {
         access.forTenant(jwt, tenant);
-        int n = limit == null ? 50 : limit;
-        if (n < 1 || n > 500) {
-            throw ProblemException.builder(ProblemType.INVALID_REQUEST, "'limit' must be between 1 and 500.")
-                    .field("limit").build();
+        // limit is read as text: a JAX-RS Integer parameter that does not parse answers 404, not 400.
+        int n = limit(limit);
+        if (subject != null && !Subjects.isAcceptable(subject)) {
+            throw ProblemException.builder(ProblemType.INVALID_REQUEST, "'subject' " + Subjects.RULE + ".")
+                    .field("subject").build();
         }
         Instant f = time(from, "from");
         Instant t = time(to, "to");
@@ -55,15 +57,38 @@ public class AuditResource {
         }
     }
 
+    private static int limit(String value) {
+        if (value == null) {
+            return 50;
+        }
+        try {
+            int n = Integer.parseInt(value.trim());
+            if (n >= 1 && n <= 500) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // answered below
+        }
+        throw ProblemException.builder(ProblemType.INVALID_REQUEST, "'limit' must be a whole number from 1 to 500.")
+                .field("limit").build();
+    }
+
     private static Instant time(String value, String field) {
         if (value == null || value.isBlank()) {
             return null;
         }
+        Instant at;
         try {
-            return java.time.OffsetDateTime.parse(value).toInstant();
+            at = java.time.OffsetDateTime.parse(value).toInstant();
         } catch (DateTimeParseException e) {
             throw ProblemException.builder(ProblemType.INVALID_REQUEST,
                     "'" + field + "' must be an RFC 3339 date-time, e.g. 2026-11-21T00:00:00Z.").field(field).build();
         }
+        // Years beyond 9999 parse, but overflow java.sql.Timestamp or the database's range.
+        if (!AuditLog.inQueryRange(at)) {
+            throw ProblemException.builder(ProblemType.INVALID_REQUEST,
+                    "'" + field + "' must lie between years 0001 and 9999.").field(field).build();
+        }
+        return at;
     }
 }

@@ -3,6 +3,7 @@ package dev.livetoken.admin;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.livetoken.auth.Caller;
+import dev.livetoken.auth.Subjects;
 import dev.livetoken.policy.PolicyAdmin;
 import dev.livetoken.policy.PolicyService;
 import dev.livetoken.policy.PolicyStore;
@@ -70,9 +71,9 @@ public class BlockResource {
     public Response blockUser(@PathParam("tenantId") String tenant, @PathParam("subject") String subject,
             @RestHeader("Content-Type") String contentType, byte[] body) {
         Caller c = access.forTenant(jwt, tenant);
-        if (PolicyStore.WHOLE_TENANT.equals(subject) || subject.isBlank() || subject.length() > 255) {
-            throw ProblemException.builder(ProblemType.INVALID_REQUEST, "Name a user id of 1 to 255 characters; "
-                    + "use /blocks/tenant to block the whole tenant.").field("subject").build();
+        if (PolicyStore.WHOLE_TENANT.equals(subject) || !Subjects.isAcceptable(subject)) {
+            throw ProblemException.builder(ProblemType.INVALID_REQUEST, "A user id " + Subjects.RULE
+                    + "; use /blocks/tenant to block the whole tenant.").field("subject").build();
         }
         return block(c, tenant, subject, contentType, body);
     }

@@ -170,15 +170,33 @@ public class AuditLog {
         return Base64.getUrlEncoder().withoutPadding().encodeToString(raw.getBytes(StandardCharsets.US_ASCII));
     }
 
+    /** Earliest and latest instants a query may name: java.sql.Timestamp and both databases hold them. */
+    static final Instant QUERY_MIN = Instant.parse("0001-01-01T00:00:00Z");
+    static final Instant QUERY_MAX = Instant.parse("9999-12-31T23:59:59.999999999Z");
+
+    /** Whether an instant can be used in a query (a time filter or a cursor) without overflowing. */
+    public static boolean inQueryRange(Instant at) {
+        return !at.isBefore(QUERY_MIN) && !at.isAfter(QUERY_MAX);
+    }
+
     static Object[] decode(String cursor) {
         try {
             String[] p = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.US_ASCII).split(":");
             if (p.length != 3) {
                 throw new BadCursor();
             }
-            Instant at = Instant.ofEpochSecond(Long.parseLong(p[0]), Long.parseLong(p[1]));
-            return new Object[] {Timestamp.from(at), Long.parseLong(p[2])};
-        } catch (IllegalArgumentException e) {
+            long nanos = Long.parseLong(p[1]);
+            long id = Long.parseLong(p[2]);
+            // A forged cursor may name any instant: only what encode() could have written is accepted.
+            if (nanos < 0 || nanos > 999_999_999 || id < 0) {
+                throw new BadCursor();
+            }
+            Instant at = Instant.ofEpochSecond(Long.parseLong(p[0]), nanos);
+            if (!inQueryRange(at)) {
+                throw new BadCursor();
+            }
+            return new Object[] {Timestamp.from(at), id};
+        } catch (IllegalArgumentException | java.time.DateTimeException e) {
             throw new BadCursor();
         }
     }

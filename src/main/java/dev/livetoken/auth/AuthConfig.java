@@ -15,6 +15,14 @@ public interface AuthConfig {
     @WithDefault("tenant")
     String tenantClaim();
 
+    /**
+     * Longest a JWT may be valid for, {@code exp − iat}: a JWT claiming more (an {@code exp} years
+     * away) is refused, so a leaked JWT cannot outlive this. Default 24 hours (some identity
+     * providers issue day-long access tokens).
+     */
+    @WithDefault("PT24H")
+    Duration jwtMaxAge();
+
     /** Dev mode only: lifetime of JWTs signed by {@code POST /dev/v1/jwt}. Default 1 hour. */
     @WithDefault("PT1H")
     Duration devJwtLifetime();

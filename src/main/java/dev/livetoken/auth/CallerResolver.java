@@ -4,6 +4,7 @@ import dev.livetoken.problem.ProblemException;
 import dev.livetoken.problem.ProblemType;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.regex.Pattern;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 
 /** Turns a verified JWT into a {@link Caller}, refusing one that names no usable tenant. */
@@ -13,15 +14,18 @@ public class CallerResolver {
     /** Tenant ids end up in URLs, metrics and audit rows: keep them plain. */
     public static final Pattern TENANT_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
 
-    private static final Pattern SUBJECT = Pattern.compile("[^\\p{Cntrl}]{1,255}");
-
     private final String tenantClaim;
+    private final long maxAgeSeconds;
+    private final long skewSeconds;
 
-    CallerResolver(AuthConfig config) {
+    CallerResolver(AuthConfig config, @ConfigProperty(name = "mp.jwt.verify.clock.skew", defaultValue = "60") long skewSeconds) {
         this.tenantClaim = config.tenantClaim();
+        this.maxAgeSeconds = config.jwtMaxAge().toSeconds();
+        this.skewSeconds = skewSeconds;
     }
 
     public Caller resolve(JsonWebToken jwt) {
+        checkTimes(jwt.getIssuedAtTime(), jwt.getExpirationTime(), System.currentTimeMillis() / 1000);
         Object claim = jwt.getClaim(tenantClaim);
         String tenant = claim == null ? null : unquote(String.valueOf(claim));
         if (tenant == null || tenant.isBlank()) {
@@ -42,10 +46,9 @@ public class CallerResolver {
             // SmallRye falls back to upn/preferred_username; a JWT with none of them names nobody.
             throw ProblemException.of(ProblemType.AUTHENTICATION_REQUIRED, "The JWT names no subject.");
         }
-        if (!SUBJECT.matcher(subject).matches()) {
-            // Subjects land in audit records, limits and logs: bounded and printable, or refused.
-            throw ProblemException.of(ProblemType.AUTHENTICATION_REQUIRED,
-                    "The JWT's subject must be 1 to 255 printable characters.");
+        if (!Subjects.isAcceptable(subject)) {
+            // Subjects land in audit records, limits, blocks and logs: visible and addressable, or refused.
+            throw ProblemException.of(ProblemType.AUTHENTICATION_REQUIRED, "The JWT's subject " + Subjects.RULE + ".");
         }
         return new Caller(subject, tenant, jwt.getGroups());
     }
@@ -56,6 +59,22 @@ public class CallerResolver {
      */
     public static boolean isReservedTenant(String tenant) {
         return "default".equalsIgnoreCase(tenant);
+    }
+
+    /**
+     * What SmallRye JWT does not check: it requires {@code iat} but accepts one in the future, and
+     * bounds {@code exp} by nothing. A JWT issued in the future (beyond the clock skew) or valid for
+     * longer than {@code livetoken.auth.jwt-max-age} is refused; with both, no JWT is usable more
+     * than max-age + skew after it was made.
+     */
+    void checkTimes(long issuedAt, long expiresAt, long now) {
+        if (issuedAt > now + skewSeconds) {
+            throw ProblemException.of(ProblemType.AUTHENTICATION_REQUIRED, "The JWT is issued in the future ('iat').");
+        }
+        if (expiresAt - issuedAt > maxAgeSeconds) {
+            throw ProblemException.of(ProblemType.AUTHENTICATION_REQUIRED,
+                    "The JWT is valid for longer than this service accepts ('exp' - 'iat' > " + maxAgeSeconds + " s).");
+        }
     }
 
     private static String unquote(String s) {

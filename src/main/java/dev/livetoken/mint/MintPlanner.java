@@ -1,6 +1,7 @@
 package dev.livetoken.mint;
 
 import dev.livetoken.auth.Caller;
+import dev.livetoken.auth.Subjects;
 import dev.livetoken.languages.Language;
 import dev.livetoken.languages.LanguageCatalog;
 import dev.livetoken.policy.EffectivePolicy;
@@ -15,7 +16,6 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Pattern;
 
 /**
  * Decides what token a request gets under a policy, or why it gets none, and records which rule
@@ -24,7 +24,6 @@ import java.util.regex.Pattern;
 @ApplicationScoped
 public class MintPlanner {
 
-    private static final Pattern SUBJECT = Pattern.compile("[^\\p{Cntrl}]{1,255}");
     private final LanguageCatalog languages;
 
     public MintPlanner(LanguageCatalog languages) {
@@ -91,9 +90,9 @@ public class MintPlanner {
             throw ProblemException.builder(ProblemType.FORBIDDEN,
                     "Only a token-broker may mint on behalf of another user.").field("onBehalfOf").build();
         }
-        if (r.onBehalfOf().isBlank() || !SUBJECT.matcher(r.onBehalfOf()).matches()) {
+        if (!Subjects.isAcceptable(r.onBehalfOf())) {
             throw ProblemException.builder(ProblemType.INVALID_REQUEST,
-                    "'onBehalfOf' must be a user id of 1 to 255 printable characters.").field("onBehalfOf").build();
+                    "'onBehalfOf' " + Subjects.RULE + ".").field("onBehalfOf").build();
         }
         why.add(new MintPlan.Decision("subject", r.onBehalfOf(),
                 "request.onBehalfOf (caller holds token-broker); limits and audit apply to this user"));

@@ -106,6 +106,10 @@ public class ProblemMappers {
                     .suggestions(u.getKnownPropertyIds().stream().map(String::valueOf).sorted().toList())
                     .build();
         }
+        if (e instanceof MismatchedInputException m && m.getMessage() != null
+                && m.getMessage().startsWith("Trailing token")) {
+            return ProblemException.of(ProblemType.MALFORMED_JSON, "The body has content after its JSON value.");
+        }
         if (e instanceof InvalidFormatException || e instanceof MismatchedInputException) {
             String field = path((JsonMappingException) e);
             return ProblemException.builder(ProblemType.INVALID_REQUEST,

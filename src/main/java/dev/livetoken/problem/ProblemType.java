@@ -13,6 +13,7 @@ public enum ProblemType {
     BODY_TOO_LARGE("body-too-large", 413, "Request body too large"),
     CONFLICT("conflict", 409, "Conflict"),
     FORBIDDEN("forbidden", 403, "Forbidden"),
+    HEADERS_TOO_LARGE("headers-too-large", 431, "Request headers too large"),
     INTERNAL_ERROR("internal-error", 500, "Internal error"),
     INVALID_REQUEST("invalid-request", 400, "Invalid request"),
     LANGUAGE_NOT_ALLOWED("language-not-allowed", 403, "Language not allowed by policy"),
@@ -20,6 +21,7 @@ public enum ProblemType {
     METHOD_NOT_ALLOWED("method-not-allowed", 405, "Method not allowed"),
     NOT_ACCEPTABLE("not-acceptable", 406, "Not acceptable"),
     NOT_FOUND("not-found", 404, "Not found"),
+    ORIGIN_NOT_ALLOWED("origin-not-allowed", 403, "Origin not allowed"),
     PLATFORM_CEILING("platform-ceiling", 403, "Beyond the platform's ceilings"),
     PLATFORM_RESERVED("platform-reserved", 403, "Reserved to platform admins"),
     POLICY_FORBIDS("policy-forbids", 403, "Not allowed by policy"),
@@ -37,7 +39,8 @@ public enum ProblemType {
     UPSTREAM_REJECTED("upstream-rejected", 502, "Upstream refused the request"),
     UPSTREAM_THROTTLED("upstream-throttled", 503, "Upstream is throttling"),
     UPSTREAM_TIMEOUT("upstream-timeout", 504, "Upstream timed out"),
-    UPSTREAM_UNAVAILABLE("upstream-unavailable", 503, "Upstream unavailable");
+    UPSTREAM_UNAVAILABLE("upstream-unavailable", 503, "Upstream unavailable"),
+    URI_TOO_LONG("uri-too-long", 414, "Request URI too long");
 
     /** Base of every problem type URI; documented in README and openapi.yaml. */
     public static final String BASE_URI = "https://livetoken.dev/problems/";

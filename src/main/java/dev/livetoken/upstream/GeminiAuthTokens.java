@@ -5,10 +5,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.livetoken.problem.ProblemException;
 import dev.livetoken.problem.ProblemType;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
@@ -43,21 +46,23 @@ public class GeminiAuthTokens {
     private static final Pattern TOKEN_NAME = Pattern.compile("auth_tokens/[A-Za-z0-9._~+/=-]{1,512}");
     private static final String PATH = "/v1alpha/auth_tokens";
 
+    private final Vertx vertx;
     private final HttpClient http;
     private final String host;
     private final String pathPrefix;
     private final String apiKey;
-    private final Duration deadline;
+    private final long deadlineMillis;
     private final Duration defaultRetryAfter;
 
     public GeminiAuthTokens(Vertx vertx, URI baseUrl, String apiKey, Duration connectTimeout,
             Duration readTimeout, int maxConnections, Duration defaultRetryAfter) {
         boolean tls = "https".equalsIgnoreCase(baseUrl.getScheme());
         int port = baseUrl.getPort() > 0 ? baseUrl.getPort() : (tls ? 443 : 80);
+        this.vertx = vertx;
         this.host = baseUrl.getHost();
         this.pathPrefix = baseUrl.getPath() == null ? "" : baseUrl.getPath().replaceAll("/+$", "");
         this.apiKey = apiKey;
-        this.deadline = connectTimeout.plus(readTimeout);
+        this.deadlineMillis = connectTimeout.plus(readTimeout).toMillis();
         this.defaultRetryAfter = defaultRetryAfter;
         HttpClientOptions options = new HttpClientOptions()
                 .setDefaultHost(host)
@@ -66,29 +71,62 @@ public class GeminiAuthTokens {
                 .setVerifyHost(true)
                 .setConnectTimeout((int) connectTimeout.toMillis())
                 .setKeepAlive(true)
-                .setIdleTimeout((int) Math.max(1, readTimeout.toSeconds()))
+                // The per-call deadline below bounds every call. A connection idle timeout shorter
+                // than it would close the connection under a slow answer and turn a timeout into a
+                // "connection closed" (502 instead of 504); this one only reaps forgotten connections.
+                .setIdleTimeout((int) Math.max(1, 2 * Duration.ofMillis(deadlineMillis).toSeconds() + 1))
                 .setTryUseCompression(false)
                 .setName("gemini-auth-tokens");
         this.http = vertx.createHttpClient(options, new PoolOptions().setHttp1MaxSize(maxConnections));
     }
 
-    /** Mints a token upstream; fails only with a {@link ProblemException}. */
+    /**
+     * Mints a token upstream; fails only with a {@link ProblemException}. One deadline of
+     * connect + read timeout covers the whole call from subscription: waiting for a pooled
+     * connection, connecting, sending, and reading the whole answer. It runs on a Vert.x timer (the
+     * event loop), not on the worker pool's scheduler, which queues behind blocking store work under
+     * load; when it fires the exchange is reset, so a hung upstream gives its connection back.
+     */
     public Uni<MintedName> create(AuthTokenSpec spec) {
         byte[] body = AuthTokenBodies.encode(spec);
+        return Uni.createFrom().completionStage(() -> call(body).toCompletionStage())
+                .onFailure(t -> !(t instanceof ProblemException)).transform(this::mapFailure)
+                .map(this::interpret);
+    }
+
+    private Future<Answer> call(byte[] body) {
+        Promise<Answer> result = Promise.promise();
+        long timer = vertx.setTimer(deadlineMillis, id -> result.tryFail(new TimeoutException()));
+        result.future().onComplete(ar -> vertx.cancelTimer(timer));
         RequestOptions request = new RequestOptions()
                 .setMethod(HttpMethod.POST)
                 .setURI(pathPrefix + PATH)
                 .putHeader("content-type", "application/json")
                 .putHeader("x-goog-api-key", apiKey)
-                .setIdleTimeout(deadline.toMillis());
-        var future = http.request(request)
-                .compose(req -> req.send(Buffer.buffer(body))
-                        .compose(resp -> resp.body().map(b -> new Answer(resp.statusCode(),
-                                resp.getHeader("Retry-After"), b))));
-        return Uni.createFrom().completionStage(future.toCompletionStage())
-                .ifNoItem().after(deadline).failWith(TimeoutException::new)
-                .onFailure(t -> !(t instanceof ProblemException)).transform(this::mapFailure)
-                .map(this::interpret);
+                // Leaves the pool's wait queue at the deadline instead of waiting for a connection forever.
+                .setConnectTimeout(deadlineMillis);
+        http.request(request).onComplete(ar -> {
+            if (ar.failed()) {
+                result.tryFail(ar.cause());
+                return;
+            }
+            HttpClientRequest req = ar.result();
+            if (result.future().isComplete()) {
+                req.reset();
+                return;
+            }
+            result.future().onFailure(t -> req.reset());
+            req.send(Buffer.buffer(body))
+                    .compose(resp -> resp.body().map(b -> new Answer(resp.statusCode(), resp.getHeader("Retry-After"), b)))
+                    .onComplete(done -> {
+                        if (done.succeeded()) {
+                            result.tryComplete(done.result());
+                        } else {
+                            result.tryFail(done.cause());
+                        }
+                    });
+        });
+        return result.future();
     }
 
     public void close() {

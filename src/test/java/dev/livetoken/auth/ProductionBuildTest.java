@@ -31,7 +31,10 @@ class ProductionBuildTest {
         given().header("Origin", "https://app.example.com")
                 .header("Access-Control-Request-Method", "POST")
                 .when().options("/v1/tokens")
-                .then().header("Access-Control-Allow-Origin", org.hamcrest.Matchers.nullValue());
+                .then().header("Access-Control-Allow-Origin", org.hamcrest.Matchers.nullValue())
+                .statusCode(403)
+                .contentType("application/problem+json")
+                .body("type", equalTo("https://livetoken.dev/problems/origin-not-allowed"));
     }
 
     @Test

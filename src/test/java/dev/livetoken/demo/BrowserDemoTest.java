@@ -52,8 +52,11 @@ class BrowserDemoTest {
             b.open(demo + "?autostart=1&user=alice@" + tenant + "&target=es&source=sample");
             b.await("closed at the end of the sample", Duration.ofSeconds(30), () -> "closed".equals(b.state()));
             assertThat(b.bodyNumber("data-tokens")).as("tokens minted").isGreaterThanOrEqualTo(2);
+            // a fresh session (not a resumption) starts without what the expired one had heard but not
+            // yet translated; most of the sample's sound still comes back
+            double spoken = DemoScenarios.spokenSeconds(java.nio.file.Path.of("samples/hello-en.wav"));
             assertThat(b.bodyNumber("data-played-bytes") / 2.0 / 24_000).as("seconds of translated audio")
-                    .isGreaterThan(5.0);
+                    .isGreaterThan(spoken * 0.8);
             DemoScenarios.assertLanguages(b);
             DemoScenarios.assertNoSecretsAnywhere(b);
         }

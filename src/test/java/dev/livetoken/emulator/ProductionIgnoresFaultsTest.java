@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.livetoken.support.LiveTestSocket;
+import dev.livetoken.support.ProductionProfile;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
 import java.net.URI;
@@ -24,21 +24,11 @@ import org.junit.jupiter.api.Test;
 @TestProfile(ProductionIgnoresFaultsTest.ProdWithEmulatorAndFaults.class)
 class ProductionIgnoresFaultsTest {
 
-    /** The prod profile as ProductionBuildTest runs it, plus the emulator and its fault switch. */
-    public static class ProdWithEmulatorAndFaults implements QuarkusTestProfile {
-        @Override
-        public String getConfigProfile() {
-            return "prod";
-        }
-
+    /** The prod profile with every setting an operator must give, plus the emulator and its fault switch. */
+    public static class ProdWithEmulatorAndFaults extends ProductionProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            Map<String, String> m = new HashMap<>();
-            m.put("mp.jwt.verify.issuer", "https://login.example.com");
-            m.put("mp.jwt.verify.publickey.location", "prod-test/jwt-public.pem");
-            m.put("quarkus.http.test-port", "0");
-            m.put("livetoken.upstream.base-url", "http://127.0.0.1:9");
-            m.put("livetoken.audit.hmac-key", "prod-test-audit-hmac-key-0123456789abcdef");
+            Map<String, String> m = new HashMap<>(super.getConfigOverrides());
             m.put("livetoken.emulator.enabled", "true");
             m.put("livetoken.emulator.faults-enabled", "true");
             m.put("quarkus.datasource.\"embedded\".jdbc.url", "jdbc:h2:mem:prodfaults;DB_CLOSE_DELAY=-1");

@@ -154,6 +154,75 @@ class GeminiAuthTokensFaultTest {
     }
 
     @Test
+    void hungUpstreamIs504TimeoutAtTheDeadlineNot502AtTheReadTimeout() throws Exception {
+        // Production's ratio (connect 2 s, read 5 s): the read timeout alone ends before the deadline.
+        Duration connect = Duration.ofMillis(300);
+        Duration read = Duration.ofMillis(1500);
+        Duration deadline = connect.plus(read);
+        URI base = serve(req -> { /* never answers */ });
+        GeminiAuthTokens client = new GeminiAuthTokens(vertx, base, KEY, connect, read, 4, Duration.ofSeconds(7));
+        long start = System.nanoTime();
+        try {
+            client.create(new AuthTokenSpec(1, null, null, null, List.of())).await().atMost(Duration.ofSeconds(10));
+            fail("expected a timeout");
+        } catch (ProblemException e) {
+            Duration took = Duration.ofNanos(System.nanoTime() - start);
+            assertThat(e.type()).isEqualTo(ProblemType.UPSTREAM_TIMEOUT);
+            assertThat(e.type().status()).isEqualTo(504);
+            assertThat(e.upstreamFailure()).isEqualTo("TIMEOUT");
+            assertThat(took).isBetween(deadline.minusMillis(50), deadline.plusMillis(400));
+        } finally {
+            client.close();
+        }
+    }
+
+    @Test
+    void waitingForAPooledConnectionCountsAgainstTheDeadlineAndTimedOutCallsGiveTheirConnectionBack()
+            throws Exception {
+        Duration connect = Duration.ofMillis(300);
+        Duration read = Duration.ofMillis(900);
+        Duration deadline = connect.plus(read);
+        java.util.concurrent.atomic.AtomicInteger seen = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicBoolean hang = new java.util.concurrent.atomic.AtomicBoolean(true);
+        // Hangs during the storm; answers at once afterwards.
+        URI base = serve(req -> {
+            seen.incrementAndGet();
+            if (!hang.get()) {
+                req.body().onComplete(b -> req.response().putHeader("content-type", "application/json")
+                        .end("{\"name\":\"auth_tokens/after-the-storm\"}"));
+            }
+        });
+        GeminiAuthTokens client = new GeminiAuthTokens(vertx, base, KEY, connect, read, 1, Duration.ofSeconds(7));
+        try {
+            long start = System.nanoTime();
+            List<java.util.concurrent.CompletableFuture<Object>> calls = new java.util.ArrayList<>();
+            for (int i = 0; i < 5; i++) {
+                calls.add(client.create(new AuthTokenSpec(1, null, null, null, List.of()))
+                        .onItemOrFailure().transform((ok, err) -> err == null ? (Object) ok : err)
+                        .subscribeAsCompletionStage());
+            }
+            for (var call : calls) {
+                Object outcome = call.get(10, TimeUnit.SECONDS);
+                assertThat(outcome).isInstanceOf(ProblemException.class);
+                assertThat(((ProblemException) outcome).type()).isEqualTo(ProblemType.UPSTREAM_TIMEOUT);
+            }
+            // margin for a cold JVM on a busy machine; without the fix the queued calls wait a deadline each
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(deadline.plusMillis(1000));
+            // The only pooled connection was held by a hung call: it must be free again, not still
+            // owned by abandoned requests queued behind it.
+            int hung = seen.get();
+            hang.set(false);
+            long again = System.nanoTime();
+            var minted = client.create(new AuthTokenSpec(1, null, null, null, List.of())).await().atMost(Duration.ofSeconds(10));
+            assertThat(minted.name()).as("requests that reached the hung upstream: %d", hung)
+                    .isEqualTo("auth_tokens/after-the-storm");
+            assertThat(Duration.ofNanos(System.nanoTime() - again)).isLessThan(deadline);
+        } finally {
+            client.close();
+        }
+    }
+
+    @Test
     void successReturnsTheNameAndSendsTheKeyHeader() throws Exception {
         String[] seenKey = new String[1];
         URI base = serve(req -> {
@@ -161,7 +230,8 @@ class GeminiAuthTokensFaultTest {
             req.body().onComplete(b -> req.response().putHeader("content-type", "application/json")
                     .end("{\"name\":\"auth_tokens/abc123\"}"));
         });
-        GeminiAuthTokens client = new GeminiAuthTokens(vertx, base, KEY, CONNECT, READ, 4, Duration.ofSeconds(7));
+        GeminiAuthTokens client = new GeminiAuthTokens(vertx, base, KEY, Duration.ofSeconds(2), Duration.ofSeconds(5), 4,
+                Duration.ofSeconds(7)); // roomy: this test is about the answer, not the clock
         try {
             var minted = client.create(new AuthTokenSpec(1, null, null, null, List.of())).await().atMost(Duration.ofSeconds(5));
             assertThat(minted.name()).isEqualTo("auth_tokens/abc123");
