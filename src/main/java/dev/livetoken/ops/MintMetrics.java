@@ -93,7 +93,7 @@ public class MintMetrics {
                 .register(registry)).record(took);
     }
 
-    /** One upstream call failed; kind is a {@code GeminiAuthTokens.FailureKind} name (any case). */
+    /** One upstream call failed; kind is a {@code UpstreamFailures.Kind} name (any case). */
     public void upstreamError(String kind) {
         String k = orUnknown(kind).toLowerCase(Locale.ROOT);
         counter(UPSTREAM_ERRORS + '\0' + k, x -> Counter.builder(UPSTREAM_ERRORS)

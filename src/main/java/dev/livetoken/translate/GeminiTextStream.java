@@ -2,7 +2,7 @@ package dev.livetoken.translate;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.livetoken.problem.ProblemException;
-import dev.livetoken.problem.ProblemType;
+import dev.livetoken.upstream.UpstreamFailures;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -13,9 +13,7 @@ import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
-import java.net.ConnectException;
 import java.net.URI;
-import java.net.UnknownHostException;
 import java.time.Duration;
 import org.jboss.logging.Logger;
 
@@ -55,7 +53,7 @@ public class GeminiTextStream {
     private final Duration firstByte;
     private final Duration readTimeout;
     private final Duration maxDuration;
-    private final Duration defaultRetryAfter;
+    private final UpstreamFailures failures;
 
     public GeminiTextStream(Vertx vertx, URI baseUrl, String apiKey, Duration connectTimeout, Duration readTimeout,
             Duration maxDuration, int maxConnections, Duration defaultRetryAfter) {
@@ -68,7 +66,7 @@ public class GeminiTextStream {
         this.firstByte = connectTimeout.plus(readTimeout);
         this.readTimeout = readTimeout;
         this.maxDuration = maxDuration;
-        this.defaultRetryAfter = defaultRetryAfter;
+        this.failures = new UpstreamFailures(LOG, "streamGenerateContent", "translation upstream", host, defaultRetryAfter);
         HttpClientOptions options = new HttpClientOptions()
                 .setDefaultHost(host)
                 .setDefaultPort(port)
@@ -98,7 +96,7 @@ public class GeminiTextStream {
         call.arm(firstByte);
         http.request(request).onComplete(ar -> {
             if (ar.failed()) {
-                call.fail(mapFailure(ar.cause()));
+                call.fail(failures.ofThrowable(ar.cause()));
                 return;
             }
             HttpClientRequest req = ar.result();
@@ -108,12 +106,12 @@ public class GeminiTextStream {
             }
             req.response().onComplete(rr -> {
                 if (rr.failed()) {
-                    call.fail(mapFailure(rr.cause()));
+                    call.fail(failures.ofThrowable(rr.cause()));
                 } else {
                     call.answered(rr.result());
                 }
             });
-            req.exceptionHandler(t -> call.fail(mapFailure(t)));
+            req.exceptionHandler(t -> call.fail(failures.ofThrowable(t)));
             req.end(Buffer.buffer(body));
         });
         return call;
@@ -150,12 +148,12 @@ public class GeminiTextStream {
             if (resp.statusCode() != 200) {
                 String retryAfter = resp.getHeader("Retry-After");
                 // The body is read only to free the connection; its text is never used.
-                resp.body().onComplete(b -> fail(statusProblem(resp.statusCode(), retryAfter)));
+                resp.body().onComplete(b -> fail(failures.ofStatus(resp.statusCode(), retryAfter)));
                 return;
             }
             arm(readTimeout);
             resp.handler(this::data);
-            resp.exceptionHandler(t -> fail(mapFailure(t)));
+            resp.exceptionHandler(t -> fail(failures.ofThrowable(t)));
             resp.endHandler(v -> ended());
         }
 
@@ -186,8 +184,8 @@ public class GeminiTextStream {
                     }
                 }
             } catch (GoogleSse.Malformed e) {
-                fail(problem(Kind.BAD_RESPONSE, 200, ProblemType.UPSTREAM_BAD_RESPONSE,
-                        "The translation upstream sent a stream we could not read.", defaultRetryAfter));
+                fail(failures.badResponse(200, "The translation upstream sent a stream we could not read.",
+                        failures.defaultRetryAfter()));
             }
         }
 
@@ -196,8 +194,8 @@ public class GeminiTextStream {
                 return;
             }
             if (!sawFinish || sse.hasIncompleteEvent()) {
-                fail(problem(Kind.BAD_RESPONSE, 200, ProblemType.UPSTREAM_BAD_RESPONSE,
-                        "The translation upstream ended the stream before finishing.", defaultRetryAfter));
+                fail(failures.badResponse(200, "The translation upstream ended the stream before finishing.",
+                        failures.defaultRetryAfter()));
                 return;
             }
             finish();
@@ -211,8 +209,7 @@ public class GeminiTextStream {
             }
             long left = maxDuration.toMillis() - (System.nanoTime() - started) / 1_000_000;
             long ms = Math.max(1, Math.min(budget.toMillis(), left));
-            Runnable onTimeout = () -> fail(problem(Kind.TIMEOUT, 0, ProblemType.UPSTREAM_TIMEOUT,
-                    "The translation upstream did not answer in time.", defaultRetryAfter));
+            Runnable onTimeout = () -> fail(failures.timeout());
             timer = context != null
                     ? context.owner().setTimer(ms, id -> context.runOnContext(v -> onTimeout.run()))
                     : vertx.setTimer(ms, id -> onTimeout.run());
@@ -249,72 +246,9 @@ public class GeminiTextStream {
         }
     }
 
-    /** Failure kinds, as logged; the same names as the {@code auth_tokens} call's. */
-    enum Kind { TIMEOUT, CONNECT, THROTTLED, UNAVAILABLE, SERVER_ERROR, REJECTED, BAD_RESPONSE }
-
-    private ProblemException statusProblem(int status, String retryAfterHeader) {
-        if (status == 429) {
-            return problem(Kind.THROTTLED, status, ProblemType.UPSTREAM_THROTTLED,
-                    "The translation upstream is throttling us; try again shortly.", retryAfter(retryAfterHeader));
-        }
-        if (status == 503) {
-            return problem(Kind.UNAVAILABLE, status, ProblemType.UPSTREAM_UNAVAILABLE,
-                    "The translation upstream is unavailable; try again shortly.", retryAfter(retryAfterHeader));
-        }
-        if (status >= 500) {
-            return problem(Kind.SERVER_ERROR, status, ProblemType.UPSTREAM_ERROR,
-                    "The translation upstream failed.", defaultRetryAfter);
-        }
-        // 4xx other than 429: our key or our request was refused; operators must look (status in the log).
-        return problem(Kind.REJECTED, status, ProblemType.UPSTREAM_REJECTED,
-                "The translation upstream refused our request; operators have been told.", null);
-    }
-
     /** An {@code error} object inside the stream: mapped by its {@code code} like a status. */
     private ProblemException streamError(JsonNode error) {
         int code = error.path("code").canConvertToInt() ? error.path("code").asInt() : 500;
-        return statusProblem(code < 400 ? 500 : code, null);
-    }
-
-    private ProblemException mapFailure(Throwable t) {
-        Throwable root = t;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        String name = root.getClass().getName();
-        if (name.contains("Timeout")) {
-            return problem(Kind.TIMEOUT, 0, ProblemType.UPSTREAM_TIMEOUT,
-                    "The translation upstream did not answer in time.", defaultRetryAfter);
-        }
-        if (root instanceof ConnectException || root instanceof UnknownHostException) {
-            return problem(Kind.CONNECT, 0, ProblemType.UPSTREAM_UNAVAILABLE,
-                    "The translation upstream cannot be reached; try again shortly.", defaultRetryAfter);
-        }
-        return problem(Kind.BAD_RESPONSE, 0, ProblemType.UPSTREAM_BAD_RESPONSE,
-                "The connection to the translation upstream failed.", defaultRetryAfter);
-    }
-
-    private ProblemException problem(Kind kind, int status, ProblemType type, String detail, Duration retryAfter) {
-        // Status and kind only: the upstream's body and exception texts stay out of the log.
-        LOG.warnf("Upstream streamGenerateContent call failed: kind=%s status=%d host=%s", kind, status, host);
-        ProblemException.Builder b = ProblemException.builder(type, detail).upstreamFailure(kind.name());
-        if (retryAfter != null) {
-            b.retryAfter(retryAfter);
-        }
-        return b.build();
-    }
-
-    private Duration retryAfter(String header) {
-        if (header != null) {
-            try {
-                long s = Long.parseLong(header.trim());
-                if (s > 0 && s <= 3600) {
-                    return Duration.ofSeconds(s);
-                }
-            } catch (NumberFormatException ignored) {
-                // an HTTP-date or garbage: use our default
-            }
-        }
-        return defaultRetryAfter;
+        return failures.ofStatus(code < 400 ? 500 : code, null);
     }
 }

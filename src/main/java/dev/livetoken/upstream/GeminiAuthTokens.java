@@ -3,7 +3,6 @@ package dev.livetoken.upstream;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.livetoken.problem.ProblemException;
-import dev.livetoken.problem.ProblemType;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -15,9 +14,7 @@ import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
-import java.net.ConnectException;
 import java.net.URI;
-import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.concurrent.TimeoutException;
 import java.util.regex.Pattern;
@@ -38,9 +35,6 @@ public class GeminiAuthTokens {
         }
     }
 
-    /** Failure kinds, as counted and logged; never carries upstream text. */
-    public enum FailureKind { TIMEOUT, CONNECT, THROTTLED, UNAVAILABLE, SERVER_ERROR, REJECTED, BAD_RESPONSE }
-
     private static final Logger LOG = Logger.getLogger(GeminiAuthTokens.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern TOKEN_NAME = Pattern.compile("auth_tokens/[A-Za-z0-9._~+/=-]{1,512}");
@@ -52,7 +46,7 @@ public class GeminiAuthTokens {
     private final String pathPrefix;
     private final String apiKey;
     private final long deadlineMillis;
-    private final Duration defaultRetryAfter;
+    private final UpstreamFailures failures;
 
     public GeminiAuthTokens(Vertx vertx, URI baseUrl, String apiKey, Duration connectTimeout,
             Duration readTimeout, int maxConnections, Duration defaultRetryAfter) {
@@ -63,7 +57,7 @@ public class GeminiAuthTokens {
         this.pathPrefix = baseUrl.getPath() == null ? "" : baseUrl.getPath().replaceAll("/+$", "");
         this.apiKey = apiKey;
         this.deadlineMillis = connectTimeout.plus(readTimeout).toMillis();
-        this.defaultRetryAfter = defaultRetryAfter;
+        this.failures = new UpstreamFailures(LOG, "auth_tokens", "token service upstream", host, defaultRetryAfter);
         HttpClientOptions options = new HttpClientOptions()
                 .setDefaultHost(host)
                 .setDefaultPort(port)
@@ -147,67 +141,12 @@ public class GeminiAuthTokens {
             } catch (java.io.IOException ignored) {
                 // handled below: malformed is malformed
             }
-            throw failure(FailureKind.BAD_RESPONSE, a.status(), ProblemType.UPSTREAM_BAD_RESPONSE,
-                    "The token service upstream gave an answer we could not read.", null);
+            throw failures.badResponse(a.status(), "The token service upstream gave an answer we could not read.", null);
         }
-        if (a.status() == 429) {
-            throw failure(FailureKind.THROTTLED, a.status(), ProblemType.UPSTREAM_THROTTLED,
-                    "The token service upstream is throttling us; try again shortly.", retryAfter(a.retryAfter()));
-        }
-        if (a.status() == 503) {
-            throw failure(FailureKind.UNAVAILABLE, a.status(), ProblemType.UPSTREAM_UNAVAILABLE,
-                    "The token service upstream is unavailable; try again shortly.", retryAfter(a.retryAfter()));
-        }
-        if (a.status() >= 500) {
-            throw failure(FailureKind.SERVER_ERROR, a.status(), ProblemType.UPSTREAM_ERROR,
-                    "The token service upstream failed.", defaultRetryAfter);
-        }
-        // 4xx other than 429: our key or our request was refused. The caller cannot fix that, and
-        // the detail is for operators (see the log line, which has the status but no upstream text).
-        throw failure(FailureKind.REJECTED, a.status(), ProblemType.UPSTREAM_REJECTED,
-                "The token service upstream refused our request; operators have been told.", null);
+        throw failures.ofStatus(a.status(), a.retryAfter());
     }
 
     private Throwable mapFailure(Throwable t) {
-        Throwable root = t;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        String name = root.getClass().getName();
-        if (root instanceof TimeoutException || name.contains("Timeout")) {
-            return failure(FailureKind.TIMEOUT, 0, ProblemType.UPSTREAM_TIMEOUT,
-                    "The token service upstream did not answer in time.", defaultRetryAfter);
-        }
-        if (root instanceof ConnectException || root instanceof UnknownHostException) {
-            return failure(FailureKind.CONNECT, 0, ProblemType.UPSTREAM_UNAVAILABLE,
-                    "The token service upstream cannot be reached; try again shortly.", defaultRetryAfter);
-        }
-        return failure(FailureKind.BAD_RESPONSE, 0, ProblemType.UPSTREAM_BAD_RESPONSE,
-                "The connection to the token service upstream failed.", defaultRetryAfter);
-    }
-
-    private ProblemException failure(FailureKind kind, int status, ProblemType type, String detail,
-            Duration retryAfter) {
-        // Status and kind only: the upstream's body and the exception text stay out of the log.
-        LOG.warnf("Upstream auth_tokens call failed: kind=%s status=%d host=%s", kind, status, host);
-        ProblemException.Builder b = ProblemException.builder(type, detail).upstreamFailure(kind.name());
-        if (retryAfter != null) {
-            b.retryAfter(retryAfter);
-        }
-        return b.build();
-    }
-
-    private Duration retryAfter(String header) {
-        if (header != null) {
-            try {
-                long s = Long.parseLong(header.trim());
-                if (s > 0 && s <= 3600) {
-                    return Duration.ofSeconds(s);
-                }
-            } catch (NumberFormatException ignored) {
-                // an HTTP-date or garbage: use our default
-            }
-        }
-        return defaultRetryAfter;
+        return failures.ofThrowable(t);
     }
 }
