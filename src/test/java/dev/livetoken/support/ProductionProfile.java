@@ -2,6 +2,7 @@ package dev.livetoken.support;
 
 import io.quarkus.test.junit.QuarkusTestProfile;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.Map;
 
 /**
@@ -20,15 +21,20 @@ public class ProductionProfile implements QuarkusTestProfile {
 
     @Override
     public Map<String, String> getConfigOverrides() {
-        return Map.of(
-                "mp.jwt.verify.issuer", ISSUER,
-                "livetoken.upstream.api-key", "prod-test-gemini-key\n",
-                "livetoken.bootstrap.policies-file",
-                Path.of("src/test/resources/prod-test/bootstrap-policies.json").toAbsolutePath().toString(),
-                "mp.jwt.verify.publickey.location", "prod-test/jwt-public.pem",
-                "quarkus.http.test-port", "0",
-                "livetoken.upstream.base-url", "http://127.0.0.1:9",
-                "livetoken.audit.hmac-key", "prod-test-audit-hmac-key-0123456789abcdef",
-                "quarkus.datasource.\"embedded\".jdbc.url", "jdbc:h2:mem:prodtest;DB_CLOSE_DELAY=-1");
+        Map<String, String> m = new HashMap<>();
+        m.put("mp.jwt.verify.issuer", ISSUER);
+        m.put("livetoken.upstream.api-key", "prod-test-gemini-key\n");
+        m.put("livetoken.bootstrap.policies-file",
+                Path.of("src/test/resources/prod-test/bootstrap-policies.json").toAbsolutePath().toString());
+        m.put("mp.jwt.verify.publickey.location", "prod-test/jwt-public.pem");
+        m.put("quarkus.http.test-port", "0");
+        m.put("livetoken.upstream.base-url", "http://127.0.0.1:9");
+        m.put("livetoken.audit.hmac-key", "prod-test-audit-hmac-key-0123456789abcdef");
+        m.put("quarkus.datasource.\"embedded\".jdbc.url", "jdbc:h2:mem:prodtest;DB_CLOSE_DELAY=-1");
+        // as in the test profile: logs go to target/quarkus-test.log, so a passing build reads as one
+        m.put("quarkus.log.console.enable", "false");
+        m.put("quarkus.log.file.enable", "true");
+        m.put("quarkus.log.file.path", "target/quarkus-test.log");
+        return m;
     }
 }
