@@ -31,6 +31,10 @@ public class ProductionProfile implements QuarkusTestProfile {
         m.put("livetoken.upstream.base-url", "http://127.0.0.1:9");
         m.put("livetoken.audit.hmac-key", "prod-test-audit-hmac-key-0123456789abcdef");
         m.put("quarkus.datasource.\"embedded\".jdbc.url", "jdbc:h2:mem:prodtest;DB_CLOSE_DELAY=-1");
+        // A fresh store of its own even in CI's PostgreSQL pass: these tests start from what a new
+        // operator has (no policy at all), which a shared database that other tests filled is not.
+        m.put("quarkus.datasource.active", "false");
+        m.put("quarkus.datasource.\"embedded\".active", "true");
         // as in the test profile: logs go to target/quarkus-test.log, so a passing build reads as one
         m.put("quarkus.log.console.enable", "false");
         m.put("quarkus.log.file.enable", "true");
