@@ -64,24 +64,7 @@ public class AuthTokensEmulator {
     }
 
     void create(RoutingContext ctx) {
-        String key = ctx.request().getHeader("x-goog-api-key");
-        if (key == null) {
-            key = ctx.request().getParam("key");
-        }
-        if (key == null || key.isBlank()) {
-            GoogleError.send(ctx, 403, "PERMISSION_DENIED", "Method doesn't allow unregistered callers "
-                    + "(callers without established identity). Please use API Key or other form of API "
-                    + "consumer identity to call this API.");
-            return;
-        }
-        if (key.startsWith("auth_tokens/")) {
-            GoogleError.send(ctx, 401, "UNAUTHENTICATED",
-                    "Ephemeral tokens cannot be used to create auth tokens.");
-            return;
-        }
-        if (!config.apiKeys().contains(key)) {
-            GoogleError.send(ctx, 400, "INVALID_ARGUMENT", "API Key not found. Please pass a valid API key.",
-                    GoogleError.errorInfo("API_KEY_INVALID"));
+        if (!ApiKeyCheck.admit(ctx, config.apiKeys(), "Ephemeral tokens cannot be used to create auth tokens.")) {
             return;
         }
         if (store.size() >= config.maxTokens()) {

@@ -58,24 +58,7 @@ public class TextStreamEmulator {
     }
 
     void stream(RoutingContext ctx) {
-        String key = ctx.request().getHeader("x-goog-api-key");
-        if (key == null) {
-            key = ctx.request().getParam("key");
-        }
-        if (key == null || key.isBlank()) {
-            GoogleError.send(ctx, 403, "PERMISSION_DENIED", "Method doesn't allow unregistered callers "
-                    + "(callers without established identity). Please use API Key or other form of API "
-                    + "consumer identity to call this API.");
-            return;
-        }
-        if (key.startsWith("auth_tokens/")) {
-            GoogleError.send(ctx, 401, "UNAUTHENTICATED",
-                    "Ephemeral tokens are only supported for the Live API.");
-            return;
-        }
-        if (!config.apiKeys().contains(key)) {
-            GoogleError.send(ctx, 400, "INVALID_ARGUMENT", "API Key not found. Please pass a valid API key.",
-                    GoogleError.errorInfo("API_KEY_INVALID"));
+        if (!ApiKeyCheck.admit(ctx, config.apiKeys(), "Ephemeral tokens are only supported for the Live API.")) {
             return;
         }
         String model = ctx.pathParam("param1");
