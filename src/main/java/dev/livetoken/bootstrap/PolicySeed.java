@@ -11,12 +11,10 @@ import dev.livetoken.policy.PolicyService;
 import dev.livetoken.policy.PolicyStore;
 import dev.livetoken.policy.TokenPolicy;
 import dev.livetoken.problem.ProblemException;
-import dev.livetoken.store.StoreFailure;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -45,7 +43,6 @@ public class PolicySeed {
     private static final Logger LOG = Logger.getLogger(PolicySeed.class);
     /** Fields the server sets; a file naming them was probably exported from the API and needs trimming. */
     private static final Set<String> READ_ONLY = Set.of("version", "updatedAt", "updatedBy");
-    private static final String SQLSTATE_UNIQUE_VIOLATION = "23505";
 
     /** The file's policies, valid and ready to insert, or the reasons it cannot be used. */
     record Loaded(Path file, List<TokenPolicy> policies, List<String> problems) {
@@ -146,17 +143,9 @@ public class PolicySeed {
         return created;
     }
 
+    /** False when the tenant has a policy already, a concurrent replica's included (PolicyStore.insert). */
     private boolean insertIfAbsent(TokenPolicy p) {
-        try {
-            return store.insert(p, CREATED_BY);
-        } catch (StoreFailure e) {
-            // Two replicas can both see "no policy" and both insert; the loser hits the primary key.
-            if (e.getCause() instanceof SQLException sql && SQLSTATE_UNIQUE_VIOLATION.equals(sql.getSQLState())
-                    && store.find(p.tenantId()).isPresent()) {
-                return false;
-            }
-            throw e;
-        }
+        return store.insert(p, CREATED_BY);
     }
 
     private static Loaded failed(Path file, String reason) {

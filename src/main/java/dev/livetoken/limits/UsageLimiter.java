@@ -123,27 +123,8 @@ public class UsageLimiter {
 
     /** Gives a reservation back (the upstream call or the audit write failed). */
     public void release(Reservation r) {
-        if (r == null || r.keys().isEmpty()) {
-            return;
-        }
-        try (Connection c = store.connection()) {
-            c.setAutoCommit(false);
-            try (PreparedStatement ps = c.prepareStatement(
-                    "UPDATE usage_counter SET used = used - 1 WHERE counter_key = ? AND used > 0")) {
-                for (String key : r.keys()) {
-                    ps.setString(1, key);
-                    ps.executeUpdate();
-                }
-                c.commit();
-            } catch (SQLException e) {
-                c.rollback();
-                throw e;
-            } finally {
-                c.setAutoCommit(true);
-            }
-        } catch (SQLException e) {
-            // Losing a give-back only errs on the safe side (one mint too few allowed), so log and go on.
-            LOG.warnf("Could not give back a usage reservation (SQLState %s)", e.getSQLState());
+        if (r != null) {
+            giveBack(r.keys(), 1, "usage");
         }
     }
 
@@ -342,16 +323,26 @@ public class UsageLimiter {
      */
     public void settleCharacters(CharacterReservation r, long used) {
         long back = r == null ? 0 : r.characters() - Math.max(0, Math.min(used, r.characters()));
-        if (back <= 0) {
+        if (back > 0) {
+            giveBack(r.keys(), back, "character");
+        }
+    }
+
+    /**
+     * Takes {@code amount} off each counter in one transaction, never below 0. A give-back that
+     * fails is logged and dropped: losing one only errs on the safe side (a little less allowed).
+     */
+    private void giveBack(List<String> keys, long amount, String what) {
+        if (keys.isEmpty()) {
             return;
         }
         try (Connection c = store.connection()) {
             c.setAutoCommit(false);
             try (PreparedStatement ps = c.prepareStatement(
                     "UPDATE usage_counter SET used = CASE WHEN used >= ? THEN used - ? ELSE 0 END WHERE counter_key = ?")) {
-                for (String key : r.keys()) {
-                    ps.setLong(1, back);
-                    ps.setLong(2, back);
+                for (String key : keys) {
+                    ps.setLong(1, amount);
+                    ps.setLong(2, amount);
                     ps.setString(3, key);
                     ps.executeUpdate();
                 }
@@ -363,7 +354,7 @@ public class UsageLimiter {
                 c.setAutoCommit(true);
             }
         } catch (SQLException e) {
-            LOG.warnf("Could not give back a character reservation (SQLState %s)", e.getSQLState());
+            LOG.warnf("Could not give back a %s reservation (SQLState %s)", what, e.getSQLState());
         }
     }
 
