@@ -2,7 +2,6 @@ package dev.livetoken.limits;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import dev.livetoken.policy.TokenPolicy;
 import dev.livetoken.problem.ProblemException;
 import dev.livetoken.problem.ProblemType;
 import dev.livetoken.store.Store;
@@ -94,7 +93,7 @@ public class UsageLimiter {
     }
 
     /** Takes one mint from every applicable counter, or refuses with a 429 naming the limit. */
-    public Reservation reserve(String tenant, String subject, TokenPolicy p, Instant now) {
+    public Reservation reserve(String tenant, String subject, LimitSettings p, Instant now) {
         List<Planned> plan = plan(tenant, subject, p, now);
         for (Planned c : plan) {
             ensureRow(tenant, c);
@@ -129,7 +128,7 @@ public class UsageLimiter {
     }
 
     /** The caller's counters under the policy, without spending anything. */
-    public List<Counter> usage(String tenant, String subject, TokenPolicy p, Instant now) {
+    public List<Counter> usage(String tenant, String subject, LimitSettings p, Instant now) {
         List<Counter> out = new ArrayList<>();
         Map<String, Planned> byKey = new LinkedHashMap<>();
         for (Planned k : allCounters(tenant, subject, p, now)) {
@@ -166,7 +165,7 @@ public class UsageLimiter {
     }
 
     /** Counters a mint touches: user-day always (it is the usage record), the rest only when limited. */
-    private static List<Planned> plan(String tenant, String subject, TokenPolicy p, Instant now) {
+    private static List<Planned> plan(String tenant, String subject, LimitSettings p, Instant now) {
         List<Planned> out = new ArrayList<>(4);
         for (Planned k : allCounters(tenant, subject, p, now)) {
             if (k.limit() > 0 || k.scope() == Scope.USER_QUOTA) {
@@ -176,7 +175,7 @@ public class UsageLimiter {
         return out;
     }
 
-    private static List<Planned> allCounters(String tenant, String subject, TokenPolicy p, Instant now) {
+    private static List<Planned> allCounters(String tenant, String subject, LimitSettings p, Instant now) {
         LocalDate day = LocalDate.ofInstant(now, ZoneOffset.UTC);
         long minute = now.getEpochSecond() / 60;
         Instant dayEnd = dayEnd(now);
@@ -289,7 +288,7 @@ public class UsageLimiter {
      * limited) in one transaction of conditional updates, or refuses with a 429 naming the limit.
      * The user counter is always kept: it is the usage record.
      */
-    public CharacterReservation reserveCharacters(String tenant, String subject, TokenPolicy p, long characters,
+    public CharacterReservation reserveCharacters(String tenant, String subject, LimitSettings p, long characters,
             Instant now) {
         List<Planned> plan = characterCounters(tenant, subject, p, now);
         for (Planned k : plan) {
@@ -359,7 +358,7 @@ public class UsageLimiter {
     }
 
     /** The caller's character counters under the policy (user, tenant), without spending anything. */
-    public List<Counter> characterUsage(String tenant, String subject, TokenPolicy p, Instant now) {
+    public List<Counter> characterUsage(String tenant, String subject, LimitSettings p, Instant now) {
         List<Planned> all = List.of(
                 new Planned(Scope.TENANT_CHARACTERS, characterKey(now, "t:" + tenant), null, dayEnd(now),
                         p.tenantCharactersPerDay()),
@@ -379,7 +378,7 @@ public class UsageLimiter {
     }
 
     /** Tenant first, then user: the same locking order for every translation. */
-    private static List<Planned> characterCounters(String tenant, String subject, TokenPolicy p, Instant now) {
+    private static List<Planned> characterCounters(String tenant, String subject, LimitSettings p, Instant now) {
         List<Planned> out = new ArrayList<>(2);
         if (p.tenantCharactersPerDay() > 0) {
             out.add(new Planned(Scope.TENANT_CHARACTERS, characterKey(now, "t:" + tenant), null, dayEnd(now),

@@ -1,5 +1,6 @@
 package dev.livetoken.policy;
 
+import dev.livetoken.limits.LimitSettings;
 import java.time.Duration;
 import java.util.Set;
 
@@ -36,7 +37,7 @@ public record TokenPolicy(
         long version,
         String textModel,
         long userCharactersPerDay,
-        long tenantCharactersPerDay) {
+        long tenantCharactersPerDay) implements LimitSettings {
 
     /** Google refuses expiry times 20 hours or more ahead. */
     public static final Duration UPSTREAM_MAX_LIFETIME = Duration.ofHours(20);
