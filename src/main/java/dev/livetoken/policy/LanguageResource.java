@@ -1,8 +1,8 @@
-package dev.livetoken.languages;
+package dev.livetoken.policy;
 
 import dev.livetoken.auth.CallerResolver;
-import dev.livetoken.policy.LockMode;
-import dev.livetoken.policy.PolicyService;
+import dev.livetoken.languages.Language;
+import dev.livetoken.languages.LanguageCatalog;
 import io.quarkus.security.Authenticated;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.GET;
