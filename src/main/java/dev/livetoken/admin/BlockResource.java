@@ -9,6 +9,7 @@ import dev.livetoken.policy.PolicyService;
 import dev.livetoken.policy.PolicyStore;
 import dev.livetoken.policy.TokenPolicy;
 import dev.livetoken.problem.ProblemException;
+import dev.livetoken.problem.ProblemMappers;
 import dev.livetoken.problem.ProblemType;
 import io.quarkus.security.Authenticated;
 import jakarta.ws.rs.DELETE;
@@ -130,7 +131,7 @@ public class BlockResource {
         try {
             request = json.readValue(body, BlockRequest.class);
         } catch (JsonProcessingException e) {
-            throw new ProblemException.Wrapped(e);
+            throw ProblemMappers.fromJackson(e);
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }

@@ -8,6 +8,7 @@ import dev.livetoken.policy.PolicyAdmin;
 import dev.livetoken.policy.PolicyDocument;
 import dev.livetoken.policy.PolicyStore;
 import dev.livetoken.problem.ProblemException;
+import dev.livetoken.problem.ProblemMappers;
 import dev.livetoken.problem.ProblemType;
 import io.quarkus.security.Authenticated;
 import jakarta.ws.rs.DELETE;
@@ -147,7 +148,7 @@ public class TenantPolicyResource {
             node = json.readTree(body);
         } catch (IOException e) {
             throw e instanceof com.fasterxml.jackson.core.JsonProcessingException jpe
-                    ? new ProblemException.Wrapped(jpe) : new IllegalStateException(e);
+                    ? ProblemMappers.fromJackson(jpe) : new IllegalStateException(e);
         }
         if (node == null || !node.isObject()) {
             throw ProblemException.of(ProblemType.INVALID_REQUEST, "The body must be a JSON object.");

@@ -1,7 +1,6 @@
 package dev.livetoken.bootstrap;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -20,7 +19,6 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.stream.Collectors;
 import org.jboss.logging.Logger;
 
 /**
@@ -111,13 +109,11 @@ public class PolicySeed {
             try {
                 out.add(admin.validateAsPlatform(tenant, doc));
             } catch (ProblemException p) {
-                if (!p.errors().isEmpty()) {
+                if (p.errors() != null && !p.errors().isEmpty()) {
                     p.errors().forEach(fe -> problems.add(at + "." + fe.field() + ": " + fe.message()));
                 } else {
                     problems.add(at + (p.field() == null ? "" : "." + p.field()) + ": " + p.getMessage());
                 }
-            } catch (ProblemException.Wrapped w) {
-                problems.add(at + jsonProblem((JsonProcessingException) w.getCause()));
             }
         }
         return new Loaded(file, problems.isEmpty() ? List.copyOf(out) : List.of(), List.copyOf(problems));
@@ -150,17 +146,5 @@ public class PolicySeed {
 
     private static Loaded failed(Path file, String reason) {
         return new Loaded(file, List.of(), List.of(reason));
-    }
-
-    private static String jsonProblem(JsonProcessingException e) {
-        if (e instanceof JsonMappingException m && !m.getPath().isEmpty()) {
-            String field = m.getPath().stream()
-                    .map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
-                    .collect(Collectors.joining(".")).replace(".[", "[");
-            String why = e instanceof com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException
-                    ? "unknown field" : "wrong type";
-            return "." + field + ": " + why;
-        }
-        return ": " + e.getOriginalMessage();
     }
 }

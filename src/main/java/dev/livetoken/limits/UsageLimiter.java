@@ -80,12 +80,14 @@ public class UsageLimiter {
     static final String CHARACTERS_KIND = "chars";
 
     private final Store store;
+    private final LimitMetrics metrics;
     /** Keys whose row is known to exist, so the hot path skips the insert-if-absent. */
     private final Cache<String, Boolean> ensured = Caffeine.newBuilder().maximumSize(200_000)
             .expireAfterWrite(Duration.ofHours(25)).build();
 
-    UsageLimiter(Store store) {
+    UsageLimiter(Store store, LimitMetrics metrics) {
         this.store = store;
+        this.metrics = metrics;
     }
 
     void cleanUpRegularly(@Observes StartupEvent ev, Vertx vertx) {
@@ -104,6 +106,7 @@ public class UsageLimiter {
                 for (Planned k : plan) {
                     if (!increment(c, k)) {
                         c.rollback();
+                        metrics.refused(tenant, k.scope());
                         throw refusal(k, now);
                     }
                 }
@@ -240,7 +243,6 @@ public class UsageLimiter {
                 .header("RateLimit-Remaining", "0")
                 .header("RateLimit-Reset", String.valueOf(reset))
                 .header("RateLimit-Policy", k.limit() + ";w=" + (quota ? 86400 : 60))
-                .limitScope(k.scope().label)
                 .build();
     }
 
@@ -300,6 +302,7 @@ public class UsageLimiter {
                 for (Planned k : plan) {
                     if (!add(c, k, characters)) {
                         c.rollback();
+                        metrics.refused(tenant, k.scope());
                         throw characterRefusal(k, characters, used(c, k.key()), now);
                     }
                 }
@@ -425,7 +428,6 @@ public class UsageLimiter {
                 .header("RateLimit-Remaining", String.valueOf(remaining))
                 .header("RateLimit-Reset", String.valueOf(reset))
                 .header("RateLimit-Policy", k.limit() + ";w=86400")
-                .limitScope(k.scope().label)
                 .build();
     }
 

@@ -120,12 +120,6 @@ public class MintService {
             MintPlan plan = planner.plan(caller, effective, request, clock.instant());
             return line.onStoreBudget(blocking(ctx,
                             () -> limiter.reserve(plan.tenant(), plan.subject(), effective.policy(), plan.serverTime())))
-                    .onFailure(ProblemException.class).invoke(e -> {
-                        String scope = ((ProblemException) e).limitScope();
-                        if (scope != null) {
-                            metrics.limitRefused(plan.tenant(), scope);
-                        }
-                    })
                     .chain(reservation -> line.closed()
                             ? giveBack(ctx, plan, reservation)
                             : upstream.create(spec(plan))

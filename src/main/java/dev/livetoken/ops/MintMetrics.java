@@ -1,12 +1,8 @@
 package dev.livetoken.ops;
 
-import dev.livetoken.problem.ProblemException;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.time.Duration;
-import java.util.Locale;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.function.Function;
@@ -14,17 +10,13 @@ import java.util.function.Function;
 /**
  * The service's own Prometheus metrics, one method per event the other features report. Meters
  * are built once per tag set and kept, so the hot path costs one map lookup and an increment.
- * Tag values are bounded: tenants come only from verified JWTs, outcomes from the problem table,
- * scopes and kinds from fixed sets.
+ * Tag values are bounded: tenants come only from verified JWTs, outcomes from the problem table.
  */
 @ApplicationScoped
 public class MintMetrics {
 
     static final String MINTS = "livetoken.mints";
-    static final String LIMIT_REFUSALS = "livetoken.limit.refusals";
     static final String AUDIT_FAILURES = "livetoken.audit.failures";
-    static final String UPSTREAM = "livetoken.upstream";
-    static final String UPSTREAM_ERRORS = "livetoken.upstream.errors";
     static final String MINTS_ABANDONED = "livetoken.mints.abandoned";
 
     /** The {@code outcome} of a mint that returned a token. */
@@ -34,7 +26,6 @@ public class MintMetrics {
 
     private final MeterRegistry registry;
     private final ConcurrentMap<String, Counter> counters = new ConcurrentHashMap<>();
-    private final ConcurrentMap<String, Timer> timers = new ConcurrentHashMap<>();
     private final Counter auditFailures;
 
     public MintMetrics(MeterRegistry registry) {
@@ -54,15 +45,6 @@ public class MintMetrics {
         mint(tenant, outcome, "none");
     }
 
-    /** A usage limit refused a mint before any upstream call; scope e.g. {@code user-rate}, {@code tenant-quota}. */
-    public void limitRefused(String tenant, String scope) {
-        String t = orUnknown(tenant);
-        String s = orUnknown(scope);
-        counter(LIMIT_REFUSALS + '\0' + t + '\0' + s, k -> Counter.builder(LIMIT_REFUSALS)
-                .description("Mints refused by a rate limit or quota")
-                .tag("tenant", t).tag("scope", s).register(registry)).increment();
-    }
-
     /**
      * A mint whose caller was gone (hung up, or already answered 503) before the token was ready:
      * {@code result} is {@code discarded} (minted, recorded and counted, never sent) or
@@ -79,38 +61,6 @@ public class MintMetrics {
     /** An audit record could not be written. */
     public void auditFailed() {
         auditFailures.increment();
-    }
-
-    /** One upstream {@code auth_tokens} call took {@code took}; result {@code ok} or {@code error}. */
-    public void upstreamLatency(Duration took, String result) {
-        String r = orUnknown(result);
-        timers.computeIfAbsent(r, k -> Timer.builder(UPSTREAM)
-                .description("Upstream auth_tokens call duration")
-                .tag("result", r)
-                .publishPercentileHistogram()
-                .minimumExpectedValue(Duration.ofMillis(1))
-                .maximumExpectedValue(Duration.ofSeconds(30))
-                .register(registry)).record(took);
-    }
-
-    /** One upstream call failed; kind is a {@code UpstreamFailures.Kind} name (any case). */
-    public void upstreamError(String kind) {
-        String k = orUnknown(kind).toLowerCase(Locale.ROOT);
-        counter(UPSTREAM_ERRORS + '\0' + k, x -> Counter.builder(UPSTREAM_ERRORS)
-                .description("Failed upstream auth_tokens calls by kind")
-                .tag("kind", k).register(registry)).increment();
-    }
-
-    /**
-     * Records an upstream call that started at {@code startNanos} ({@link System#nanoTime()}) and
-     * ended with {@code failure} (null on success): latency, and the error kind when it failed.
-     */
-    public void upstreamCallEnded(long startNanos, Throwable failure) {
-        upstreamLatency(Duration.ofNanos(System.nanoTime() - startNanos), failure == null ? "ok" : "error");
-        if (failure != null) {
-            upstreamError(failure instanceof ProblemException p && p.upstreamFailure() != null
-                    ? p.upstreamFailure() : "other");
-        }
     }
 
     private void mint(String tenant, String outcome, String lockMode) {

@@ -8,6 +8,7 @@ import dev.livetoken.auth.Caller;
 import dev.livetoken.languages.LanguageCatalog;
 import dev.livetoken.problem.FieldError;
 import dev.livetoken.problem.ProblemException;
+import dev.livetoken.problem.ProblemMappers;
 import dev.livetoken.problem.ProblemType;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
@@ -257,7 +258,7 @@ public class PolicyAdmin {
         try {
             d = json.treeToValue(doc, PolicyDocument.class);
         } catch (JsonProcessingException e) {
-            throw new ProblemException.Wrapped(e);
+            throw ProblemMappers.fromJackson(e);
         }
         PolicyDocument.Result r = d.toPolicy(tenant, version, policies.defaults(), languages);
         if (r.policy() == null) {

@@ -15,9 +15,7 @@ public class ProblemException extends RuntimeException {
     private final List<String> suggestions;
     private final Duration retryAfter;
     private final Map<String, String> headers;
-    private final String upstreamFailure;
     private final List<FieldError> errors;
-    private final String limitScope;
 
     private ProblemException(Builder b) {
         // No stack trace: these are expected outcomes on hot paths, not bugs.
@@ -27,14 +25,7 @@ public class ProblemException extends RuntimeException {
         this.suggestions = b.suggestions;
         this.retryAfter = b.retryAfter;
         this.headers = Map.copyOf(b.headers);
-        this.upstreamFailure = b.upstreamFailure;
         this.errors = b.errors;
-        this.limitScope = b.limitScope;
-    }
-
-    /** Which usage limit refused the request (e.g. {@code user-rate}), for metrics; else null. */
-    public String limitScope() {
-        return limitScope;
     }
 
     public static ProblemException of(ProblemType type, String detail) {
@@ -70,18 +61,6 @@ public class ProblemException extends RuntimeException {
         return errors;
     }
 
-    /** The upstream failure kind behind this problem, for metrics; null if not an upstream failure. */
-    public String upstreamFailure() {
-        return upstreamFailure;
-    }
-
-    /** Carries a JSON error out of code that parses by hand, to be mapped like any body error. */
-    public static final class Wrapped extends RuntimeException {
-        public Wrapped(com.fasterxml.jackson.core.JsonProcessingException cause) {
-            super(null, cause, false, false);
-        }
-    }
-
     /** Collects the optional parts of a problem. */
     public static final class Builder {
         private final ProblemType type;
@@ -89,9 +68,7 @@ public class ProblemException extends RuntimeException {
         private String field;
         private List<String> suggestions;
         private Duration retryAfter;
-        private String upstreamFailure;
         private List<FieldError> errors;
-        private String limitScope;
         private final java.util.LinkedHashMap<String, String> headers = new java.util.LinkedHashMap<>();
 
         private Builder(ProblemType type, String detail) {
@@ -125,17 +102,6 @@ public class ProblemException extends RuntimeException {
             if (field == null && errors.size() == 1) {
                 field = errors.get(0).field();
             }
-            return this;
-        }
-
-
-        public Builder limitScope(String scope) {
-            this.limitScope = scope;
-            return this;
-        }
-
-        public Builder upstreamFailure(String kind) {
-            this.upstreamFailure = kind;
             return this;
         }
 

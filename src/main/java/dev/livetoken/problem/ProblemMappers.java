@@ -78,11 +78,6 @@ public class ProblemMappers {
     }
 
     @ServerExceptionMapper
-    public Response wrappedJson(ProblemException.Wrapped e, RoutingContext ctx) {
-        return respond(fromJackson((JsonProcessingException) e.getCause()), ctx);
-    }
-
-    @ServerExceptionMapper
     public Response store(dev.livetoken.store.StoreFailure e, RoutingContext ctx) {
         LOG.errorf("Store failure while handling request %s: %s", RequestIds.of(ctx), e.getMessage());
         return respond(ProblemException.builder(ProblemType.STORE_UNAVAILABLE,
@@ -98,6 +93,7 @@ public class ProblemMappers {
                 "Something went wrong on our side; quote the request id if you report it."), ctx);
     }
 
+    /** The problem a body's JSON error maps to; code that parses by hand throws it as is. */
     public static ProblemException fromJackson(JsonProcessingException e) {
         if (e instanceof UnrecognizedPropertyException u) {
             String field = path(u);

@@ -75,15 +75,8 @@ public class TranslationService {
 
     /** Blocking. Takes the text's characters from the daily budgets, or refuses with a 429. */
     public UsageLimiter.CharacterReservation reserve(TranslationPlan plan) {
-        try {
-            return limiter.reserveCharacters(plan.tenant(), plan.subject(), plan.policy(),
-                    plan.characters(), plan.at());
-        } catch (ProblemException e) {
-            if (e.limitScope() != null) {
-                metrics.limitRefused(plan.tenant(), e.limitScope());
-            }
-            throw e;
-        }
+        return limiter.reserveCharacters(plan.tenant(), plan.subject(), plan.policy(),
+                plan.characters(), plan.at());
     }
 
     /** Blocking. Keeps the reservation if anything was delivered, else gives it all back. */

@@ -17,6 +17,7 @@ import io.vertx.core.http.RequestOptions;
 import java.net.URI;
 import java.time.Duration;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 import java.util.regex.Pattern;
 import org.jboss.logging.Logger;
 
@@ -50,6 +51,13 @@ public class GeminiAuthTokens {
 
     public GeminiAuthTokens(Vertx vertx, URI baseUrl, String apiKey, Duration connectTimeout,
             Duration readTimeout, int maxConnections, Duration defaultRetryAfter) {
+        this(vertx, baseUrl, apiKey, connectTimeout, readTimeout, maxConnections, defaultRetryAfter, kind -> { });
+    }
+
+    /** As above; {@code failureCounted} is told the kind of each failed call (see {@link UpstreamMetrics}). */
+    public GeminiAuthTokens(Vertx vertx, URI baseUrl, String apiKey, Duration connectTimeout,
+            Duration readTimeout, int maxConnections, Duration defaultRetryAfter,
+            Consumer<UpstreamFailures.Kind> failureCounted) {
         boolean tls = "https".equalsIgnoreCase(baseUrl.getScheme());
         int port = baseUrl.getPort() > 0 ? baseUrl.getPort() : (tls ? 443 : 80);
         this.vertx = vertx;
@@ -57,7 +65,8 @@ public class GeminiAuthTokens {
         this.pathPrefix = baseUrl.getPath() == null ? "" : baseUrl.getPath().replaceAll("/+$", "");
         this.apiKey = apiKey;
         this.deadlineMillis = connectTimeout.plus(readTimeout).toMillis();
-        this.failures = new UpstreamFailures(LOG, "auth_tokens", "token service upstream", host, defaultRetryAfter);
+        this.failures = new UpstreamFailures(LOG, "auth_tokens", "token service upstream", host, defaultRetryAfter,
+                failureCounted);
         HttpClientOptions options = new HttpClientOptions()
                 .setDefaultHost(host)
                 .setDefaultPort(port)

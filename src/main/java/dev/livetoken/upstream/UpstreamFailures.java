@@ -6,6 +6,7 @@ import java.net.ConnectException;
 import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 import org.jboss.logging.Logger;
 
 /**
@@ -25,17 +26,25 @@ public final class UpstreamFailures {
     private final String upstream;
     private final String host;
     private final Duration defaultRetryAfter;
+    private final Consumer<Kind> counted;
 
     /**
      * @param call what is logged, e.g. {@code auth_tokens}
      * @param upstream how answers name the upstream, e.g. {@code token service upstream}
      */
     public UpstreamFailures(Logger log, String call, String upstream, String host, Duration defaultRetryAfter) {
+        this(log, call, upstream, host, defaultRetryAfter, kind -> { });
+    }
+
+    /** As above; {@code counted} is told each failure's kind as it is classified (for metrics). */
+    public UpstreamFailures(Logger log, String call, String upstream, String host, Duration defaultRetryAfter,
+            Consumer<Kind> counted) {
         this.log = log;
         this.call = call;
         this.upstream = upstream;
         this.host = host;
         this.defaultRetryAfter = defaultRetryAfter;
+        this.counted = counted;
     }
 
     /** A non-success HTTP status (or an in-stream error code) with the upstream's Retry-After, if any. */
@@ -93,7 +102,8 @@ public final class UpstreamFailures {
 
     private ProblemException of(Kind kind, int status, ProblemType type, String detail, Duration retryAfter) {
         log.warnf("Upstream %s call failed: kind=%s status=%d host=%s", call, kind, status, host);
-        ProblemException.Builder b = ProblemException.builder(type, detail).upstreamFailure(kind.name());
+        counted.accept(kind);
+        ProblemException.Builder b = ProblemException.builder(type, detail);
         if (retryAfter != null) {
             b.retryAfter(retryAfter);
         }

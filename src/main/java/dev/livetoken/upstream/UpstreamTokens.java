@@ -1,6 +1,5 @@
 package dev.livetoken.upstream;
 
-import dev.livetoken.ops.MintMetrics;
 import dev.livetoken.problem.ProblemException;
 import dev.livetoken.problem.ProblemType;
 import io.quarkus.runtime.ShutdownEvent;
@@ -24,11 +23,11 @@ public class UpstreamTokens {
 
     private final Vertx vertx;
     private final UpstreamConfig config;
-    private final MintMetrics metrics;
+    private final UpstreamMetrics metrics;
     private volatile GeminiAuthTokens client;
     private volatile URI baseUrl;
 
-    public UpstreamTokens(Vertx vertx, UpstreamConfig config, MintMetrics metrics) {
+    public UpstreamTokens(Vertx vertx, UpstreamConfig config, UpstreamMetrics metrics) {
         this.vertx = vertx;
         this.config = config;
         this.metrics = metrics;
@@ -37,8 +36,13 @@ public class UpstreamTokens {
     public Uni<GeminiAuthTokens.MintedName> create(AuthTokenSpec spec) {
         GeminiAuthTokens c = client();
         long start = System.nanoTime();
-        // ops: latency histogram and error kind (ProblemException.upstreamFailure) per call
-        return c.create(spec).onItemOrFailure().invoke((ok, failure) -> metrics.upstreamCallEnded(start, failure));
+        // latency per call here; each failure's kind is counted where UpstreamFailures classifies it
+        return c.create(spec).onItemOrFailure().invoke((ok, failure) -> {
+            metrics.callEnded(start, failure == null);
+            if (failure != null && !(failure instanceof ProblemException)) {
+                metrics.failedUnclassified();
+            }
+        });
     }
 
     /** The base URL in force, with any {@code ${quarkus.http.port}} expression resolved. */
@@ -72,7 +76,7 @@ public class UpstreamTokens {
                             ProblemException.of(ProblemType.UPSTREAM_UNAVAILABLE,
                                     "The service has no Gemini API key configured."));
                     c = new GeminiAuthTokens(vertx, baseUrl(), key, config.connectTimeout(),
-                            config.readTimeout(), config.maxConnections(), config.retryAfter());
+                            config.readTimeout(), config.maxConnections(), config.retryAfter(), metrics::failed);
                     client = c;
                 }
             }

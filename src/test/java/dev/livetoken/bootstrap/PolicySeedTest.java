@@ -55,8 +55,8 @@ class PolicySeedTest {
                 .startsWith("policies.acme.allowedTargetLanguages[1]: 'xx' is not a supported language code"));
         assertThat(loaded.problems()).contains(
                 "unknown field 'extra' (only 'policies' is allowed)",
-                "policies.globex.userQuotaPerDay: wrong type",
-                "policies.initech.nonsense: unknown field",
+                "policies.globex.userQuotaPerDay: Field 'userQuotaPerDay' has the wrong type.",
+                "policies.initech.nonsense: Unknown field 'nonsense'.",
                 "policies.bad tenant!: 'bad tenant!' is not a valid tenant id (1 to 64 letters, digits, '.', '_' or '-', "
                         + "starting with a letter or digit)",
                 "policies.umbrella.version: read-only; remove version");

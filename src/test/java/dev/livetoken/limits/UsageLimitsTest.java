@@ -54,6 +54,10 @@ class UsageLimitsTest {
                 .header("RateLimit-Reset", notNullValue());
         // another user of the same tenant has a budget of their own
         mint(TestJwts.bearer("bob", tenant), 201);
+        // counted where the limiter refused
+        String metrics = given().when().get("/q/metrics").then().statusCode(200).extract().asString();
+        assertThat(metrics).containsPattern("(?m)^livetoken_limit_refusals_total\\{scope=\"user-rate\",tenant=\""
+                + java.util.regex.Pattern.quote(tenant) + "\"\\} 1\\.0$");
     }
 
     @Test

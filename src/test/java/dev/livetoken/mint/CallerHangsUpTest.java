@@ -2,7 +2,6 @@ package dev.livetoken.mint;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.livetoken.ops.MintMetrics;
 import dev.livetoken.store.Store;
 import dev.livetoken.support.Admin;
 import dev.livetoken.support.Stalls;
@@ -10,6 +9,7 @@ import dev.livetoken.support.TestJwts;
 import dev.livetoken.upstream.AuthTokenSpec;
 import dev.livetoken.upstream.GeminiAuthTokens;
 import dev.livetoken.upstream.UpstreamConfig;
+import dev.livetoken.upstream.UpstreamMetrics;
 import dev.livetoken.upstream.UpstreamTokens;
 import io.quarkus.test.junit.QuarkusMock;
 import io.quarkus.test.junit.QuarkusTest;
@@ -46,7 +46,7 @@ class CallerHangsUpTest {
     UpstreamConfig upstreamConfig;
 
     @Inject
-    MintMetrics metrics;
+    UpstreamMetrics metrics;
 
     /** The emulator behind a delay, counting its calls: a slow Google. */
     final class SlowUpstream extends UpstreamTokens {
