@@ -1,7 +1,6 @@
 package dev.livetoken.admin;
 
 import dev.livetoken.audit.AuditLog;
-import dev.livetoken.audit.AuditRecord;
 import dev.livetoken.auth.Subjects;
 import dev.livetoken.problem.ProblemException;
 import dev.livetoken.problem.ProblemType;
@@ -14,7 +13,6 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
-import java.util.List;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 
 /** The audit trail: a tenant's tokens, newest first, with filters and cursor pagination. */

@@ -15,7 +15,6 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public record EmulatedToken(
         int uses,
-        Instant createdAt,
         Instant expireTime,
         Instant newSessionExpireTime,
         ObjectNode setup,

@@ -39,7 +39,7 @@ public class EmulatorTokenStore {
         byte[] raw = new byte[24];
         random.nextBytes(raw);
         String name = PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(raw);
-        tokens.put(name, new EmulatedToken(uses, now(), expireTime, newSessionExpireTime, setup, fieldMask,
+        tokens.put(name, new EmulatedToken(uses, expireTime, newSessionExpireTime, setup, fieldMask,
                 new AtomicInteger()));
         return name;
     }

@@ -228,7 +228,7 @@ final class LiveConnection {
                 return;
             }
             s = new ResumptionHandles.Session(tokenName,
-                    new EmulatedTranslation(target, sourceLanguage, echo != null && echo.asBoolean()), eff, now);
+                    new EmulatedTranslation(target, sourceLanguage, echo != null && echo.asBoolean()), now);
         }
         session = s;
         s.connection = this;

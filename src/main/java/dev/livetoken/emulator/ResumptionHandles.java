@@ -1,6 +1,5 @@
 package dev.livetoken.emulator;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.security.SecureRandom;
 import java.time.Instant;
@@ -21,7 +20,6 @@ public class ResumptionHandles {
     public static final class Session {
         final String tokenName;
         final EmulatedTranslation translation;
-        final ObjectNode effectiveSetup;
         /** When the session began (its first connection), for the audio-only session limit. */
         final Instant startedAt;
         /** Translated audio not yet released (the emulated translation runs behind the input). */
@@ -37,14 +35,13 @@ public class ResumptionHandles {
         long promptTokens;
         long responseTokens;
 
-        Session(String tokenName, EmulatedTranslation translation, ObjectNode effectiveSetup) {
-            this(tokenName, translation, effectiveSetup, Instant.now());
+        Session(String tokenName, EmulatedTranslation translation) {
+            this(tokenName, translation, Instant.now());
         }
 
-        Session(String tokenName, EmulatedTranslation translation, ObjectNode effectiveSetup, Instant startedAt) {
+        Session(String tokenName, EmulatedTranslation translation, Instant startedAt) {
             this.tokenName = tokenName;
             this.translation = translation;
-            this.effectiveSetup = effectiveSetup;
             this.startedAt = startedAt;
         }
     }

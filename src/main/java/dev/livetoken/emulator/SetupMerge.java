@@ -1,7 +1,6 @@
 package dev.livetoken.emulator;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
 
@@ -88,9 +87,5 @@ public final class SetupMerge {
             n = o;
         }
         n.remove(seg[seg.length - 1]);
-    }
-
-    static ObjectNode empty() {
-        return JsonNodeFactory.instance.objectNode();
     }
 }

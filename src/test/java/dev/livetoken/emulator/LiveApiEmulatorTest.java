@@ -169,8 +169,8 @@ class LiveApiEmulatorTest {
     void newSessionWindowPassedRefusesNewSessionButAllowsResumption() throws Exception {
         Instant now = Instant.now();
         String token = store.create(0, now.plusSeconds(600), now.minusSeconds(1), tokenSetup("es"), LOCKED_MASK);
-        String handle = handles.issue(new ResumptionHandles.Session(token, new EmulatedTranslation("es"),
-                tokenSetup("es")), now.plusSeconds(60));
+        String handle = handles.issue(new ResumptionHandles.Session(token, new EmulatedTranslation("es")),
+                now.plusSeconds(60));
         LiveTestSocket fresh = LiveTestSocket.open(token);
         fresh.send(setup("es", null));
         LiveTestSocket.Close c = fresh.awaitClose();
