@@ -18,7 +18,7 @@ const CONNECT_TIMEOUT_MS = 10000;
 const RECOVERY_ATTEMPTS = 5;
 const BACKOFF_MS = 250;
 
-/** Close codes of the Live API and what they mean for a user (live-api-protocol.md §5). */
+/** Close codes of the Live API and what they mean for a user (docs/live-api-protocol.md §5). */
 export const CLOSE_CODES = {
   1000: 'The Live API ended the session.',
   1001: 'The Live API is going away (server restart).',
@@ -200,7 +200,7 @@ export class LiveSession {
   connect(handle) {
     const t = this.token;
     const sep = t.websocketUrl.includes('?') ? '&' : '?';
-    // As Google's own browser SDK does: the token unencoded, slash included (live-api-protocol.md §2).
+    // As Google's own browser SDK does: the token unencoded, slash included (docs/live-api-protocol.md §2).
     const ws = new WebSocket(`${t.websocketUrl}${sep}access_token=${t.value}`);
     ws.binaryType = 'arraybuffer';
     const c = { ws, index: -1, setupDone: false, goAwaySeen: false, closedByUs: false, inbox: Promise.resolve() };
@@ -287,7 +287,7 @@ export class LiveSession {
       this.recover(c, 'goAway');
     }
     if (m.error) {
-      // not documented for the Live API; handled defensively (live-api-protocol.md §5)
+      // not documented for the Live API; handled defensively (docs/live-api-protocol.md §5)
       this.fail(new Error(`The Live API reported an error: ${m.error.message || 'no message'}`));
     }
   }
