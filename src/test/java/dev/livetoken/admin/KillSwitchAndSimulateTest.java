@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.nullValue;
+import static dev.livetoken.support.Mints.mint;
 
 import dev.livetoken.audit.AuditLog;
 import dev.livetoken.emulator.EmulatorTokenStore;
@@ -24,11 +25,6 @@ class KillSwitchAndSimulateTest {
 
     @Inject
     EmulatorTokenStore emulator;
-
-    static void mint(String bearer, int status) {
-        given().filter(Contract.VALIDATED).header("Authorization", bearer).contentType("application/json")
-                .when().post("/v1/tokens").then().statusCode(status);
-    }
 
     @Test
     void blockingAUserOrTheTenantStopsMintingAtOnce() {

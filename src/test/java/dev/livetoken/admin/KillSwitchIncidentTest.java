@@ -3,6 +3,7 @@ package dev.livetoken.admin;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
+import static dev.livetoken.support.Mints.mint;
 
 import dev.livetoken.support.Admin;
 import dev.livetoken.support.Contract;
@@ -29,11 +30,6 @@ class KillSwitchIncidentTest {
 
     @TestHTTPResource("/")
     URI base;
-
-    static void mint(String bearer, int status) {
-        given().filter(Contract.VALIDATED).header("Authorization", bearer).contentType("application/json")
-                .when().post("/v1/tokens").then().statusCode(status);
-    }
 
     @Test
     void aBodylessBlockWorksAndRepeatsAreIdempotent() {

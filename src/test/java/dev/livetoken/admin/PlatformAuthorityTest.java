@@ -4,6 +4,7 @@ import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
+import static dev.livetoken.support.Mints.mint;
 
 import dev.livetoken.support.Admin;
 import dev.livetoken.support.Contract;
@@ -19,11 +20,6 @@ import org.junit.jupiter.api.Test;
 class PlatformAuthorityTest {
 
     static final String RESERVED = "https://livetoken.dev/problems/platform-reserved";
-
-    static void mint(String bearer, int status) {
-        given().filter(Contract.VALIDATED).header("Authorization", bearer).contentType("application/json")
-                .when().post("/v1/tokens").then().statusCode(status);
-    }
 
     static String etag(String tenant) {
         return given().header("Authorization", Admin.PLATFORM).when().get("/admin/v1/tenants/" + tenant + "/policy")

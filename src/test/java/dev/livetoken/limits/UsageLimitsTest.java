@@ -4,6 +4,7 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.notNullValue;
+import static dev.livetoken.support.Mints.mint;
 
 import dev.livetoken.audit.AuditLog;
 import dev.livetoken.support.Admin;
@@ -30,11 +31,6 @@ class UsageLimitsTest {
 
     @ConfigProperty(name = "quarkus.http.test-port")
     int port;
-
-    static void mint(String bearer, int status) {
-        given().filter(Contract.VALIDATED).header("Authorization", bearer).contentType("application/json")
-                .when().post("/v1/tokens").then().statusCode(status);
-    }
 
     @Test
     void userRateIsEnforcedWith429AndRateLimitHeaders() {
