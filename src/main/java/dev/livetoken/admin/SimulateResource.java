@@ -44,9 +44,10 @@ public class SimulateResource {
     public record SimulateRequest(Claims claims, MintRequest request) {
     }
 
-    /** What would be minted. */
+    /** What would be minted; {@code worstCaseSessionMinutes} is what it would be charged. */
     public record WouldMint(String subject, String model, boolean locked, LiveSetup.Translation translationConfig,
-            int uses, long lifetimeSeconds, long newSessionWindowSeconds, String fieldMask) {
+            int uses, long lifetimeSeconds, long newSessionWindowSeconds, String fieldMask,
+            long worstCaseSessionMinutes) {
     }
 
     /** The verdict, the token or the refusal, the limits and the rules. */
@@ -103,20 +104,28 @@ public class SimulateResource {
             return refused(e, List.of(), effective);
         }
         List<UsageLimiter.Counter> counters = limiter.usage(tenant, plan.subject(), effective.policy(), now);
-        List<LimitView> limits = LimitView.of(counters);
+        List<UsageLimiter.Counter> sessions = limiter.sessionUsage(tenant, plan.subject(), effective.policy(), now);
+        List<LimitView> limits = new java.util.ArrayList<>(LimitView.of(counters));
+        limits.addAll(LimitView.of(sessions));
         for (UsageLimiter.Counter c : counters) {
             if (c.limit() > 0 && c.used() >= c.limit()) {
                 boolean quota = c.scope().window.equals("day");
-                return refused(ProblemException.of(quota ? ProblemType.QUOTA_EXCEEDED : ProblemType.RATE_LIMITED,
-                        "The " + c.scope().label + " limit of " + c.limit() + " is used up until " + c.resetsAt() + "."),
-                        limits, effective, plan.decisions());
+                return refused(ProblemException.builder(quota ? ProblemType.QUOTA_EXCEEDED : ProblemType.RATE_LIMITED,
+                        "The " + c.scope().label + " limit of " + c.limit() + " is used up until " + c.resetsAt() + ".")
+                        .limitScope(c.scope().label).build(), limits, effective, plan.decisions());
             }
+        }
+        List<MintPlan.Decision> decisions = new java.util.ArrayList<>(plan.decisions());
+        ProblemException sessionRefusal = SessionVerdicts.judge(plan.worstCase(), sessions, decisions);
+        if (sessionRefusal != null) {
+            return refused(sessionRefusal, limits, effective, List.copyOf(decisions));
         }
         String mask = maskOf(plan);
         WouldMint token = new WouldMint(plan.subject(), plan.model(), plan.locked(), plan.translation(), plan.uses(),
                 Duration.between(plan.serverTime(), plan.expireTime()).toSeconds(),
-                Duration.between(plan.serverTime(), plan.newSessionExpireTime()).toSeconds(), mask);
-        return new Simulation(true, token, null, limits, plan.decisions(), effective.policy().tenantId(),
+                Duration.between(plan.serverTime(), plan.newSessionExpireTime()).toSeconds(), mask,
+                plan.worstCase().minutes());
+        return new Simulation(true, token, null, limits, List.copyOf(decisions), effective.policy().tenantId(),
                 effective.policy().version(), effective.source());
     }
 

@@ -32,7 +32,7 @@ public class AuditLog {
 
     private static final String COLUMNS = "id, tenant_id, subject, actor, minted_at, model, locked, target_language, "
             + "echo_target_language, uses, expire_time, new_session_expire_time, policy_tenant, policy_version, "
-            + "request_id, token_hash, delivery";
+            + "request_id, token_hash, delivery, worst_case_session_minutes";
 
     private final Store store;
 
@@ -45,8 +45,8 @@ public class AuditLog {
         try (Connection c = store.connection();
                 PreparedStatement ps = c.prepareStatement("INSERT INTO audit_record (tenant_id, subject, actor, "
                         + "minted_at, model, locked, target_language, echo_target_language, uses, expire_time, "
-                        + "new_session_expire_time, policy_tenant, policy_version, request_id, token_hash, delivery) "
-                        + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                        + "new_session_expire_time, policy_tenant, policy_version, request_id, token_hash, delivery, "
+                        + "worst_case_session_minutes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
             ps.setString(1, r.tenantId());
             ps.setString(2, r.subject());
             ps.setString(3, r.actor());
@@ -67,6 +67,11 @@ public class AuditLog {
             ps.setString(14, r.requestId());
             ps.setString(15, r.tokenHash());
             ps.setString(16, r.delivery() == null ? AuditRecord.RETURNED : r.delivery());
+            if (r.worstCaseSessionMinutes() == null) {
+                ps.setNull(17, Types.BIGINT);
+            } else {
+                ps.setLong(17, r.worstCaseSessionMinutes());
+            }
             ps.executeUpdate();
         } catch (SQLException e) {
             throw new StoreFailure(e);
@@ -156,7 +161,7 @@ public class AuditLog {
                             rs.getTimestamp(5).toInstant(), rs.getString(6), rs.getBoolean(7), rs.getString(8),
                             echoNull ? null : rs.getBoolean(9), rs.getInt(10), rs.getTimestamp(11).toInstant(),
                             rs.getTimestamp(12).toInstant(), rs.getString(13), rs.getLong(14), rs.getString(15),
-                            rs.getString(16), rs.getString(17)));
+                            rs.getString(16), rs.getString(17), rs.getObject(18) == null ? null : rs.getLong(18)));
                 }
             }
             return out;

@@ -1,5 +1,6 @@
 package dev.livetoken.mint;
 
+import dev.livetoken.limits.WorstCase;
 import dev.livetoken.upstream.LiveSetup;
 import java.time.Instant;
 import java.util.List;
@@ -33,5 +34,10 @@ public record MintPlan(
 
     public boolean locked() {
         return translation != null;
+    }
+
+    /** The session-minutes this token can carry at most (the formula: {@link WorstCase}). */
+    public WorstCase worstCase() {
+        return WorstCase.of(uses, serverTime, expireTime);
     }
 }

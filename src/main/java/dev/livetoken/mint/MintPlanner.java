@@ -77,6 +77,8 @@ public class MintPlanner {
             why.add(new MintPlan.Decision("newSessionExpireTime", "= expireTime",
                     "a token cannot start sessions after it expires"));
         }
+        var worst = dev.livetoken.limits.WorstCase.of(uses, serverTime, expire);
+        why.add(new MintPlan.Decision("worstCaseSessionMinutes", String.valueOf(worst.minutes()), worst.explain()));
         return new MintPlan(caller.tenant(), subject, caller.subject(), policy.model(), translation, uses, serverTime,
                 expire, newSessionEnd, policy.tenantId(), policy.version(), List.copyOf(why));
     }

@@ -118,8 +118,10 @@ public class MintService {
         }
         return policy.chain(effective -> {
             MintPlan plan = planner.plan(caller, effective, request, clock.instant());
+            UsageLimiter.Charge charge = new UsageLimiter.Charge(plan.worstCase(), plan.expireTime());
             return line.onStoreBudget(blocking(ctx,
-                            () -> limiter.reserve(plan.tenant(), plan.subject(), effective.policy(), plan.serverTime())))
+                            () -> limiter.reserve(plan.tenant(), plan.subject(), effective.policy(), charge,
+                                    plan.serverTime())))
                     .onFailure(ProblemException.class).invoke(e -> {
                         String scope = ((ProblemException) e).limitScope();
                         if (scope != null) {
@@ -183,7 +185,8 @@ public class MintService {
                     plan.locked() ? plan.translation().targetLanguageCode() : null,
                     plan.locked() ? plan.translation().echoTargetLanguage() : null,
                     plan.uses(), plan.expireTime(), plan.newSessionExpireTime(), plan.policyTenant(),
-                    plan.policyVersion(), requestId == null ? "-" : requestId, hash, delivery));
+                    plan.policyVersion(), requestId == null ? "-" : requestId, hash, delivery,
+                    reservation.sessionMinutes()));
         } catch (RuntimeException e) {
             // Fail closed: a token without its audit record must not leave the service.
             LOG.errorf("Audit write failed (%s); the minted token is withheld", e.getClass().getSimpleName());
@@ -193,6 +196,8 @@ public class MintService {
                     "The audit trail cannot be written right now, so no token was issued; try again shortly.")
                     .retryAfter(Duration.ofSeconds(5)).build();
         }
+        // Charged and kept: the token exists at Google whether or not its caller is still there.
+        metrics.sessionMinutesCharged(plan.tenant(), reservation.sessionMinutes());
         return new Minted(plan.tenant(), answer(plan, token), hash, delivery);
     }
 
@@ -226,6 +231,7 @@ public class MintService {
                 "v1alpha",
                 upstream.websocketUrl(),
                 plan.locked(),
-                plan.translation());
+                plan.translation(),
+                plan.worstCase().minutes());
     }
 }

@@ -26,6 +26,7 @@ public class MintMetrics {
     static final String UPSTREAM = "livetoken.upstream";
     static final String UPSTREAM_ERRORS = "livetoken.upstream.errors";
     static final String MINTS_ABANDONED = "livetoken.mints.abandoned";
+    static final String SESSION_MINUTES_CHARGED = "livetoken.session.minutes.charged";
 
     /** The {@code outcome} of a mint that returned a token. */
     public static final String MINTED = "minted";
@@ -74,6 +75,17 @@ public class MintMetrics {
         counter(MINTS_ABANDONED + '\0' + t + '\0' + r, k -> Counter.builder(MINTS_ABANDONED)
                 .description("Mints whose caller was gone before the token was ready")
                 .tag("tenant", t).tag("result", r).register(registry)).increment();
+    }
+
+    /**
+     * A minted token's worst-case session-minutes were charged and kept (issue 9):
+     * {@code livetoken_session_minutes_charged_total{tenant}}.
+     */
+    public void sessionMinutesCharged(String tenant, long minutes) {
+        String t = orUnknown(tenant);
+        counter(SESSION_MINUTES_CHARGED + '\0' + t, k -> Counter.builder(SESSION_MINUTES_CHARGED)
+                .description("Worst-case session-minutes charged by minted tokens")
+                .tag("tenant", t).register(registry)).increment(minutes);
     }
 
     /** An audit record could not be written. */

@@ -95,4 +95,20 @@ public interface DefaultPolicyConfig {
     /** Characters a tenant may translate per UTC day; 0 = no limit. Default 0. */
     @WithDefault("0")
     long tenantCharactersPerDay();
+
+    /** Worst-case session-minutes a user may be charged per UTC day (docs/session-governance.md); 0 = no budget. Default 0. */
+    @WithDefault("0")
+    long userSessionMinutesPerDay();
+
+    /** Worst-case session-minutes a tenant may be charged per UTC day; 0 = no budget. Default 0. */
+    @WithDefault("0")
+    long tenantSessionMinutesPerDay();
+
+    /** Unexpired tokens one user may hold at once; 0 = no cap. Default 0. */
+    @WithDefault("0")
+    long maxLiveTokensPerUser();
+
+    /** Unexpired tokens a tenant may hold at once; 0 = no cap. Default 0. */
+    @WithDefault("0")
+    long maxLiveTokensPerTenant();
 }

@@ -1,6 +1,7 @@
 package dev.livetoken.policy;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import dev.livetoken.problem.FieldError;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -18,6 +19,7 @@ import java.util.stream.Collectors;
  * lowered must not mint beyond today's ceiling). Serialized as-is by {@code GET /admin/v1/platform}.
  *
  * @param maxUserRatePerMinute 0 = no ceiling; otherwise a policy's rate must be 1..this (likewise the others)
+ * @param sessions ceilings of the session budgets and live-token caps, shown flat in the JSON
  */
 public record PlatformCeilings(
         List<String> allowedModels,
@@ -30,7 +32,29 @@ public record PlatformCeilings(
         long maxTenantRatePerMinute,
         long maxUserQuotaPerDay,
         long maxTenantQuotaPerDay,
-        List<String> tenantAdminFields) {
+        List<String> tenantAdminFields,
+        @JsonUnwrapped SessionCeilings sessions) {
+
+    /**
+     * Ceilings of the session-minutes budgets and live-token caps (docs/session-governance.md). Like
+     * the rate and quota ceilings, 0 = no ceiling; a ceiling c &gt; 0 admits policy values 1..c only,
+     * since a policy's 0 ("no budget", "no cap") is looser than any number.
+     */
+    public record SessionCeilings(long maxUserSessionMinutesPerDay, long maxTenantSessionMinutesPerDay,
+            long maxLiveTokensPerUser, long maxLiveTokensPerTenant) {
+
+        public static final SessionCeilings NONE = new SessionCeilings(0, 0, 0, 0);
+    }
+
+    /** Ceilings without session ones (the shape before issue 9). */
+    public PlatformCeilings(List<String> allowedModels, List<String> allowedTextModels, int maxUses,
+            long maxTokenLifetimeSeconds, long maxNewSessionWindowSeconds, boolean allowUnlocked,
+            long maxUserRatePerMinute, long maxTenantRatePerMinute, long maxUserQuotaPerDay,
+            long maxTenantQuotaPerDay, List<String> tenantAdminFields) {
+        this(allowedModels, allowedTextModels, maxUses, maxTokenLifetimeSeconds, maxNewSessionWindowSeconds,
+                allowUnlocked, maxUserRatePerMinute, maxTenantRatePerMinute, maxUserQuotaPerDay, maxTenantQuotaPerDay,
+                tenantAdminFields, SessionCeilings.NONE);
+    }
 
     /** Policy document fields nobody writes: the service keeps them. */
     public static final Set<String> READ_ONLY_FIELDS = Set.of("tenantId", "version", "updatedAt", "updatedBy");
@@ -56,6 +80,7 @@ public record PlatformCeilings(
         allowedModels = List.copyOf(allowedModels);
         allowedTextModels = List.copyOf(allowedTextModels);
         tenantAdminFields = List.copyOf(new TreeSet<>(tenantAdminFields));
+        sessions = sessions == null ? SessionCeilings.NONE : sessions;
     }
 
     /** The ceilings configured under {@code livetoken.platform.*}; fails on unknown field names. */
@@ -64,7 +89,9 @@ public record PlatformCeilings(
                 c.allowedTextModels().stream().map(PlatformCeilings::bareModel).toList(),
                 c.maxUses(), c.maxTokenLifetime().toSeconds(), c.maxNewSessionWindow().toSeconds(), c.allowUnlocked(),
                 c.maxUserRatePerMinute(), c.maxTenantRatePerMinute(), c.maxUserQuotaPerDay(), c.maxTenantQuotaPerDay(),
-                List.copyOf(c.tenantAdminFields()));
+                List.copyOf(c.tenantAdminFields()),
+                new SessionCeilings(c.maxUserSessionMinutesPerDay(), c.maxTenantSessionMinutesPerDay(),
+                        c.maxLiveTokensPerUser(), c.maxLiveTokensPerTenant()));
         List<String> problems = p.configProblems();
         if (!problems.isEmpty()) {
             throw new IllegalStateException("Invalid livetoken.platform settings: " + String.join("; ", problems));
@@ -93,6 +120,10 @@ public record PlatformCeilings(
         }
         if (maxUserRatePerMinute < 0 || maxTenantRatePerMinute < 0 || maxUserQuotaPerDay < 0 || maxTenantQuotaPerDay < 0) {
             out.add("livetoken.platform.max-*-rate-per-minute and max-*-quota-per-day must be 0 (no ceiling) or more");
+        }
+        if (sessions.maxUserSessionMinutesPerDay() < 0 || sessions.maxTenantSessionMinutesPerDay() < 0
+                || sessions.maxLiveTokensPerUser() < 0 || sessions.maxLiveTokensPerTenant() < 0) {
+            out.add("livetoken.platform.max-*-session-minutes-per-day and max-live-tokens-per-* must be 0 (no ceiling) or more");
         }
         for (String f : tenantAdminFields) {
             if (!WRITABLE_FIELDS.contains(f)) {
@@ -145,6 +176,15 @@ public record PlatformCeilings(
         limit(out, "tenantRatePerMinute", p.tenantRatePerMinute(), maxTenantRatePerMinute, "max-tenant-rate-per-minute");
         limit(out, "userQuotaPerDay", p.userQuotaPerDay(), maxUserQuotaPerDay, "max-user-quota-per-day");
         limit(out, "tenantQuotaPerDay", p.tenantQuotaPerDay(), maxTenantQuotaPerDay, "max-tenant-quota-per-day");
+        SessionLimits s = p.sessionLimits();
+        limit(out, "userSessionMinutesPerDay", s.userSessionMinutesPerDay(), sessions.maxUserSessionMinutesPerDay(),
+                "max-user-session-minutes-per-day");
+        limit(out, "tenantSessionMinutesPerDay", s.tenantSessionMinutesPerDay(),
+                sessions.maxTenantSessionMinutesPerDay(), "max-tenant-session-minutes-per-day");
+        limit(out, "maxLiveTokensPerUser", s.maxLiveTokensPerUser(), sessions.maxLiveTokensPerUser(),
+                "max-live-tokens-per-user");
+        limit(out, "maxLiveTokensPerTenant", s.maxLiveTokensPerTenant(), sessions.maxLiveTokensPerTenant(),
+                "max-live-tokens-per-tenant");
         return out;
     }
 
@@ -177,6 +217,16 @@ public record PlatformCeilings(
                 "max-user-quota-per-day");
         long tenantQuota = lowerLimit(clamps, "tenantQuotaPerDay", p.tenantQuotaPerDay(), maxTenantQuotaPerDay,
                 "max-tenant-quota-per-day");
+        SessionLimits s = p.sessionLimits();
+        SessionLimits heldSessions = new SessionLimits(
+                lowerLimit(clamps, "userSessionMinutesPerDay", s.userSessionMinutesPerDay(),
+                        sessions.maxUserSessionMinutesPerDay(), "max-user-session-minutes-per-day"),
+                lowerLimit(clamps, "tenantSessionMinutesPerDay", s.tenantSessionMinutesPerDay(),
+                        sessions.maxTenantSessionMinutesPerDay(), "max-tenant-session-minutes-per-day"),
+                lowerLimit(clamps, "maxLiveTokensPerUser", s.maxLiveTokensPerUser(), sessions.maxLiveTokensPerUser(),
+                        "max-live-tokens-per-user"),
+                lowerLimit(clamps, "maxLiveTokensPerTenant", s.maxLiveTokensPerTenant(),
+                        sessions.maxLiveTokensPerTenant(), "max-live-tokens-per-tenant"));
         String refusal = allowsModel(p.model()) ? null : "The policy names model '" + p.model()
                 + "', which the platform no longer allows (livetoken.platform.allowed-models).";
         if (clamps.isEmpty()) {
@@ -186,7 +236,7 @@ public record PlatformCeilings(
                 p.defaultTargetLanguage(), p.echoTargetLanguage(), p.echoOverridable(), defaultU, maxU,
                 Duration.ofSeconds(life), Duration.ofSeconds(maxLife), Duration.ofSeconds(window),
                 Duration.ofSeconds(maxWindow), userRate, tenantRate, userQuota, tenantQuota, p.version(), p.textModel(),
-                p.userCharactersPerDay(), p.tenantCharactersPerDay());
+                p.userCharactersPerDay(), p.tenantCharactersPerDay(), heldSessions);
         return new Clamped(held, List.copyOf(clamps), refusal);
     }
 

@@ -40,6 +40,10 @@ public record PolicyDocument(
         String textModel,
         Long userCharactersPerDay,
         Long tenantCharactersPerDay,
+        Long userSessionMinutesPerDay,
+        Long tenantSessionMinutesPerDay,
+        Long maxLiveTokensPerUser,
+        Long maxLiveTokensPerTenant,
         Long version,
         Instant updatedAt,
         String updatedBy) {
@@ -53,6 +57,8 @@ public record PolicyDocument(
                 p.newSessionWindow().toSeconds(), p.maxNewSessionWindow().toSeconds(),
                 p.userRatePerMinute(), p.tenantRatePerMinute(), p.userQuotaPerDay(), p.tenantQuotaPerDay(),
                 p.textModel(), p.userCharactersPerDay(), p.tenantCharactersPerDay(),
+                p.sessionLimits().userSessionMinutesPerDay(), p.sessionLimits().tenantSessionMinutesPerDay(),
+                p.sessionLimits().maxLiveTokensPerUser(), p.sessionLimits().maxLiveTokensPerTenant(),
                 p.version(), updatedAt, updatedBy);
     }
 
@@ -112,11 +118,20 @@ public record PolicyDocument(
                 newVersion,
                 or(textModel, defaults.textModel()),
                 or(userCharactersPerDay, defaults.userCharactersPerDay()),
-                or(tenantCharactersPerDay, defaults.tenantCharactersPerDay()));
+                or(tenantCharactersPerDay, defaults.tenantCharactersPerDay()),
+                sessionLimits(defaults.sessionLimits()));
         if (errors.isEmpty()) {
             errors.addAll(PolicyRules.violations(p));
         }
         return new Result(errors.isEmpty() ? p : null, List.copyOf(errors));
+    }
+
+    /** The session budgets and live-token caps this document sets, omitted ones taken from {@code d}. */
+    private SessionLimits sessionLimits(SessionLimits d) {
+        return new SessionLimits(or(userSessionMinutesPerDay, d.userSessionMinutesPerDay()),
+                or(tenantSessionMinutesPerDay, d.tenantSessionMinutesPerDay()),
+                or(maxLiveTokensPerUser, d.maxLiveTokensPerUser()),
+                or(maxLiveTokensPerTenant, d.maxLiveTokensPerTenant()));
     }
 
     /** A valid policy or the reasons there is none. */

@@ -47,6 +47,8 @@ public class PolicyResource {
         List<LimitView> limits = new java.util.ArrayList<>(LimitView.of(limiter.usage(c.tenant(), c.subject(), e.policy(), now)));
         // and the characters of text translations (POST /v1/translations)
         limits.addAll(LimitView.of(limiter.characterUsage(c.tenant(), c.subject(), e.policy(), now)));
+        // and the session-minutes budgets and live-token caps (docs/session-governance.md)
+        limits.addAll(LimitView.of(limiter.sessionUsage(c.tenant(), c.subject(), e.policy(), now)));
         return new CallerPolicy(c.tenant(), c.subject(), e.source(), e.blocks(c.subject()),
                 PolicyDocument.of(e.policy(), null, null), limits);
     }

@@ -41,6 +41,10 @@ public final class PolicyRules {
         }
         nonNegative(out, "userCharactersPerDay", p.userCharactersPerDay());
         nonNegative(out, "tenantCharactersPerDay", p.tenantCharactersPerDay());
+        nonNegative(out, "userSessionMinutesPerDay", p.sessionLimits().userSessionMinutesPerDay());
+        nonNegative(out, "tenantSessionMinutesPerDay", p.sessionLimits().tenantSessionMinutesPerDay());
+        nonNegative(out, "maxLiveTokensPerUser", p.sessionLimits().maxLiveTokensPerUser());
+        nonNegative(out, "maxLiveTokensPerTenant", p.sessionLimits().maxLiveTokensPerTenant());
         return out;
     }
 

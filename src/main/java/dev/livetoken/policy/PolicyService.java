@@ -135,7 +135,9 @@ public class PolicyService {
                 c.echoTargetLanguage(), c.echoOverridable(), c.defaultUses(), c.maxUses(),
                 c.tokenLifetime(), c.maxTokenLifetime(), c.newSessionWindow(), c.maxNewSessionWindow(),
                 c.userRatePerMinute(), c.tenantRatePerMinute(), c.userQuotaPerDay(), c.tenantQuotaPerDay(), 1,
-                c.textModel(), c.userCharactersPerDay(), c.tenantCharactersPerDay());
+                c.textModel(), c.userCharactersPerDay(), c.tenantCharactersPerDay(),
+                new SessionLimits(c.userSessionMinutesPerDay(), c.tenantSessionMinutesPerDay(), c.maxLiveTokensPerUser(),
+                        c.maxLiveTokensPerTenant()));
         PolicyRules.check(p);
         return p;
     }

@@ -422,7 +422,10 @@ public class PolicyStore {
                 d.userRatePerMinute(), d.tenantRatePerMinute(), d.userQuotaPerDay(), d.tenantQuotaPerDay(), 0,
                 d.textModel() != null ? d.textModel() : config.textModel(),
                 d.userCharactersPerDay() != null ? d.userCharactersPerDay() : config.userCharactersPerDay(),
-                d.tenantCharactersPerDay() != null ? d.tenantCharactersPerDay() : config.tenantCharactersPerDay());
+                d.tenantCharactersPerDay() != null ? d.tenantCharactersPerDay() : config.tenantCharactersPerDay(),
+                // documents stored before session governance (issue 9) take the configured defaults
+                new SessionLimits(config.userSessionMinutesPerDay(), config.tenantSessionMinutesPerDay(),
+                        config.maxLiveTokensPerUser(), config.maxLiveTokensPerTenant()));
     }
 
     private static String json(TokenPolicy p) {

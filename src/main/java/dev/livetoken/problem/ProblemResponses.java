@@ -14,7 +14,7 @@ public final class ProblemResponses {
     public static Problem body(ProblemException e, String instance, String requestId) {
         ProblemType t = e.type();
         return new Problem(t.uri(), t.title(), t.status(), e.getMessage(), instance, requestId,
-                e.field(), e.suggestions(), e.errors());
+                e.field(), e.suggestions(), e.errors(), e.limitScope());
     }
 
     public static Response response(ProblemException e, String instance, String requestId) {

@@ -140,6 +140,10 @@ class PlatformCeilingsTest {
             public long maxTenantRatePerMinute() { return 0; }
             public long maxUserQuotaPerDay() { return 0; }
             public long maxTenantQuotaPerDay() { return 0; }
+            public long maxUserSessionMinutesPerDay() { return 0; }
+            public long maxTenantSessionMinutesPerDay() { return 0; }
+            public long maxLiveTokensPerUser() { return 0; }
+            public long maxLiveTokensPerTenant() { return 0; }
             public Set<String> tenantAdminFields() { return Set.of("enabled", "tenantQuota"); }
         })).isInstanceOf(IllegalStateException.class).hasMessageContaining("tenantQuota");
     }
