@@ -171,6 +171,55 @@ class TwoReplicasIT {
         assertThat(page.get("items")).hasSize(50);
     }
 
+    /** 200 mints spread over both replicas at once; returns how many were 201 and how many 429 of {@code scope}. */
+    static int[] mintConcurrently(String tenant, int users, String scope) throws Exception {
+        List<CompletableFuture<HttpResponse<String>>> calls = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            HttpRequest req = HttpRequest.newBuilder(URI.create(bases.get(i % 2) + "/v1/tokens"))
+                    .timeout(Duration.ofSeconds(60))
+                    .header("Authorization", TestJwts.bearer("user-" + (i % users), tenant))
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"lifetimeSeconds\":1800}")).build();
+            calls.add(http.sendAsync(req, HttpResponse.BodyHandlers.ofString()));
+        }
+        int[] out = new int[2];
+        for (var c : calls) {
+            HttpResponse<String> r = c.get();
+            if (r.statusCode() == 201) {
+                out[0]++;
+            } else if (r.statusCode() == 429 && JSON.readTree(r.body()).path("scope").asText().equals(scope)) {
+                out[1]++;
+            } else {
+                throw new AssertionError("unexpected " + r.statusCode() + ": " + r.body());
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void twoHundredConcurrentMintsAcrossReplicasAtALiveCapOfThreeGiveExactlyThree() throws Exception {
+        String tenant = Admin.newTenant("livecap");
+        createPolicy(bases.get(0), tenant, "{\"maxLiveTokensPerUser\":3,\"userRatePerMinute\":0,\"userQuotaPerDay\":0}");
+        int[] r = mintConcurrently(tenant, 1, "user-live-tokens");
+        System.out.printf("two replicas, live cap 3: %d minted, %d refused%n", r[0], r[1]);
+        assertThat(r[0]).isEqualTo(3);
+        assertThat(r[1]).isEqualTo(197);
+    }
+
+    @Test
+    void twoHundredConcurrentMintsAcrossReplicasNeverOverspendTheTenantsSessionMinutes() throws Exception {
+        String tenant = Admin.newTenant("minutes");
+        // 30-minute tokens cost 40 minutes each: 400 minutes buy exactly 10
+        createPolicy(bases.get(0), tenant, "{\"tenantSessionMinutesPerDay\":400,\"userRatePerMinute\":0,\"userQuotaPerDay\":0}");
+        int[] r = mintConcurrently(tenant, 20, "tenant-session-minutes");
+        System.out.printf("two replicas, 400 session-minutes: %d minted, %d refused%n", r[0], r[1]);
+        assertThat(r[0]).isEqualTo(10);
+        assertThat(r[1]).isEqualTo(190);
+        JsonNode usage = JSON.readTree(call(bases.get(1), "GET", "/admin/v1/tenants/" + tenant + "/usage", Admin.PLATFORM,
+                null).body());
+        assertThat(usage.path("sessionMinutesCharged").asLong()).isEqualTo(400);
+    }
+
     @Test
     void policyChangeOnOneReplicaReachesTheOtherWithinTheBound() throws Exception {
         String tenant = Admin.newTenant("propagate");
