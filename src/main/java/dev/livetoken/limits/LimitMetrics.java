@@ -1,10 +1,12 @@
 package dev.livetoken.limits;
 
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.MeterRegistry;
-import jakarta.enterprise.context.ApplicationScoped;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 
 /**
  * {@code livetoken_limit_refusals_total{tenant,scope}}: requests a usage limit refused, counted by
@@ -25,13 +27,23 @@ public class LimitMetrics {
 
     /** A limit of {@code scope} refused a request of {@code tenant}'s. */
     public void refused(String tenant, UsageLimiter.Scope scope) {
+        refused(tenant, scope.label);
+    }
+
+    /** A limit labelled {@code scope} (a {@link UsageLimiter.Scope} label) refused a request of {@code tenant}'s. */
+    void refused(String tenant, String scopeLabel) {
+        String scope = scopeLabel == null ? "unknown" : scopeLabel;
         String t = tenant == null || tenant.isBlank() ? "unknown" : tenant;
-        String key = t + '\0' + scope.label;
+        String key = t + '\0' + scope;
         Counter c = counters.get(key);
         if (c == null) {
-            c = counters.computeIfAbsent(key, k -> Counter.builder(LIMIT_REFUSALS)
-                    .description("Mints refused by a rate limit or quota")
-                    .tag("tenant", t).tag("scope", scope.label).register(registry));
+            c = counters.computeIfAbsent(
+                    key,
+                    k -> Counter.builder(LIMIT_REFUSALS)
+                            .description("Mints refused by a rate limit or quota")
+                            .tag("tenant", t)
+                            .tag("scope", scope)
+                            .register(registry));
         }
         c.increment();
     }

@@ -24,4 +24,7 @@ public interface LimitSettings {
 
     /** Characters the whole tenant may translate per UTC day. */
     long tenantCharactersPerDay();
+
+    /** Session-minute budgets and live-token caps. */
+    SessionLimits sessionLimits();
 }

@@ -1,15 +1,5 @@
 package dev.livetoken.limits;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
-import dev.livetoken.problem.ProblemException;
-import dev.livetoken.problem.ProblemType;
-import dev.livetoken.store.Store;
-import dev.livetoken.store.StoreFailure;
-import io.quarkus.runtime.StartupEvent;
-import io.vertx.core.Vertx;
-import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -24,7 +14,22 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
 import org.jboss.logging.Logger;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+
+import io.quarkus.runtime.StartupEvent;
+import io.vertx.core.Vertx;
+
+import dev.livetoken.problem.ProblemException;
+import dev.livetoken.problem.ProblemType;
+import dev.livetoken.store.Store;
+import dev.livetoken.store.StoreFailure;
 
 /**
  * Per-user and per-tenant rate (per UTC minute) and quota (per UTC day), enforced in the shared
@@ -41,10 +46,19 @@ public class UsageLimiter {
 
     /** Which limit a counter enforces. Declaration order is the locking order. */
     public enum Scope {
-        TENANT_QUOTA("tenant-quota", "day"), USER_QUOTA("user-quota", "day"),
-        TENANT_RATE("tenant-rate", "minute"), USER_RATE("user-rate", "minute"),
+        TENANT_QUOTA("tenant-quota", "day"),
+        USER_QUOTA("user-quota", "day"),
+        TENANT_RATE("tenant-rate", "minute"),
+        USER_RATE("user-rate", "minute"),
         // Characters translated (POST /v1/translations): reserved by amount, never with the mint counters.
-        TENANT_CHARACTERS("tenant-characters", "day"), USER_CHARACTERS("user-characters", "day");
+        TENANT_CHARACTERS("tenant-characters", "day"),
+        USER_CHARACTERS("user-characters", "day"),
+        // Session governance (issue 9): minutes ride on the day rows above (no rows, no lock of their
+        // own); live tokens lock their own rows after all counters (LiveTokens).
+        TENANT_SESSION_MINUTES("tenant-session-minutes", "day"),
+        USER_SESSION_MINUTES("user-session-minutes", "day"),
+        TENANT_LIVE_TOKENS("tenant-live-tokens", "live"),
+        USER_LIVE_TOKENS("user-live-tokens", "live");
 
         public final String label;
         public final String window;
@@ -55,8 +69,28 @@ public class UsageLimiter {
         }
     }
 
-    /** Counters one mint has incremented; give them back if the mint fails. */
-    public record Reservation(List<String> keys) {
+    /**
+     * Counters one mint has incremented, the session-minutes it charged to its day rows, and its
+     * live-token slot (null when no cap applies); give them back if the mint fails.
+     */
+    public record Reservation(List<String> keys, long sessionMinutes, String liveToken) {
+
+        public Reservation(List<String> keys) {
+            this(keys, 0, null);
+        }
+    }
+
+    /**
+     * What a mint charges beyond one token (issue 9): its worst case in session-minutes, and until
+     * when it is live. {@link #NONE} charges nothing of either.
+     */
+    public record Charge(WorstCase worstCase, Instant expireTime) {
+
+        public static final Charge NONE = new Charge(null, null);
+
+        public long sessionMinutes() {
+            return worstCase == null ? 0 : worstCase.minutes();
+        }
     }
 
     /** One counter's state for a caller: limit (0 = none), used, and when the window resets. */
@@ -66,12 +100,16 @@ public class UsageLimiter {
         }
     }
 
-    private record Planned(Scope scope, String key, String subject, Instant windowEnd, long limit) {
+    /** {@code minutesLimit}: the session-minutes budget enforced on this day row (0 = none; rate rows 0). */
+    private record Planned(Scope scope, String key, String subject, Instant windowEnd, long limit, long minutesLimit) {
+
+        Planned(Scope scope, String key, String subject, Instant windowEnd, long limit) {
+            this(scope, key, subject, windowEnd, limit, 0);
+        }
     }
 
     /** Characters one translation has reserved; settle them when it ends. */
-    public record CharacterReservation(List<String> keys, long characters) {
-    }
+    public record CharacterReservation(List<String> keys, long characters) {}
 
     /**
      * {@code usage_counter.window_kind} of character counters: distinct from {@code day}, so the
@@ -81,34 +119,57 @@ public class UsageLimiter {
 
     private final Store store;
     private final LimitMetrics metrics;
+    private final LiveTokens live;
     /** Keys whose row is known to exist, so the hot path skips the insert-if-absent. */
-    private final Cache<String, Boolean> ensured = Caffeine.newBuilder().maximumSize(200_000)
-            .expireAfterWrite(Duration.ofHours(25)).build();
+    private final Cache<String, Boolean> ensured = Caffeine.newBuilder()
+            .maximumSize(200_000)
+            .expireAfterWrite(Duration.ofHours(25))
+            .build();
 
     UsageLimiter(Store store, LimitMetrics metrics) {
         this.store = store;
         this.metrics = metrics;
+        this.live = new LiveTokens(store);
     }
 
     void cleanUpRegularly(@Observes StartupEvent ev, Vertx vertx) {
-        vertx.setPeriodic(Duration.ofMinutes(10).toMillis(), id -> store.executor().execute(this::purgeOld));
+        vertx.setPeriodic(
+                Duration.ofMinutes(10).toMillis(), id -> store.executor().execute(this::purgeOld));
     }
 
     /** Takes one mint from every applicable counter, or refuses with a 429 naming the limit. */
     public Reservation reserve(String tenant, String subject, LimitSettings p, Instant now) {
+        return reserve(tenant, subject, p, Charge.NONE, now);
+    }
+
+    /**
+     * Takes one mint from every applicable counter, charges its worst-case session-minutes to the
+     * day rows (budgets checked in the same conditional update) and, under a live-token cap, claims
+     * a live slot; all in one transaction, or refuses with a 429 naming the limit.
+     */
+    public Reservation reserve(String tenant, String subject, LimitSettings p, Charge charge, Instant now) {
         List<Planned> plan = plan(tenant, subject, p, now);
         for (Planned c : plan) {
             ensureRow(tenant, c);
         }
+        long minutes = charge.sessionMinutes();
+        boolean capped = charge.expireTime() != null && p.sessionLimits().capsLiveTokens();
+        if (capped) {
+            live.ensureLocks(tenant, subject, p.sessionLimits());
+        }
+        String slot = null;
         try (Connection c = store.connection()) {
             c.setAutoCommit(false);
             try {
                 for (Planned k : plan) {
-                    if (!increment(c, k)) {
+                    if (!increment(c, k, minutes)) {
+                        ProblemException refused = refusal(c, k, charge, now);
                         c.rollback();
-                        metrics.refused(tenant, k.scope());
-                        throw refusal(k, now);
+                        throw refused;
                     }
+                }
+                if (capped) {
+                    slot = live.claim(c, tenant, subject, p.sessionLimits(), charge.expireTime(), now);
                 }
                 c.commit();
             } catch (SQLException | RuntimeException e) {
@@ -119,14 +180,19 @@ public class UsageLimiter {
             }
         } catch (SQLException e) {
             throw new StoreFailure(e);
+        } catch (ProblemException refused) {
+            // Counted here, where every refusal of a mint is decided (counters, budgets, live caps).
+            metrics.refused(tenant, refused.scope());
+            throw refused;
         }
-        return new Reservation(plan.stream().map(Planned::key).toList());
+        return new Reservation(plan.stream().map(Planned::key).toList(), minutes, slot);
     }
 
     /** Gives a reservation back (the upstream call or the audit write failed). */
     public void release(Reservation r) {
         if (r != null) {
-            giveBack(r.keys(), 1, "usage");
+            giveBack(r.keys(), 1, r.sessionMinutes(), "usage");
+            live.release(r.liveToken());
         }
     }
 
@@ -140,7 +206,8 @@ public class UsageLimiter {
         Map<String, Long> used = read(byKey.keySet());
         for (Planned k : byKey.values()) {
             long u = k.scope() == Scope.TENANT_QUOTA && !used.containsKey(k.key())
-                    ? tenantDayTotal(tenant, k.windowEnd()) : used.getOrDefault(k.key(), 0L);
+                    ? tenantDayTotal(tenant, k.windowEnd())
+                    : used.getOrDefault(k.key(), 0L);
             out.add(new Counter(k.scope(), k.limit(), u, k.windowEnd()));
         }
         return out;
@@ -171,7 +238,7 @@ public class UsageLimiter {
     private static List<Planned> plan(String tenant, String subject, LimitSettings p, Instant now) {
         List<Planned> out = new ArrayList<>(4);
         for (Planned k : allCounters(tenant, subject, p, now)) {
-            if (k.limit() > 0 || k.scope() == Scope.USER_QUOTA) {
+            if (k.limit() > 0 || k.minutesLimit() > 0 || k.scope() == Scope.USER_QUOTA) {
                 out.add(k);
             }
         }
@@ -184,10 +251,28 @@ public class UsageLimiter {
         Instant dayEnd = dayEnd(now);
         Instant minuteEnd = Instant.ofEpochSecond((minute + 1) * 60);
         return List.of(
-                new Planned(Scope.TENANT_QUOTA, "d:" + day + ":t:" + tenant, null, dayEnd, p.tenantQuotaPerDay()),
-                new Planned(Scope.USER_QUOTA, "d:" + day + ":u:" + tenant + ":" + subject, subject, dayEnd, p.userQuotaPerDay()),
-                new Planned(Scope.TENANT_RATE, "m:" + minute + ":t:" + tenant, null, minuteEnd, p.tenantRatePerMinute()),
-                new Planned(Scope.USER_RATE, "m:" + minute + ":u:" + tenant + ":" + subject, subject, minuteEnd, p.userRatePerMinute()));
+                new Planned(
+                        Scope.TENANT_QUOTA,
+                        "d:" + day + ":t:" + tenant,
+                        null,
+                        dayEnd,
+                        p.tenantQuotaPerDay(),
+                        p.sessionLimits().tenantSessionMinutesPerDay()),
+                new Planned(
+                        Scope.USER_QUOTA,
+                        "d:" + day + ":u:" + tenant + ":" + subject,
+                        subject,
+                        dayEnd,
+                        p.userQuotaPerDay(),
+                        p.sessionLimits().userSessionMinutesPerDay()),
+                new Planned(
+                        Scope.TENANT_RATE, "m:" + minute + ":t:" + tenant, null, minuteEnd, p.tenantRatePerMinute()),
+                new Planned(
+                        Scope.USER_RATE,
+                        "m:" + minute + ":u:" + tenant + ":" + subject,
+                        subject,
+                        minuteEnd,
+                        p.userRatePerMinute()));
     }
 
     private static Instant dayEnd(Instant now) {
@@ -218,6 +303,76 @@ public class UsageLimiter {
         ensured.put(k.key(), Boolean.TRUE);
     }
 
+    /**
+     * One mint on a counter. A day row also takes the mint's session-minutes: always (it is the usage
+     * record of what was charged, at no extra statement) and, under a budget, only if they fit.
+     */
+    private static boolean increment(Connection c, Planned k, long minutes) throws SQLException {
+        boolean day = k.scope() == Scope.TENANT_QUOTA || k.scope() == Scope.USER_QUOTA;
+        if (!day || minutes == 0) {
+            return increment(c, k);
+        }
+        String sql =
+                "UPDATE usage_counter SET used = used + 1, session_minutes = session_minutes + ? WHERE counter_key = ?"
+                        + (k.limit() > 0 ? " AND used < ?" : "")
+                        + (k.minutesLimit() > 0 ? " AND session_minutes + ? <= ?" : "");
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            int i = 1;
+            ps.setLong(i++, minutes);
+            ps.setString(i++, k.key());
+            if (k.limit() > 0) {
+                ps.setLong(i++, k.limit());
+            }
+            if (k.minutesLimit() > 0) {
+                ps.setLong(i++, minutes);
+                ps.setLong(i, k.minutesLimit());
+            }
+            return ps.executeUpdate() == 1;
+        }
+    }
+
+    /** Why an increment was refused: the count limit if it is reached, else the minutes budget. */
+    private static ProblemException refusal(Connection c, Planned k, Charge charge, Instant now) throws SQLException {
+        if (k.minutesLimit() == 0 || charge.worstCase() == null) {
+            return refusal(k, now);
+        }
+        long[] row = row(c, k.key());
+        if (k.limit() > 0 && row[0] >= k.limit()) {
+            return refusal(k, now);
+        }
+        return minutesRefusal(k, row[1], charge.worstCase(), now);
+    }
+
+    /** {@code used} and {@code session_minutes} of a counter row. */
+    private static long[] row(Connection c, String key) throws SQLException {
+        try (PreparedStatement ps =
+                c.prepareStatement("SELECT used, session_minutes FROM usage_counter WHERE counter_key = ?")) {
+            ps.setString(1, key);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? new long[] {rs.getLong(1), rs.getLong(2)} : new long[] {0, 0};
+            }
+        }
+    }
+
+    private static ProblemException minutesRefusal(Planned k, long charged, WorstCase asked, Instant now) {
+        long reset = Math.max(1, Duration.between(now, k.windowEnd()).toSeconds());
+        long left = Math.max(0, k.minutesLimit() - charged);
+        boolean tenant = k.scope() == Scope.TENANT_QUOTA;
+        Scope scope = tenant ? Scope.TENANT_SESSION_MINUTES : Scope.USER_SESSION_MINUTES;
+        return ProblemException.builder(
+                        ProblemType.SESSION_BUDGET_EXCEEDED,
+                        (tenant ? "Your tenant has " : "You have ") + left + " of " + k.minutesLimit()
+                                + " session-minutes per UTC day left (" + scope.label + "); this token's worst case is "
+                                + asked.minutes() + " (" + asked.explain() + "). " + asked.whatFits(left))
+                .retryAfter(Duration.ofSeconds(reset))
+                .header("RateLimit-Limit", String.valueOf(k.minutesLimit()))
+                .header("RateLimit-Remaining", String.valueOf(left))
+                .header("RateLimit-Reset", String.valueOf(reset))
+                .header("RateLimit-Policy", k.minutesLimit() + ";w=86400")
+                .scope(scope.label)
+                .build();
+    }
+
     private static boolean increment(Connection c, Planned k) throws SQLException {
         String sql = k.limit() > 0
                 ? "UPDATE usage_counter SET used = used + 1 WHERE counter_key = ? AND used < ?"
@@ -235,14 +390,16 @@ public class UsageLimiter {
         long reset = Math.max(1, Duration.between(now, k.windowEnd()).toSeconds());
         boolean quota = k.scope().window.equals("day");
         String who = k.scope() == Scope.TENANT_QUOTA || k.scope() == Scope.TENANT_RATE ? "Your tenant" : "You";
-        return ProblemException.builder(quota ? ProblemType.QUOTA_EXCEEDED : ProblemType.RATE_LIMITED,
-                        who + " reached the limit of " + k.limit() + " tokens per "
-                                + (quota ? "UTC day" : "minute") + " (" + k.scope().label + ").")
+        return ProblemException.builder(
+                        quota ? ProblemType.QUOTA_EXCEEDED : ProblemType.RATE_LIMITED,
+                        who + " reached the limit of " + k.limit() + " tokens per " + (quota ? "UTC day" : "minute")
+                                + " (" + k.scope().label + ").")
                 .retryAfter(Duration.ofSeconds(reset))
                 .header("RateLimit-Limit", String.valueOf(k.limit()))
                 .header("RateLimit-Remaining", "0")
                 .header("RateLimit-Reset", String.valueOf(reset))
                 .header("RateLimit-Policy", k.limit() + ";w=" + (quota ? 86400 : 60))
+                .scope(k.scope().label)
                 .build();
     }
 
@@ -290,8 +447,8 @@ public class UsageLimiter {
      * limited) in one transaction of conditional updates, or refuses with a 429 naming the limit.
      * The user counter is always kept: it is the usage record.
      */
-    public CharacterReservation reserveCharacters(String tenant, String subject, LimitSettings p, long characters,
-            Instant now) {
+    public CharacterReservation reserveCharacters(
+            String tenant, String subject, LimitSettings p, long characters, Instant now) {
         List<Planned> plan = characterCounters(tenant, subject, p, now);
         for (Planned k : plan) {
             ensureRow(tenant, k);
@@ -335,17 +492,30 @@ public class UsageLimiter {
      * fails is logged and dropped: losing one only errs on the safe side (a little less allowed).
      */
     private void giveBack(List<String> keys, long amount, String what) {
+        giveBack(keys, amount, 0, what);
+    }
+
+    /** {@link #giveBack(List, long, String)}, also taking {@code minutes} off each row's session-minutes. */
+    private void giveBack(List<String> keys, long amount, long minutes, String what) {
         if (keys.isEmpty()) {
             return;
         }
         try (Connection c = store.connection()) {
             c.setAutoCommit(false);
             try (PreparedStatement ps = c.prepareStatement(
-                    "UPDATE usage_counter SET used = CASE WHEN used >= ? THEN used - ? ELSE 0 END WHERE counter_key = ?")) {
+                    minutes == 0
+                            ? "UPDATE usage_counter SET used = CASE WHEN used >= ? THEN used - ? ELSE 0 END WHERE counter_key = ?"
+                            : "UPDATE usage_counter SET used = CASE WHEN used >= ? THEN used - ? ELSE 0 END, session_minutes = "
+                                    + "CASE WHEN session_minutes >= ? THEN session_minutes - ? ELSE 0 END WHERE counter_key = ?")) {
                 for (String key : keys) {
-                    ps.setLong(1, amount);
-                    ps.setLong(2, amount);
-                    ps.setString(3, key);
+                    int i = 1;
+                    ps.setLong(i++, amount);
+                    ps.setLong(i++, amount);
+                    if (minutes != 0) {
+                        ps.setLong(i++, minutes);
+                        ps.setLong(i++, minutes);
+                    }
+                    ps.setString(i, key);
                     ps.executeUpdate();
                 }
                 c.commit();
@@ -363,12 +533,21 @@ public class UsageLimiter {
     /** The caller's character counters under the policy (user, tenant), without spending anything. */
     public List<Counter> characterUsage(String tenant, String subject, LimitSettings p, Instant now) {
         List<Planned> all = List.of(
-                new Planned(Scope.TENANT_CHARACTERS, characterKey(now, "t:" + tenant), null, dayEnd(now),
+                new Planned(
+                        Scope.TENANT_CHARACTERS,
+                        characterKey(now, "t:" + tenant),
+                        null,
+                        dayEnd(now),
                         p.tenantCharactersPerDay()),
-                new Planned(Scope.USER_CHARACTERS, characterKey(now, "u:" + tenant + ":" + subject), subject,
-                        dayEnd(now), p.userCharactersPerDay()));
+                new Planned(
+                        Scope.USER_CHARACTERS,
+                        characterKey(now, "u:" + tenant + ":" + subject),
+                        subject,
+                        dayEnd(now),
+                        p.userCharactersPerDay()));
         Map<String, Long> used = read(all.stream().map(Planned::key).toList());
-        return all.stream().map(k -> new Counter(k.scope(), k.limit(), used.getOrDefault(k.key(), 0L), k.windowEnd()))
+        return all.stream()
+                .map(k -> new Counter(k.scope(), k.limit(), used.getOrDefault(k.key(), 0L), k.windowEnd()))
                 .toList();
     }
 
@@ -384,11 +563,19 @@ public class UsageLimiter {
     private static List<Planned> characterCounters(String tenant, String subject, LimitSettings p, Instant now) {
         List<Planned> out = new ArrayList<>(2);
         if (p.tenantCharactersPerDay() > 0) {
-            out.add(new Planned(Scope.TENANT_CHARACTERS, characterKey(now, "t:" + tenant), null, dayEnd(now),
+            out.add(new Planned(
+                    Scope.TENANT_CHARACTERS,
+                    characterKey(now, "t:" + tenant),
+                    null,
+                    dayEnd(now),
                     p.tenantCharactersPerDay()));
         }
-        out.add(new Planned(Scope.USER_CHARACTERS, characterKey(now, "u:" + tenant + ":" + subject), subject,
-                dayEnd(now), p.userCharactersPerDay()));
+        out.add(new Planned(
+                Scope.USER_CHARACTERS,
+                characterKey(now, "u:" + tenant + ":" + subject),
+                subject,
+                dayEnd(now),
+                p.userCharactersPerDay()));
         return out;
     }
 
@@ -420,9 +607,10 @@ public class UsageLimiter {
         long reset = Math.max(1, Duration.between(now, k.windowEnd()).toSeconds());
         long remaining = Math.max(0, k.limit() - used);
         String who = k.scope() == Scope.TENANT_CHARACTERS ? "Your tenant has" : "You have";
-        return ProblemException.builder(ProblemType.QUOTA_EXCEEDED,
-                        who + " " + remaining + " of " + k.limit() + " characters per UTC day left ("
-                                + k.scope().label + "); this text has " + asked + ".")
+        return ProblemException.builder(
+                        ProblemType.QUOTA_EXCEEDED,
+                        who + " " + remaining + " of " + k.limit() + " characters per UTC day left (" + k.scope().label
+                                + "); this text has " + asked + ".")
                 .retryAfter(Duration.ofSeconds(reset))
                 .header("RateLimit-Limit", String.valueOf(k.limit()))
                 .header("RateLimit-Remaining", String.valueOf(remaining))
@@ -431,16 +619,116 @@ public class UsageLimiter {
                 .build();
     }
 
+    /**
+     * The caller's session budgets and live-token caps (issue 9), without spending anything:
+     * session-minutes charged today always (they are always counted), live tokens when a cap is set
+     * (only capped mints are tracked). A live counter "resets" when its earliest token expires (now
+     * when none is live).
+     */
+    public List<Counter> sessionUsage(String tenant, String subject, LimitSettings p, Instant now) {
+        var s = p.sessionLimits();
+        Instant dayEnd = dayEnd(now);
+        LocalDate day = LocalDate.ofInstant(now, ZoneOffset.UTC);
+        String tenantKey = "d:" + day + ":t:" + tenant;
+        String userKey = "d:" + day + ":u:" + tenant + ":" + subject;
+        List<Counter> out = new ArrayList<>(4);
+        try (Connection c = store.connection()) {
+            Long tenantRow = sessionMinutes(c, tenantKey);
+            out.add(new Counter(
+                    Scope.TENANT_SESSION_MINUTES,
+                    s.tenantSessionMinutesPerDay(),
+                    tenantRow != null ? tenantRow : tenantMinutesToday(c, tenant, dayEnd),
+                    dayEnd));
+            Long userRow = sessionMinutes(c, userKey);
+            out.add(new Counter(
+                    Scope.USER_SESSION_MINUTES, s.userSessionMinutesPerDay(), userRow == null ? 0 : userRow, dayEnd));
+            if (s.maxLiveTokensPerTenant() > 0) {
+                LiveTokens.Live l = LiveTokens.count(c, tenant, null, now);
+                out.add(new Counter(
+                        Scope.TENANT_LIVE_TOKENS,
+                        s.maxLiveTokensPerTenant(),
+                        l.count(),
+                        l.earliestExpiry() == null ? now : l.earliestExpiry()));
+            }
+            if (s.maxLiveTokensPerUser() > 0) {
+                LiveTokens.Live l = LiveTokens.count(c, tenant, subject, now);
+                out.add(new Counter(
+                        Scope.USER_LIVE_TOKENS,
+                        s.maxLiveTokensPerUser(),
+                        l.count(),
+                        l.earliestExpiry() == null ? now : l.earliestExpiry()));
+            }
+        } catch (SQLException e) {
+            throw new StoreFailure(e);
+        }
+        return out;
+    }
+
+    /** Mints and worst-case session-minutes charged to one user today (UTC). */
+    public record UserDay(String subject, long mints, long sessionMinutesCharged) {}
+
+    /** Mints and session-minutes charged per user of a tenant today (UTC), most active first. */
+    public List<UserDay> usersChargedToday(String tenant, Instant now, int max) {
+        try (Connection c = store.connection();
+                PreparedStatement ps = c.prepareStatement("SELECT subject, used, session_minutes FROM usage_counter "
+                        + "WHERE tenant_id = ? AND window_kind = 'day' AND window_end = ? AND subject IS NOT NULL AND used > 0 "
+                        + "ORDER BY used DESC, subject FETCH FIRST " + max + " ROWS ONLY")) {
+            ps.setString(1, tenant);
+            ps.setTimestamp(2, Timestamp.from(dayEnd(now)));
+            List<UserDay> out = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new UserDay(rs.getString(1), rs.getLong(2), rs.getLong(3)));
+                }
+            }
+            return out;
+        } catch (SQLException e) {
+            throw new StoreFailure(e);
+        }
+    }
+
+    /** Session-minutes charged to all users of a tenant today (UTC): the sum of its user rows. */
+    public long tenantMinutesToday(String tenant, Instant now) {
+        try (Connection c = store.connection()) {
+            return tenantMinutesToday(c, tenant, dayEnd(now));
+        } catch (SQLException e) {
+            throw new StoreFailure(e);
+        }
+    }
+
+    private static long tenantMinutesToday(Connection c, String tenant, Instant dayEnd) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT COALESCE(SUM(session_minutes), 0) FROM usage_counter "
+                + "WHERE tenant_id = ? AND window_kind = 'day' AND window_end = ? AND subject IS NOT NULL")) {
+            ps.setString(1, tenant);
+            ps.setTimestamp(2, Timestamp.from(dayEnd));
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getLong(1) : 0;
+            }
+        }
+    }
+
+    private static Long sessionMinutes(Connection c, String key) throws SQLException {
+        try (PreparedStatement ps =
+                c.prepareStatement("SELECT session_minutes FROM usage_counter WHERE counter_key = ?")) {
+            ps.setString(1, key);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getLong(1) : null;
+            }
+        }
+    }
+
     void purgeOld() {
         Instant now = Instant.now();
         try (Connection c = store.connection();
-                PreparedStatement ps = c.prepareStatement("DELETE FROM usage_counter WHERE "
-                        + "(window_kind = 'minute' AND window_end < ?) OR (window_kind IN ('day', 'chars') AND window_end < ?)")) {
+                PreparedStatement ps = c.prepareStatement(
+                        "DELETE FROM usage_counter WHERE "
+                                + "(window_kind = 'minute' AND window_end < ?) OR (window_kind IN ('day', 'chars') AND window_end < ?)")) {
             ps.setTimestamp(1, Timestamp.from(now.minus(Duration.ofMinutes(10))));
             ps.setTimestamp(2, Timestamp.from(now.minus(Duration.ofDays(35))));
             ps.executeUpdate();
         } catch (SQLException e) {
             LOG.warnf("Could not purge old usage counters (SQLState %s)", e.getSQLState());
         }
+        live.purge(now);
     }
 }

@@ -1,8 +1,10 @@
 package dev.livetoken.mint;
 
-import dev.livetoken.upstream.LiveSetup;
 import java.time.Instant;
 import java.util.List;
+
+import dev.livetoken.limits.WorstCase;
+import dev.livetoken.upstream.LiveSetup;
 
 /**
  * Everything decided about a token before it is minted: for whom, locked how, how long, how often.
@@ -28,10 +30,14 @@ public record MintPlan(
         List<Decision> decisions) {
 
     /** One part of the token and the rule that set it. */
-    public record Decision(String part, String value, String rule) {
-    }
+    public record Decision(String part, String value, String rule) {}
 
     public boolean locked() {
         return translation != null;
+    }
+
+    /** The session-minutes this token can carry at most (the formula: {@link WorstCase}). */
+    public WorstCase worstCase() {
+        return WorstCase.of(uses, serverTime, expireTime);
     }
 }

@@ -1,11 +1,14 @@
 package dev.livetoken.mint;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+
 import dev.livetoken.upstream.LiveSetup;
 
 /**
  * The answer to a mint. {@code expiresInSeconds} and {@code serverTime} let a device whose clock
  * is off still plan its refresh. {@code translationConfig} is null when the token is unlocked.
+ * {@code worstCaseSessionMinutes} is what the token was charged against the session-minutes budgets
+ * (dev.livetoken.limits.WorstCase; docs/session-governance.md).
  */
 @JsonInclude(JsonInclude.Include.ALWAYS)
 public record MintResponse(
@@ -19,7 +22,8 @@ public record MintResponse(
         String apiVersion,
         String websocketUrl,
         boolean locked,
-        LiveSetup.Translation translationConfig) {
+        LiveSetup.Translation translationConfig,
+        long worstCaseSessionMinutes) {
 
     @Override
     public String toString() {

@@ -1,10 +1,11 @@
 package dev.livetoken.policy;
 
-import io.smallrye.config.ConfigMapping;
-import io.smallrye.config.WithDefault;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.Set;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
 
 /**
  * Defaults for every policy field: they fill in whatever a policy document leaves out, and, when
@@ -95,4 +96,20 @@ public interface DefaultPolicyConfig {
     /** Characters a tenant may translate per UTC day; 0 = no limit. Default 0. */
     @WithDefault("0")
     long tenantCharactersPerDay();
+
+    /** Worst-case session-minutes a user may be charged per UTC day (docs/session-governance.md); 0 = no budget. Default 0. */
+    @WithDefault("0")
+    long userSessionMinutesPerDay();
+
+    /** Worst-case session-minutes a tenant may be charged per UTC day; 0 = no budget. Default 0. */
+    @WithDefault("0")
+    long tenantSessionMinutesPerDay();
+
+    /** Unexpired tokens one user may hold at once; 0 = no cap. Default 0. */
+    @WithDefault("0")
+    long maxLiveTokensPerUser();
+
+    /** Unexpired tokens a tenant may hold at once; 0 = no cap. Default 0. */
+    @WithDefault("0")
+    long maxLiveTokensPerTenant();
 }

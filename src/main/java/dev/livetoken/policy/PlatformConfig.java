@@ -1,10 +1,11 @@
 package dev.livetoken.policy;
 
-import io.smallrye.config.ConfigMapping;
-import io.smallrye.config.WithDefault;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
 
 /**
  * The operator's ceilings ({@code livetoken.platform.*}): every tenant policy, whoever writes it,
@@ -55,12 +56,33 @@ public interface PlatformConfig {
     long maxTenantQuotaPerDay();
 
     /**
+     * Highest per-user daily session-minutes budget a policy may set ({@code userSessionMinutesPerDay});
+     * when set (not 0), "no budget" is refused too. Default 0: no ceiling.
+     */
+    @WithDefault("0")
+    long maxUserSessionMinutesPerDay();
+
+    /** Highest per-tenant daily session-minutes budget ({@code tenantSessionMinutesPerDay}); 0 = no ceiling. Default 0. */
+    @WithDefault("0")
+    long maxTenantSessionMinutesPerDay();
+
+    /** Highest per-user live-token cap ({@code maxLiveTokensPerUser}); when set, "no cap" is refused too. Default 0. */
+    @WithDefault("0")
+    long maxLiveTokensPerUser();
+
+    /** Highest per-tenant live-token cap ({@code maxLiveTokensPerTenant}); 0 = no ceiling. Default 0. */
+    @WithDefault("0")
+    long maxLiveTokensPerTenant();
+
+    /**
      * Policy fields a tenant-admin may change on its own tenant; every other field is the
      * platform's. Default: all but {@code model}, {@code lockMode}, {@code tenantRatePerMinute} and
-     * {@code tenantQuotaPerDay}, {@code textModel}, {@code tenantCharactersPerDay}.
+     * {@code tenantQuotaPerDay}, {@code textModel}, {@code tenantCharactersPerDay},
+     * {@code tenantSessionMinutesPerDay} and {@code maxLiveTokensPerTenant}.
      */
     @WithDefault("enabled,allowedTargetLanguages,defaultTargetLanguage,echoTargetLanguage,echoOverridable,"
             + "defaultUses,maxUses,tokenLifetimeSeconds,maxTokenLifetimeSeconds,newSessionWindowSeconds,"
-            + "maxNewSessionWindowSeconds,userRatePerMinute,userQuotaPerDay,userCharactersPerDay")
+            + "maxNewSessionWindowSeconds,userRatePerMinute,userQuotaPerDay,userCharactersPerDay,"
+            + "userSessionMinutesPerDay,maxLiveTokensPerUser")
     Set<String> tenantAdminFields();
 }

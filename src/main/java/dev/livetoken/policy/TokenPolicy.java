@@ -1,8 +1,10 @@
 package dev.livetoken.policy;
 
-import dev.livetoken.limits.LimitSettings;
 import java.time.Duration;
 import java.util.Set;
+
+import dev.livetoken.limits.LimitSettings;
+import dev.livetoken.limits.SessionLimits;
 
 /**
  * What a tenant's callers may mint, and how much. Immutable: every change makes a new version.
@@ -14,6 +16,7 @@ import java.util.Set;
  * @param textModel model of text translations ({@code POST /v1/translations})
  * @param userCharactersPerDay characters a user may translate per UTC day; 0 means no limit
  * @param tenantCharactersPerDay characters the whole tenant may translate per UTC day; 0 means no limit
+ * @param sessionLimits session-minute budgets and live-token caps (never null; {@link SessionLimits#NONE} for none)
  */
 public record TokenPolicy(
         String tenantId,
@@ -37,7 +40,9 @@ public record TokenPolicy(
         long version,
         String textModel,
         long userCharactersPerDay,
-        long tenantCharactersPerDay) implements LimitSettings {
+        long tenantCharactersPerDay,
+        SessionLimits sessionLimits)
+        implements LimitSettings {
 
     /** Google refuses expiry times 20 hours or more ahead. */
     public static final Duration UPSTREAM_MAX_LIFETIME = Duration.ofHours(20);
@@ -47,6 +52,85 @@ public record TokenPolicy(
 
     public TokenPolicy {
         allowedTargetLanguages = Set.copyOf(allowedTargetLanguages);
+        sessionLimits = sessionLimits == null ? SessionLimits.NONE : sessionLimits;
+    }
+
+    /** A policy without session budgets or live-token caps (the shape before issue 9). */
+    public TokenPolicy(
+            String tenantId,
+            boolean enabled,
+            String model,
+            LockMode lockMode,
+            Set<String> allowedTargetLanguages,
+            String defaultTargetLanguage,
+            boolean echoTargetLanguage,
+            boolean echoOverridable,
+            int defaultUses,
+            int maxUses,
+            Duration tokenLifetime,
+            Duration maxTokenLifetime,
+            Duration newSessionWindow,
+            Duration maxNewSessionWindow,
+            long userRatePerMinute,
+            long tenantRatePerMinute,
+            long userQuotaPerDay,
+            long tenantQuotaPerDay,
+            long version,
+            String textModel,
+            long userCharactersPerDay,
+            long tenantCharactersPerDay) {
+        this(
+                tenantId,
+                enabled,
+                model,
+                lockMode,
+                allowedTargetLanguages,
+                defaultTargetLanguage,
+                echoTargetLanguage,
+                echoOverridable,
+                defaultUses,
+                maxUses,
+                tokenLifetime,
+                maxTokenLifetime,
+                newSessionWindow,
+                maxNewSessionWindow,
+                userRatePerMinute,
+                tenantRatePerMinute,
+                userQuotaPerDay,
+                tenantQuotaPerDay,
+                version,
+                textModel,
+                userCharactersPerDay,
+                tenantCharactersPerDay,
+                SessionLimits.NONE);
+    }
+
+    /** This policy with other session limits (same version). */
+    public TokenPolicy withSessionLimits(SessionLimits limits) {
+        return new TokenPolicy(
+                tenantId,
+                enabled,
+                model,
+                lockMode,
+                allowedTargetLanguages,
+                defaultTargetLanguage,
+                echoTargetLanguage,
+                echoOverridable,
+                defaultUses,
+                maxUses,
+                tokenLifetime,
+                maxTokenLifetime,
+                newSessionWindow,
+                maxNewSessionWindow,
+                userRatePerMinute,
+                tenantRatePerMinute,
+                userQuotaPerDay,
+                tenantQuotaPerDay,
+                version,
+                textModel,
+                userCharactersPerDay,
+                tenantCharactersPerDay,
+                limits);
     }
 
     public boolean allowsLanguage(String canonicalCode) {

@@ -1,12 +1,14 @@
 package dev.livetoken.problem;
 
-import com.fasterxml.jackson.annotation.JsonInclude;
 import java.net.URI;
 import java.util.List;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+
 /**
  * An RFC 9457 problem document. The extension members say which field was wrong and what would
- * have been accepted, so a client developer can fix the call without reading our logs.
+ * have been accepted, so a client developer can fix the call without reading our logs; a usage
+ * limit's refusal names the limit in {@code scope} (e.g. {@code user-quota}, {@code user-live-tokens}).
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Problem(
@@ -18,7 +20,8 @@ public record Problem(
         String requestId,
         String field,
         List<String> suggestions,
-        List<FieldError> errors) {
+        List<FieldError> errors,
+        String scope) {
 
     public static final String MEDIA_TYPE = "application/problem+json";
 }

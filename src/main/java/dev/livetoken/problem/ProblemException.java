@@ -16,12 +16,14 @@ public class ProblemException extends RuntimeException {
     private final Duration retryAfter;
     private final Map<String, String> headers;
     private final List<FieldError> errors;
+    private final String scope;
 
     private ProblemException(Builder b) {
         // No stack trace: these are expected outcomes on hot paths, not bugs.
         super(b.detail, null, false, false);
         this.type = b.type;
         this.field = b.field;
+        this.scope = b.scope;
         this.suggestions = b.suggestions;
         this.retryAfter = b.retryAfter;
         this.headers = Map.copyOf(b.headers);
@@ -56,6 +58,11 @@ public class ProblemException extends RuntimeException {
         return headers;
     }
 
+    /** The usage limit that refused the request ({@code user-quota}, {@code user-live-tokens}, …), else null. */
+    public String scope() {
+        return scope;
+    }
+
     /** Every invalid field, when a whole document was checked. */
     public List<FieldError> errors() {
         return errors;
@@ -66,6 +73,7 @@ public class ProblemException extends RuntimeException {
         private final ProblemType type;
         private final String detail;
         private String field;
+        private String scope;
         private List<String> suggestions;
         private Duration retryAfter;
         private List<FieldError> errors;
@@ -78,6 +86,12 @@ public class ProblemException extends RuntimeException {
 
         public Builder field(String field) {
             this.field = field;
+            return this;
+        }
+
+        /** Names the usage limit that refused the request: the problem document's {@code scope}. */
+        public Builder scope(String scope) {
+            this.scope = scope;
             return this;
         }
 
@@ -95,7 +109,6 @@ public class ProblemException extends RuntimeException {
             headers.put(name, value);
             return this;
         }
-
 
         public Builder errors(List<FieldError> errors) {
             this.errors = List.copyOf(errors);

@@ -1,0 +1,201 @@
+package dev.livetoken.limits;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.UUID;
+
+import org.jboss.logging.Logger;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+
+import dev.livetoken.problem.ProblemException;
+import dev.livetoken.problem.ProblemType;
+import dev.livetoken.store.Store;
+
+/**
+ * Live-token caps (issue 9 part 2): a token is live until its {@code expireTime}, since Google offers
+ * no revocation. Only mints under a policy with a cap are tracked, so a policy without caps costs no
+ * statement at all. A capped mint, inside the reservation's transaction: locks the tenant's and/or
+ * the user's row in {@code live_token_lock} (tenant first, the same order for every mint, so two
+ * mints cannot deadlock), counts the unexpired {@code live_token} rows of that scope (an index range
+ * of at most the cap's size), and inserts its own. The lock serializes the count and the insert of
+ * concurrent mints of the same user or tenant on every replica, so a cap is never exceeded; a mint
+ * that fails later deletes its row again ({@link #release}). Blocking JDBC.
+ */
+final class LiveTokens {
+
+    private static final Logger LOG = Logger.getLogger(LiveTokens.class);
+
+    /** Expired rows are kept this long before they are purged (they no longer count either way). */
+    static final Duration PURGE_AFTER = Duration.ofMinutes(5);
+
+    /** One scope's live tokens: how many, and when the earliest of them expires (null if none). */
+    record Live(long count, Instant earliestExpiry) {}
+
+    private final Store store;
+    /** Lock rows known to exist; they are never deleted (one small row per capped user and tenant). */
+    private final Cache<String, Boolean> ensured = Caffeine.newBuilder()
+            .maximumSize(200_000)
+            .expireAfterWrite(Duration.ofHours(25))
+            .build();
+
+    LiveTokens(Store store) {
+        this.store = store;
+    }
+
+    static String userLock(String tenant, String subject) {
+        return "u:" + tenant + ":" + subject;
+    }
+
+    static String tenantLock(String tenant) {
+        return "t:" + tenant;
+    }
+
+    /** Creates the lock rows a capped mint will take, outside its transaction (so it never aborts on a duplicate). */
+    void ensureLocks(String tenant, String subject, SessionLimits s) {
+        if (s.maxLiveTokensPerTenant() > 0) {
+            ensureLock(tenant, tenantLock(tenant));
+        }
+        if (s.maxLiveTokensPerUser() > 0) {
+            ensureLock(tenant, userLock(tenant, subject));
+        }
+    }
+
+    private void ensureLock(String tenant, String key) {
+        if (ensured.getIfPresent(key) != null) {
+            return;
+        }
+        try (Connection c = store.connection();
+                PreparedStatement ps = c.prepareStatement("INSERT INTO live_token_lock (lock_key, tenant_id, claims) "
+                        + "SELECT ?, ?, 0 WHERE NOT EXISTS (SELECT 1 FROM live_token_lock WHERE lock_key = ?)")) {
+            ps.setString(1, key);
+            ps.setString(2, tenant);
+            ps.setString(3, key);
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            if (!"23505".equals(e.getSQLState())) {
+                throw new dev.livetoken.store.StoreFailure(e);
+            }
+            // created by a concurrent mint: exactly what we wanted
+        }
+        ensured.put(key, Boolean.TRUE);
+    }
+
+    /**
+     * Takes a live-token slot in transaction {@code c} (the reservation's), or throws the 429 of the
+     * cap that is reached. Returns the slot's id, to give it back if the mint fails.
+     */
+    String claim(Connection c, String tenant, String subject, SessionLimits s, Instant expireTime, Instant now)
+            throws SQLException {
+        if (s.maxLiveTokensPerTenant() > 0) {
+            lock(c, tenantLock(tenant));
+            Live live = count(c, tenant, null, now);
+            if (live.count() >= s.maxLiveTokensPerTenant()) {
+                throw refusal(UsageLimiter.Scope.TENANT_LIVE_TOKENS, s.maxLiveTokensPerTenant(), live, now);
+            }
+        }
+        if (s.maxLiveTokensPerUser() > 0) {
+            lock(c, userLock(tenant, subject));
+            Live live = count(c, tenant, subject, now);
+            if (live.count() >= s.maxLiveTokensPerUser()) {
+                throw refusal(UsageLimiter.Scope.USER_LIVE_TOKENS, s.maxLiveTokensPerUser(), live, now);
+            }
+        }
+        String id = UUID.randomUUID().toString();
+        try (PreparedStatement ps = c.prepareStatement(
+                "INSERT INTO live_token (slot_id, tenant_id, subject, expire_time) VALUES (?, ?, ?, ?)")) {
+            ps.setString(1, id);
+            ps.setString(2, tenant);
+            ps.setString(3, subject);
+            ps.setTimestamp(4, Timestamp.from(expireTime));
+            ps.executeUpdate();
+        }
+        return id;
+    }
+
+    private void lock(Connection c, String key) throws SQLException {
+        try (PreparedStatement ps =
+                c.prepareStatement("UPDATE live_token_lock SET claims = claims + 1 WHERE lock_key = ?")) {
+            ps.setString(1, key);
+            if (ps.executeUpdate() != 1) {
+                // Lock rows are never deleted; a missing one means the table was wiped under us.
+                ensured.invalidate(key);
+                throw new SQLException("live-token lock row is missing", "55000");
+            }
+        }
+    }
+
+    /** Unexpired tokens of a tenant ({@code subject} null) or of one of its users. */
+    static Live count(Connection c, String tenant, String subject, Instant now) throws SQLException {
+        String sql = "SELECT COUNT(*), MIN(expire_time) FROM live_token WHERE tenant_id = ?"
+                + (subject == null ? "" : " AND subject = ?") + " AND expire_time > ?";
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            int i = 1;
+            ps.setString(i++, tenant);
+            if (subject != null) {
+                ps.setString(i++, subject);
+            }
+            ps.setTimestamp(i, Timestamp.from(now));
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                Timestamp min = rs.getTimestamp(2);
+                return new Live(rs.getLong(1), min == null ? null : min.toInstant());
+            }
+        }
+    }
+
+    Live count(String tenant, String subject, Instant now) {
+        try (Connection c = store.connection()) {
+            return count(c, tenant, subject, now);
+        } catch (SQLException e) {
+            throw new dev.livetoken.store.StoreFailure(e);
+        }
+    }
+
+    /** Gives a slot back (the mint failed). A failure is logged: the slot then lapses at its expiry. */
+    void release(String slotId) {
+        if (slotId == null) {
+            return;
+        }
+        try (Connection c = store.connection();
+                PreparedStatement ps = c.prepareStatement("DELETE FROM live_token WHERE slot_id = ?")) {
+            ps.setString(1, slotId);
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            LOG.warnf(
+                    "Could not give back a live-token slot (SQLState %s); it lapses when it expires", e.getSQLState());
+        }
+    }
+
+    void purge(Instant now) {
+        try (Connection c = store.connection();
+                PreparedStatement ps = c.prepareStatement("DELETE FROM live_token WHERE expire_time < ?")) {
+            ps.setTimestamp(1, Timestamp.from(now.minus(PURGE_AFTER)));
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            LOG.warnf("Could not purge expired live tokens (SQLState %s)", e.getSQLState());
+        }
+    }
+
+    private static ProblemException refusal(UsageLimiter.Scope scope, long cap, Live live, Instant now) {
+        Instant free = live.earliestExpiry() == null ? now : live.earliestExpiry();
+        long wait = Math.max(1, Math.ceilDiv(Duration.between(now, free).toMillis(), 1000));
+        String who = scope == UsageLimiter.Scope.TENANT_LIVE_TOKENS ? "Your tenant holds" : "You hold";
+        return ProblemException.builder(
+                        ProblemType.LIVE_TOKEN_CAP,
+                        who + " " + live.count() + " unexpired tokens, the most allowed at once is " + cap + " ("
+                                + scope.label + "); the earliest expires at " + free + ".")
+                .retryAfter(Duration.ofSeconds(wait))
+                .header("RateLimit-Limit", String.valueOf(cap))
+                .header("RateLimit-Remaining", "0")
+                .header("RateLimit-Reset", String.valueOf(wait))
+                .scope(scope.label)
+                .build();
+    }
+}
