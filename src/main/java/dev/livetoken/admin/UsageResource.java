@@ -4,6 +4,7 @@ import dev.livetoken.limits.LimitView;
 import dev.livetoken.limits.UsageLimiter;
 import dev.livetoken.policy.EffectivePolicy;
 import dev.livetoken.policy.PolicyService;
+import dev.livetoken.sessions.SessionLog;
 import io.quarkus.security.Authenticated;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -15,7 +16,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 
 /** {@code GET /admin/v1/tenants/{tenantId}/usage}: today's counters against the tenant's limits. */
@@ -24,21 +27,27 @@ import org.eclipse.microprofile.jwt.JsonWebToken;
 @Produces(MediaType.APPLICATION_JSON)
 public class UsageResource {
 
-    /** Mints of one user today. */
-    public record UserUsage(String subject, long usedToday) {
+    /**
+     * Mints of one user today; {@code sessionMinutesReported}: wall-clock minutes of the sessions the
+     * user's devices reported as ended today (POST /v1/sessions).
+     */
+    public record UserUsage(String subject, long usedToday, double sessionMinutesReported) {
     }
 
     /** A tenant's usage; {@code limits} are the tenant-wide ones, or one user's if {@code subject} was given. */
     public record Usage(String tenantId, String policySource, long policyVersion, LocalDate day, String subject,
-            List<LimitView> limits, List<UserUsage> users) {
+            List<LimitView> limits, List<UserUsage> users, double sessionMinutesReported) {
     }
 
     private final JsonWebToken jwt;
     private final AdminAccess access;
     private final PolicyService policies;
     private final UsageLimiter limiter;
+    private final SessionLog sessions;
 
-    UsageResource(JsonWebToken jwt, AdminAccess access, PolicyService policies, UsageLimiter limiter) {
+    UsageResource(JsonWebToken jwt, AdminAccess access, PolicyService policies, UsageLimiter limiter,
+            SessionLog sessions) {
+        this.sessions = sessions;
         this.jwt = jwt;
         this.access = access;
         this.policies = policies;
@@ -52,9 +61,27 @@ public class UsageResource {
         Instant now = Instant.now();
         List<LimitView> limits = LimitView.of(limiter.usage(tenant, subject == null ? "" : subject, e.policy(), now))
                 .stream().filter(l -> subject != null || l.scope().startsWith("tenant-")).toList();
-        List<UserUsage> users = subject != null ? List.of() : limiter.usersToday(tenant, now, 100).stream()
-                .map(u -> new UserUsage(u.getKey(), u.getValue())).toList();
-        return new Usage(tenant, e.source(), e.policy().version(), LocalDate.ofInstant(now, ZoneOffset.UTC), subject,
-                limits, users);
+        LocalDate day = LocalDate.ofInstant(now, ZoneOffset.UTC);
+        Instant dayStart = day.atStartOfDay(ZoneOffset.UTC).toInstant();
+        Instant dayEnd = dayStart.plus(Duration.ofDays(1));
+        List<UserUsage> users = subject != null ? List.of() : users(tenant, now, dayStart, dayEnd);
+        return new Usage(tenant, e.source(), e.policy().version(), day, subject, limits, users,
+                rounded(sessions.minutes(tenant, subject, dayStart, dayEnd)));
+    }
+
+    /** Today's minters, then today's reporters without a mint today (their tokens were older). */
+    private List<UserUsage> users(String tenant, Instant now, Instant dayStart, Instant dayEnd) {
+        Map<String, Double> minutes = sessions.minutesBySubject(tenant, dayStart, dayEnd, 100);
+        Map<String, UserUsage> users = new LinkedHashMap<>();
+        for (var u : limiter.usersToday(tenant, now, 100)) {
+            users.put(u.getKey(), new UserUsage(u.getKey(), u.getValue(), rounded(minutes.getOrDefault(u.getKey(), 0.0))));
+        }
+        minutes.forEach((subject, m) -> users.putIfAbsent(subject, new UserUsage(subject, 0, rounded(m))));
+        return List.copyOf(users.values());
+    }
+
+    /** Minutes to the millisecond's thousandth: enough to see, stable to compare. */
+    static double rounded(double minutes) {
+        return Math.round(minutes * 1000) / 1000.0;
     }
 }

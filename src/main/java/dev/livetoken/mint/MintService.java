@@ -73,13 +73,26 @@ public class MintService {
     }
 
     public Uni<MintResponse> mint(Caller caller, MintRequest request, String requestId) {
+        return mint(caller, request, requestId, null);
+    }
+
+    /**
+     * Renews a token ({@code POST /v1/tokens/renew}): the full mint flow (policy, blocks, ceilings,
+     * every reservation) for a token with the renewed one's constraints; refused with 403 naming the
+     * field when the policy no longer gives them. The new record links to the old one.
+     */
+    public Uni<MintResponse> renew(Caller caller, Renewal renewal, String requestId) {
+        return mint(caller, renewal.request(caller), requestId, renewal);
+    }
+
+    private Uni<MintResponse> mint(Caller caller, MintRequest request, String requestId, Renewal renewal) {
         // The request's Vert.x context carries its MDC (request id); every hop returns to it.
         Context ctx = Vertx.currentContext();
         return Uni.createFrom().deferred(() -> {
             CallerLine line = new CallerLine(vertx, store.config().mintBudget());
             // The mint runs detached from the caller's subscription: a caller that hangs up cancels
             // only what it hears, never a mint halfway between its reservation and its audit record.
-            run(ctx, line, caller, request, requestId).subscribe().with(
+            run(ctx, line, caller, request, requestId, renewal).subscribe().with(
                     minted -> handOver(line, minted, requestId),
                     failure -> {
                         if (!line.fail(failure) && !(failure instanceof CallerGone)) {
@@ -110,7 +123,8 @@ public class MintService {
         }
     }
 
-    private Uni<Minted> run(Context ctx, CallerLine line, Caller caller, MintRequest request, String requestId) {
+    private Uni<Minted> run(Context ctx, CallerLine line, Caller caller, MintRequest request, String requestId,
+            Renewal renewal) {
         // On a cache miss the policy is read from the store: that counts against the store budget too.
         Uni<EffectivePolicy> policy = line.onStoreBudget(policies.effective(caller.tenant()));
         if (ctx != null) {
@@ -118,6 +132,9 @@ public class MintService {
         }
         return policy.chain(effective -> {
             MintPlan plan = planner.plan(caller, effective, request, clock.instant());
+            if (renewal != null) {
+                renewal.requireSameConstraints(plan);
+            }
             return line.onStoreBudget(blocking(ctx,
                             () -> limiter.reserve(plan.tenant(), plan.subject(), effective.policy(), plan.serverTime())))
                     .onFailure(ProblemException.class).invoke(e -> {
@@ -134,7 +151,8 @@ public class MintService {
                                         return null;
                                     }))
                                     .chain(minted -> line.onStoreBudget(blocking(ctx,
-                                            () -> record(plan, minted.name(), requestId, reservation, line)))));
+                                            () -> record(plan, minted.name(), requestId, reservation, line,
+                                            renewal == null ? null : renewal.parent().id())))));
         });
     }
 
@@ -174,7 +192,7 @@ public class MintService {
     }
 
     private Minted record(MintPlan plan, String token, String requestId, UsageLimiter.Reservation reservation,
-            CallerLine line) {
+            CallerLine line, Long renewedFrom) {
         String hash = hasher.hash(token);
         String delivery = line.closed() ? AuditRecord.DISCARDED : AuditRecord.RETURNED;
         try {
@@ -183,7 +201,7 @@ public class MintService {
                     plan.locked() ? plan.translation().targetLanguageCode() : null,
                     plan.locked() ? plan.translation().echoTargetLanguage() : null,
                     plan.uses(), plan.expireTime(), plan.newSessionExpireTime(), plan.policyTenant(),
-                    plan.policyVersion(), requestId == null ? "-" : requestId, hash, delivery));
+                    plan.policyVersion(), requestId == null ? "-" : requestId, hash, delivery), renewedFrom);
         } catch (RuntimeException e) {
             // Fail closed: a token without its audit record must not leave the service.
             LOG.errorf("Audit write failed (%s); the minted token is withheld", e.getClass().getSimpleName());
