@@ -1,6 +1,7 @@
 package dev.livetoken.sessions;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import java.time.Duration;
 import java.time.Instant;
 
@@ -25,11 +26,13 @@ public record ReportedSession(
         Instant reportedAt) {
 
     /** Wall-clock length of the session, in seconds (millisecond precision). */
+    @JsonProperty("durationSeconds")
     public double durationSeconds() {
         return durationMillis() / 1000.0;
     }
 
     /** What the session counts for in session-minutes: its wall-clock length. */
+    @JsonProperty("minutes")
     public double minutes() {
         return durationMillis() / 60_000.0;
     }
