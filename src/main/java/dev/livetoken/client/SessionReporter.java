@@ -30,11 +30,17 @@ final class SessionReporter {
     /** Where the previous report's counts ended: audio sent while a renewal runs counts in the next one. */
     private long boundarySent;
     private long boundaryReceived;
+    private Instant boundaryTime;
     private Segment current;
 
-    /** A token starts being used now. */
+    /**
+     * A token starts being used. The first report starts now; a later one where the previous one
+     * ended (the renewal's own time belongs to the conversation, and what the new session hears
+     * first is what the old one had not confirmed), which the service allows within its clock skew.
+     */
     synchronized void start(String token, int resumptions) {
-        current = new Segment(token, Instant.now(), boundarySent, boundaryReceived, resumptions);
+        current = new Segment(token, boundaryTime == null ? Instant.now() : boundaryTime, boundarySent,
+                boundaryReceived, resumptions);
     }
 
     synchronized void sent(int bytes) {
@@ -58,6 +64,7 @@ final class SessionReporter {
         boundarySent = sent;
         boundaryReceived = received;
         Instant ended = Instant.now();
+        boundaryTime = ended;
         ObjectNode r = JSON.createObjectNode();
         r.put("sessionId", UUID.randomUUID().toString());
         r.put("token", s.token());

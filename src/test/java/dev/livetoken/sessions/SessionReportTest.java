@@ -161,7 +161,8 @@ class SessionReportTest {
         bad.put("endedAt ", r -> r.put("endedAt", expires.plusSeconds(12 * 60 + 90).toString()));
         bad.put("audioSecondsSent", r -> r.put("audioSecondsSent", 25.0));
         bad.put("audioSecondsSent ", r -> r.put("audioSecondsSent", -1.0));
-        bad.put("audioSecondsReceived", r -> r.put("audioSecondsReceived", 60.0));
+        bad.put("audioSecondsReceived", r -> r.put("audioSecondsReceived",
+                java.time.Duration.between(minted, expires).toSeconds() + 12 * 60.0));
         bad.put("resumptions", r -> r.put("resumptions", -1));
         bad.put("closeCode", r -> r.put("closeCode", 999));
         bad.put("closeCode ", r -> r.remove("closeCode"));

@@ -54,6 +54,13 @@ class SessionRulesTest {
         rules.accept(report(MINT, MINT.plusSeconds(30), 31.0), TOKEN, now);
         assertEquals("audioSecondsSent", refused(report(MINT, MINT.plusSeconds(30), 31.01), now));
         assertEquals("audioSecondsSent", refused(report(MINT, MINT.plusSeconds(30), Double.NaN), now));
+        // received audio may come faster than real time, but not beyond what the token allows
+        SessionReport burst = new SessionReport("3f2b8c1e-4d5a-4e6f-9a7b-1c2d3e4f5a6b", "auth_tokens/x",
+                MINT.toString(), MINT.plusSeconds(30).toString(), 30.0, 45.0, 0, 1000, null, null);
+        rules.accept(burst, TOKEN, now);
+        SessionReport impossible = new SessionReport(burst.sessionId(), burst.token(), burst.startedAt(),
+                burst.endedAt(), 30.0, 1800 + 600 + 60 + 1.01, 0, 1000, null, null);
+        assertEquals("audioSecondsReceived", refused(impossible, now));
     }
 
     @Test
