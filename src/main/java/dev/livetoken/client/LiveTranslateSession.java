@@ -104,10 +104,12 @@ public final class LiveTranslateSession implements AutoCloseable {
     /**
      * The connection's own liveness check: a WebSocket ping every {@code interval}; a connection
      * whose pong has not come back within {@code pongTimeout} is taken for dead and resumed. Timers
-     * on the session's scheduler, no polling.
+     * on the session's scheduler, no polling. The default waits 45 s for a pong: Gemini's pongs are
+     * reported to take 8–30 s (docs/live-api-protocol.md §7), and a shorter deadline would drop
+     * healthy sessions.
      */
     public record Keepalive(Duration interval, Duration pongTimeout) {
-        public static final Keepalive DEFAULT = new Keepalive(Duration.ofSeconds(5), Duration.ofSeconds(5));
+        public static final Keepalive DEFAULT = new Keepalive(Duration.ofSeconds(15), Duration.ofSeconds(45));
     }
 
     /**

@@ -45,9 +45,10 @@ public interface EmulatorConfig {
 
     /**
      * How long the {@code slow-pongs} fault stops reading a connection: its pings go unanswered
-     * while the TCP connection stays open, until a client's keepalive gives up on it. Default 30 s.
+     * while the TCP connection stays open, until a client's keepalive gives up on it. Default 2 min:
+     * longer than the reference client's default keepalive (15 s + 45 s) needs to notice.
      */
-    @WithDefault("PT30S")
+    @WithDefault("PT2M")
     Duration slowPongsPause();
 
     /**
