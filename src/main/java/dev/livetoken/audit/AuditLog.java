@@ -43,11 +43,21 @@ public class AuditLog {
 
     /** Writes and commits one record; throws if it is not durably stored. */
     public void write(AuditRecord r) {
+        write(r, null);
+    }
+
+    /**
+     * Writes and commits one record that, when {@code renewedFrom} is not null, names the record of
+     * the token it renewed ({@code POST /v1/tokens/renew}): parent and child are linked in the same
+     * insert, so a renewed token never exists without its link.
+     */
+    public void write(AuditRecord r, Long renewedFrom) {
         try (Connection c = store.connection();
-                PreparedStatement ps = c.prepareStatement("INSERT INTO audit_record (tenant_id, subject, actor, "
-                        + "minted_at, model, locked, target_language, echo_target_language, uses, expire_time, "
-                        + "new_session_expire_time, policy_tenant, policy_version, request_id, token_hash, delivery, "
-                        + "worst_case_session_minutes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                PreparedStatement ps = c.prepareStatement(
+                        "INSERT INTO audit_record (tenant_id, subject, actor, "
+                                + "minted_at, model, locked, target_language, echo_target_language, uses, expire_time, "
+                                + "new_session_expire_time, policy_tenant, policy_version, request_id, token_hash, delivery, "
+                                + "worst_case_session_minutes, renewed_from) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
             ps.setString(1, r.tenantId());
             ps.setString(2, r.subject());
             ps.setString(3, r.actor());
@@ -72,6 +82,11 @@ public class AuditLog {
                 ps.setNull(17, Types.BIGINT);
             } else {
                 ps.setLong(17, r.worstCaseSessionMinutes());
+            }
+            if (renewedFrom == null) {
+                ps.setNull(18, Types.BIGINT);
+            } else {
+                ps.setLong(18, renewedFrom);
             }
             ps.executeUpdate();
         } catch (SQLException e) {
@@ -137,6 +152,41 @@ public class AuditLog {
     /** The record of a token, found by its keyed hash. */
     public List<AuditRecord> byTokenHash(String hash) {
         return select("SELECT " + COLUMNS + " FROM audit_record WHERE token_hash = ?", List.of(hash));
+    }
+
+    /** The audit id of the token that the token of record {@code id} renewed; null if it was a first mint. */
+    public Long renewedFrom(long id) {
+        try (Connection c = store.connection();
+                PreparedStatement ps = c.prepareStatement("SELECT renewed_from FROM audit_record WHERE id = ?")) {
+            ps.setLong(1, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return null;
+                }
+                long v = rs.getLong(1);
+                return rs.wasNull() ? null : v;
+            }
+        } catch (SQLException e) {
+            throw new StoreFailure(e);
+        }
+    }
+
+    /** The audit ids of the tokens that renewed the token of record {@code id}, oldest first. */
+    public List<Long> renewals(long id) {
+        try (Connection c = store.connection();
+                PreparedStatement ps =
+                        c.prepareStatement("SELECT id FROM audit_record WHERE renewed_from = ? ORDER BY id")) {
+            ps.setLong(1, id);
+            List<Long> out = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(rs.getLong(1));
+                }
+            }
+            return out;
+        } catch (SQLException e) {
+            throw new StoreFailure(e);
+        }
     }
 
     public long count(String tenant) {

@@ -5,12 +5,10 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -221,13 +219,23 @@ public final class LiveTranslateCli {
                     LiveClientException.Kind.USAGE, "the token is unlocked: choose the language with --target");
         }
         AtomicReference<String> currentToken = new AtomicReference<>(token.token());
+        AtomicReference<LiveTranslateSession> live = new AtomicReference<>();
+        SessionReporter reporter = new SessionReporter();
         LiveTranslateSession.TokenRenewer renewer = null;
         if (service != null) {
             TokenServiceClient svc = service;
             String userJwt = jwt;
             renewer = reason -> {
-                MintedToken fresh = svc.renew(userJwt, currentToken.get(), a.target());
+                // the old token's part of the conversation ends here; its report goes out at the end
+                LiveTranslateSession s = live.get();
+                reporter.end(
+                        s == null ? 0 : resumptions(s),
+                        s == null ? 1008 : s.lastCloseCode(),
+                        reason,
+                        s == null ? null : s.usage());
+                MintedToken fresh = svc.renew(userJwt, currentToken.get());
                 currentToken.set(fresh.token());
+                reporter.start(fresh.token(), s == null ? 0 : resumptions(s));
                 return fresh;
             };
         }
@@ -241,7 +249,6 @@ public final class LiveTranslateCli {
                 Duration.ofSeconds(10),
                 new LiveTranslateSession.Recovery(Duration.ofMillis(100), Duration.ofSeconds(5), 10, a.resumeBudget()),
                 renewer);
-        Instant started = Instant.now();
         LiveTranslateSession session = null;
         AudioStreamer.Stats stats = null;
         long outBytes = 0;
@@ -252,6 +259,7 @@ public final class LiveTranslateCli {
             LiveTranslateSession.Listener listener = new LiveTranslateSession.Listener() {
                 @Override
                 public void onAudio(byte[] pcm24k) {
+                    reporter.received(pcm24k.length);
                     wav.write(pcm24k);
                 }
 
@@ -280,11 +288,19 @@ public final class LiveTranslateCli {
                     out.println("token renewed (" + reason + ")");
                 }
             };
+            reporter.start(token.token(), 0);
             session = LiveTranslateSession.open(http, opts, listener);
+            live.set(session);
             try {
                 long cpu0 = cpuNanos();
                 LiveTranslateSession s = session;
-                stats = AudioStreamer.stream(source, s::sendAudio, a.speed());
+                stats = AudioStreamer.stream(
+                        source,
+                        pcm16k -> {
+                            reporter.sent(pcm16k.length);
+                            s.sendAudio(pcm16k);
+                        },
+                        a.speed());
                 double cpu = (cpuNanos() - cpu0) / 1e9 / stats.seconds() * 100;
                 session.endAudio();
                 session.awaitIdle(a.idle(), a.idle().plusSeconds(60));
@@ -305,7 +321,7 @@ public final class LiveTranslateCli {
             throw e;
         } finally {
             if (service != null && a.report()) {
-                report(service, jwt, currentToken.get(), started, stats, outBytes, session, failed, err);
+                report(service, jwt, reporter, session, failed, err);
             }
         }
     }
@@ -337,46 +353,38 @@ public final class LiveTranslateCli {
     }
 
     /**
-     * Reports the session ({@code POST /v1/sessions}, session governance). A service without the
-     * endpoint answers 404: reporting is then skipped without a word.
+     * Reports the conversation ({@code POST /v1/sessions}): one report per token it used, the last one
+     * ending now with the close that ended it (1000 when the client closed normally). A report the
+     * service refuses is mentioned, never fatal.
      */
     static void report(
             TokenServiceClient service,
             String jwt,
-            String token,
-            Instant started,
-            AudioStreamer.Stats stats,
-            long outBytes,
+            SessionReporter reporter,
             LiveTranslateSession session,
             LiveClientException failed,
             PrintStream err) {
-        com.fasterxml.jackson.databind.node.ObjectNode r =
-                new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode();
-        r.put("sessionId", UUID.randomUUID().toString());
-        r.put("token", token);
-        r.put("startedAt", started.toString());
-        r.put("endedAt", Instant.now().toString());
-        r.put("audioSecondsSent", stats == null ? 0 : stats.bytes() / 32000.0);
-        r.put("audioSecondsReceived", outBytes / 48000.0);
-        r.put("resumptions", session == null ? 0 : session.resumptions());
-        if (failed != null && failed.closeCode() != 0) {
-            r.put("closeCode", failed.closeCode());
-            if (failed.closeReason() != null) {
-                r.put("closeReason", failed.closeReason());
+        int code = 1000;
+        String reason = "done";
+        if (failed != null) {
+            boolean noFrame = failed.kind() != LiveClientException.Kind.CLOSED_BY_SERVER || failed.closeCode() < 1000;
+            code = noFrame ? 1006 : failed.closeCode();
+            reason = noFrame ? "" : failed.closeReason();
+        }
+        reporter.end(
+                session == null ? 0 : resumptions(session), code, reason, session == null ? null : session.usage());
+        for (var r : reporter.reports()) {
+            try {
+                service.reportSession(jwt, r);
+            } catch (LiveClientException e) {
+                err.println("session report not sent: " + e.getMessage());
             }
         }
-        if (session != null) {
-            LiveTranslateSession.Usage u = session.usage();
-            r.putObject("usage")
-                    .put("promptTokenCount", u.promptTokenCount())
-                    .put("responseTokenCount", u.responseTokenCount())
-                    .put("totalTokenCount", u.totalTokenCount());
-        }
-        try {
-            service.reportSession(jwt, r);
-        } catch (LiveClientException e) {
-            err.println("session report not sent: " + e.getMessage());
-        }
+    }
+
+    /** Resumptions so far, not counting the new sessions a renewal started. */
+    static int resumptions(LiveTranslateSession s) {
+        return (int) s.recoveries().stream().filter(r -> !r.newSession()).count();
     }
 
     /** CPU time of this whole process (all threads), for the report. */

@@ -42,6 +42,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * conversation loses no input;</li>
  * <li>when the token has expired, its new-session window closed or its uses are spent, it asks the
  * {@link TokenRenewer} for a fresh one and starts a new session;</li>
+ * <li>it notices a connection that went dead without a close (no pong to its keepalive ping within
+ * {@link Keepalive#pongTimeout()}: a stalled server or network, which TCP would notice only after
+ * minutes), drops it and resumes;</li>
  * <li>it gives up only after {@link Recovery#maxAttempts()} attempts or {@link Recovery#budget()}
  * without a connection, with {@link LiveClientException.Kind#RECOVERY_EXHAUSTED}.</li>
  * </ul>
@@ -96,6 +99,17 @@ public final class LiveTranslateSession implements AutoCloseable {
     }
 
     /**
+     * The connection's own liveness check: a WebSocket ping every {@code interval}; a connection
+     * whose pong has not come back within {@code pongTimeout} is taken for dead and resumed. Timers
+     * on the session's scheduler, no polling. The default waits 45 s for a pong: Gemini's pongs are
+     * reported to take 8–30 s (docs/live-api-protocol.md §7), and a shorter deadline would drop
+     * healthy sessions.
+     */
+    public record Keepalive(Duration interval, Duration pongTimeout) {
+        public static final Keepalive DEFAULT = new Keepalive(Duration.ofSeconds(15), Duration.ofSeconds(45));
+    }
+
+    /**
      * How to open the session.
      *
      * @param targetLanguageCode sent as {@code generationConfig.translationConfig} only when not null,
@@ -112,7 +126,35 @@ public final class LiveTranslateSession implements AutoCloseable {
             boolean tokenInHeader,
             Duration connectTimeout,
             Recovery recovery,
-            TokenRenewer renewer) {
+            TokenRenewer renewer,
+            Keepalive keepalive) {
+
+        public Options {
+            keepalive = keepalive == null ? Keepalive.DEFAULT : keepalive;
+        }
+
+        public Options(
+                URI websocketUrl,
+                String token,
+                String model,
+                String targetLanguageCode,
+                Boolean echoTargetLanguage,
+                boolean tokenInHeader,
+                Duration connectTimeout,
+                Recovery recovery,
+                TokenRenewer renewer) {
+            this(
+                    websocketUrl,
+                    token,
+                    model,
+                    targetLanguageCode,
+                    echoTargetLanguage,
+                    tokenInHeader,
+                    connectTimeout,
+                    recovery,
+                    renewer,
+                    Keepalive.DEFAULT);
+        }
 
         public Options(
                 URI websocketUrl,
@@ -210,6 +252,7 @@ public final class LiveTranslateSession implements AutoCloseable {
             synchronized (s.lock) {
                 s.current = c;
             }
+            s.keepAlive(c);
             return s;
         } catch (CompletionException e) {
             s.scheduler.shutdownNow();
@@ -252,19 +295,38 @@ public final class LiveTranslateSession implements AutoCloseable {
 
     /**
      * Waits for trailing output: returns once nothing arrived for {@code idle} while connected
-     * (Live Translate may never send turnComplete), or after {@code max}. Throws if the session failed.
+     * (Live Translate may never send turnComplete) and the connection answered a ping sent after
+     * that quiet began (a stalled connection is quiet too: its keepalive then resumes the session
+     * and the wait goes on), or after {@code max}. Throws if the session failed.
      */
     public void awaitIdle(Duration idle, Duration max) {
         long deadline = System.nanoTime() + max.toNanos();
+        long probedFor = 0;
         synchronized (lock) {
             while (true) {
                 throwIfFailed();
                 long now = System.nanoTime();
                 long quietFor = now - lastMessageNanos;
                 if (state == State.OPEN && quietFor >= idle.toNanos()) {
-                    return;
+                    Conn c = current;
+                    if (c == null
+                            || options.keepalive().interval().isZero()
+                            || c.lastPongNanos - lastMessageNanos >= 0) {
+                        return;
+                    }
+                    if (probedFor != lastMessageNanos) {
+                        probedFor = lastMessageNanos;
+                        try {
+                            scheduler.execute(() -> ping(c)); // its pong (or its absence) wakes us
+                        } catch (java.util.concurrent.RejectedExecutionException e) {
+                            return;
+                        }
+                    }
                 }
-                long wait = Math.min(deadline - now, Math.max(1, idle.toNanos() - quietFor));
+                // quiet long enough: only the probe's pong (or a state change) can end the wait
+                long wait = quietFor >= idle.toNanos()
+                        ? deadline - now
+                        : Math.min(deadline - now, idle.toNanos() - quietFor);
                 if (deadline - now <= 0) {
                     return;
                 }
@@ -698,6 +760,7 @@ public final class LiveTranslateSession implements AutoCloseable {
             }
             current = next;
             state = State.OPEN;
+            keepAlive(next);
             newSessionNeeded = false;
             long drop = dropNanos;
             r = new Resumed(recoveries.size() + 1, dropCause, -1, attemptCount, newSession);
@@ -716,6 +779,75 @@ public final class LiveTranslateSession implements AutoCloseable {
             });
         }
         listener.onResumed(r);
+    }
+
+    // ------------------------------------------------------------------ keepalive
+
+    /** Pings {@code c} every interval while it is the current connection. */
+    private void keepAlive(Conn c) {
+        long every = options.keepalive().interval().toMillis();
+        if (every <= 0) {
+            return;
+        }
+        try {
+            c.keepalive = scheduler.scheduleWithFixedDelay(() -> ping(c), every, every, TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // closed meanwhile
+        }
+    }
+
+    private void ping(Conn c) {
+        synchronized (lock) {
+            if (c != current || state != State.OPEN) {
+                stopKeepalive(c);
+                return;
+            }
+        }
+        long sent = System.nanoTime();
+        WebSocket w = c.ws;
+        // never blocks; fails at once if the previous ping is still stuck in the socket (no pong then either)
+        w.sendPing(ByteBuffer.allocate(0)).exceptionally(t -> null);
+        long timeout = options.keepalive().pongTimeout().toMillis();
+        try {
+            scheduler.schedule(
+                    () -> {
+                        if (c.lastPongNanos - sent < 0) {
+                            pongMissed(c, timeout);
+                        }
+                    },
+                    timeout,
+                    TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // closed meanwhile
+        }
+    }
+
+    /**
+     * No pong in time: the connection is dead though its TCP connection looks open. Drop it without
+     * a close handshake (which could not complete) and resume.
+     */
+    private void pongMissed(Conn c, long timeoutMillis) {
+        synchronized (lock) {
+            if (c != current || state != State.OPEN) {
+                return; // already dropped for another reason
+            }
+        }
+        WebSocket w = c.ws;
+        stopKeepalive(c);
+        lastCloseCode = 1006;
+        lastCloseReason = "no pong within " + timeoutMillis + " ms";
+        c.closeCode = 1006;
+        c.closeReason = lastCloseReason;
+        c.closed.complete(null);
+        dropped(c, "1006 " + lastCloseReason, 0, null);
+        w.abort();
+    }
+
+    private static void stopKeepalive(Conn c) {
+        java.util.concurrent.ScheduledFuture<?> k = c.keepalive;
+        if (k != null) {
+            k.cancel(false);
+        }
     }
 
     private void fail(LiveClientException e) {
@@ -775,6 +907,10 @@ public final class LiveTranslateSession implements AutoCloseable {
         final ArrayDeque<long[]> indexToSeq = new ArrayDeque<>();
 
         volatile WebSocket ws;
+        volatile java.util.concurrent.ScheduledFuture<?> keepalive;
+        /** {@link System#nanoTime()} of the latest pong; initially long before any ping. */
+        volatile long lastPongNanos = System.nanoTime() - TimeUnit.DAYS.toNanos(1);
+
         volatile int closeCode;
         volatile String closeReason;
         private CompletableFuture<?> tail = CompletableFuture.completedFuture(null);
@@ -854,6 +990,16 @@ public final class LiveTranslateSession implements AutoCloseable {
                 String text = partialBinary.toString(StandardCharsets.UTF_8);
                 partialBinary.reset();
                 onMessage(this, text);
+            }
+            webSocket.request(1);
+            return null;
+        }
+
+        @Override
+        public CompletionStage<?> onPong(WebSocket webSocket, ByteBuffer message) {
+            lastPongNanos = System.nanoTime();
+            synchronized (lock) {
+                lock.notifyAll(); // awaitIdle waits for a proof of life
             }
             webSocket.request(1);
             return null;

@@ -52,29 +52,26 @@ public final class TokenServiceClient {
     }
 
     /**
-     * A fresh token for the same target, when the old one expired or its new-session window or
-     * uses are spent: {@code POST /v1/tokens/renew} where the service has it; otherwise (404, 405:
-     * the session-governance endpoints have not landed) a new mint with the same target.
+     * A fresh token with the same constraints (model, lock mode, language, echo), when the old one
+     * expired or its new-session window or uses are spent: {@code POST /v1/tokens/renew}, which runs
+     * the service's whole admission again. A 404 means the service did not mint that token for this
+     * user; a 403 names the constraint the policy no longer allows (then mint anew and start over).
      */
-    public MintedToken renew(String jwt, String oldToken, String targetLanguageCode) {
+    public MintedToken renew(String jwt, String oldToken) {
         ObjectNode body = JSON.createObjectNode().put("token", oldToken);
-        HttpResponse<String> resp = exchange("/v1/tokens/renew", body, jwt);
-        if (resp.statusCode() == 404 || resp.statusCode() == 405) {
-            return mint(jwt, targetLanguageCode);
-        }
-        return token(check(resp, 201, "renewal refused"));
+        return token(check(exchange("/v1/tokens/renew", body, jwt), 201, "renewal refused"));
     }
 
     /**
-     * Reports a finished session ({@code POST /v1/sessions}). Returns false when the service has no
-     * such endpoint (404): reporting is then simply not supported there.
+     * Reports a finished session ({@code POST /v1/sessions}, answered 202, also for a repeat of the
+     * same {@code sessionId}). Returns false when the service has no such route (405).
      */
     public boolean reportSession(String jwt, ObjectNode report) {
         HttpResponse<String> resp = exchange("/v1/sessions", report, jwt);
-        if (resp.statusCode() == 404 || resp.statusCode() == 405) {
+        if (resp.statusCode() == 405) {
             return false;
         }
-        check(resp, resp.statusCode() == 200 ? 200 : 201, "session report refused");
+        check(resp, 202, "session report refused");
         return true;
     }
 

@@ -45,6 +45,14 @@ public interface EmulatorConfig {
     boolean faultsEnabled();
 
     /**
+     * How long the {@code slow-pongs} fault stops reading a connection: its pings go unanswered
+     * while the TCP connection stays open, until a client's keepalive gives up on it. Default 2 min:
+     * longer than the reference client's default keepalive (15 s + 45 s) needs to notice.
+     */
+    @WithDefault("PT2M")
+    Duration slowPongsPause();
+
+    /**
      * Longest an audio-only session lasts, across resumptions, unless its setup asks for
      * {@code contextWindowCompression} (Google: 15 min, docs/live-api-protocol.md §5).
      */

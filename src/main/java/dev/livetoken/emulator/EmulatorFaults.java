@@ -44,7 +44,13 @@ public class EmulatorFaults {
         /** HTTP 429 on the WebSocket upgrade, which a browser reports as 1006 (§7). */
         HTTP_429,
         /** A resume of this session is refused with 1011 while its older socket is still open (§7). */
-        REFUSE_RESUME_WHILE_OPEN;
+        REFUSE_RESUME_WHILE_OPEN,
+        /**
+         * Slow pongs: the connection stops being read for {@code livetoken.emulator.slow-pongs-pause}
+         * (Vert.x answers a ping only when it reads it), so pings go unanswered and nothing is
+         * consumed or sent while the TCP connection stays open; only a client keepalive notices (§7).
+         */
+        SLOW_PONGS;
 
         public String slug() {
             return name().toLowerCase(Locale.ROOT).replace('_', '-');

@@ -389,6 +389,17 @@ final class LiveConnection {
                 silent = true;
                 cancelRelease();
             }
+            case SLOW_PONGS -> {
+                // stop reading: pings wait unanswered in the socket; what arrives meanwhile is never consumed
+                silent = true;
+                cancelRelease();
+                ws.pause();
+                owner.vertx.setTimer(Math.max(1, owner.config.slowPongsPause().toMillis()), id -> {
+                    if (!ws.isClosed()) {
+                        ws.resume();
+                    }
+                });
+            }
             default -> {
                 // HTTP_429 and REFUSE_RESUME_WHILE_OPEN strike at connect time
             }

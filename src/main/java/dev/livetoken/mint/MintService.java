@@ -86,13 +86,26 @@ public class MintService {
     }
 
     public Uni<MintResponse> mint(Caller caller, MintRequest request, String requestId) {
+        return mint(caller, request, requestId, null);
+    }
+
+    /**
+     * Renews a token ({@code POST /v1/tokens/renew}): the full mint flow (policy, blocks, ceilings,
+     * every reservation) for a token with the renewed one's constraints; refused with 403 naming the
+     * field when the policy no longer gives them. The new record links to the old one.
+     */
+    public Uni<MintResponse> renew(Caller caller, Renewal renewal, String requestId) {
+        return mint(caller, renewal.request(caller), requestId, renewal);
+    }
+
+    private Uni<MintResponse> mint(Caller caller, MintRequest request, String requestId, Renewal renewal) {
         // The request's Vert.x context carries its MDC (request id); every hop returns to it.
         Context ctx = Vertx.currentContext();
         return Uni.createFrom().deferred(() -> {
             CallerLine line = new CallerLine(vertx, store.config().mintBudget());
             // The mint runs detached from the caller's subscription: a caller that hangs up cancels
             // only what it hears, never a mint halfway between its reservation and its audit record.
-            run(ctx, line, caller, request, requestId)
+            run(ctx, line, caller, request, requestId, renewal)
                     .subscribe()
                     .with(minted -> handOver(line, minted, requestId), failure -> {
                         if (!line.fail(failure) && !(failure instanceof CallerGone)) {
@@ -126,7 +139,8 @@ public class MintService {
         }
     }
 
-    private Uni<Minted> run(Context ctx, CallerLine line, Caller caller, MintRequest request, String requestId) {
+    private Uni<Minted> run(
+            Context ctx, CallerLine line, Caller caller, MintRequest request, String requestId, Renewal renewal) {
         // On a cache miss the policy is read from the store: that counts against the store budget too.
         Uni<EffectivePolicy> policy = line.onStoreBudget(policies.effective(caller.tenant()));
         if (ctx != null) {
@@ -135,6 +149,9 @@ public class MintService {
         return policy.chain(effective -> {
             MintPlan plan = planner.plan(caller, effective, request, clock.instant());
             UsageLimiter.Charge charge = new UsageLimiter.Charge(plan.worstCase(), plan.expireTime());
+            if (renewal != null) {
+                renewal.requireSameConstraints(plan);
+            }
             return line.onStoreBudget(blocking(
                             ctx,
                             () -> limiter.reserve(
@@ -148,7 +165,16 @@ public class MintService {
                                         return null;
                                     }))
                                     .chain(minted -> line.onStoreBudget(blocking(
-                                            ctx, () -> record(plan, minted.name(), requestId, reservation, line)))));
+                                            ctx,
+                                            () -> record(
+                                                    plan,
+                                                    minted.name(),
+                                                    requestId,
+                                                    reservation,
+                                                    line,
+                                                    renewal == null
+                                                            ? null
+                                                            : renewal.parent().id())))));
         });
     }
 
@@ -189,29 +215,36 @@ public class MintService {
     }
 
     private Minted record(
-            MintPlan plan, String token, String requestId, UsageLimiter.Reservation reservation, CallerLine line) {
+            MintPlan plan,
+            String token,
+            String requestId,
+            UsageLimiter.Reservation reservation,
+            CallerLine line,
+            Long renewedFrom) {
         String hash = hasher.hash(token);
         String delivery = line.closed() ? AuditRecord.DISCARDED : AuditRecord.RETURNED;
         try {
-            audit.write(new AuditRecord(
-                    null,
-                    plan.tenant(),
-                    plan.subject(),
-                    plan.actor(),
-                    plan.serverTime(),
-                    plan.model(),
-                    plan.locked(),
-                    plan.locked() ? plan.translation().targetLanguageCode() : null,
-                    plan.locked() ? plan.translation().echoTargetLanguage() : null,
-                    plan.uses(),
-                    plan.expireTime(),
-                    plan.newSessionExpireTime(),
-                    plan.policyTenant(),
-                    plan.policyVersion(),
-                    requestId == null ? "-" : requestId,
-                    hash,
-                    delivery,
-                    reservation.sessionMinutes()));
+            audit.write(
+                    new AuditRecord(
+                            null,
+                            plan.tenant(),
+                            plan.subject(),
+                            plan.actor(),
+                            plan.serverTime(),
+                            plan.model(),
+                            plan.locked(),
+                            plan.locked() ? plan.translation().targetLanguageCode() : null,
+                            plan.locked() ? plan.translation().echoTargetLanguage() : null,
+                            plan.uses(),
+                            plan.expireTime(),
+                            plan.newSessionExpireTime(),
+                            plan.policyTenant(),
+                            plan.policyVersion(),
+                            requestId == null ? "-" : requestId,
+                            hash,
+                            delivery,
+                            reservation.sessionMinutes()),
+                    renewedFrom);
         } catch (RuntimeException e) {
             // Fail closed: a token without its audit record must not leave the service.
             LOG.errorf(

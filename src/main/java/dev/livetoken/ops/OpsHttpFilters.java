@@ -34,6 +34,8 @@ public class OpsHttpFilters {
     public static final String CSP_KEY = "livetoken.csp";
 
     static final String MINT_PATH = "/v1/tokens";
+    /** A renewal mints a token too (POST /v1/tokens/renew), and is counted with the mints. */
+    static final String RENEW_PATH = "/v1/tokens/renew";
 
     private static final Logger ACCESS = Logger.getLogger("dev.livetoken.access");
 
@@ -62,7 +64,8 @@ public class OpsHttpFilters {
         if (isApi(path)) {
             AccessEntry entry = new AccessEntry(System.nanoTime(), id);
             ctx.put(ACCESS_KEY, entry);
-            boolean mint = ctx.request().method() == HttpMethod.POST && MINT_PATH.equals(path);
+            boolean mint =
+                    ctx.request().method() == HttpMethod.POST && (MINT_PATH.equals(path) || RENEW_PATH.equals(path));
             ctx.addEndHandler(ar -> finished(ctx, entry, mint, ar.succeeded()));
         }
         ctx.next();

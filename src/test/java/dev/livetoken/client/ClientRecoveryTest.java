@@ -35,7 +35,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The reference client recovers from every failure the emulator can inject (docs/live-api-protocol.md
  * §7) without losing or repeating input: 60 s of audio, streamed 5× faster than real time (12 s),
  * through a TCP drop, a goAway followed by silence, a 1011 RESOURCE_EXHAUSTED close whose first
- * reconnect gets HTTP 429, and a goAway followed by 1011 "Deadline expired".
+ * reconnect gets HTTP 429, a goAway followed by 1011 "Deadline expired", and slow pongs (the server
+ * stops reading while the TCP connection stays open: only the client's keepalive notices).
  */
 @QuarkusTest
 class ClientRecoveryTest {
@@ -49,6 +50,9 @@ class ClientRecoveryTest {
             "outputAudioTranscription");
     static final int CHUNKS = 600; // 60 s of 100 ms chunks
     static final double SPEED = 5;
+    /** Pings every 500 ms, dead after 1 s without a pong: a stall is noticed within 1.5 s. */
+    static final LiveTranslateSession.Keepalive KEEPALIVE =
+            new LiveTranslateSession.Keepalive(Duration.ofMillis(500), Duration.ofSeconds(1));
 
     @Inject
     EmulatorTokenStore store;
@@ -90,7 +94,8 @@ class ClientRecoveryTest {
                 Duration.ofSeconds(5),
                 new LiveTranslateSession.Recovery(
                         Duration.ofMillis(100), Duration.ofSeconds(2), 10, Duration.ofSeconds(20)),
-                renewer);
+                renewer,
+                KEEPALIVE);
     }
 
     /** Collects output with its arrival times. */
@@ -131,7 +136,7 @@ class ClientRecoveryTest {
     }
 
     @Test
-    void sixtySecondsThroughFourInjectedFailuresLoseNoInputAndRepeatNone() throws Exception {
+    void sixtySecondsThroughFiveInjectedFailuresLoseNoInputAndRepeatNone() throws Exception {
         Instant now = Instant.now();
         String token = store.create(1, now.plusSeconds(600), now.plusSeconds(60), tokenSetup(), LOCKED_MASK);
         // one fault per connection, in order; the 429 refuses the first reconnect after the 1011
@@ -142,6 +147,7 @@ class ClientRecoveryTest {
                 new Fault(Kind.RESOURCE_EXHAUSTED, 120),
                 new Fault(Kind.HTTP_429, 0),
                 new Fault(Kind.GOAWAY_DEADLINE, 120),
+                new Fault(Kind.SLOW_PONGS, 80),
                 Fault.NONE);
         Path wavFile = Files.createTempFile("recovery", ".wav");
         Output out = new Output(wavFile);
@@ -159,12 +165,13 @@ class ClientRecoveryTest {
                 faults.consumed(token),
                 "every input chunk reached the emulator exactly once, in order");
         List<LiveTranslateSession.Resumed> rs = session.recoveries();
-        assertEquals(4, rs.size(), rs.toString());
+        assertEquals(5, rs.size(), rs.toString());
         assertTrue(rs.get(0).cause().startsWith("1006"), rs.toString());
         assertEquals("goAway", rs.get(1).cause(), rs.toString());
         assertTrue(rs.get(2).cause().startsWith("1011 RESOURCE_EXHAUSTED"), rs.toString());
         assertEquals(2, rs.get(2).attempts(), "the first reconnect met HTTP 429: " + rs);
         assertEquals("goAway", rs.get(3).cause(), rs.toString());
+        assertTrue(rs.get(4).cause().startsWith("1006 no pong within 1000 ms"), rs.toString());
         double worstRecovery = rs.stream()
                 .mapToDouble(LiveTranslateSession.Resumed::millis)
                 .max()
@@ -172,8 +179,11 @@ class ClientRecoveryTest {
         rs.forEach(r -> assertTrue(r.millis() >= 0 && r.millis() < 5000, r.toString()));
         // the emulated translation runs 200 ms behind in tests; output resumes that long after input
         double gap = out.longestGapMillis();
+        // a stalled connection is silent until the keepalive gives up on it (at most interval + pong timeout)
+        double detection =
+                KEEPALIVE.interval().toMillis() + KEEPALIVE.pongTimeout().toMillis();
         assertTrue(
-                gap <= worstRecovery + 200 + 300,
+                gap <= worstRecovery + 200 + 300 + detection,
                 "longest output gap " + gap + " ms, worst recovery " + worstRecovery + " ms");
         assertTrue(
                 out.bytes() >= (long) CHUNKS * AudioStreamer.CHUNK_BYTES * 3 / 2,
@@ -182,16 +192,18 @@ class ClientRecoveryTest {
         String summary = new LiveTranslateCli.Report(
                         stats, session.timeToFirstAudioMillis(), out.bytes(), rs, cpu, wavFile)
                 .summary();
-        assertTrue(summary.contains("resumptions 4 (1006"), summary);
+        assertTrue(summary.contains("resumptions 5 (1006"), summary);
         String figures = String.format(
                 Locale.ROOT,
                 "recovery (ms from the drop to the first audio sent on the new "
-                        + "connection): drop %.0f, goAway+silence %.0f, 1011 exhausted+429 %.0f, goAway+1011 deadline %.0f; "
+                        + "connection): drop %.0f, goAway+silence %.0f, 1011 exhausted+429 %.0f, goAway+1011 deadline %.0f, "
+                        + "slow pongs (from the missed pong) %.0f; "
                         + "longest output gap %.0f ms; pacing mean %.3f ms worst %.3f ms; CPU %.1f %% of one core%n%s%n",
                 rs.get(0).millis(),
                 rs.get(1).millis(),
                 rs.get(2).millis(),
                 rs.get(3).millis(),
+                rs.get(4).millis(),
                 gap,
                 stats.meanErrorMillis(),
                 stats.worstErrorMillis(),
@@ -203,8 +215,18 @@ class ClientRecoveryTest {
 
     @Test
     void anExpiredTokenIsRenewedAndTheConversationGoesOnInANewSession() throws Exception {
+        // a first connection of a cold JVM on a loaded machine can take seconds: warm up first, so
+        // the short-lived token below expires mid-stream, not before its session opened
+        Instant warm = Instant.now();
+        LiveTranslateSession.open(
+                        HttpClient.newHttpClient(),
+                        options(
+                                store.create(1, warm.plusSeconds(600), warm.plusSeconds(60), tokenSetup(), LOCKED_MASK),
+                                null),
+                        new Output(Files.createTempFile("warm", ".wav")))
+                .close();
         Instant now = Instant.now();
-        String first = store.create(1, now.plusSeconds(2), now.plusSeconds(2), tokenSetup(), LOCKED_MASK);
+        String first = store.create(1, now.plusSeconds(3), now.plusSeconds(3), tokenSetup(), LOCKED_MASK);
         List<String> issued = new java.util.concurrent.CopyOnWriteArrayList<>(List.of(first));
         List<String> reasons = new java.util.concurrent.CopyOnWriteArrayList<>();
         // read the port here: the renewer runs on the client's thread, outside the test's config
@@ -228,7 +250,7 @@ class ClientRecoveryTest {
         };
         LiveTranslateSession session =
                 LiveTranslateSession.open(HttpClient.newHttpClient(), options(first, renewer), out);
-        int chunks = 40; // 4 s of audio in 2 s: the token expires half way
+        int chunks = 100; // 10 s of audio in 5 s: the token expires after 3 s
         byte[] audio = new byte[chunks * AudioStreamer.CHUNK_BYTES];
         for (int i = 0; i < chunks; i++) {
             System.arraycopy(chunk(i), 0, audio, i * AudioStreamer.CHUNK_BYTES, AudioStreamer.CHUNK_BYTES);
@@ -251,6 +273,74 @@ class ClientRecoveryTest {
                 faults.consumed(issued.get(1)),
                 "the new session heard the rest in order");
     }
+
+    /**
+     * The figures of docs/sessions.md: 60 s streamed in real time through three drops of different
+     * kinds (TCP drop, goAway then 1011 deadline, slow pongs) with a 5 s + 5 s keepalive.
+     * Takes a minute, so it runs only when asked: {@code -Drecovery.realtime=true}.
+     */
+    @Test
+    @org.junit.jupiter.api.condition.EnabledIfSystemProperty(named = "recovery.realtime", matches = "true")
+    void realTimeSixtySecondsThroughThreeDrops() throws Exception {
+        Instant now = Instant.now();
+        String token = store.create(1, now.plusSeconds(600), now.plusSeconds(60), tokenSetup(), LOCKED_MASK);
+        faults.plan(
+                token,
+                new Fault(Kind.DROP, 150),
+                new Fault(Kind.GOAWAY_DEADLINE, 150),
+                new Fault(Kind.SLOW_PONGS, 150),
+                Fault.NONE);
+        Path wavFile = Files.createTempFile("recovery-rt", ".wav");
+        Output out = new Output(wavFile);
+        LiveTranslateSession.Options o = options(token, null);
+        LiveTranslateSession session = LiveTranslateSession.open(
+                HttpClient.newHttpClient(),
+                new LiveTranslateSession.Options(
+                        o.websocketUrl(),
+                        o.token(),
+                        o.model(),
+                        null,
+                        null,
+                        false,
+                        o.connectTimeout(),
+                        o.recovery(),
+                        null,
+                        REAL_TIME_KEEPALIVE),
+                out);
+        long cpu0 = LiveTranslateCli.cpuNanos();
+        AudioStreamer.Stats stats = AudioStreamer.stream(AudioStreamer.fromPcm(concat()), session::sendAudio, 1);
+        double cpu = (LiveTranslateCli.cpuNanos() - cpu0) / 1e9 / stats.seconds() * 100;
+        session.endAudio();
+        session.awaitIdle(Duration.ofSeconds(1), Duration.ofSeconds(20));
+        session.close();
+        out.wav.close();
+        assertEquals(LongStream.range(0, CHUNKS).boxed().toList(), faults.consumed(token));
+        List<LiveTranslateSession.Resumed> rs = session.recoveries();
+        assertEquals(3, rs.size(), rs.toString());
+        String summary = new LiveTranslateCli.Report(
+                        stats, session.timeToFirstAudioMillis(), out.bytes(), rs, cpu, wavFile)
+                .summary();
+        String figures = String.format(
+                Locale.ROOT,
+                "real time, 60 s, three drops: recovery drop %.0f ms, "
+                        + "goAway+1011 deadline %.0f ms, slow pongs %.0f ms (after the missed pong, keepalive 5 s + 5 s); "
+                        + "longest output gap %.0f ms; pacing mean %.3f ms worst %.3f ms; client CPU %.2f %% of one core "
+                        + "(whole test JVM, server included)%n%s%n",
+                rs.get(0).millis(),
+                rs.get(1).millis(),
+                rs.get(2).millis(),
+                out.longestGapMillis(),
+                stats.meanErrorMillis(),
+                stats.worstErrorMillis(),
+                cpu,
+                summary);
+        Files.writeString(Path.of("target/recovery-realtime.txt"), figures);
+        System.out.print(figures);
+    }
+
+    /** Tighter than the default (15 s + 45 s, which allows for Gemini's slow pongs): the emulator pongs at once. */
+    static final LiveTranslateSession.Keepalive REAL_TIME_KEEPALIVE =
+            new LiveTranslateSession.Keepalive(Duration.ofSeconds(5), Duration.ofSeconds(5));
 
     static byte[] concat() {
         byte[] all = new byte[CHUNKS * AudioStreamer.CHUNK_BYTES];

@@ -23,6 +23,7 @@ import dev.livetoken.emulator.EmulatorFaults.Kind;
 import dev.livetoken.support.LiveTestSocket;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The command-line client end to end against the service and its emulator, and its error exits. */
@@ -129,14 +130,90 @@ class LiveTranslateCliTest {
     }
 
     @Test
-    void renewalMintsAFreshTokenWhileTheServiceHasNoRenewEndpoint() {
+    void renewalGoesThroughTheRenewEndpointForTheCallersOwnTokensOnly() {
         TokenServiceClient svc =
                 new TokenServiceClient(java.net.http.HttpClient.newHttpClient(), URI.create(service()));
         String jwt = svc.devJwt("renew-user", "acme");
-        MintedToken first = svc.mint(jwt, "es");
-        MintedToken fresh = svc.renew(jwt, first.token(), "es");
+        MintedToken first = svc.mint(jwt, "de");
+        MintedToken fresh = svc.renew(jwt, first.token());
         assertTrue(fresh.token().startsWith("auth_tokens/") && !fresh.token().equals(first.token()));
-        assertEquals("es", fresh.targetLanguageCode());
+        assertEquals("de", fresh.targetLanguageCode(), "the same constraints, asked for nothing");
+        // someone else's token is not silently replaced by a fresh mint
+        LiveClientException e = org.junit.jupiter.api.Assertions.assertThrows(
+                LiveClientException.class, () -> svc.renew(svc.devJwt("someone-else", "acme"), first.token()));
+        assertEquals(LiveClientException.Kind.MINT_REFUSED, e.kind());
+        assertTrue(e.getMessage().contains("HTTP 404"), e.getMessage());
+    }
+
+    /**
+     * End to end against the emulator: the tenant's tokens live 3 s, so the client renews through
+     * POST /v1/tokens/renew twice or more during the 6 s sample, and reports one session per token
+     * it used; the service links each renewed token to its parent and accepts every report.
+     */
+    @Test
+    void theClientRenewsThroughTheServiceAndReportsEachTokensSession() {
+        String tenant = dev.livetoken.support.Admin.newTenant("cli-renew");
+        dev.livetoken.support.Admin.createPolicy(
+                tenant, "{\"tokenLifetimeSeconds\":3,\"newSessionWindowSeconds\":3," + "\"userRatePerMinute\":30}");
+        Run r = run(
+                "--service",
+                service(),
+                "--dev-user",
+                "walker@" + tenant,
+                "--target",
+                "es",
+                "--in",
+                SAMPLE.toString(),
+                "--out",
+                dir.resolve("renewed.wav").toString(),
+                "--idle",
+                "0.5");
+        assertEquals(0, r.exit(), r.err() + r.out());
+        assertTrue(r.out().contains("token renewed (Auth token has expired.)"), r.out());
+        assertFalse(r.err().contains("session report not sent"), r.err());
+        int renewals = r.out().split("token renewed", -1).length - 1;
+
+        var sessions = io.restassured.RestAssured.given()
+                .header("Authorization", dev.livetoken.support.Admin.PLATFORM)
+                .when()
+                .get("/admin/v1/tenants/" + tenant + "/sessions?limit=50")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath();
+        java.util.List<Integer> tokenIds = sessions.getList("items.tokenAuditId");
+        assertEquals(renewals + 1, tokenIds.size(), "one report per token: " + sessions.prettify());
+        assertEquals(renewals + 1, new java.util.HashSet<>(tokenIds).size());
+        java.util.List<Integer> codes = sessions.getList("items.closeCode");
+        assertEquals(renewals, java.util.Collections.frequency(codes, 1008), "each renewed token ended with 1008");
+        assertEquals(1, java.util.Collections.frequency(codes, 1000), "the last one ended normally");
+        double sent = sessions.getList("items.audioSecondsSent", Float.class).stream()
+                .mapToDouble(Float::doubleValue)
+                .sum();
+        double sample = AudioSystemFrames.seconds(SAMPLE);
+        assertEquals(sample, sent, 0.11, "every chunk counted once across the reports");
+        var audit = io.restassured.RestAssured.given()
+                .header("Authorization", dev.livetoken.support.Admin.PLATFORM)
+                .when()
+                .get("/admin/v1/tenants/" + tenant + "/tokens")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath();
+        assertEquals(renewals + 1, audit.getList("items").size(), "one mint, then renewals only");
+        assertEquals(java.util.Set.copyOf(audit.getList("items.id", Integer.class)), java.util.Set.copyOf(tokenIds));
+    }
+
+    /** Length of a WAV in seconds. */
+    static final class AudioSystemFrames {
+        static double seconds(Path wav) {
+            try {
+                AudioFileFormat f = AudioSystem.getAudioFileFormat(wav.toFile());
+                return f.getFrameLength() / f.getFormat().getFrameRate();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }
     }
 
     @Test
