@@ -63,7 +63,9 @@ class PackageRulesTest {
                     "mint",
                     Set.of("audit", "auth", "languages", "limits", "ops", "policy", "problem", "store", "upstream")),
             // The admin API: policies, blocks, audit queries, simulation of a mint.
-            entry("admin", Set.of("audit", "auth", "limits", "mint", "policy", "problem", "upstream")),
+            entry("admin", Set.of("audit", "auth", "limits", "mint", "policy", "problem", "sessions", "upstream")),
+            // Session reports: checked against the token's audit record, stored on their own.
+            entry("sessions", Set.of("audit", "auth", "ops", "problem", "store")),
             // POST /v1/translations (text): the same checks as a mint, then a streamed upstream call.
             entry(
                     "translate",
