@@ -1,13 +1,5 @@
 package dev.livetoken;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
-import com.tngtech.archunit.core.domain.JavaClass;
-import com.tngtech.archunit.core.importer.ClassFileImporter;
-import com.tngtech.archunit.core.importer.ImportOption;
-import io.smallrye.config.ConfigMapping;
-import io.smallrye.config.ConfigMappingInterface;
-import io.smallrye.config.ConfigMappings;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,8 +13,19 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+
+import com.tngtech.archunit.core.domain.JavaClass;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.ConfigMappingInterface;
+import io.smallrye.config.ConfigMappings;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * docs/configuration.md cannot drift from the code: every property of every {@code @ConfigMapping}
@@ -35,10 +38,10 @@ class ConfigurationDocTest {
     static final Path DOC = Path.of("docs/configuration.md");
     /** A table row: | `property` | `ENV` ... | default | meaning |. */
     static final Pattern ROW = Pattern.compile("(?m)^\\|\\s*`([a-z][\\w.\"*-]*)`\\s*\\|([^|]*)\\|([^|]*)\\|");
+
     static final Pattern ENV_REFERENCE = Pattern.compile("\\$\\{([A-Z][A-Z0-9_]*)");
 
-    record Row(String env, String defaultValue) {
-    }
+    record Row(String env, String defaultValue) {}
 
     static Map<String, ConfigMappingInterface.Property> properties;
     static Map<String, Row> rows;
@@ -47,15 +50,17 @@ class ConfigurationDocTest {
     @BeforeAll
     static void read() throws IOException {
         properties = new TreeMap<>();
-        for (JavaClass c : new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+        for (JavaClass c : new ClassFileImporter()
+                .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
                 .importPackages("dev.livetoken")) {
             if (c.isAnnotatedWith(ConfigMapping.class)) {
-                ConfigMappings.getProperties(ConfigMappings.ConfigClass.configClass(c.reflect())).forEach((name, p) -> {
-                    // a collection is listed once more as name[*]: its row is the plain name's
-                    if (!p.isGroup() && !p.isDefaultMethod() && !name.endsWith("[*]")) {
-                        properties.put(name, p);
-                    }
-                });
+                ConfigMappings.getProperties(ConfigMappings.ConfigClass.configClass(c.reflect()))
+                        .forEach((name, p) -> {
+                            // a collection is listed once more as name[*]: its row is the plain name's
+                            if (!p.isGroup() && !p.isDefaultMethod() && !name.endsWith("[*]")) {
+                                properties.put(name, p);
+                            }
+                        });
             }
         }
         rows = new LinkedHashMap<>();
@@ -87,7 +92,9 @@ class ConfigurationDocTest {
 
     @Test
     void theMappingsAreFound() {
-        assertThat(properties).as("@ConfigMapping properties in dev.livetoken").hasSizeGreaterThan(50)
+        assertThat(properties)
+                .as("@ConfigMapping properties in dev.livetoken")
+                .hasSizeGreaterThan(50)
                 .containsKeys("livetoken.upstream.api-key", "livetoken.store.mint-budget");
     }
 
@@ -110,13 +117,18 @@ class ConfigurationDocTest {
                 problems.add(name + ": its row's default does not show `" + p.getDefaultValue() + "` (@WithDefault)");
             }
         });
-        assertThat(problems).as("docs/configuration.md against the @ConfigMapping interfaces").isEmpty();
+        assertThat(problems)
+                .as("docs/configuration.md against the @ConfigMapping interfaces")
+                .isEmpty();
     }
 
     @Test
     void everyDocumentedServicePropertyExists() {
         List<String> unknown = rows.keySet().stream()
-                .filter(name -> name.startsWith("livetoken.") && !properties.containsKey(name)).toList();
-        assertThat(unknown).as("rows of " + DOC + " naming no @ConfigMapping property").isEmpty();
+                .filter(name -> name.startsWith("livetoken.") && !properties.containsKey(name))
+                .toList();
+        assertThat(unknown)
+                .as("rows of " + DOC + " naming no @ConfigMapping property")
+                .isEmpty();
     }
 }

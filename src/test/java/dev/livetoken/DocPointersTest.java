@@ -1,7 +1,5 @@
 package dev.livetoken;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -11,7 +9,10 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+
 import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Comments that send a reader to the repository's docs point at something that exists: every
@@ -60,7 +61,9 @@ class DocPointersTest {
                 if (!Files.isRegularFile(doc)) {
                     broken.add(f + ": cites " + doc + ", which does not exist");
                 } else if (m.group(2) != null
-                        && !Pattern.compile("(?m)^#{2,3} " + m.group(2) + "\\. ").matcher(read(doc)).find()) {
+                        && !Pattern.compile("(?m)^#{2,3} " + m.group(2) + "\\. ")
+                                .matcher(read(doc))
+                                .find()) {
                     broken.add(f + ": cites " + doc + " §" + m.group(2) + ", which has no such section");
                 }
             }

@@ -1,8 +1,10 @@
 package dev.livetoken;
 
-import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
-import static java.util.Map.entry;
-import static org.assertj.core.api.Assertions.assertThat;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+import org.junit.jupiter.api.Test;
 
 import com.tngtech.archunit.core.domain.Dependency;
 import com.tngtech.archunit.core.domain.JavaClass;
@@ -14,10 +16,10 @@ import com.tngtech.archunit.lang.ArchRule;
 import com.tngtech.archunit.lang.ConditionEvents;
 import com.tngtech.archunit.lang.SimpleConditionEvent;
 import com.tngtech.archunit.lang.syntax.ArchRuleDefinition;
-import java.util.Map;
-import java.util.Set;
-import java.util.TreeSet;
-import org.junit.jupiter.api.Test;
+
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+import static java.util.Map.entry;
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The package graph of {@code dev.livetoken}: free of cycles, and each feature package uses only
@@ -57,13 +59,25 @@ class PackageRulesTest {
             // Access log, metrics, readiness; reads the emulator's switch (EmulatorConfig) only.
             entry("ops", Set.of("auth", "emulator", "problem", "upstream")),
             // POST /v1/tokens: plans, reserves, calls upstream, audits.
-            entry("mint", Set.of("audit", "auth", "languages", "limits", "ops", "policy", "problem", "store",
-                    "upstream")),
+            entry(
+                    "mint",
+                    Set.of("audit", "auth", "languages", "limits", "ops", "policy", "problem", "store", "upstream")),
             // The admin API: policies, blocks, audit queries, simulation of a mint.
             entry("admin", Set.of("audit", "auth", "limits", "mint", "policy", "problem", "upstream")),
             // POST /v1/translations (text): the same checks as a mint, then a streamed upstream call.
-            entry("translate", Set.of("admin", "audit", "auth", "languages", "limits", "ops", "policy", "problem",
-                    "store", "upstream")),
+            entry(
+                    "translate",
+                    Set.of(
+                            "admin",
+                            "audit",
+                            "auth",
+                            "languages",
+                            "limits",
+                            "ops",
+                            "policy",
+                            "problem",
+                            "store",
+                            "upstream")),
             // First start: settings checks and the policy seed.
             entry("bootstrap", Set.of("audit", "auth", "policy", "problem")),
             // POST /v1/tokens/diagnose.
@@ -106,8 +120,9 @@ class PackageRulesTest {
                 missing.add(f);
             }
         }
-        assertThat(missing).as("packages missing from PackageRulesTest.MAY_USE: add each with the packages "
-                + "it may use").isEmpty();
+        assertThat(missing)
+                .as("packages missing from PackageRulesTest.MAY_USE: add each with the packages " + "it may use")
+                .isEmpty();
     }
 
     @Test
@@ -117,26 +132,39 @@ class PackageRulesTest {
 
     @Test
     void eachPackageUsesOnlyWhatTheTableAllows() {
-        ArchRule rule = ArchRuleDefinition.classes().should(useOnlyAllowedPackages())
+        ArchRule rule = ArchRuleDefinition.classes()
+                .should(useOnlyAllowedPackages())
                 .because("PackageRulesTest.MAY_USE lists what each package may use");
         rule.check(CLASSES);
     }
 
     @Test
     void theEmulatorIsUsedOnlyThroughItsSwitch() {
-        ArchRuleDefinition.noClasses().that().resideOutsideOfPackage(ROOT + ".emulator..")
-                .should().dependOnClassesThat(com.tngtech.archunit.base.DescribedPredicate.describe(
+        ArchRuleDefinition.noClasses()
+                .that()
+                .resideOutsideOfPackage(ROOT + ".emulator..")
+                .should()
+                .dependOnClassesThat(com.tngtech.archunit.base.DescribedPredicate.describe(
                         "are in " + ROOT + ".emulator other than " + EMULATOR_SWITCH,
-                        (JavaClass t) -> "emulator".equals(feature(t)) && !t.getName().equals(EMULATOR_SWITCH)))
+                        (JavaClass t) ->
+                                "emulator".equals(feature(t)) && !t.getName().equals(EMULATOR_SWITCH)))
                 .because("production code must not depend on the emulator; it may only ask whether it is on")
                 .check(CLASSES);
     }
 
     @Test
     void clientUsesOnlyTheJdkAndJackson() {
-        ArchRuleDefinition.classes().that().resideInAPackage(ROOT + ".client..")
-                .should().onlyDependOnClassesThat().resideInAnyPackage(
-                        "java..", "javax.sound..", "javax.net..", "com.sun.management..", "com.fasterxml.jackson..",
+        ArchRuleDefinition.classes()
+                .that()
+                .resideInAPackage(ROOT + ".client..")
+                .should()
+                .onlyDependOnClassesThat()
+                .resideInAnyPackage(
+                        "java..",
+                        "javax.sound..",
+                        "javax.net..",
+                        "com.sun.management..",
+                        "com.fasterxml.jackson..",
                         ROOT + ".client..")
                 .because("the reference client is lifted into apps as is: JDK and Jackson only")
                 .check(CLASSES);
@@ -165,8 +193,10 @@ class PackageRulesTest {
                     if (to == null || to.equals(from) || allowed.contains(to)) {
                         continue;
                     }
-                    events.add(SimpleConditionEvent.violated(d, "package " + from + " may not use package " + to
-                            + " (allowed: " + new TreeSet<>(allowed) + "): " + d.getDescription()));
+                    events.add(SimpleConditionEvent.violated(
+                            d,
+                            "package " + from + " may not use package " + to + " (allowed: " + new TreeSet<>(allowed)
+                                    + "): " + d.getDescription()));
                 }
             }
         };

@@ -1,10 +1,12 @@
 package dev.livetoken.limits;
 
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.MeterRegistry;
-import jakarta.enterprise.context.ApplicationScoped;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 
 /**
  * {@code livetoken_limit_refusals_total{tenant,scope}}: requests a usage limit refused, counted by
@@ -29,9 +31,13 @@ public class LimitMetrics {
         String key = t + '\0' + scope.label;
         Counter c = counters.get(key);
         if (c == null) {
-            c = counters.computeIfAbsent(key, k -> Counter.builder(LIMIT_REFUSALS)
-                    .description("Mints refused by a rate limit or quota")
-                    .tag("tenant", t).tag("scope", scope.label).register(registry));
+            c = counters.computeIfAbsent(
+                    key,
+                    k -> Counter.builder(LIMIT_REFUSALS)
+                            .description("Mints refused by a rate limit or quota")
+                            .tag("tenant", t)
+                            .tag("scope", scope.label)
+                            .register(registry));
         }
         c.increment();
     }

@@ -1,11 +1,13 @@
 package dev.livetoken.ops;
 
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.MeterRegistry;
-import jakarta.enterprise.context.ApplicationScoped;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.function.Function;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 
 /**
  * The service's own Prometheus metrics, one method per event the other features report. Meters
@@ -53,9 +55,14 @@ public class MintMetrics {
     public void mintAbandoned(String tenant, String result) {
         String t = orUnknown(tenant);
         String r = orUnknown(result);
-        counter(MINTS_ABANDONED + '\0' + t + '\0' + r, k -> Counter.builder(MINTS_ABANDONED)
-                .description("Mints whose caller was gone before the token was ready")
-                .tag("tenant", t).tag("result", r).register(registry)).increment();
+        counter(
+                        MINTS_ABANDONED + '\0' + t + '\0' + r,
+                        k -> Counter.builder(MINTS_ABANDONED)
+                                .description("Mints whose caller was gone before the token was ready")
+                                .tag("tenant", t)
+                                .tag("result", r)
+                                .register(registry))
+                .increment();
     }
 
     /** An audit record could not be written. */
@@ -66,9 +73,15 @@ public class MintMetrics {
     private void mint(String tenant, String outcome, String lockMode) {
         String t = orUnknown(tenant);
         String o = orUnknown(outcome);
-        counter(MINTS + '\0' + t + '\0' + o + '\0' + lockMode, k -> Counter.builder(MINTS)
-                .description("Mint requests by tenant, outcome (minted or problem slug) and lock mode")
-                .tag("tenant", t).tag("outcome", o).tag("lock_mode", lockMode).register(registry)).increment();
+        counter(
+                        MINTS + '\0' + t + '\0' + o + '\0' + lockMode,
+                        k -> Counter.builder(MINTS)
+                                .description("Mint requests by tenant, outcome (minted or problem slug) and lock mode")
+                                .tag("tenant", t)
+                                .tag("outcome", o)
+                                .tag("lock_mode", lockMode)
+                                .register(registry))
+                .increment();
     }
 
     private Counter counter(String key, Function<String, Counter> create) {

@@ -1,8 +1,9 @@
 package dev.livetoken.policy;
 
-import dev.livetoken.limits.LimitSettings;
 import java.time.Duration;
 import java.util.Set;
+
+import dev.livetoken.limits.LimitSettings;
 
 /**
  * What a tenant's callers may mint, and how much. Immutable: every change makes a new version.
@@ -37,7 +38,8 @@ public record TokenPolicy(
         long version,
         String textModel,
         long userCharactersPerDay,
-        long tenantCharactersPerDay) implements LimitSettings {
+        long tenantCharactersPerDay)
+        implements LimitSettings {
 
     /** Google refuses expiry times 20 hours or more ahead. */
     public static final Duration UPSTREAM_MAX_LIFETIME = Duration.ofHours(20);

@@ -96,7 +96,6 @@ public class ProblemException extends RuntimeException {
             return this;
         }
 
-
         public Builder errors(List<FieldError> errors) {
             this.errors = List.copyOf(errors);
             if (field == null && errors.size() == 1) {

@@ -1,13 +1,15 @@
 package dev.livetoken.upstream;
 
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
-import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Locale;
 import java.util.Map;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 
 /**
  * The upstream {@code auth_tokens} call's meters, counted where the outcome is decided: latency per
@@ -65,6 +67,7 @@ public class UpstreamMetrics {
     private static Counter errorCounter(MeterRegistry registry, String kind) {
         return Counter.builder(UPSTREAM_ERRORS)
                 .description("Failed upstream auth_tokens calls by kind")
-                .tag("kind", kind).register(registry);
+                .tag("kind", kind)
+                .register(registry);
     }
 }

@@ -1,9 +1,10 @@
 package dev.livetoken.limits;
 
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 class LimitMetricsTest {
 
@@ -17,9 +18,15 @@ class LimitMetricsTest {
         metrics.refused("acme", UsageLimiter.Scope.TENANT_QUOTA);
         metrics.refused(null, UsageLimiter.Scope.USER_CHARACTERS);
         assertThat(registry.find(LimitMetrics.LIMIT_REFUSALS).counters()).hasSize(3);
-        assertThat(registry.find(LimitMetrics.LIMIT_REFUSALS).tags("tenant", "acme", "scope", "user-rate")
-                .counter().count()).isEqualTo(2);
-        assertThat(registry.find(LimitMetrics.LIMIT_REFUSALS).tags("tenant", "unknown", "scope", "user-characters")
-                .counter().count()).isEqualTo(1);
+        assertThat(registry.find(LimitMetrics.LIMIT_REFUSALS)
+                        .tags("tenant", "acme", "scope", "user-rate")
+                        .counter()
+                        .count())
+                .isEqualTo(2);
+        assertThat(registry.find(LimitMetrics.LIMIT_REFUSALS)
+                        .tags("tenant", "unknown", "scope", "user-characters")
+                        .counter()
+                        .count())
+                .isEqualTo(1);
     }
 }

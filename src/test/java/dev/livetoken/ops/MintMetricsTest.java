@@ -1,9 +1,10 @@
 package dev.livetoken.ops;
 
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 class MintMetricsTest {
 
@@ -22,10 +23,14 @@ class MintMetricsTest {
         metrics.mintSucceeded("acme", false);
         metrics.mintFailed("acme", "language-not-allowed");
         metrics.mintFailed(null, "authentication-required");
-        assertThat(count(MintMetrics.MINTS, "tenant", "acme", "outcome", "minted", "lock_mode", "locked")).isEqualTo(2);
-        assertThat(count(MintMetrics.MINTS, "tenant", "acme", "outcome", "minted", "lock_mode", "unlocked")).isEqualTo(1);
-        assertThat(count(MintMetrics.MINTS, "tenant", "acme", "outcome", "language-not-allowed")).isEqualTo(1);
-        assertThat(count(MintMetrics.MINTS, "tenant", "unknown", "outcome", "authentication-required")).isEqualTo(1);
+        assertThat(count(MintMetrics.MINTS, "tenant", "acme", "outcome", "minted", "lock_mode", "locked"))
+                .isEqualTo(2);
+        assertThat(count(MintMetrics.MINTS, "tenant", "acme", "outcome", "minted", "lock_mode", "unlocked"))
+                .isEqualTo(1);
+        assertThat(count(MintMetrics.MINTS, "tenant", "acme", "outcome", "language-not-allowed"))
+                .isEqualTo(1);
+        assertThat(count(MintMetrics.MINTS, "tenant", "unknown", "outcome", "authentication-required"))
+                .isEqualTo(1);
     }
 
     @Test

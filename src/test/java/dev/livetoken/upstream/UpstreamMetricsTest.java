@@ -1,12 +1,14 @@
 package dev.livetoken.upstream;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+
 import org.jboss.logging.Logger;
 import org.junit.jupiter.api.Test;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 class UpstreamMetricsTest {
 
@@ -14,7 +16,10 @@ class UpstreamMetricsTest {
     final UpstreamMetrics metrics = new UpstreamMetrics(registry);
 
     double errors(String kind) {
-        return registry.find(UpstreamMetrics.UPSTREAM_ERRORS).tags("kind", kind).counter().count();
+        return registry.find(UpstreamMetrics.UPSTREAM_ERRORS)
+                .tags("kind", kind)
+                .counter()
+                .count();
     }
 
     @Test
@@ -26,13 +31,22 @@ class UpstreamMetricsTest {
         var ok = registry.find(UpstreamMetrics.UPSTREAM).tags("result", "ok").timer();
         assertThat(ok.count()).isEqualTo(1);
         assertThat(ok.totalTime(TimeUnit.MILLISECONDS)).isGreaterThanOrEqualTo(40);
-        assertThat(registry.find(UpstreamMetrics.UPSTREAM).tags("result", "error").timer().count()).isEqualTo(2);
+        assertThat(registry.find(UpstreamMetrics.UPSTREAM)
+                        .tags("result", "error")
+                        .timer()
+                        .count())
+                .isEqualTo(2);
     }
 
     @Test
     void failuresAreCountedByKindWhereUpstreamFailuresClassifiesThem() {
-        UpstreamFailures failures = new UpstreamFailures(Logger.getLogger(UpstreamMetricsTest.class), "auth_tokens",
-                "token service upstream", "example.invalid", Duration.ofSeconds(5), metrics::failed);
+        UpstreamFailures failures = new UpstreamFailures(
+                Logger.getLogger(UpstreamMetricsTest.class),
+                "auth_tokens",
+                "token service upstream",
+                "example.invalid",
+                Duration.ofSeconds(5),
+                metrics::failed);
         failures.ofStatus(429, "3");
         failures.ofStatus(429, null);
         failures.ofStatus(500, null);
