@@ -38,7 +38,9 @@ public final class TestJwts {
         claims.put("iss", ISSUER);
         claims.put("aud", AUDIENCE);
         claims.put("iat", now);
-        claims.put("exp", now + 600);
+        // an hour: Admin.PLATFORM is signed once per test JVM, and a slow machine runs the suite for
+        // well over ten minutes (its later tests then got 401)
+        claims.put("exp", now + 3600);
     }
 
     /** A good token for subject in tenant, with the given groups. */
