@@ -107,16 +107,19 @@ public class SimulateResource {
         List<UsageLimiter.Counter> sessions = limiter.sessionUsage(tenant, plan.subject(), effective.policy(), now);
         List<LimitView> limits = new java.util.ArrayList<>(LimitView.of(counters));
         limits.addAll(LimitView.of(sessions));
+        List<MintPlan.Decision> decisions = new java.util.ArrayList<>(plan.decisions());
+        ProblemException sessionRefusal = SessionVerdicts.judge(plan.worstCase(), sessions, decisions);
+        if (SessionVerdicts.isCap(sessionRefusal)) {
+            return refused(sessionRefusal, limits, effective, List.copyOf(decisions));
+        }
         for (UsageLimiter.Counter c : counters) {
             if (c.limit() > 0 && c.used() >= c.limit()) {
                 boolean quota = c.scope().window.equals("day");
                 return refused(ProblemException.builder(quota ? ProblemType.QUOTA_EXCEEDED : ProblemType.RATE_LIMITED,
                         "The " + c.scope().label + " limit of " + c.limit() + " is used up until " + c.resetsAt() + ".")
-                        .limitScope(c.scope().label).build(), limits, effective, plan.decisions());
+                        .limitScope(c.scope().label).build(), limits, effective, List.copyOf(decisions));
             }
         }
-        List<MintPlan.Decision> decisions = new java.util.ArrayList<>(plan.decisions());
-        ProblemException sessionRefusal = SessionVerdicts.judge(plan.worstCase(), sessions, decisions);
         if (sessionRefusal != null) {
             return refused(sessionRefusal, limits, effective, List.copyOf(decisions));
         }
