@@ -31,12 +31,43 @@ public record AuditRecord(
         Long worstCaseSessionMinutes) {
 
     /** A record without a worst case (the shape before issue 9). */
-    public AuditRecord(Long id, String tenantId, String subject, String actor, Instant mintedAt, String model,
-            boolean locked, String targetLanguageCode, Boolean echoTargetLanguage, int uses, Instant expireTime,
-            Instant newSessionExpireTime, String policyTenant, long policyVersion, String requestId, String tokenHash,
+    public AuditRecord(
+            Long id,
+            String tenantId,
+            String subject,
+            String actor,
+            Instant mintedAt,
+            String model,
+            boolean locked,
+            String targetLanguageCode,
+            Boolean echoTargetLanguage,
+            int uses,
+            Instant expireTime,
+            Instant newSessionExpireTime,
+            String policyTenant,
+            long policyVersion,
+            String requestId,
+            String tokenHash,
             String delivery) {
-        this(id, tenantId, subject, actor, mintedAt, model, locked, targetLanguageCode, echoTargetLanguage, uses,
-                expireTime, newSessionExpireTime, policyTenant, policyVersion, requestId, tokenHash, delivery, null);
+        this(
+                id,
+                tenantId,
+                subject,
+                actor,
+                mintedAt,
+                model,
+                locked,
+                targetLanguageCode,
+                echoTargetLanguage,
+                uses,
+                expireTime,
+                newSessionExpireTime,
+                policyTenant,
+                policyVersion,
+                requestId,
+                tokenHash,
+                delivery,
+                null);
     }
 
     /** The token was handed to the caller's connection. */

@@ -1,11 +1,5 @@
 package dev.livetoken.limits;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
-import dev.livetoken.policy.SessionLimits;
-import dev.livetoken.problem.ProblemException;
-import dev.livetoken.problem.ProblemType;
-import dev.livetoken.store.Store;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -14,7 +8,16 @@ import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.UUID;
+
 import org.jboss.logging.Logger;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+
+import dev.livetoken.policy.SessionLimits;
+import dev.livetoken.problem.ProblemException;
+import dev.livetoken.problem.ProblemType;
+import dev.livetoken.store.Store;
 
 /**
  * Live-token caps (issue 9 part 2): a token is live until its {@code expireTime}, since Google offers
@@ -35,13 +38,14 @@ final class LiveTokens {
     static final Duration PURGE_AFTER = Duration.ofMinutes(5);
 
     /** One scope's live tokens: how many, and when the earliest of them expires (null if none). */
-    record Live(long count, Instant earliestExpiry) {
-    }
+    record Live(long count, Instant earliestExpiry) {}
 
     private final Store store;
     /** Lock rows known to exist; they are never deleted (one small row per capped user and tenant). */
-    private final Cache<String, Boolean> ensured = Caffeine.newBuilder().maximumSize(200_000)
-            .expireAfterWrite(Duration.ofHours(25)).build();
+    private final Cache<String, Boolean> ensured = Caffeine.newBuilder()
+            .maximumSize(200_000)
+            .expireAfterWrite(Duration.ofHours(25))
+            .build();
 
     LiveTokens(Store store) {
         this.store = store;
@@ -92,12 +96,24 @@ final class LiveTokens {
     String claim(Connection c, String tenant, String subject, SessionLimits s, Instant expireTime, Instant now)
             throws SQLException {
         if (s.maxLiveTokensPerTenant() > 0) {
-            admit(c, tenantLock(tenant), tenant, null, s.maxLiveTokensPerTenant(),
-                    UsageLimiter.Scope.TENANT_LIVE_TOKENS, now);
+            admit(
+                    c,
+                    tenantLock(tenant),
+                    tenant,
+                    null,
+                    s.maxLiveTokensPerTenant(),
+                    UsageLimiter.Scope.TENANT_LIVE_TOKENS,
+                    now);
         }
         if (s.maxLiveTokensPerUser() > 0) {
-            admit(c, userLock(tenant, subject), tenant, subject, s.maxLiveTokensPerUser(),
-                    UsageLimiter.Scope.USER_LIVE_TOKENS, now);
+            admit(
+                    c,
+                    userLock(tenant, subject),
+                    tenant,
+                    subject,
+                    s.maxLiveTokensPerUser(),
+                    UsageLimiter.Scope.USER_LIVE_TOKENS,
+                    now);
         }
         String id = UUID.randomUUID().toString();
         try (PreparedStatement ps = c.prepareStatement(
@@ -117,8 +133,15 @@ final class LiveTokens {
      * such a refusal is one the mint would have had a moment earlier, and a burst against a full cap
      * does not queue on the lock. Admission is decided only under the lock, so the cap is never exceeded.
      */
-    private void admit(Connection c, String lockKey, String tenant, String subject, long cap,
-            UsageLimiter.Scope scope, Instant now) throws SQLException {
+    private void admit(
+            Connection c,
+            String lockKey,
+            String tenant,
+            String subject,
+            long cap,
+            UsageLimiter.Scope scope,
+            Instant now)
+            throws SQLException {
         Live before = count(c, tenant, subject, now);
         if (before.count() >= cap) {
             throw refusal(scope, cap, before, now);
@@ -131,8 +154,8 @@ final class LiveTokens {
     }
 
     private void lock(Connection c, String key) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(
-                "UPDATE live_token_lock SET claims = claims + 1 WHERE lock_key = ?")) {
+        try (PreparedStatement ps =
+                c.prepareStatement("UPDATE live_token_lock SET claims = claims + 1 WHERE lock_key = ?")) {
             ps.setString(1, key);
             if (ps.executeUpdate() != 1) {
                 // Lock rows are never deleted; a missing one means the table was wiped under us.
@@ -179,8 +202,8 @@ final class LiveTokens {
             ps.setString(1, slotId);
             ps.executeUpdate();
         } catch (SQLException e) {
-            LOG.warnf("Could not give back a live-token slot (SQLState %s); it lapses when it expires",
-                    e.getSQLState());
+            LOG.warnf(
+                    "Could not give back a live-token slot (SQLState %s); it lapses when it expires", e.getSQLState());
         }
     }
 
@@ -198,7 +221,8 @@ final class LiveTokens {
         Instant free = live.earliestExpiry() == null ? now : live.earliestExpiry();
         long wait = Math.max(1, Math.ceilDiv(Duration.between(now, free).toMillis(), 1000));
         String who = scope == UsageLimiter.Scope.TENANT_LIVE_TOKENS ? "Your tenant holds" : "You hold";
-        return ProblemException.builder(ProblemType.LIVE_TOKEN_CAP,
+        return ProblemException.builder(
+                        ProblemType.LIVE_TOKEN_CAP,
                         who + " " + live.count() + " unexpired tokens, the most allowed at once is " + cap + " ("
                                 + scope.label + "); the earliest expires at " + free + ".")
                 .retryAfter(Duration.ofSeconds(wait))

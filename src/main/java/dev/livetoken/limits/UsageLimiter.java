@@ -1,16 +1,5 @@
 package dev.livetoken.limits;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
-import dev.livetoken.policy.TokenPolicy;
-import dev.livetoken.problem.ProblemException;
-import dev.livetoken.problem.ProblemType;
-import dev.livetoken.store.Store;
-import dev.livetoken.store.StoreFailure;
-import io.quarkus.runtime.StartupEvent;
-import io.vertx.core.Vertx;
-import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -25,7 +14,23 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
 import org.jboss.logging.Logger;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+
+import io.quarkus.runtime.StartupEvent;
+import io.vertx.core.Vertx;
+
+import dev.livetoken.policy.TokenPolicy;
+import dev.livetoken.problem.ProblemException;
+import dev.livetoken.problem.ProblemType;
+import dev.livetoken.store.Store;
+import dev.livetoken.store.StoreFailure;
 
 /**
  * Per-user and per-tenant rate (per UTC minute) and quota (per UTC day), enforced in the shared
@@ -42,14 +47,19 @@ public class UsageLimiter {
 
     /** Which limit a counter enforces. Declaration order is the locking order. */
     public enum Scope {
-        TENANT_QUOTA("tenant-quota", "day"), USER_QUOTA("user-quota", "day"),
-        TENANT_RATE("tenant-rate", "minute"), USER_RATE("user-rate", "minute"),
+        TENANT_QUOTA("tenant-quota", "day"),
+        USER_QUOTA("user-quota", "day"),
+        TENANT_RATE("tenant-rate", "minute"),
+        USER_RATE("user-rate", "minute"),
         // Characters translated (POST /v1/translations): reserved by amount, never with the mint counters.
-        TENANT_CHARACTERS("tenant-characters", "day"), USER_CHARACTERS("user-characters", "day"),
+        TENANT_CHARACTERS("tenant-characters", "day"),
+        USER_CHARACTERS("user-characters", "day"),
         // Session governance (issue 9): minutes ride on the day rows above (no rows, no lock of their
         // own); live tokens lock their own rows before all counters (LiveTokens).
-        TENANT_SESSION_MINUTES("tenant-session-minutes", "day"), USER_SESSION_MINUTES("user-session-minutes", "day"),
-        TENANT_LIVE_TOKENS("tenant-live-tokens", "live"), USER_LIVE_TOKENS("user-live-tokens", "live");
+        TENANT_SESSION_MINUTES("tenant-session-minutes", "day"),
+        USER_SESSION_MINUTES("user-session-minutes", "day"),
+        TENANT_LIVE_TOKENS("tenant-live-tokens", "live"),
+        USER_LIVE_TOKENS("user-live-tokens", "live");
 
         public final String label;
         public final String window;
@@ -100,8 +110,7 @@ public class UsageLimiter {
     }
 
     /** Characters one translation has reserved; settle them when it ends. */
-    public record CharacterReservation(List<String> keys, long characters) {
-    }
+    public record CharacterReservation(List<String> keys, long characters) {}
 
     /**
      * {@code usage_counter.window_kind} of character counters: distinct from {@code day}, so the
@@ -112,8 +121,10 @@ public class UsageLimiter {
     private final Store store;
     private final LiveTokens live;
     /** Keys whose row is known to exist, so the hot path skips the insert-if-absent. */
-    private final Cache<String, Boolean> ensured = Caffeine.newBuilder().maximumSize(200_000)
-            .expireAfterWrite(Duration.ofHours(25)).build();
+    private final Cache<String, Boolean> ensured = Caffeine.newBuilder()
+            .maximumSize(200_000)
+            .expireAfterWrite(Duration.ofHours(25))
+            .build();
 
     UsageLimiter(Store store) {
         this.store = store;
@@ -121,7 +132,8 @@ public class UsageLimiter {
     }
 
     void cleanUpRegularly(@Observes StartupEvent ev, Vertx vertx) {
-        vertx.setPeriodic(Duration.ofMinutes(10).toMillis(), id -> store.executor().execute(this::purgeOld));
+        vertx.setPeriodic(
+                Duration.ofMinutes(10).toMillis(), id -> store.executor().execute(this::purgeOld));
     }
 
     /** Takes one mint from every applicable counter, or refuses with a 429 naming the limit. */
@@ -192,7 +204,8 @@ public class UsageLimiter {
         Map<String, Long> used = read(byKey.keySet());
         for (Planned k : byKey.values()) {
             long u = k.scope() == Scope.TENANT_QUOTA && !used.containsKey(k.key())
-                    ? tenantDayTotal(tenant, k.windowEnd()) : used.getOrDefault(k.key(), 0L);
+                    ? tenantDayTotal(tenant, k.windowEnd())
+                    : used.getOrDefault(k.key(), 0L);
             out.add(new Counter(k.scope(), k.limit(), u, k.windowEnd()));
         }
         return out;
@@ -236,12 +249,28 @@ public class UsageLimiter {
         Instant dayEnd = dayEnd(now);
         Instant minuteEnd = Instant.ofEpochSecond((minute + 1) * 60);
         return List.of(
-                new Planned(Scope.TENANT_QUOTA, "d:" + day + ":t:" + tenant, null, dayEnd, p.tenantQuotaPerDay(),
+                new Planned(
+                        Scope.TENANT_QUOTA,
+                        "d:" + day + ":t:" + tenant,
+                        null,
+                        dayEnd,
+                        p.tenantQuotaPerDay(),
                         p.sessionLimits().tenantSessionMinutesPerDay()),
-                new Planned(Scope.USER_QUOTA, "d:" + day + ":u:" + tenant + ":" + subject, subject, dayEnd, p.userQuotaPerDay(),
+                new Planned(
+                        Scope.USER_QUOTA,
+                        "d:" + day + ":u:" + tenant + ":" + subject,
+                        subject,
+                        dayEnd,
+                        p.userQuotaPerDay(),
                         p.sessionLimits().userSessionMinutesPerDay()),
-                new Planned(Scope.TENANT_RATE, "m:" + minute + ":t:" + tenant, null, minuteEnd, p.tenantRatePerMinute()),
-                new Planned(Scope.USER_RATE, "m:" + minute + ":u:" + tenant + ":" + subject, subject, minuteEnd, p.userRatePerMinute()));
+                new Planned(
+                        Scope.TENANT_RATE, "m:" + minute + ":t:" + tenant, null, minuteEnd, p.tenantRatePerMinute()),
+                new Planned(
+                        Scope.USER_RATE,
+                        "m:" + minute + ":u:" + tenant + ":" + subject,
+                        subject,
+                        minuteEnd,
+                        p.userRatePerMinute()));
     }
 
     private static Instant dayEnd(Instant now) {
@@ -281,9 +310,10 @@ public class UsageLimiter {
         if (!day || minutes == 0) {
             return increment(c, k);
         }
-        String sql = "UPDATE usage_counter SET used = used + 1, session_minutes = session_minutes + ? WHERE counter_key = ?"
-                + (k.limit() > 0 ? " AND used < ?" : "")
-                + (k.minutesLimit() > 0 ? " AND session_minutes + ? <= ?" : "");
+        String sql =
+                "UPDATE usage_counter SET used = used + 1, session_minutes = session_minutes + ? WHERE counter_key = ?"
+                        + (k.limit() > 0 ? " AND used < ?" : "")
+                        + (k.minutesLimit() > 0 ? " AND session_minutes + ? <= ?" : "");
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             int i = 1;
             ps.setLong(i++, minutes);
@@ -313,8 +343,8 @@ public class UsageLimiter {
 
     /** {@code used} and {@code session_minutes} of a counter row. */
     private static long[] row(Connection c, String key) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(
-                "SELECT used, session_minutes FROM usage_counter WHERE counter_key = ?")) {
+        try (PreparedStatement ps =
+                c.prepareStatement("SELECT used, session_minutes FROM usage_counter WHERE counter_key = ?")) {
             ps.setString(1, key);
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next() ? new long[] {rs.getLong(1), rs.getLong(2)} : new long[] {0, 0};
@@ -327,7 +357,8 @@ public class UsageLimiter {
         long left = Math.max(0, k.minutesLimit() - charged);
         boolean tenant = k.scope() == Scope.TENANT_QUOTA;
         Scope scope = tenant ? Scope.TENANT_SESSION_MINUTES : Scope.USER_SESSION_MINUTES;
-        return ProblemException.builder(ProblemType.SESSION_BUDGET_EXCEEDED,
+        return ProblemException.builder(
+                        ProblemType.SESSION_BUDGET_EXCEEDED,
                         (tenant ? "Your tenant has " : "You have ") + left + " of " + k.minutesLimit()
                                 + " session-minutes per UTC day left (" + scope.label + "); this token's worst case is "
                                 + asked.minutes() + " (" + asked.explain() + "). " + asked.whatFits(left))
@@ -357,9 +388,10 @@ public class UsageLimiter {
         long reset = Math.max(1, Duration.between(now, k.windowEnd()).toSeconds());
         boolean quota = k.scope().window.equals("day");
         String who = k.scope() == Scope.TENANT_QUOTA || k.scope() == Scope.TENANT_RATE ? "Your tenant" : "You";
-        return ProblemException.builder(quota ? ProblemType.QUOTA_EXCEEDED : ProblemType.RATE_LIMITED,
-                        who + " reached the limit of " + k.limit() + " tokens per "
-                                + (quota ? "UTC day" : "minute") + " (" + k.scope().label + ").")
+        return ProblemException.builder(
+                        quota ? ProblemType.QUOTA_EXCEEDED : ProblemType.RATE_LIMITED,
+                        who + " reached the limit of " + k.limit() + " tokens per " + (quota ? "UTC day" : "minute")
+                                + " (" + k.scope().label + ").")
                 .retryAfter(Duration.ofSeconds(reset))
                 .header("RateLimit-Limit", String.valueOf(k.limit()))
                 .header("RateLimit-Remaining", "0")
@@ -413,8 +445,8 @@ public class UsageLimiter {
      * limited) in one transaction of conditional updates, or refuses with a 429 naming the limit.
      * The user counter is always kept: it is the usage record.
      */
-    public CharacterReservation reserveCharacters(String tenant, String subject, TokenPolicy p, long characters,
-            Instant now) {
+    public CharacterReservation reserveCharacters(
+            String tenant, String subject, TokenPolicy p, long characters, Instant now) {
         List<Planned> plan = characterCounters(tenant, subject, p, now);
         for (Planned k : plan) {
             ensureRow(tenant, k);
@@ -467,10 +499,11 @@ public class UsageLimiter {
         }
         try (Connection c = store.connection()) {
             c.setAutoCommit(false);
-            try (PreparedStatement ps = c.prepareStatement(minutes == 0
-                    ? "UPDATE usage_counter SET used = CASE WHEN used >= ? THEN used - ? ELSE 0 END WHERE counter_key = ?"
-                    : "UPDATE usage_counter SET used = CASE WHEN used >= ? THEN used - ? ELSE 0 END, session_minutes = "
-                            + "CASE WHEN session_minutes >= ? THEN session_minutes - ? ELSE 0 END WHERE counter_key = ?")) {
+            try (PreparedStatement ps = c.prepareStatement(
+                    minutes == 0
+                            ? "UPDATE usage_counter SET used = CASE WHEN used >= ? THEN used - ? ELSE 0 END WHERE counter_key = ?"
+                            : "UPDATE usage_counter SET used = CASE WHEN used >= ? THEN used - ? ELSE 0 END, session_minutes = "
+                                    + "CASE WHEN session_minutes >= ? THEN session_minutes - ? ELSE 0 END WHERE counter_key = ?")) {
                 for (String key : keys) {
                     int i = 1;
                     ps.setLong(i++, amount);
@@ -497,12 +530,21 @@ public class UsageLimiter {
     /** The caller's character counters under the policy (user, tenant), without spending anything. */
     public List<Counter> characterUsage(String tenant, String subject, TokenPolicy p, Instant now) {
         List<Planned> all = List.of(
-                new Planned(Scope.TENANT_CHARACTERS, characterKey(now, "t:" + tenant), null, dayEnd(now),
+                new Planned(
+                        Scope.TENANT_CHARACTERS,
+                        characterKey(now, "t:" + tenant),
+                        null,
+                        dayEnd(now),
                         p.tenantCharactersPerDay()),
-                new Planned(Scope.USER_CHARACTERS, characterKey(now, "u:" + tenant + ":" + subject), subject,
-                        dayEnd(now), p.userCharactersPerDay()));
+                new Planned(
+                        Scope.USER_CHARACTERS,
+                        characterKey(now, "u:" + tenant + ":" + subject),
+                        subject,
+                        dayEnd(now),
+                        p.userCharactersPerDay()));
         Map<String, Long> used = read(all.stream().map(Planned::key).toList());
-        return all.stream().map(k -> new Counter(k.scope(), k.limit(), used.getOrDefault(k.key(), 0L), k.windowEnd()))
+        return all.stream()
+                .map(k -> new Counter(k.scope(), k.limit(), used.getOrDefault(k.key(), 0L), k.windowEnd()))
                 .toList();
     }
 
@@ -518,11 +560,19 @@ public class UsageLimiter {
     private static List<Planned> characterCounters(String tenant, String subject, TokenPolicy p, Instant now) {
         List<Planned> out = new ArrayList<>(2);
         if (p.tenantCharactersPerDay() > 0) {
-            out.add(new Planned(Scope.TENANT_CHARACTERS, characterKey(now, "t:" + tenant), null, dayEnd(now),
+            out.add(new Planned(
+                    Scope.TENANT_CHARACTERS,
+                    characterKey(now, "t:" + tenant),
+                    null,
+                    dayEnd(now),
                     p.tenantCharactersPerDay()));
         }
-        out.add(new Planned(Scope.USER_CHARACTERS, characterKey(now, "u:" + tenant + ":" + subject), subject,
-                dayEnd(now), p.userCharactersPerDay()));
+        out.add(new Planned(
+                Scope.USER_CHARACTERS,
+                characterKey(now, "u:" + tenant + ":" + subject),
+                subject,
+                dayEnd(now),
+                p.userCharactersPerDay()));
         return out;
     }
 
@@ -554,9 +604,10 @@ public class UsageLimiter {
         long reset = Math.max(1, Duration.between(now, k.windowEnd()).toSeconds());
         long remaining = Math.max(0, k.limit() - used);
         String who = k.scope() == Scope.TENANT_CHARACTERS ? "Your tenant has" : "You have";
-        return ProblemException.builder(ProblemType.QUOTA_EXCEEDED,
-                        who + " " + remaining + " of " + k.limit() + " characters per UTC day left ("
-                                + k.scope().label + "); this text has " + asked + ".")
+        return ProblemException.builder(
+                        ProblemType.QUOTA_EXCEEDED,
+                        who + " " + remaining + " of " + k.limit() + " characters per UTC day left (" + k.scope().label
+                                + "); this text has " + asked + ".")
                 .retryAfter(Duration.ofSeconds(reset))
                 .header("RateLimit-Limit", String.valueOf(k.limit()))
                 .header("RateLimit-Remaining", String.valueOf(remaining))
@@ -581,19 +632,28 @@ public class UsageLimiter {
         List<Counter> out = new ArrayList<>(4);
         try (Connection c = store.connection()) {
             Long tenantRow = sessionMinutes(c, tenantKey);
-            out.add(new Counter(Scope.TENANT_SESSION_MINUTES, s.tenantSessionMinutesPerDay(),
-                    tenantRow != null ? tenantRow : tenantMinutesToday(c, tenant, dayEnd), dayEnd));
+            out.add(new Counter(
+                    Scope.TENANT_SESSION_MINUTES,
+                    s.tenantSessionMinutesPerDay(),
+                    tenantRow != null ? tenantRow : tenantMinutesToday(c, tenant, dayEnd),
+                    dayEnd));
             Long userRow = sessionMinutes(c, userKey);
-            out.add(new Counter(Scope.USER_SESSION_MINUTES, s.userSessionMinutesPerDay(),
-                    userRow == null ? 0 : userRow, dayEnd));
+            out.add(new Counter(
+                    Scope.USER_SESSION_MINUTES, s.userSessionMinutesPerDay(), userRow == null ? 0 : userRow, dayEnd));
             if (s.maxLiveTokensPerTenant() > 0) {
                 LiveTokens.Live l = LiveTokens.count(c, tenant, null, now);
-                out.add(new Counter(Scope.TENANT_LIVE_TOKENS, s.maxLiveTokensPerTenant(), l.count(),
+                out.add(new Counter(
+                        Scope.TENANT_LIVE_TOKENS,
+                        s.maxLiveTokensPerTenant(),
+                        l.count(),
                         l.earliestExpiry() == null ? now : l.earliestExpiry()));
             }
             if (s.maxLiveTokensPerUser() > 0) {
                 LiveTokens.Live l = LiveTokens.count(c, tenant, subject, now);
-                out.add(new Counter(Scope.USER_LIVE_TOKENS, s.maxLiveTokensPerUser(), l.count(),
+                out.add(new Counter(
+                        Scope.USER_LIVE_TOKENS,
+                        s.maxLiveTokensPerUser(),
+                        l.count(),
                         l.earliestExpiry() == null ? now : l.earliestExpiry()));
             }
         } catch (SQLException e) {
@@ -603,8 +663,7 @@ public class UsageLimiter {
     }
 
     /** Mints and worst-case session-minutes charged to one user today (UTC). */
-    public record UserDay(String subject, long mints, long sessionMinutesCharged) {
-    }
+    public record UserDay(String subject, long mints, long sessionMinutesCharged) {}
 
     /** Mints and session-minutes charged per user of a tenant today (UTC), most active first. */
     public List<UserDay> usersChargedToday(String tenant, Instant now, int max) {
@@ -647,7 +706,8 @@ public class UsageLimiter {
     }
 
     private static Long sessionMinutes(Connection c, String key) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT session_minutes FROM usage_counter WHERE counter_key = ?")) {
+        try (PreparedStatement ps =
+                c.prepareStatement("SELECT session_minutes FROM usage_counter WHERE counter_key = ?")) {
             ps.setString(1, key);
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next() ? rs.getLong(1) : null;
@@ -658,8 +718,9 @@ public class UsageLimiter {
     void purgeOld() {
         Instant now = Instant.now();
         try (Connection c = store.connection();
-                PreparedStatement ps = c.prepareStatement("DELETE FROM usage_counter WHERE "
-                        + "(window_kind = 'minute' AND window_end < ?) OR (window_kind IN ('day', 'chars') AND window_end < ?)")) {
+                PreparedStatement ps = c.prepareStatement(
+                        "DELETE FROM usage_counter WHERE "
+                                + "(window_kind = 'minute' AND window_end < ?) OR (window_kind IN ('day', 'chars') AND window_end < ?)")) {
             ps.setTimestamp(1, Timestamp.from(now.minus(Duration.ofMinutes(10))));
             ps.setTimestamp(2, Timestamp.from(now.minus(Duration.ofDays(35))));
             ps.executeUpdate();

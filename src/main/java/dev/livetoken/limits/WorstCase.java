@@ -81,15 +81,18 @@ public record WorstCase(int uses, long lifetimeSeconds) {
         long life = longestLifetimeWithin(minutesLeft);
         long fewer = Math.min(mostUsesWithin(minutesLeft), uses - 1L);
         if (life < 1 && fewer < 1) {
-            return "No token fits in what is left today (the smallest, 1 use of 1 second, costs "
-                    + minutes(1, 1) + " minutes).";
+            return "No token fits in what is left today (the smallest, 1 use of 1 second, costs " + minutes(1, 1)
+                    + " minutes).";
         }
         StringBuilder b = new StringBuilder("Ask for ");
         if (life >= 1) {
             b.append("\"lifetimeSeconds\": ").append(life).append(" or less");
         }
         if (fewer >= 1) {
-            b.append(life >= 1 ? ", or " : "").append("\"uses\": ").append(fewer).append(" or fewer");
+            b.append(life >= 1 ? ", or " : "")
+                    .append("\"uses\": ")
+                    .append(fewer)
+                    .append(" or fewer");
         }
         return b.append(" to fit.").toString();
     }

@@ -10,7 +10,10 @@ package dev.livetoken.policy;
  * @param maxLiveTokensPerUser tokens of one user that may be unexpired at once
  * @param maxLiveTokensPerTenant tokens of the tenant that may be unexpired at once
  */
-public record SessionLimits(long userSessionMinutesPerDay, long tenantSessionMinutesPerDay, long maxLiveTokensPerUser,
+public record SessionLimits(
+        long userSessionMinutesPerDay,
+        long tenantSessionMinutesPerDay,
+        long maxLiveTokensPerUser,
         long maxLiveTokensPerTenant) {
 
     /** No budget and no cap. */

@@ -52,24 +52,81 @@ public record TokenPolicy(
     }
 
     /** A policy without session budgets or live-token caps (the shape before issue 9). */
-    public TokenPolicy(String tenantId, boolean enabled, String model, LockMode lockMode,
-            Set<String> allowedTargetLanguages, String defaultTargetLanguage, boolean echoTargetLanguage,
-            boolean echoOverridable, int defaultUses, int maxUses, Duration tokenLifetime, Duration maxTokenLifetime,
-            Duration newSessionWindow, Duration maxNewSessionWindow, long userRatePerMinute, long tenantRatePerMinute,
-            long userQuotaPerDay, long tenantQuotaPerDay, long version, String textModel, long userCharactersPerDay,
+    public TokenPolicy(
+            String tenantId,
+            boolean enabled,
+            String model,
+            LockMode lockMode,
+            Set<String> allowedTargetLanguages,
+            String defaultTargetLanguage,
+            boolean echoTargetLanguage,
+            boolean echoOverridable,
+            int defaultUses,
+            int maxUses,
+            Duration tokenLifetime,
+            Duration maxTokenLifetime,
+            Duration newSessionWindow,
+            Duration maxNewSessionWindow,
+            long userRatePerMinute,
+            long tenantRatePerMinute,
+            long userQuotaPerDay,
+            long tenantQuotaPerDay,
+            long version,
+            String textModel,
+            long userCharactersPerDay,
             long tenantCharactersPerDay) {
-        this(tenantId, enabled, model, lockMode, allowedTargetLanguages, defaultTargetLanguage, echoTargetLanguage,
-                echoOverridable, defaultUses, maxUses, tokenLifetime, maxTokenLifetime, newSessionWindow,
-                maxNewSessionWindow, userRatePerMinute, tenantRatePerMinute, userQuotaPerDay, tenantQuotaPerDay, version,
-                textModel, userCharactersPerDay, tenantCharactersPerDay, SessionLimits.NONE);
+        this(
+                tenantId,
+                enabled,
+                model,
+                lockMode,
+                allowedTargetLanguages,
+                defaultTargetLanguage,
+                echoTargetLanguage,
+                echoOverridable,
+                defaultUses,
+                maxUses,
+                tokenLifetime,
+                maxTokenLifetime,
+                newSessionWindow,
+                maxNewSessionWindow,
+                userRatePerMinute,
+                tenantRatePerMinute,
+                userQuotaPerDay,
+                tenantQuotaPerDay,
+                version,
+                textModel,
+                userCharactersPerDay,
+                tenantCharactersPerDay,
+                SessionLimits.NONE);
     }
 
     /** This policy with other session limits (same version). */
     public TokenPolicy withSessionLimits(SessionLimits limits) {
-        return new TokenPolicy(tenantId, enabled, model, lockMode, allowedTargetLanguages, defaultTargetLanguage,
-                echoTargetLanguage, echoOverridable, defaultUses, maxUses, tokenLifetime, maxTokenLifetime,
-                newSessionWindow, maxNewSessionWindow, userRatePerMinute, tenantRatePerMinute, userQuotaPerDay,
-                tenantQuotaPerDay, version, textModel, userCharactersPerDay, tenantCharactersPerDay, limits);
+        return new TokenPolicy(
+                tenantId,
+                enabled,
+                model,
+                lockMode,
+                allowedTargetLanguages,
+                defaultTargetLanguage,
+                echoTargetLanguage,
+                echoOverridable,
+                defaultUses,
+                maxUses,
+                tokenLifetime,
+                maxTokenLifetime,
+                newSessionWindow,
+                maxNewSessionWindow,
+                userRatePerMinute,
+                tenantRatePerMinute,
+                userQuotaPerDay,
+                tenantQuotaPerDay,
+                version,
+                textModel,
+                userCharactersPerDay,
+                tenantCharactersPerDay,
+                limits);
     }
 
     public boolean allowsLanguage(String canonicalCode) {

@@ -1,18 +1,21 @@
 package dev.livetoken.admin;
 
-import static io.restassured.RestAssured.given;
-import static org.hamcrest.Matchers.containsString;
-import static org.hamcrest.Matchers.equalTo;
-import static org.hamcrest.Matchers.hasItems;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
 
 import dev.livetoken.support.Admin;
 import dev.livetoken.support.Contract;
 import dev.livetoken.support.TestJwts;
-import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
-import io.quarkus.test.junit.TestProfile;
-import java.util.Map;
-import org.junit.jupiter.api.Test;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItems;
 
 /**
  * The platform's ceilings bound the session budgets and live-token caps: a tenant-admin (or a
@@ -42,8 +45,12 @@ class SessionCeilingsApiTest {
 
     @Test
     void theCeilingsAreReadableFlat() {
-        given().filter(Contract.VALIDATED).header("Authorization", Admin.PLATFORM)
-                .when().get("/admin/v1/platform").then().statusCode(200)
+        given().filter(Contract.VALIDATED)
+                .header("Authorization", Admin.PLATFORM)
+                .when()
+                .get("/admin/v1/platform")
+                .then()
+                .statusCode(200)
                 .body("maxUserSessionMinutesPerDay", equalTo(600))
                 .body("maxTenantSessionMinutesPerDay", equalTo(6000))
                 .body("maxLiveTokensPerUser", equalTo(5))
@@ -57,33 +64,55 @@ class SessionCeilingsApiTest {
         String etag = Admin.createPolicy(tenant, "{}");
         String ops = TestJwts.bearer("ops", tenant, "tenant-admin");
         // "none" is looser than any ceiling
-        given().filter(Contract.VALIDATED).header("Authorization", ops).header("If-Match", etag)
+        given().filter(Contract.VALIDATED)
+                .header("Authorization", ops)
+                .header("If-Match", etag)
                 .contentType("application/merge-patch+json")
                 .body("{\"userSessionMinutesPerDay\":0,\"maxLiveTokensPerUser\":6}")
-                .when().patch("/admin/v1/tenants/" + tenant + "/policy")
-                .then().statusCode(403)
+                .when()
+                .patch("/admin/v1/tenants/" + tenant + "/policy")
+                .then()
+                .statusCode(403)
                 .body("type", equalTo(CEILING))
                 .body("errors.field", hasItems("userSessionMinutesPerDay", "maxLiveTokensPerUser"))
-                .body("errors.find { it.field == 'userSessionMinutesPerDay' }.message",
+                .body(
+                        "errors.find { it.field == 'userSessionMinutesPerDay' }.message",
                         containsString("livetoken.platform.max-user-session-minutes-per-day"))
                 .body("errors.find { it.field == 'maxLiveTokensPerUser' }.message", containsString("between 1 and 5"));
         // the tenant-wide ones are the platform's to set at all
-        given().filter(Contract.VALIDATED).header("Authorization", ops).header("If-Match", etag)
-                .contentType("application/merge-patch+json").body("{\"maxLiveTokensPerTenant\":10}")
-                .when().patch("/admin/v1/tenants/" + tenant + "/policy")
-                .then().statusCode(403).body("type", equalTo("https://livetoken.dev/problems/platform-reserved"))
+        given().filter(Contract.VALIDATED)
+                .header("Authorization", ops)
+                .header("If-Match", etag)
+                .contentType("application/merge-patch+json")
+                .body("{\"maxLiveTokensPerTenant\":10}")
+                .when()
+                .patch("/admin/v1/tenants/" + tenant + "/policy")
+                .then()
+                .statusCode(403)
+                .body("type", equalTo("https://livetoken.dev/problems/platform-reserved"))
                 .body("field", equalTo("maxLiveTokensPerTenant"));
         // a platform-admin is held to the same ceilings
-        given().filter(Contract.VALIDATED).header("Authorization", Admin.PLATFORM).header("If-Match", etag)
-                .contentType("application/merge-patch+json").body("{\"tenantSessionMinutesPerDay\":6001}")
-                .when().patch("/admin/v1/tenants/" + tenant + "/policy")
-                .then().statusCode(403).body("type", equalTo(CEILING)).body("field", equalTo("tenantSessionMinutesPerDay"));
+        given().filter(Contract.VALIDATED)
+                .header("Authorization", Admin.PLATFORM)
+                .header("If-Match", etag)
+                .contentType("application/merge-patch+json")
+                .body("{\"tenantSessionMinutesPerDay\":6001}")
+                .when()
+                .patch("/admin/v1/tenants/" + tenant + "/policy")
+                .then()
+                .statusCode(403)
+                .body("type", equalTo(CEILING))
+                .body("field", equalTo("tenantSessionMinutesPerDay"));
         // within the ceilings the tenant-admin tightens or loosens as it likes
-        given().filter(Contract.VALIDATED).header("Authorization", ops).header("If-Match", etag)
+        given().filter(Contract.VALIDATED)
+                .header("Authorization", ops)
+                .header("If-Match", etag)
                 .contentType("application/merge-patch+json")
                 .body("{\"userSessionMinutesPerDay\":600,\"maxLiveTokensPerUser\":1}")
-                .when().patch("/admin/v1/tenants/" + tenant + "/policy")
-                .then().statusCode(200)
+                .when()
+                .patch("/admin/v1/tenants/" + tenant + "/policy")
+                .then()
+                .statusCode(200)
                 .body("userSessionMinutesPerDay", equalTo(600))
                 .body("maxLiveTokensPerUser", equalTo(1))
                 .body("maxLiveTokensPerTenant", equalTo(30));

@@ -1,9 +1,22 @@
 package dev.livetoken.limits;
 
-import static io.restassured.RestAssured.given;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.hamcrest.Matchers.containsString;
-import static org.hamcrest.Matchers.equalTo;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+import jakarta.inject.Inject;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.Test;
+
+import io.quarkus.test.junit.QuarkusMock;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.response.ValidatableResponse;
+import io.vertx.core.Vertx;
 
 import dev.livetoken.audit.AuditLog;
 import dev.livetoken.ops.MintMetrics;
@@ -13,20 +26,11 @@ import dev.livetoken.support.FlakyUpstream;
 import dev.livetoken.support.TestJwts;
 import dev.livetoken.upstream.UpstreamConfig;
 import dev.livetoken.upstream.UpstreamTokens;
-import io.quarkus.test.junit.QuarkusMock;
-import io.quarkus.test.junit.QuarkusTest;
-import io.restassured.response.ValidatableResponse;
-import io.vertx.core.Vertx;
-import jakarta.inject.Inject;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
-import org.junit.jupiter.api.Test;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
 
 /**
  * Live-token caps (issue 9 part 2): a token is live until its expireTime; a mint beyond a cap is
@@ -54,8 +58,13 @@ class LiveTokenCapTest {
     int port;
 
     static ValidatableResponse mint(String bearer, String body) {
-        return given().filter(Contract.VALIDATED).header("Authorization", bearer).contentType("application/json")
-                .body(body).when().post("/v1/tokens").then();
+        return given().filter(Contract.VALIDATED)
+                .header("Authorization", bearer)
+                .contentType("application/json")
+                .body(body)
+                .when()
+                .post("/v1/tokens")
+                .then();
     }
 
     @Test
@@ -65,18 +74,26 @@ class LiveTokenCapTest {
         String alice = TestJwts.bearer("alice", tenant);
         mint(alice, "{\"lifetimeSeconds\":600}").statusCode(201);
         mint(alice, "{\"lifetimeSeconds\":1200}").statusCode(201);
-        String retryAfter = mint(alice, "{}").statusCode(429)
+        String retryAfter = mint(alice, "{}")
+                .statusCode(429)
                 .contentType("application/problem+json")
                 .body("type", equalTo(CAP))
                 .body("scope", equalTo("user-live-tokens"))
                 .body("detail", containsString("You hold 2 unexpired tokens"))
                 .header("RateLimit-Limit", "2")
                 .header("RateLimit-Remaining", "0")
-                .extract().header("Retry-After");
-        assertThat(Long.parseLong(retryAfter)).as("when the 600 s token expires").isBetween(570L, 600L);
+                .extract()
+                .header("Retry-After");
+        assertThat(Long.parseLong(retryAfter))
+                .as("when the 600 s token expires")
+                .isBetween(570L, 600L);
         mint(TestJwts.bearer("bob", tenant), "{}").statusCode(201);
-        given().filter(Contract.VALIDATED).header("Authorization", alice).when().get("/v1/policy")
-                .then().statusCode(200)
+        given().filter(Contract.VALIDATED)
+                .header("Authorization", alice)
+                .when()
+                .get("/v1/policy")
+                .then()
+                .statusCode(200)
                 .body("policy.maxLiveTokensPerUser", equalTo(2))
                 .body("limits.find { it.scope == 'user-live-tokens' }.used", equalTo(2))
                 .body("limits.find { it.scope == 'user-live-tokens' }.remaining", equalTo(0))
@@ -91,18 +108,27 @@ class LiveTokenCapTest {
         Admin.createPolicy(tenant, "{\"maxLiveTokensPerTenant\":2,\"userRatePerMinute\":0}");
         mint(TestJwts.bearer("a", tenant), "{}").statusCode(201);
         mint(TestJwts.bearer("b", tenant), "{}").statusCode(201);
-        mint(TestJwts.bearer("c", tenant), "{}").statusCode(429)
+        mint(TestJwts.bearer("c", tenant), "{}")
+                .statusCode(429)
                 .body("type", equalTo(CAP))
                 .body("scope", equalTo("tenant-live-tokens"))
                 .body("detail", containsString("Your tenant holds 2"));
-        given().filter(Contract.VALIDATED).header("Authorization", Admin.PLATFORM)
-                .when().get("/admin/v1/tenants/" + tenant + "/usage")
-                .then().statusCode(200)
+        given().filter(Contract.VALIDATED)
+                .header("Authorization", Admin.PLATFORM)
+                .when()
+                .get("/admin/v1/tenants/" + tenant + "/usage")
+                .then()
+                .statusCode(200)
                 .body("limits.find { it.scope == 'tenant-live-tokens' }.used", equalTo(2));
         String body = "{\"claims\":{\"subject\":\"c\",\"tenant\":\"" + tenant + "\"}}";
-        given().filter(Contract.VALIDATED).header("Authorization", Admin.PLATFORM).contentType("application/json")
-                .body(body).when().post("/admin/v1/simulate")
-                .then().statusCode(200)
+        given().filter(Contract.VALIDATED)
+                .header("Authorization", Admin.PLATFORM)
+                .contentType("application/json")
+                .body(body)
+                .when()
+                .post("/admin/v1/simulate")
+                .then()
+                .statusCode(200)
                 .body("allowed", equalTo(false))
                 .body("problem.type", equalTo(CAP))
                 .body("problem.scope", equalTo("tenant-live-tokens"))
@@ -115,7 +141,9 @@ class LiveTokenCapTest {
         Admin.createPolicy(tenant, "{\"maxLiveTokensPerUser\":1,\"userRatePerMinute\":0}");
         String alice = TestJwts.bearer("alice", tenant);
         mint(alice, "{\"lifetimeSeconds\":2}").statusCode(201);
-        mint(alice, "{\"lifetimeSeconds\":2}").statusCode(429).body("scope", equalTo("user-live-tokens"))
+        mint(alice, "{\"lifetimeSeconds\":2}")
+                .statusCode(429)
+                .body("scope", equalTo("user-live-tokens"))
                 .header("Retry-After", equalTo("2"));
         Thread.sleep(2_100);
         mint(alice, "{\"lifetimeSeconds\":2}").statusCode(201);
@@ -138,12 +166,15 @@ class LiveTokenCapTest {
     void twoHundredConcurrentMintsAgainstACapOfThreeGiveExactlyThree() throws Exception {
         String tenant = Admin.newTenant("caprace");
         Admin.createPolicy(tenant, "{\"maxLiveTokensPerUser\":3,\"userRatePerMinute\":0,\"userQuotaPerDay\":0}");
-        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        HttpClient http =
+                HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         String bearer = TestJwts.bearer("alice", tenant);
         List<CompletableFuture<HttpResponse<String>>> calls = new ArrayList<>();
         for (int i = 0; i < 200; i++) {
             HttpRequest req = HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/v1/tokens"))
-                    .header("Authorization", bearer).POST(HttpRequest.BodyPublishers.noBody()).build();
+                    .header("Authorization", bearer)
+                    .POST(HttpRequest.BodyPublishers.noBody())
+                    .build();
             calls.add(http.sendAsync(req, HttpResponse.BodyHandlers.ofString()));
         }
         int ok = 0;
@@ -156,7 +187,9 @@ class LiveTokenCapTest {
                 ok++;
             } else if (r.statusCode() == 429 && r.body().contains("user-live-tokens")) {
                 capped++;
-            } else if (r.statusCode() >= 502 && r.statusCode() <= 504 && r.body().contains("problems/")) {
+            } else if (r.statusCode() >= 502
+                    && r.statusCode() <= 504
+                    && r.body().contains("problems/")) {
                 // On a saturated machine the in-process emulator may time out (504: no token, slot
                 // given back) or the store run past the mint's budget (503: the caller got no token,
                 // though its mint may still complete and be recorded as discarded).
@@ -165,9 +198,12 @@ class LiveTokenCapTest {
                 other.add(r.statusCode() + " " + r.body());
             }
         }
-        System.out.printf("200 concurrent mints at a live cap of 3: %d minted, %d capped, %d failed %s%n", ok, capped,
-                failed.size(), failed);
-        assertThat(other).as("answers other than 201, a cap refusal or a mapped upstream/store failure").isEmpty();
+        System.out.printf(
+                "200 concurrent mints at a live cap of 3: %d minted, %d capped, %d failed %s%n",
+                ok, capped, failed.size(), failed);
+        assertThat(other)
+                .as("answers other than 201, a cap refusal or a mapped upstream/store failure")
+                .isEmpty();
         assertThat(ok).as("never more than the cap").isLessThanOrEqualTo(3);
         if (failed.isEmpty()) {
             assertThat(ok).isEqualTo(3);
@@ -177,9 +213,11 @@ class LiveTokenCapTest {
             // A caller answered 503 because the store ran past its budget may still get its token
             // minted and recorded as discarded (it exists at Google and holds its slot): count the
             // tokens that exist, once those mints have finished, never more than the cap.
-            assertThat(ok + failed.size()).as("at least the cap's worth of mints was admitted").isGreaterThanOrEqualTo(3);
-            boolean beyond = dev.livetoken.support.Stalls.eventually(java.time.Duration.ofSeconds(5),
-                    () -> audit.count(tenant) > 3);
+            assertThat(ok + failed.size())
+                    .as("at least the cap's worth of mints was admitted")
+                    .isGreaterThanOrEqualTo(3);
+            boolean beyond = dev.livetoken.support.Stalls.eventually(
+                    java.time.Duration.ofSeconds(5), () -> audit.count(tenant) > 3);
             assertThat(beyond).as("more tokens exist than the cap allows").isFalse();
             assertThat(audit.count(tenant)).isGreaterThanOrEqualTo(ok);
         }

@@ -1,10 +1,17 @@
 package dev.livetoken.limits;
 
-import static io.restassured.RestAssured.given;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.hamcrest.Matchers.containsString;
-import static org.hamcrest.Matchers.equalTo;
-import static org.hamcrest.Matchers.hasItem;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.Test;
+
+import io.quarkus.test.junit.QuarkusMock;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.response.ValidatableResponse;
+import io.vertx.core.Vertx;
 
 import dev.livetoken.ops.MintMetrics;
 import dev.livetoken.support.Admin;
@@ -14,15 +21,12 @@ import dev.livetoken.support.Stalls;
 import dev.livetoken.support.TestJwts;
 import dev.livetoken.upstream.UpstreamConfig;
 import dev.livetoken.upstream.UpstreamTokens;
-import io.quarkus.test.junit.QuarkusMock;
-import io.quarkus.test.junit.QuarkusTest;
-import io.restassured.response.ValidatableResponse;
-import io.vertx.core.Vertx;
-import jakarta.inject.Inject;
-import java.time.Duration;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
-import org.junit.jupiter.api.Test;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
 
 /**
  * Worst-case session-minutes budgets (issue 9 part 1): every mint answer says what it was charged,
@@ -45,23 +49,31 @@ class SessionBudgetTest {
     MintMetrics metrics;
 
     static ValidatableResponse mint(String bearer, String body) {
-        return given().filter(Contract.VALIDATED).header("Authorization", bearer).contentType("application/json")
-                .body(body).when().post("/v1/tokens").then();
+        return given().filter(Contract.VALIDATED)
+                .header("Authorization", bearer)
+                .contentType("application/json")
+                .body(body)
+                .when()
+                .post("/v1/tokens")
+                .then();
     }
 
     static long secondsToNextUtcDay() {
         Instant now = Instant.now();
-        return Duration.between(now, now.truncatedTo(ChronoUnit.DAYS).plus(Duration.ofDays(1))).toSeconds();
+        return Duration.between(now, now.truncatedTo(ChronoUnit.DAYS).plus(Duration.ofDays(1)))
+                .toSeconds();
     }
 
     @Test
     void aUserWhoseWorstCaseDoesNotFitIsRefusedAndToldWhatWouldFit() {
         String tenant = Admin.newTenant("ubudget");
-        Admin.createPolicy(tenant, "{\"userSessionMinutesPerDay\":100,\"userRatePerMinute\":0,\"tokenLifetimeSeconds\":1800}");
+        Admin.createPolicy(
+                tenant, "{\"userSessionMinutesPerDay\":100,\"userRatePerMinute\":0,\"tokenLifetimeSeconds\":1800}");
         String alice = TestJwts.bearer("alice", tenant);
         mint(alice, "{}").statusCode(201).body("worstCaseSessionMinutes", equalTo(40));
         mint(alice, "{}").statusCode(201).body("worstCaseSessionMinutes", equalTo(40));
-        String retryAfter = mint(alice, "{}").statusCode(429)
+        String retryAfter = mint(alice, "{}")
+                .statusCode(429)
                 .contentType("application/problem+json")
                 .body("type", equalTo(BUDGET))
                 .body("scope", equalTo("user-session-minutes"))
@@ -70,25 +82,36 @@ class SessionBudgetTest {
                 .header("RateLimit-Limit", "100")
                 .header("RateLimit-Remaining", "20")
                 .header("RateLimit-Policy", "100;w=86400")
-                .extract().header("Retry-After");
-        assertThat(Long.parseLong(retryAfter)).as("until the next UTC day")
+                .extract()
+                .header("Retry-After");
+        assertThat(Long.parseLong(retryAfter))
+                .as("until the next UTC day")
                 .isBetween(secondsToNextUtcDay() - 10, secondsToNextUtcDay() + 1);
         // the advice is right: a 600 s token costs exactly the 20 minutes left
         mint(alice, "{\"lifetimeSeconds\":600}").statusCode(201).body("worstCaseSessionMinutes", equalTo(20));
-        mint(alice, "{\"lifetimeSeconds\":1}").statusCode(429).body("scope", equalTo("user-session-minutes"))
+        mint(alice, "{\"lifetimeSeconds\":1}")
+                .statusCode(429)
+                .body("scope", equalTo("user-session-minutes"))
                 .body("detail", containsString("No token fits"));
         // another user of the tenant has a budget of their own
         mint(TestJwts.bearer("bob", tenant), "{}").statusCode(201);
-        given().filter(Contract.VALIDATED).header("Authorization", alice).when().get("/v1/policy")
-                .then().statusCode(200)
+        given().filter(Contract.VALIDATED)
+                .header("Authorization", alice)
+                .when()
+                .get("/v1/policy")
+                .then()
+                .statusCode(200)
                 .body("policy.userSessionMinutesPerDay", equalTo(100))
                 .body("policy.maxLiveTokensPerUser", equalTo(0))
                 .body("limits.find { it.scope == 'user-session-minutes' }.used", equalTo(100))
                 .body("limits.find { it.scope == 'user-session-minutes' }.remaining", equalTo(0))
                 .body("limits.find { it.scope == 'user-session-minutes' }.window", equalTo("day"))
                 .body("limits.find { it.scope == 'tenant-session-minutes' }.limit", equalTo(0));
-        assertThat(Stalls.metric("livetoken_limit_refusals_total", "tenant=\"" + tenant + "\"",
-                "scope=\"user-session-minutes\"")).isEqualTo(2);
+        assertThat(Stalls.metric(
+                        "livetoken_limit_refusals_total",
+                        "tenant=\"" + tenant + "\"",
+                        "scope=\"user-session-minutes\""))
+                .isEqualTo(2);
     }
 
     @Test
@@ -96,43 +119,59 @@ class SessionBudgetTest {
         String tenant = Admin.newTenant("tbudget");
         Admin.createPolicy(tenant, "{\"tenantSessionMinutesPerDay\":100,\"userRatePerMinute\":0}");
         mint(TestJwts.bearer("a", tenant), "{\"lifetimeSeconds\":1800}").statusCode(201);
-        mint(TestJwts.bearer("b", tenant), "{\"lifetimeSeconds\":1800,\"uses\":1}").statusCode(201);
-        mint(TestJwts.bearer("c", tenant), "{\"lifetimeSeconds\":1800,\"uses\":2}").statusCode(429)
+        mint(TestJwts.bearer("b", tenant), "{\"lifetimeSeconds\":1800,\"uses\":1}")
+                .statusCode(201);
+        mint(TestJwts.bearer("c", tenant), "{\"lifetimeSeconds\":1800,\"uses\":2}")
+                .statusCode(429)
                 .body("type", equalTo(BUDGET))
                 .body("scope", equalTo("tenant-session-minutes"))
                 .body("detail", containsString("Your tenant has 20 of 100"))
                 .header("RateLimit-Remaining", "20");
-        given().filter(Contract.VALIDATED).header("Authorization", Admin.PLATFORM)
-                .when().get("/admin/v1/tenants/" + tenant + "/usage")
-                .then().statusCode(200)
+        given().filter(Contract.VALIDATED)
+                .header("Authorization", Admin.PLATFORM)
+                .when()
+                .get("/admin/v1/tenants/" + tenant + "/usage")
+                .then()
+                .statusCode(200)
                 .body("sessionMinutesCharged", equalTo(80))
                 .body("users.find { it.subject == 'a' }.sessionMinutesCharged", equalTo(40))
                 .body("users.find { it.subject == 'b' }.sessionMinutesCharged", equalTo(40))
                 .body("users.find { it.subject == 'c' }", equalTo(null))
                 .body("limits.find { it.scope == 'tenant-session-minutes' }.used", equalTo(80))
                 .body("limits.find { it.scope == 'tenant-session-minutes' }.remaining", equalTo(20));
-        assertThat(Stalls.metric("livetoken_session_minutes_charged_total", "tenant=\"" + tenant + "\"")).isEqualTo(80);
+        assertThat(Stalls.metric("livetoken_session_minutes_charged_total", "tenant=\"" + tenant + "\""))
+                .isEqualTo(80);
     }
 
     @Test
     void minutesAreChargedAndRecordedEvenWithoutABudget() {
         String tenant = Admin.newTenant("nobudget");
         Admin.createPolicy(tenant, "{\"userRatePerMinute\":0}");
-        mint(TestJwts.bearer("alice", tenant), "{\"uses\":3,\"lifetimeSeconds\":1200}").statusCode(201)
+        mint(TestJwts.bearer("alice", tenant), "{\"uses\":3,\"lifetimeSeconds\":1200}")
+                .statusCode(201)
                 .body("worstCaseSessionMinutes", equalTo(90));
-        given().filter(Contract.VALIDATED).header("Authorization", Admin.PLATFORM)
-                .when().get("/admin/v1/tenants/" + tenant + "/tokens")
-                .then().statusCode(200).body("items[0].worstCaseSessionMinutes", equalTo(90));
-        given().filter(Contract.VALIDATED).header("Authorization", Admin.PLATFORM)
-                .when().get("/admin/v1/tenants/" + tenant + "/usage")
-                .then().statusCode(200).body("sessionMinutesCharged", equalTo(90))
+        given().filter(Contract.VALIDATED)
+                .header("Authorization", Admin.PLATFORM)
+                .when()
+                .get("/admin/v1/tenants/" + tenant + "/tokens")
+                .then()
+                .statusCode(200)
+                .body("items[0].worstCaseSessionMinutes", equalTo(90));
+        given().filter(Contract.VALIDATED)
+                .header("Authorization", Admin.PLATFORM)
+                .when()
+                .get("/admin/v1/tenants/" + tenant + "/usage")
+                .then()
+                .statusCode(200)
+                .body("sessionMinutesCharged", equalTo(90))
                 .body("users[0].sessionMinutesCharged", equalTo(90));
     }
 
     @Test
     void aMintWhoseUpstreamCallFailsGivesItsMinutesBack() {
         String tenant = Admin.newTenant("giveback");
-        Admin.createPolicy(tenant, "{\"userSessionMinutesPerDay\":40,\"tenantSessionMinutesPerDay\":40,\"userRatePerMinute\":0}");
+        Admin.createPolicy(
+                tenant, "{\"userSessionMinutesPerDay\":40,\"tenantSessionMinutesPerDay\":40,\"userRatePerMinute\":0}");
         FlakyUpstream flaky = new FlakyUpstream(vertx, upstreamConfig, metrics);
         QuarkusMock.installMockForType(flaky, UpstreamTokens.class);
         flaky.failures.set(2);
@@ -140,13 +179,18 @@ class SessionBudgetTest {
         mint(alice, "{\"lifetimeSeconds\":1800}").statusCode(503);
         mint(alice, "{\"lifetimeSeconds\":1800}").statusCode(503);
         // both failed mints gave their 40 minutes back: the whole budget is still there
-        given().filter(Contract.VALIDATED).header("Authorization", alice).when().get("/v1/policy")
-                .then().statusCode(200)
+        given().filter(Contract.VALIDATED)
+                .header("Authorization", alice)
+                .when()
+                .get("/v1/policy")
+                .then()
+                .statusCode(200)
                 .body("limits.find { it.scope == 'user-session-minutes' }.used", equalTo(0))
                 .body("limits.find { it.scope == 'tenant-session-minutes' }.used", equalTo(0));
         mint(alice, "{\"lifetimeSeconds\":1800}").statusCode(201).body("worstCaseSessionMinutes", equalTo(40));
         mint(alice, "{\"lifetimeSeconds\":1}").statusCode(429).body("scope", equalTo("tenant-session-minutes"));
-        assertThat(Stalls.metric("livetoken_session_minutes_charged_total", "tenant=\"" + tenant + "\"")).isEqualTo(40);
+        assertThat(Stalls.metric("livetoken_session_minutes_charged_total", "tenant=\"" + tenant + "\""))
+                .isEqualTo(40);
     }
 
     @Test
@@ -155,30 +199,45 @@ class SessionBudgetTest {
         Admin.createPolicy(tenant, "{\"userSessionMinutesPerDay\":60,\"userRatePerMinute\":0}");
         mint(TestJwts.bearer("alice", tenant), "{\"lifetimeSeconds\":1800}").statusCode(201);
         String body = "{\"claims\":{\"subject\":\"alice\",\"tenant\":\"" + tenant + "\"},\"request\":%s}";
-        given().filter(Contract.VALIDATED).header("Authorization", Admin.PLATFORM).contentType("application/json")
+        given().filter(Contract.VALIDATED)
+                .header("Authorization", Admin.PLATFORM)
+                .contentType("application/json")
                 .body(body.formatted("{\"lifetimeSeconds\":1800}"))
-                .when().post("/admin/v1/simulate")
-                .then().statusCode(200)
+                .when()
+                .post("/admin/v1/simulate")
+                .then()
+                .statusCode(200)
                 .body("allowed", equalTo(false))
                 .body("problem.type", equalTo(BUDGET))
                 .body("problem.scope", equalTo("user-session-minutes"))
                 .body("problem.detail", containsString("\"lifetimeSeconds\": 600 or less"))
                 .body("decisions.part", hasItem("worstCaseSessionMinutes"))
-                .body("decisions.find { it.part == 'user-session-minutes' }.value",
+                .body(
+                        "decisions.find { it.part == 'user-session-minutes' }.value",
                         equalTo("does not fit: 40 of 20 minutes left today"));
-        given().filter(Contract.VALIDATED).header("Authorization", Admin.PLATFORM).contentType("application/json")
+        given().filter(Contract.VALIDATED)
+                .header("Authorization", Admin.PLATFORM)
+                .contentType("application/json")
                 .body(body.formatted("{\"lifetimeSeconds\":600}"))
-                .when().post("/admin/v1/simulate")
-                .then().statusCode(200)
+                .when()
+                .post("/admin/v1/simulate")
+                .then()
+                .statusCode(200)
                 .body("allowed", equalTo(true))
                 .body("token.worstCaseSessionMinutes", equalTo(20))
-                .body("decisions.find { it.part == 'worstCaseSessionMinutes' }.rule",
+                .body(
+                        "decisions.find { it.part == 'worstCaseSessionMinutes' }.rule",
                         containsString("(600 s lifetime + 600 s connection tail)"))
-                .body("decisions.find { it.part == 'user-session-minutes' }.value",
+                .body(
+                        "decisions.find { it.part == 'user-session-minutes' }.value",
                         equalTo("fits: 20 of 20 minutes left today"));
         // simulating charged nothing
-        given().filter(Contract.VALIDATED).header("Authorization", TestJwts.bearer("alice", tenant))
-                .when().get("/v1/policy").then().statusCode(200)
+        given().filter(Contract.VALIDATED)
+                .header("Authorization", TestJwts.bearer("alice", tenant))
+                .when()
+                .get("/v1/policy")
+                .then()
+                .statusCode(200)
                 .body("limits.find { it.scope == 'user-session-minutes' }.used", equalTo(40));
     }
 }

@@ -1,10 +1,11 @@
 package dev.livetoken.limits;
 
+import java.time.Instant;
+
+import org.junit.jupiter.api.Test;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
-import java.time.Instant;
-import org.junit.jupiter.api.Test;
 
 /** The worst-case formula: ceil(uses × (lifetime + 600 s) / 60), and the advice of a refusal. */
 class WorstCaseTest {
@@ -72,10 +73,13 @@ class WorstCaseTest {
     @Test
     void theAdviceNamesAShorterLifetimeOrFewerUses() {
         WorstCase asked = new WorstCase(3, 1800); // 120 min
-        assertThat(asked.whatFits(80)).isEqualTo("Ask for \"lifetimeSeconds\": 1000 or less, or \"uses\": 2 or fewer to fit.");
+        assertThat(asked.whatFits(80))
+                .isEqualTo("Ask for \"lifetimeSeconds\": 1000 or less, or \"uses\": 2 or fewer to fit.");
         // one use is already the fewest: only the lifetime can shrink
         assertThat(new WorstCase(1, 1800).whatFits(20)).isEqualTo("Ask for \"lifetimeSeconds\": 600 or less to fit.");
-        assertThat(new WorstCase(1, 1800).whatFits(10)).startsWith("No token fits").contains("11 minutes");
+        assertThat(new WorstCase(1, 1800).whatFits(10))
+                .startsWith("No token fits")
+                .contains("11 minutes");
         assertThat(new WorstCase(1, 1800).whatFits(0)).startsWith("No token fits");
     }
 

@@ -1,12 +1,14 @@
 package dev.livetoken.policy;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
-import dev.livetoken.problem.FieldError;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
+
 import org.junit.jupiter.api.Test;
+
+import dev.livetoken.problem.FieldError;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The platform's ceilings over the session budgets and live-token caps: 0 = no ceiling; a ceiling
@@ -18,14 +20,46 @@ class SessionCeilingsTest {
     static final String LIVE = "gemini-3.5-live-translate-preview";
 
     static PlatformCeilings ceilings(long userMinutes, long tenantMinutes, long userLive, long tenantLive) {
-        return new PlatformCeilings(List.of(LIVE), List.of("gemini-3.1-flash-lite"), 10, 3600, 600, false, 0, 0, 0, 0,
-                List.of("enabled"), new PlatformCeilings.SessionCeilings(userMinutes, tenantMinutes, userLive, tenantLive));
+        return new PlatformCeilings(
+                List.of(LIVE),
+                List.of("gemini-3.1-flash-lite"),
+                10,
+                3600,
+                600,
+                false,
+                0,
+                0,
+                0,
+                0,
+                List.of("enabled"),
+                new PlatformCeilings.SessionCeilings(userMinutes, tenantMinutes, userLive, tenantLive));
     }
 
     static TokenPolicy policy(SessionLimits s) {
-        return new TokenPolicy("acme", true, LIVE, LockMode.LOCKED, Set.of(), "es", false, true, 1, 10,
-                Duration.ofMinutes(30), Duration.ofHours(1), Duration.ofMinutes(1), Duration.ofMinutes(10), 0, 0, 0, 0,
-                1, "gemini-3.1-flash-lite", 0, 0, s);
+        return new TokenPolicy(
+                "acme",
+                true,
+                LIVE,
+                LockMode.LOCKED,
+                Set.of(),
+                "es",
+                false,
+                true,
+                1,
+                10,
+                Duration.ofMinutes(30),
+                Duration.ofHours(1),
+                Duration.ofMinutes(1),
+                Duration.ofMinutes(10),
+                0,
+                0,
+                0,
+                0,
+                1,
+                "gemini-3.1-flash-lite",
+                0,
+                0,
+                s);
     }
 
     static List<String> fields(List<FieldError> errors) {
@@ -36,18 +70,26 @@ class SessionCeilingsTest {
     void noCeilingAdmitsEverythingIncludingNone() {
         PlatformCeilings none = ceilings(0, 0, 0, 0);
         assertThat(none.violations(policy(SessionLimits.NONE))).isEmpty();
-        assertThat(none.violations(policy(new SessionLimits(100_000, 1_000_000, 50, 5000)))).isEmpty();
+        assertThat(none.violations(policy(new SessionLimits(100_000, 1_000_000, 50, 5000))))
+                .isEmpty();
     }
 
     @Test
     void aCeilingRefusesNoneAndAnythingAbove() {
         PlatformCeilings c = ceilings(600, 6000, 5, 50);
-        assertThat(fields(c.violations(policy(SessionLimits.NONE)))).containsExactly("userSessionMinutesPerDay",
-                "tenantSessionMinutesPerDay", "maxLiveTokensPerUser", "maxLiveTokensPerTenant");
-        assertThat(fields(c.violations(policy(new SessionLimits(601, 6001, 6, 51))))).hasSize(4);
+        assertThat(fields(c.violations(policy(SessionLimits.NONE))))
+                .containsExactly(
+                        "userSessionMinutesPerDay",
+                        "tenantSessionMinutesPerDay",
+                        "maxLiveTokensPerUser",
+                        "maxLiveTokensPerTenant");
+        assertThat(fields(c.violations(policy(new SessionLimits(601, 6001, 6, 51)))))
+                .hasSize(4);
         assertThat(c.violations(policy(new SessionLimits(600, 6000, 5, 50)))).isEmpty();
         assertThat(c.violations(policy(new SessionLimits(1, 1, 1, 1)))).isEmpty();
-        assertThat(c.violations(policy(new SessionLimits(0, 6000, 5, 50))).get(0).message())
+        assertThat(c.violations(policy(new SessionLimits(0, 6000, 5, 50)))
+                        .get(0)
+                        .message())
                 .contains("between 1 and 600", "livetoken.platform.max-user-session-minutes-per-day", "0 (no limit)");
     }
 
@@ -56,7 +98,8 @@ class SessionCeilingsTest {
         PlatformCeilings c = ceilings(600, 0, 5, 0);
         PlatformCeilings.Clamped held = c.clamp(policy(new SessionLimits(0, 9999, 10, 0)));
         assertThat(held.policy().sessionLimits()).isEqualTo(new SessionLimits(600, 9999, 5, 0));
-        assertThat(held.clamps()).extracting(PlatformCeilings.Clamp::field)
+        assertThat(held.clamps())
+                .extracting(PlatformCeilings.Clamp::field)
                 .containsExactly("userSessionMinutesPerDay", "maxLiveTokensPerUser");
         assertThat(held.clamps().get(0).property()).isEqualTo("livetoken.platform.max-user-session-minutes-per-day");
         // within the ceilings, nothing changes
@@ -71,7 +114,11 @@ class SessionCeilingsTest {
 
     @Test
     void theNewFieldsAreWritablePolicyFields() {
-        assertThat(PlatformCeilings.WRITABLE_FIELDS).contains("userSessionMinutesPerDay", "tenantSessionMinutesPerDay",
-                "maxLiveTokensPerUser", "maxLiveTokensPerTenant");
+        assertThat(PlatformCeilings.WRITABLE_FIELDS)
+                .contains(
+                        "userSessionMinutesPerDay",
+                        "tenantSessionMinutesPerDay",
+                        "maxLiveTokensPerUser",
+                        "maxLiveTokensPerTenant");
     }
 }

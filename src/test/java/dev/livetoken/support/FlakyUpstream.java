@@ -1,5 +1,10 @@
 package dev.livetoken.support;
 
+import java.util.concurrent.atomic.AtomicInteger;
+
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.Vertx;
+
 import dev.livetoken.ops.MintMetrics;
 import dev.livetoken.problem.ProblemException;
 import dev.livetoken.problem.ProblemType;
@@ -7,9 +12,6 @@ import dev.livetoken.upstream.AuthTokenSpec;
 import dev.livetoken.upstream.GeminiAuthTokens;
 import dev.livetoken.upstream.UpstreamConfig;
 import dev.livetoken.upstream.UpstreamTokens;
-import io.smallrye.mutiny.Uni;
-import io.vertx.core.Vertx;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The emulator behind a switch: while {@link #failures} is above 0, each upstream call fails as an
@@ -29,8 +31,9 @@ public final class FlakyUpstream extends UpstreamTokens {
     @Override
     public Uni<GeminiAuthTokens.MintedName> create(AuthTokenSpec spec) {
         if (failures.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
-            return Uni.createFrom().failure(ProblemException.of(ProblemType.UPSTREAM_UNAVAILABLE,
-                    "The Gemini API is unavailable (test)."));
+            return Uni.createFrom()
+                    .failure(ProblemException.of(
+                            ProblemType.UPSTREAM_UNAVAILABLE, "The Gemini API is unavailable (test)."));
         }
         return super.create(spec);
     }
