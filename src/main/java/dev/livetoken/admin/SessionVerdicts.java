@@ -11,7 +11,7 @@ import dev.livetoken.problem.ProblemType;
 /**
  * How {@code simulate} explains the session budgets and live-token caps (issue 9): one decision per
  * budget or cap in force, and the refusal a real mint would get, in the order a mint checks them
- * (tenant before user, budgets before caps). Pure.
+ * (caps before budgets, tenant before user). Pure.
  */
 final class SessionVerdicts {
 
@@ -20,6 +20,7 @@ final class SessionVerdicts {
     /** Adds a decision per limit in force to {@code why}; returns the refusal, or null if the token fits. */
     static ProblemException judge(WorstCase worst, List<UsageLimiter.Counter> counters, List<MintPlan.Decision> why) {
         ProblemException refusal = null;
+        ProblemException capRefusal = null;
         for (UsageLimiter.Counter c : counters) {
             if (c.limit() == 0) {
                 continue;
@@ -51,8 +52,8 @@ final class SessionVerdicts {
                         label,
                         (free ? "room: " : "full: ") + c.used() + " of " + c.limit() + " live",
                         "policy.maxLiveTokensPer" + (tenant ? "Tenant " : "User ") + c.limit()));
-                if (!free && refusal == null) {
-                    refusal = ProblemException.builder(
+                if (!free && capRefusal == null) {
+                    capRefusal = ProblemException.builder(
                                     ProblemType.LIVE_TOKEN_CAP,
                                     (tenant ? "Your tenant holds " : "You hold ") + c.used()
                                             + " unexpired tokens, the most allowed at once is "
@@ -63,6 +64,11 @@ final class SessionVerdicts {
                 }
             }
         }
-        return refusal;
+        return capRefusal != null ? capRefusal : refusal;
+    }
+
+    /** Whether a refusal is a live-token cap's: a mint checks caps before any counter. */
+    static boolean isCap(ProblemException e) {
+        return e != null && e.type() == ProblemType.LIVE_TOKEN_CAP;
     }
 }

@@ -133,6 +133,11 @@ public class SimulateResource {
         List<UsageLimiter.Counter> sessions = limiter.sessionUsage(tenant, plan.subject(), effective.policy(), now);
         List<LimitView> limits = new java.util.ArrayList<>(LimitView.of(counters));
         limits.addAll(LimitView.of(sessions));
+        List<MintPlan.Decision> decisions = new java.util.ArrayList<>(plan.decisions());
+        ProblemException sessionRefusal = SessionVerdicts.judge(plan.worstCase(), sessions, decisions);
+        if (SessionVerdicts.isCap(sessionRefusal)) {
+            return refused(sessionRefusal, limits, effective, List.copyOf(decisions));
+        }
         for (UsageLimiter.Counter c : counters) {
             if (c.limit() > 0 && c.used() >= c.limit()) {
                 boolean quota = c.scope().window.equals("day");
@@ -145,11 +150,9 @@ public class SimulateResource {
                                 .build(),
                         limits,
                         effective,
-                        plan.decisions());
+                        List.copyOf(decisions));
             }
         }
-        List<MintPlan.Decision> decisions = new java.util.ArrayList<>(plan.decisions());
-        ProblemException sessionRefusal = SessionVerdicts.judge(plan.worstCase(), sessions, decisions);
         if (sessionRefusal != null) {
             return refused(sessionRefusal, limits, effective, List.copyOf(decisions));
         }

@@ -22,9 +22,10 @@ import dev.livetoken.store.Store;
  * Live-token caps (issue 9 part 2): a token is live until its {@code expireTime}, since Google offers
  * no revocation. Only mints under a policy with a cap are tracked, so a policy without caps costs no
  * statement at all. A capped mint, inside the reservation's transaction: locks the tenant's and/or
- * the user's row in {@code live_token_lock} (tenant first, the same order for every mint, so two
- * mints cannot deadlock), counts the unexpired {@code live_token} rows of that scope (an index range
- * of at most the cap's size), and inserts its own. The lock serializes the count and the insert of
+ * the user's row in {@code live_token_lock} (tenant first, and before any usage counter row: the
+ * same order for every mint, so two mints cannot deadlock), counts the unexpired {@code live_token} rows of that scope (an index range
+ * of at most the cap's size), and inserts its own; a scope already full on what is committed is
+ * refused before its lock is taken. The lock serializes the count and the insert of
  * concurrent mints of the same user or tenant on every replica, so a cap is never exceeded; a mint
  * that fails later deletes its row again ({@link #release}). Blocking JDBC.
  */
@@ -94,18 +95,24 @@ final class LiveTokens {
     String claim(Connection c, String tenant, String subject, SessionLimits s, Instant expireTime, Instant now)
             throws SQLException {
         if (s.maxLiveTokensPerTenant() > 0) {
-            lock(c, tenantLock(tenant));
-            Live live = count(c, tenant, null, now);
-            if (live.count() >= s.maxLiveTokensPerTenant()) {
-                throw refusal(UsageLimiter.Scope.TENANT_LIVE_TOKENS, s.maxLiveTokensPerTenant(), live, now);
-            }
+            admit(
+                    c,
+                    tenantLock(tenant),
+                    tenant,
+                    null,
+                    s.maxLiveTokensPerTenant(),
+                    UsageLimiter.Scope.TENANT_LIVE_TOKENS,
+                    now);
         }
         if (s.maxLiveTokensPerUser() > 0) {
-            lock(c, userLock(tenant, subject));
-            Live live = count(c, tenant, subject, now);
-            if (live.count() >= s.maxLiveTokensPerUser()) {
-                throw refusal(UsageLimiter.Scope.USER_LIVE_TOKENS, s.maxLiveTokensPerUser(), live, now);
-            }
+            admit(
+                    c,
+                    userLock(tenant, subject),
+                    tenant,
+                    subject,
+                    s.maxLiveTokensPerUser(),
+                    UsageLimiter.Scope.USER_LIVE_TOKENS,
+                    now);
         }
         String id = UUID.randomUUID().toString();
         try (PreparedStatement ps = c.prepareStatement(
@@ -117,6 +124,32 @@ final class LiveTokens {
             ps.executeUpdate();
         }
         return id;
+    }
+
+    /**
+     * Refuses when the scope is full, else leaves its lock taken. A full scope is refused on what is
+     * committed, without waiting for the lock: live tokens only go away with time or a failed mint, so
+     * such a refusal is one the mint would have had a moment earlier, and a burst against a full cap
+     * does not queue on the lock. Admission is decided only under the lock, so the cap is never exceeded.
+     */
+    private void admit(
+            Connection c,
+            String lockKey,
+            String tenant,
+            String subject,
+            long cap,
+            UsageLimiter.Scope scope,
+            Instant now)
+            throws SQLException {
+        Live before = count(c, tenant, subject, now);
+        if (before.count() >= cap) {
+            throw refusal(scope, cap, before, now);
+        }
+        lock(c, lockKey);
+        Live live = count(c, tenant, subject, now);
+        if (live.count() >= cap) {
+            throw refusal(scope, cap, live, now);
+        }
     }
 
     private void lock(Connection c, String key) throws SQLException {

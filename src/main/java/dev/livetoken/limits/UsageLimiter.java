@@ -54,7 +54,7 @@ public class UsageLimiter {
         TENANT_CHARACTERS("tenant-characters", "day"),
         USER_CHARACTERS("user-characters", "day"),
         // Session governance (issue 9): minutes ride on the day rows above (no rows, no lock of their
-        // own); live tokens lock their own rows after all counters (LiveTokens).
+        // own); live tokens lock their own rows before all counters (LiveTokens).
         TENANT_SESSION_MINUTES("tenant-session-minutes", "day"),
         USER_SESSION_MINUTES("user-session-minutes", "day"),
         TENANT_LIVE_TOKENS("tenant-live-tokens", "live"),
@@ -161,15 +161,18 @@ public class UsageLimiter {
         try (Connection c = store.connection()) {
             c.setAutoCommit(false);
             try {
+                // Live slot first: a mint refused by its cap then never waits for the counter rows,
+                // which keeps a burst against a cap short. Every capped mint locks its live rows
+                // before any counter row, so the locking order stays the same for all mints.
+                if (capped) {
+                    slot = live.claim(c, tenant, subject, p.sessionLimits(), charge.expireTime(), now);
+                }
                 for (Planned k : plan) {
                     if (!increment(c, k, minutes)) {
                         ProblemException refused = refusal(c, k, charge, now);
                         c.rollback();
                         throw refused;
                     }
-                }
-                if (capped) {
-                    slot = live.claim(c, tenant, subject, p.sessionLimits(), charge.expireTime(), now);
                 }
                 c.commit();
             } catch (SQLException | RuntimeException e) {

@@ -179,20 +179,47 @@ class LiveTokenCapTest {
         }
         int ok = 0;
         int capped = 0;
-        List<Integer> other = new ArrayList<>();
+        List<String> failed = new ArrayList<>();
+        List<String> other = new ArrayList<>();
         for (var c : calls) {
             HttpResponse<String> r = c.get();
             if (r.statusCode() == 201) {
                 ok++;
             } else if (r.statusCode() == 429 && r.body().contains("user-live-tokens")) {
                 capped++;
+            } else if (r.statusCode() >= 502
+                    && r.statusCode() <= 504
+                    && r.body().contains("problems/")) {
+                // On a saturated machine the in-process emulator may time out (504: no token, slot
+                // given back) or the store run past the mint's budget (503: the caller got no token,
+                // though its mint may still complete and be recorded as discarded).
+                failed.add(r.statusCode() + " " + r.body());
             } else {
-                other.add(r.statusCode());
+                other.add(r.statusCode() + " " + r.body());
             }
         }
-        assertThat(other).as("answers other than 201 or a cap refusal").isEmpty();
-        assertThat(ok).isEqualTo(3);
-        assertThat(capped).isEqualTo(197);
-        assertThat(audit.count(tenant)).isEqualTo(3);
+        System.out.printf(
+                "200 concurrent mints at a live cap of 3: %d minted, %d capped, %d failed %s%n",
+                ok, capped, failed.size(), failed);
+        assertThat(other)
+                .as("answers other than 201, a cap refusal or a mapped upstream/store failure")
+                .isEmpty();
+        assertThat(ok).as("never more than the cap").isLessThanOrEqualTo(3);
+        if (failed.isEmpty()) {
+            assertThat(ok).isEqualTo(3);
+            assertThat(capped).isEqualTo(197);
+            assertThat(audit.count(tenant)).isEqualTo(3);
+        } else {
+            // A caller answered 503 because the store ran past its budget may still get its token
+            // minted and recorded as discarded (it exists at Google and holds its slot): count the
+            // tokens that exist, once those mints have finished, never more than the cap.
+            assertThat(ok + failed.size())
+                    .as("at least the cap's worth of mints was admitted")
+                    .isGreaterThanOrEqualTo(3);
+            boolean beyond = dev.livetoken.support.Stalls.eventually(
+                    java.time.Duration.ofSeconds(5), () -> audit.count(tenant) > 3);
+            assertThat(beyond).as("more tokens exist than the cap allows").isFalse();
+            assertThat(audit.count(tenant)).isGreaterThanOrEqualTo(ok);
+        }
     }
 }
