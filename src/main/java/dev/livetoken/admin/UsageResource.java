@@ -1,17 +1,5 @@
 package dev.livetoken.admin;
 
-import dev.livetoken.limits.LimitView;
-import dev.livetoken.limits.UsageLimiter;
-import dev.livetoken.policy.EffectivePolicy;
-import dev.livetoken.policy.PolicyService;
-import dev.livetoken.sessions.SessionLog;
-import io.quarkus.security.Authenticated;
-import jakarta.ws.rs.GET;
-import jakarta.ws.rs.Path;
-import jakarta.ws.rs.PathParam;
-import jakarta.ws.rs.Produces;
-import jakarta.ws.rs.QueryParam;
-import jakarta.ws.rs.core.MediaType;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -19,7 +7,23 @@ import java.time.ZoneOffset;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+
 import org.eclipse.microprofile.jwt.JsonWebToken;
+
+import io.quarkus.security.Authenticated;
+
+import dev.livetoken.limits.LimitView;
+import dev.livetoken.limits.UsageLimiter;
+import dev.livetoken.policy.EffectivePolicy;
+import dev.livetoken.policy.PolicyService;
+import dev.livetoken.sessions.SessionLog;
 
 /** {@code GET /admin/v1/tenants/{tenantId}/usage}: today's counters against the tenant's limits. */
 @Path("/admin/v1/tenants/{tenantId}/usage")
@@ -31,13 +35,18 @@ public class UsageResource {
      * Mints of one user today; {@code sessionMinutesReported}: wall-clock minutes of the sessions the
      * user's devices reported as ended today (POST /v1/sessions).
      */
-    public record UserUsage(String subject, long usedToday, double sessionMinutesReported) {
-    }
+    public record UserUsage(String subject, long usedToday, double sessionMinutesReported) {}
 
     /** A tenant's usage; {@code limits} are the tenant-wide ones, or one user's if {@code subject} was given. */
-    public record Usage(String tenantId, String policySource, long policyVersion, LocalDate day, String subject,
-            List<LimitView> limits, List<UserUsage> users, double sessionMinutesReported) {
-    }
+    public record Usage(
+            String tenantId,
+            String policySource,
+            long policyVersion,
+            LocalDate day,
+            String subject,
+            List<LimitView> limits,
+            List<UserUsage> users,
+            double sessionMinutesReported) {}
 
     private final JsonWebToken jwt;
     private final AdminAccess access;
@@ -45,8 +54,8 @@ public class UsageResource {
     private final UsageLimiter limiter;
     private final SessionLog sessions;
 
-    UsageResource(JsonWebToken jwt, AdminAccess access, PolicyService policies, UsageLimiter limiter,
-            SessionLog sessions) {
+    UsageResource(
+            JsonWebToken jwt, AdminAccess access, PolicyService policies, UsageLimiter limiter, SessionLog sessions) {
         this.sessions = sessions;
         this.jwt = jwt;
         this.access = access;
@@ -59,13 +68,22 @@ public class UsageResource {
         access.forTenant(jwt, tenant);
         EffectivePolicy e = policies.effective(tenant).await().atMost(Duration.ofSeconds(10));
         Instant now = Instant.now();
-        List<LimitView> limits = LimitView.of(limiter.usage(tenant, subject == null ? "" : subject, e.policy(), now))
-                .stream().filter(l -> subject != null || l.scope().startsWith("tenant-")).toList();
+        List<LimitView> limits =
+                LimitView.of(limiter.usage(tenant, subject == null ? "" : subject, e.policy(), now)).stream()
+                        .filter(l -> subject != null || l.scope().startsWith("tenant-"))
+                        .toList();
         LocalDate day = LocalDate.ofInstant(now, ZoneOffset.UTC);
         Instant dayStart = day.atStartOfDay(ZoneOffset.UTC).toInstant();
         Instant dayEnd = dayStart.plus(Duration.ofDays(1));
         List<UserUsage> users = subject != null ? List.of() : users(tenant, now, dayStart, dayEnd);
-        return new Usage(tenant, e.source(), e.policy().version(), day, subject, limits, users,
+        return new Usage(
+                tenant,
+                e.source(),
+                e.policy().version(),
+                day,
+                subject,
+                limits,
+                users,
                 rounded(sessions.minutes(tenant, subject, dayStart, dayEnd)));
     }
 
@@ -74,7 +92,9 @@ public class UsageResource {
         Map<String, Double> minutes = sessions.minutesBySubject(tenant, dayStart, dayEnd, 100);
         Map<String, UserUsage> users = new LinkedHashMap<>();
         for (var u : limiter.usersToday(tenant, now, 100)) {
-            users.put(u.getKey(), new UserUsage(u.getKey(), u.getValue(), rounded(minutes.getOrDefault(u.getKey(), 0.0))));
+            users.put(
+                    u.getKey(),
+                    new UserUsage(u.getKey(), u.getValue(), rounded(minutes.getOrDefault(u.getKey(), 0.0))));
         }
         minutes.forEach((subject, m) -> users.putIfAbsent(subject, new UserUsage(subject, 0, rounded(m))));
         return List.copyOf(users.values());

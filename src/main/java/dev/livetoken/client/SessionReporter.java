@@ -1,11 +1,12 @@
 package dev.livetoken.client;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
  * The session reports of one run ({@code POST /v1/sessions}): one per token the run used, since the
@@ -18,17 +19,18 @@ final class SessionReporter {
     private static final ObjectMapper JSON = new ObjectMapper();
     /** Bytes per second of 16 kHz and 24 kHz mono PCM16. */
     private static final double IN_RATE = 32_000.0;
+
     private static final double OUT_RATE = 48_000.0;
 
-    private record Segment(String token, Instant started, long sentAtStart, long receivedAtStart,
-            int resumptionsAtStart) {
-    }
+    private record Segment(
+            String token, Instant started, long sentAtStart, long receivedAtStart, int resumptionsAtStart) {}
 
     private final List<ObjectNode> reports = new ArrayList<>();
     private long sent;
     private long received;
     /** Where the previous report's counts ended: audio sent while a renewal runs counts in the next one. */
     private long boundarySent;
+
     private long boundaryReceived;
     private Instant boundaryTime;
     private Segment current;
@@ -39,8 +41,12 @@ final class SessionReporter {
      * first is what the old one had not confirmed), which the service allows within its clock skew.
      */
     synchronized void start(String token, int resumptions) {
-        current = new Segment(token, boundaryTime == null ? Instant.now() : boundaryTime, boundarySent,
-                boundaryReceived, resumptions);
+        current = new Segment(
+                token,
+                boundaryTime == null ? Instant.now() : boundaryTime,
+                boundarySent,
+                boundaryReceived,
+                resumptions);
     }
 
     synchronized void sent(int bytes) {
@@ -80,7 +86,8 @@ final class SessionReporter {
             r.put("closeReason", truncate(closeReason));
         }
         if (usage != null && usage.totalTokenCount() > 0) {
-            r.putObject("usage").put("promptTokenCount", usage.promptTokenCount())
+            r.putObject("usage")
+                    .put("promptTokenCount", usage.promptTokenCount())
                     .put("responseTokenCount", usage.responseTokenCount())
                     .put("totalTokenCount", usage.totalTokenCount());
         }

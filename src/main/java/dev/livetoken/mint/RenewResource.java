@@ -1,7 +1,26 @@
 package dev.livetoken.mint;
 
+import java.io.IOException;
+import java.util.function.Supplier;
+
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import org.eclipse.microprofile.jwt.JsonWebToken;
+import org.jboss.resteasy.reactive.RestHeader;
+
 import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.quarkus.security.Authenticated;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import io.vertx.ext.web.RoutingContext;
+
 import dev.livetoken.audit.AuditLog;
 import dev.livetoken.audit.AuditRecord;
 import dev.livetoken.audit.TokenHasher;
@@ -12,20 +31,6 @@ import dev.livetoken.problem.ProblemException;
 import dev.livetoken.problem.ProblemType;
 import dev.livetoken.problem.RequestIds;
 import dev.livetoken.store.Store;
-import io.quarkus.security.Authenticated;
-import io.smallrye.mutiny.Uni;
-import io.vertx.core.Context;
-import io.vertx.core.Vertx;
-import io.vertx.ext.web.RoutingContext;
-import jakarta.ws.rs.POST;
-import jakarta.ws.rs.Path;
-import jakarta.ws.rs.Produces;
-import jakarta.ws.rs.core.MediaType;
-import jakarta.ws.rs.core.Response;
-import java.io.IOException;
-import java.util.function.Supplier;
-import org.eclipse.microprofile.jwt.JsonWebToken;
-import org.jboss.resteasy.reactive.RestHeader;
 
 /**
  * {@code POST /v1/tokens/renew}: a fresh token with the same constraints as one this service minted
@@ -61,8 +66,15 @@ public class RenewResource {
     private final ObjectMapper json;
     private final AccessLog accessLog;
 
-    RenewResource(JsonWebToken jwt, CallerResolver callers, MintService mint, AuditLog audit, TokenHasher hasher,
-            Store store, ObjectMapper json, AccessLog accessLog) {
+    RenewResource(
+            JsonWebToken jwt,
+            CallerResolver callers,
+            MintService mint,
+            AuditLog audit,
+            TokenHasher hasher,
+            Store store,
+            ObjectMapper json,
+            AccessLog accessLog) {
         this.jwt = jwt;
         this.callers = callers;
         this.mint = mint;
@@ -82,9 +94,13 @@ public class RenewResource {
         String hash = hasher.hash(token(contentType, body));
         Context ctx = Vertx.currentContext();
         return blocking(ctx, () -> find(caller, hash))
-                .ifNoItem().after(store.config().mintBudget()).failWith(() -> ProblemException.builder(
-                        ProblemType.STORE_UNAVAILABLE, "The token store did not answer in time; try again shortly.")
-                        .retryAfter(java.time.Duration.ofSeconds(5)).build())
+                .ifNoItem()
+                .after(store.config().mintBudget())
+                .failWith(() -> ProblemException.builder(
+                                ProblemType.STORE_UNAVAILABLE,
+                                "The token store did not answer in time; try again shortly.")
+                        .retryAfter(java.time.Duration.ofSeconds(5))
+                        .build())
                 .chain(parent -> mint.renew(caller, new Renewal(parent), RequestIds.of(routing))
                         .invoke(answer -> access.locked(answer.locked()))
                         .map(answer -> Response.status(Response.Status.CREATED)
@@ -95,24 +111,33 @@ public class RenewResource {
     }
 
     private AuditRecord find(Caller caller, String hash) {
-        return audit.byTokenHash(hash).stream().filter(r -> Renewal.mayRenew(caller, r)).findFirst()
+        return audit.byTokenHash(hash).stream()
+                .filter(r -> Renewal.mayRenew(caller, r))
+                .findFirst()
                 // the same answer for "no such token" and "not yours": no probing other users' tokens
-                .orElseThrow(() -> ProblemException.builder(ProblemType.NOT_FOUND,
-                        "No token with this value was issued to you.").field("token").build());
+                .orElseThrow(() -> ProblemException.builder(
+                                ProblemType.NOT_FOUND, "No token with this value was issued to you.")
+                        .field("token")
+                        .build());
     }
 
     private String token(String contentType, byte[] body) throws IOException {
         if (body == null || body.length == 0) {
             throw ProblemException.builder(ProblemType.INVALID_REQUEST, "Send {\"token\": \"auth_tokens/…\"}.")
-                    .field("token").build();
+                    .field("token")
+                    .build();
         }
         if (contentType == null || !MediaType.valueOf(contentType).isCompatible(MediaType.APPLICATION_JSON_TYPE)) {
             throw ProblemException.of(ProblemType.UNSUPPORTED_MEDIA_TYPE, "Send the body as application/json.");
         }
         RenewRequest r = json.readValue(body, RenewRequest.class);
-        if (r == null || r.token() == null || !r.token().startsWith("auth_tokens/") || r.token().length() > 4096) {
+        if (r == null
+                || r.token() == null
+                || !r.token().startsWith("auth_tokens/")
+                || r.token().length() > 4096) {
             throw ProblemException.builder(ProblemType.INVALID_REQUEST, "'token' must be an auth_tokens/… token.")
-                    .field("token").build();
+                    .field("token")
+                    .build();
         }
         return r.token();
     }
@@ -122,6 +147,7 @@ public class RenewResource {
         if (ctx == null) {
             return Uni.createFrom().item(work).runSubscriptionOn(store.executor());
         }
-        return Uni.createFrom().completionStage(() -> ctx.executeBlocking(work::get, false).toCompletionStage());
+        return Uni.createFrom()
+                .completionStage(() -> ctx.executeBlocking(work::get, false).toCompletionStage());
     }
 }

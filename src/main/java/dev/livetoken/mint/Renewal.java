@@ -44,22 +44,34 @@ public record Renewal(AuditRecord parent) {
      */
     void requireSameConstraints(MintPlan plan) {
         if (!model(plan.model()).equals(model(parent.model()))) {
-            throw ProblemException.builder(ProblemType.POLICY_FORBIDS, "Your tenant's policy no longer gives tokens "
-                    + "for model '" + model(parent.model()) + "' (it now gives '" + model(plan.model())
-                    + "'): mint a new token and start a new conversation.").field("model").build();
+            throw ProblemException.builder(
+                            ProblemType.POLICY_FORBIDS,
+                            "Your tenant's policy no longer gives tokens "
+                                    + "for model '" + model(parent.model()) + "' (it now gives '" + model(plan.model())
+                                    + "'): mint a new token and start a new conversation.")
+                    .field("model")
+                    .build();
         }
         if (plan.locked() != parent.locked()) {
-            throw ProblemException.builder(ProblemType.POLICY_FORBIDS, parent.locked()
-                    ? "The renewed token was locked to a target language; your tenant's policy no longer gives such a token."
-                    : "The renewed token let the device choose its target language; your tenant's policy now "
-                            + "locks the language: mint a new token.").field("lockMode").build();
+            throw ProblemException.builder(
+                            ProblemType.POLICY_FORBIDS,
+                            parent.locked()
+                                    ? "The renewed token was locked to a target language; your tenant's policy no longer gives such a token."
+                                    : "The renewed token let the device choose its target language; your tenant's policy now "
+                                            + "locks the language: mint a new token.")
+                    .field("lockMode")
+                    .build();
         }
-        if (plan.locked() && (!plan.translation().targetLanguageCode().equals(parent.targetLanguageCode())
-                || !java.util.Objects.equals(plan.translation().echoTargetLanguage(), parent.echoTargetLanguage()))) {
+        if (plan.locked()
+                && (!plan.translation().targetLanguageCode().equals(parent.targetLanguageCode())
+                        || !java.util.Objects.equals(
+                                plan.translation().echoTargetLanguage(), parent.echoTargetLanguage()))) {
             // the planner honours a named language and echo or refuses them; this guards that promise
-            throw ProblemException.builder(ProblemType.POLICY_FORBIDS,
-                    "Your tenant's policy no longer gives a token with the renewed token's translation settings.")
-                    .field("targetLanguageCode").build();
+            throw ProblemException.builder(
+                            ProblemType.POLICY_FORBIDS,
+                            "Your tenant's policy no longer gives a token with the renewed token's translation settings.")
+                    .field("targetLanguageCode")
+                    .build();
         }
     }
 

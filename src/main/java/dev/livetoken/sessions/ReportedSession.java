@@ -1,9 +1,10 @@
 package dev.livetoken.sessions;
 
-import com.fasterxml.jackson.annotation.JsonIgnore;
-import com.fasterxml.jackson.annotation.JsonProperty;
 import java.time.Duration;
 import java.time.Instant;
+
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonProperty;
 
 /**
  * A session report as stored, after {@link SessionRules} accepted it. No token: {@code tokenAuditId}

@@ -1,8 +1,5 @@
 package dev.livetoken.sessions;
 
-import dev.livetoken.store.Store;
-import dev.livetoken.store.StoreFailure;
-import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -18,13 +15,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 
+import jakarta.enterprise.context.ApplicationScoped;
+
+import dev.livetoken.store.Store;
+import dev.livetoken.store.StoreFailure;
+
 /** Reported sessions, durably. All methods block: call them off the event loop. */
 @ApplicationScoped
 public class SessionLog {
 
     /** A page of sessions, newest start first, and the cursor of the next page (null at the end). */
-    public record Page(List<ReportedSession> items, String nextCursor) {
-    }
+    public record Page(List<ReportedSession> items, String nextCursor) {}
 
     /** Thrown for a cursor that we did not issue. */
     public static final class BadCursor extends RuntimeException {
@@ -74,7 +75,7 @@ public class SessionLog {
             return true;
         } catch (SQLException e) {
             if ("23505".equals(e.getSQLState())) {
-                return false;       // unique violation, the same code on H2 and PostgreSQL
+                return false; // unique violation, the same code on H2 and PostgreSQL
             }
             throw new StoreFailure(e);
         }
@@ -106,7 +107,9 @@ public class SessionLog {
             args.add(after[0]);
             args.add(after[1]);
         }
-        sql.append(" ORDER BY started_at DESC, session_id DESC FETCH FIRST ").append(limit + 1).append(" ROWS ONLY");
+        sql.append(" ORDER BY started_at DESC, session_id DESC FETCH FIRST ")
+                .append(limit + 1)
+                .append(" ROWS ONLY");
         List<ReportedSession> items = select(sql.toString(), args);
         String next = null;
         if (items.size() > limit) {
@@ -163,7 +166,8 @@ public class SessionLog {
     }
 
     private List<ReportedSession> select(String sql, List<Object> args) {
-        try (Connection c = store.connection(); PreparedStatement ps = c.prepareStatement(sql)) {
+        try (Connection c = store.connection();
+                PreparedStatement ps = c.prepareStatement(sql)) {
             for (int i = 0; i < args.size(); i++) {
                 ps.setObject(i + 1, args.get(i));
             }
@@ -173,11 +177,23 @@ public class SessionLog {
                     Long prompt = longOrNull(rs, 13);
                     Long response = longOrNull(rs, 14);
                     Long total = longOrNull(rs, 15);
-                    SessionReport.Usage usage = prompt == null && response == null && total == null ? null
+                    SessionReport.Usage usage = prompt == null && response == null && total == null
+                            ? null
                             : new SessionReport.Usage(prompt, response, total);
-                    out.add(new ReportedSession(rs.getString(1), rs.getString(2), rs.getString(3), rs.getLong(4),
-                            rs.getString(5), rs.getTimestamp(6).toInstant(), rs.getTimestamp(7).toInstant(),
-                            rs.getDouble(8), rs.getDouble(9), rs.getInt(10), rs.getInt(11), rs.getString(12), usage,
+                    out.add(new ReportedSession(
+                            rs.getString(1),
+                            rs.getString(2),
+                            rs.getString(3),
+                            rs.getLong(4),
+                            rs.getString(5),
+                            rs.getTimestamp(6).toInstant(),
+                            rs.getTimestamp(7).toInstant(),
+                            rs.getDouble(8),
+                            rs.getDouble(9),
+                            rs.getInt(10),
+                            rs.getInt(11),
+                            rs.getString(12),
+                            usage,
                             rs.getTimestamp(16).toInstant()));
                 }
             }

@@ -1,11 +1,13 @@
 package dev.livetoken.sessions;
 
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.MeterRegistry;
-import jakarta.enterprise.context.ApplicationScoped;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 
 /**
  * {@code livetoken_session_minutes_reported_total{tenant}} and
@@ -35,12 +37,21 @@ public class SessionMetrics {
     /** A new session report was stored (a repeated one is not counted again). */
     public void reported(String tenant, int closeCode, double minutes) {
         String code = closeCodeTag(closeCode);
-        counters.computeIfAbsent(SESSIONS + '\0' + tenant + '\0' + code, k -> Counter.builder(SESSIONS)
-                .description("Finished Live sessions reported by devices (POST /v1/sessions)")
-                .tag("tenant", tenant).tag("close_code", code).register(registry)).increment();
-        counters.computeIfAbsent(MINUTES + '\0' + tenant, k -> Counter.builder(MINUTES)
-                .description("Session-minutes (wall-clock length) of the sessions devices reported")
-                .tag("tenant", tenant).register(registry)).increment(minutes);
+        counters.computeIfAbsent(
+                        SESSIONS + '\0' + tenant + '\0' + code,
+                        k -> Counter.builder(SESSIONS)
+                                .description("Finished Live sessions reported by devices (POST /v1/sessions)")
+                                .tag("tenant", tenant)
+                                .tag("close_code", code)
+                                .register(registry))
+                .increment();
+        counters.computeIfAbsent(
+                        MINUTES + '\0' + tenant,
+                        k -> Counter.builder(MINUTES)
+                                .description("Session-minutes (wall-clock length) of the sessions devices reported")
+                                .tag("tenant", tenant)
+                                .register(registry))
+                .increment(minutes);
     }
 
     static String closeCodeTag(int code) {

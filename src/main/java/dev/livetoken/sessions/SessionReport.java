@@ -22,8 +22,7 @@ public record SessionReport(
         Usage usage) {
 
     /** Token counts of the session ({@code usageMetadata}); each optional. */
-    public record Usage(Long promptTokenCount, Long responseTokenCount, Long totalTokenCount) {
-    }
+    public record Usage(Long promptTokenCount, Long responseTokenCount, Long totalTokenCount) {}
 
     @Override
     public String toString() {

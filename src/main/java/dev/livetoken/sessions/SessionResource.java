@@ -1,5 +1,19 @@
 package dev.livetoken.sessions;
 
+import java.time.Instant;
+
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import org.eclipse.microprofile.jwt.JsonWebToken;
+
+import io.quarkus.security.Authenticated;
+import io.smallrye.common.annotation.Blocking;
+
 import dev.livetoken.audit.AuditLog;
 import dev.livetoken.audit.AuditRecord;
 import dev.livetoken.audit.TokenHasher;
@@ -8,16 +22,6 @@ import dev.livetoken.auth.CallerResolver;
 import dev.livetoken.ops.AccessLog;
 import dev.livetoken.problem.ProblemException;
 import dev.livetoken.problem.ProblemType;
-import io.quarkus.security.Authenticated;
-import io.smallrye.common.annotation.Blocking;
-import jakarta.ws.rs.Consumes;
-import jakarta.ws.rs.POST;
-import jakarta.ws.rs.Path;
-import jakarta.ws.rs.Produces;
-import jakarta.ws.rs.core.MediaType;
-import jakarta.ws.rs.core.Response;
-import java.time.Instant;
-import org.eclipse.microprofile.jwt.JsonWebToken;
 
 /**
  * {@code POST /v1/sessions}: a device reports a finished Live session, with the user's JWT. The
@@ -38,8 +42,15 @@ public class SessionResource {
     private final SessionMetrics metrics;
     private final SessionRules rules;
 
-    SessionResource(JsonWebToken jwt, CallerResolver callers, AccessLog accessLog, AuditLog audit, TokenHasher hasher,
-            SessionLog sessions, SessionMetrics metrics, SessionsConfig config) {
+    SessionResource(
+            JsonWebToken jwt,
+            CallerResolver callers,
+            AccessLog accessLog,
+            AuditLog audit,
+            TokenHasher hasher,
+            SessionLog sessions,
+            SessionMetrics metrics,
+            SessionsConfig config) {
         this.jwt = jwt;
         this.callers = callers;
         this.accessLog = accessLog;
@@ -62,8 +73,10 @@ public class SessionResource {
                 .filter(r -> r.tenantId().equals(caller.tenant()) && r.subject().equals(caller.subject()))
                 .findFirst()
                 // the same answer for "no such token" and "not yours": no probing other users' tokens
-                .orElseThrow(() -> ProblemException.builder(ProblemType.NOT_FOUND,
-                        "No token with this value was issued to you.").field("token").build());
+                .orElseThrow(() -> ProblemException.builder(
+                                ProblemType.NOT_FOUND, "No token with this value was issued to you.")
+                        .field("token")
+                        .build());
         ReportedSession s = rules.accept(report, token, Instant.now());
         if (sessions.insert(s)) {
             metrics.reported(s.tenantId(), s.closeCode(), s.minutes());

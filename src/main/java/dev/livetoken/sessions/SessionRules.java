@@ -1,8 +1,5 @@
 package dev.livetoken.sessions;
 
-import dev.livetoken.audit.AuditRecord;
-import dev.livetoken.problem.ProblemException;
-import dev.livetoken.problem.ProblemType;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -11,6 +8,10 @@ import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
 import java.util.Locale;
 import java.util.regex.Pattern;
+
+import dev.livetoken.audit.AuditRecord;
+import dev.livetoken.problem.ProblemException;
+import dev.livetoken.problem.ProblemType;
 
 /**
  * The checks a session report must pass, against its token's audit record: a report is untrusted,
@@ -26,8 +27,8 @@ public final class SessionRules {
     /** Audio timing is measured on the device, the duration by two clock readings: allow this much rounding. */
     static final double AUDIO_TOLERANCE_SECONDS = 1.0;
 
-    private static final Pattern UUID = Pattern.compile(
-            "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
+    private static final Pattern UUID =
+            Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
 
     private final Duration skew;
     private final Duration tail;
@@ -43,10 +44,13 @@ public final class SessionRules {
             throw invalid("sessionId", "The body must be a session report object.");
         }
         if (r.sessionId() == null || !UUID.matcher(r.sessionId()).matches()) {
-            throw invalid("sessionId", "'sessionId' must be a UUID made by the device, e.g. "
-                    + "3f2b8c1e-4d5a-4e6f-9a7b-1c2d3e4f5a6b.");
+            throw invalid(
+                    "sessionId",
+                    "'sessionId' must be a UUID made by the device, e.g. " + "3f2b8c1e-4d5a-4e6f-9a7b-1c2d3e4f5a6b.");
         }
-        if (r.token() == null || !r.token().startsWith("auth_tokens/") || r.token().length() > 4096) {
+        if (r.token() == null
+                || !r.token().startsWith("auth_tokens/")
+                || r.token().length() > 4096) {
             throw invalid("token", "'token' must be the auth_tokens/… token the session used.");
         }
         time(r.startedAt(), "startedAt");
@@ -57,11 +61,15 @@ public final class SessionRules {
             throw invalid("resumptions", "'resumptions' must be a whole number from 0 to " + MAX_RESUMPTIONS + ".");
         }
         if (r.closeCode() == null || r.closeCode() < 1000 || r.closeCode() > 4999) {
-            throw invalid("closeCode", "'closeCode' must be the WebSocket close code the session ended with (1000-4999).");
+            throw invalid(
+                    "closeCode", "'closeCode' must be the WebSocket close code the session ended with (1000-4999).");
         }
-        if (r.closeReason() != null && r.closeReason().getBytes(StandardCharsets.UTF_8).length > MAX_CLOSE_REASON_BYTES) {
-            throw invalid("closeReason", "'closeReason' must be at most " + MAX_CLOSE_REASON_BYTES
-                    + " bytes of UTF-8, as a WebSocket close reason is.");
+        if (r.closeReason() != null
+                && r.closeReason().getBytes(StandardCharsets.UTF_8).length > MAX_CLOSE_REASON_BYTES) {
+            throw invalid(
+                    "closeReason",
+                    "'closeReason' must be at most " + MAX_CLOSE_REASON_BYTES
+                            + " bytes of UTF-8, as a WebSocket close reason is.");
         }
         if (r.usage() != null) {
             count(r.usage().promptTokenCount(), "usage.promptTokenCount");
@@ -89,28 +97,47 @@ public final class SessionRules {
         }
         Instant last = token.expireTime().plus(tail);
         if (ended.isAfter(last.plus(skew))) {
-            throw invalid("endedAt", "'endedAt' is later than the token allows: its last connection closes by "
-                    + last + " (expireTime plus " + tail.toMinutes() + " minutes).");
+            throw invalid(
+                    "endedAt",
+                    "'endedAt' is later than the token allows: its last connection closes by " + last
+                            + " (expireTime plus " + tail.toMinutes() + " minutes).");
         }
         if (ended.isAfter(now.plus(skew))) {
             throw invalid("endedAt", "'endedAt' is in the future; report a session once it has ended.");
         }
         double duration = Duration.between(started, ended).toMillis() / 1000.0;
         if (r.audioSecondsSent() > duration + AUDIO_TOLERANCE_SECONDS) {
-            throw invalid("audioSecondsSent", String.format(Locale.ROOT,
-                    "'audioSecondsSent' exceeds the session's length (%.3f s).", duration));
+            throw invalid(
+                    "audioSecondsSent",
+                    String.format(Locale.ROOT, "'audioSecondsSent' exceeds the session's length (%.3f s).", duration));
         }
         // Received audio is not captured in real time: the model may deliver it faster (after a
         // resume the backlog is translated at once), so it is bounded by what the token allows
         // from the session's start, not by the session's own length.
         double possible = Duration.between(started, last).toMillis() / 1000.0;
         if (r.audioSecondsReceived() > possible + AUDIO_TOLERANCE_SECONDS) {
-            throw invalid("audioSecondsReceived", String.format(Locale.ROOT,
-                    "'audioSecondsReceived' exceeds what the token allows from 'startedAt' (%.3f s).", possible));
+            throw invalid(
+                    "audioSecondsReceived",
+                    String.format(
+                            Locale.ROOT,
+                            "'audioSecondsReceived' exceeds what the token allows from 'startedAt' (%.3f s).",
+                            possible));
         }
-        return new ReportedSession(token.tenantId(), r.sessionId().toLowerCase(Locale.ROOT), token.subject(), token.id(),
-                token.tokenHash(), started, ended, r.audioSecondsSent(), r.audioSecondsReceived(), r.resumptions(),
-                r.closeCode(), plain(r.closeReason()), r.usage(), now.truncatedTo(ChronoUnit.MILLIS));
+        return new ReportedSession(
+                token.tenantId(),
+                r.sessionId().toLowerCase(Locale.ROOT),
+                token.subject(),
+                token.id(),
+                token.tokenHash(),
+                started,
+                ended,
+                r.audioSecondsSent(),
+                r.audioSecondsReceived(),
+                r.resumptions(),
+                r.closeCode(),
+                plain(r.closeReason()),
+                r.usage(),
+                now.truncatedTo(ChronoUnit.MILLIS));
     }
 
     /** The close reason with control and format characters replaced, so it renders as the one line it is. */
@@ -121,8 +148,14 @@ public final class SessionRules {
         StringBuilder b = new StringBuilder(reason.length());
         reason.codePoints().forEach(cp -> {
             int t = Character.getType(cp);
-            b.appendCodePoint(t == Character.CONTROL || t == Character.FORMAT || t == Character.LINE_SEPARATOR
-                    || t == Character.PARAGRAPH_SEPARATOR || t == Character.SURROGATE ? '\uFFFD' : cp);
+            b.appendCodePoint(
+                    t == Character.CONTROL
+                                    || t == Character.FORMAT
+                                    || t == Character.LINE_SEPARATOR
+                                    || t == Character.PARAGRAPH_SEPARATOR
+                                    || t == Character.SURROGATE
+                            ? '\uFFFD'
+                            : cp);
         });
         return b.toString();
     }
@@ -133,7 +166,8 @@ public final class SessionRules {
         }
         try {
             Instant at = OffsetDateTime.parse(value).toInstant().truncatedTo(ChronoUnit.MILLIS);
-            if (at.isBefore(Instant.parse("2000-01-01T00:00:00Z")) || at.isAfter(Instant.parse("9999-01-01T00:00:00Z"))) {
+            if (at.isBefore(Instant.parse("2000-01-01T00:00:00Z"))
+                    || at.isAfter(Instant.parse("9999-01-01T00:00:00Z"))) {
                 throw invalid(field, "'" + field + "' is not a plausible time.");
             }
             return at;
@@ -155,6 +189,8 @@ public final class SessionRules {
     }
 
     private static ProblemException invalid(String field, String detail) {
-        return ProblemException.builder(ProblemType.INVALID_REQUEST, detail).field(field).build();
+        return ProblemException.builder(ProblemType.INVALID_REQUEST, detail)
+                .field(field)
+                .build();
     }
 }

@@ -1,8 +1,9 @@
 package dev.livetoken.sessions;
 
+import java.time.Duration;
+
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
-import java.time.Duration;
 
 /** How session reports ({@code POST /v1/sessions}) are checked against their token. */
 @ConfigMapping(prefix = "livetoken.sessions")

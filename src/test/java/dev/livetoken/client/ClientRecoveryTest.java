@@ -1,18 +1,5 @@
 package dev.livetoken.client;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.livetoken.emulator.EmulatorFaults;
-import dev.livetoken.emulator.EmulatorFaults.Fault;
-import dev.livetoken.emulator.EmulatorFaults.Kind;
-import dev.livetoken.emulator.EmulatorTokenStore;
-import dev.livetoken.emulator.SetupSchema;
-import dev.livetoken.support.LiveTestSocket;
-import io.quarkus.test.junit.QuarkusTest;
-import jakarta.inject.Inject;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.nio.file.Files;
@@ -24,7 +11,25 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.LongStream;
+
+import jakarta.inject.Inject;
+
 import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.quarkus.test.junit.QuarkusTest;
+
+import dev.livetoken.emulator.EmulatorFaults;
+import dev.livetoken.emulator.EmulatorFaults.Fault;
+import dev.livetoken.emulator.EmulatorFaults.Kind;
+import dev.livetoken.emulator.EmulatorTokenStore;
+import dev.livetoken.emulator.SetupSchema;
+import dev.livetoken.support.LiveTestSocket;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The reference client recovers from every failure the emulator can inject (docs/live-api-protocol.md
@@ -37,23 +42,31 @@ import org.junit.jupiter.api.Test;
 class ClientRecoveryTest {
 
     static final String MODEL = "models/gemini-3.5-live-translate-preview";
-    static final List<String> LOCKED_MASK = List.of("model", "generationConfig.responseModalities",
-            "generationConfig.translationConfig", "inputAudioTranscription", "outputAudioTranscription");
-    static final int CHUNKS = 600;          // 60 s of 100 ms chunks
+    static final List<String> LOCKED_MASK = List.of(
+            "model",
+            "generationConfig.responseModalities",
+            "generationConfig.translationConfig",
+            "inputAudioTranscription",
+            "outputAudioTranscription");
+    static final int CHUNKS = 600; // 60 s of 100 ms chunks
     static final double SPEED = 5;
     /** Pings every 500 ms, dead after 1 s without a pong: a stall is noticed within 1.5 s. */
-    static final LiveTranslateSession.Keepalive KEEPALIVE = new LiveTranslateSession.Keepalive(Duration.ofMillis(500),
-            Duration.ofSeconds(1));
+    static final LiveTranslateSession.Keepalive KEEPALIVE =
+            new LiveTranslateSession.Keepalive(Duration.ofMillis(500), Duration.ofSeconds(1));
 
     @Inject
     EmulatorTokenStore store;
+
     @Inject
     EmulatorFaults faults;
 
     static ObjectNode tokenSetup() throws Exception {
-        return SetupSchema.normalise(new ObjectMapper().readTree("{\"model\":\"" + MODEL + "\",\"generationConfig\":"
-                + "{\"responseModalities\":[\"AUDIO\"],\"translationConfig\":{\"targetLanguageCode\":\"es\"}},"
-                + "\"inputAudioTranscription\":{},\"outputAudioTranscription\":{}}"), "test");
+        return SetupSchema.normalise(
+                new ObjectMapper()
+                        .readTree("{\"model\":\"" + MODEL + "\",\"generationConfig\":"
+                                + "{\"responseModalities\":[\"AUDIO\"],\"translationConfig\":{\"targetLanguageCode\":\"es\"}},"
+                                + "\"inputAudioTranscription\":{},\"outputAudioTranscription\":{}}"),
+                "test");
     }
 
     /** 100 ms of tone whose first 8 bytes carry the chunk's number, so the emulator's log names it. */
@@ -71,15 +84,23 @@ class ClientRecoveryTest {
     }
 
     static LiveTranslateSession.Options options(String token, LiveTranslateSession.TokenRenewer renewer) {
-        return new LiveTranslateSession.Options(URI.create("ws://localhost:" + LiveTestSocket.httpPort()
-                + LiveTestSocket.PATH), token, MODEL, null, null, false, Duration.ofSeconds(5),
-                new LiveTranslateSession.Recovery(Duration.ofMillis(100), Duration.ofSeconds(2), 10, Duration.ofSeconds(20)),
-                renewer, KEEPALIVE);
+        return new LiveTranslateSession.Options(
+                URI.create("ws://localhost:" + LiveTestSocket.httpPort() + LiveTestSocket.PATH),
+                token,
+                MODEL,
+                null,
+                null,
+                false,
+                Duration.ofSeconds(5),
+                new LiveTranslateSession.Recovery(
+                        Duration.ofMillis(100), Duration.ofSeconds(2), 10, Duration.ofSeconds(20)),
+                renewer,
+                KEEPALIVE);
     }
 
     /** Collects output with its arrival times. */
     static class Output implements LiveTranslateSession.Listener {
-        final List<long[]> arrivals = new ArrayList<>();    // {nanoTime, bytes}
+        final List<long[]> arrivals = new ArrayList<>(); // {nanoTime, bytes}
         final AtomicInteger goAways = new AtomicInteger();
         final Pcm.WavWriter wav;
 
@@ -94,8 +115,7 @@ class ClientRecoveryTest {
         }
 
         @Override
-        public void onTranscript(boolean source, String text, String languageCode, boolean finished) {
-        }
+        public void onTranscript(boolean source, String text, String languageCode, boolean finished) {}
 
         @Override
         public void onGoAway(String timeLeft) {
@@ -120,9 +140,15 @@ class ClientRecoveryTest {
         Instant now = Instant.now();
         String token = store.create(1, now.plusSeconds(600), now.plusSeconds(60), tokenSetup(), LOCKED_MASK);
         // one fault per connection, in order; the 429 refuses the first reconnect after the 1011
-        faults.plan(token, new Fault(Kind.DROP, 120), new Fault(Kind.GOAWAY_SILENCE, 120),
-                new Fault(Kind.RESOURCE_EXHAUSTED, 120), new Fault(Kind.HTTP_429, 0),
-                new Fault(Kind.GOAWAY_DEADLINE, 120), new Fault(Kind.SLOW_PONGS, 80), Fault.NONE);
+        faults.plan(
+                token,
+                new Fault(Kind.DROP, 120),
+                new Fault(Kind.GOAWAY_SILENCE, 120),
+                new Fault(Kind.RESOURCE_EXHAUSTED, 120),
+                new Fault(Kind.HTTP_429, 0),
+                new Fault(Kind.GOAWAY_DEADLINE, 120),
+                new Fault(Kind.SLOW_PONGS, 80),
+                Fault.NONE);
         Path wavFile = Files.createTempFile("recovery", ".wav");
         Output out = new Output(wavFile);
         LiveTranslateSession session = LiveTranslateSession.open(HttpClient.newHttpClient(), options(token, null), out);
@@ -134,7 +160,9 @@ class ClientRecoveryTest {
         session.close();
         out.wav.close();
 
-        assertEquals(LongStream.range(0, CHUNKS).boxed().toList(), faults.consumed(token),
+        assertEquals(
+                LongStream.range(0, CHUNKS).boxed().toList(),
+                faults.consumed(token),
                 "every input chunk reached the emulator exactly once, in order");
         List<LiveTranslateSession.Resumed> rs = session.recoveries();
         assertEquals(5, rs.size(), rs.toString());
@@ -144,26 +172,43 @@ class ClientRecoveryTest {
         assertEquals(2, rs.get(2).attempts(), "the first reconnect met HTTP 429: " + rs);
         assertEquals("goAway", rs.get(3).cause(), rs.toString());
         assertTrue(rs.get(4).cause().startsWith("1006 no pong within 1000 ms"), rs.toString());
-        double worstRecovery = rs.stream().mapToDouble(LiveTranslateSession.Resumed::millis).max().orElseThrow();
+        double worstRecovery = rs.stream()
+                .mapToDouble(LiveTranslateSession.Resumed::millis)
+                .max()
+                .orElseThrow();
         rs.forEach(r -> assertTrue(r.millis() >= 0 && r.millis() < 5000, r.toString()));
         // the emulated translation runs 200 ms behind in tests; output resumes that long after input
         double gap = out.longestGapMillis();
         // a stalled connection is silent until the keepalive gives up on it (at most interval + pong timeout)
-        double detection = KEEPALIVE.interval().toMillis() + KEEPALIVE.pongTimeout().toMillis();
-        assertTrue(gap <= worstRecovery + 200 + 300 + detection, "longest output gap " + gap + " ms, worst recovery "
-                + worstRecovery + " ms");
-        assertTrue(out.bytes() >= (long) CHUNKS * AudioStreamer.CHUNK_BYTES * 3 / 2,
+        double detection =
+                KEEPALIVE.interval().toMillis() + KEEPALIVE.pongTimeout().toMillis();
+        assertTrue(
+                gap <= worstRecovery + 200 + 300 + detection,
+                "longest output gap " + gap + " ms, worst recovery " + worstRecovery + " ms");
+        assertTrue(
+                out.bytes() >= (long) CHUNKS * AudioStreamer.CHUNK_BYTES * 3 / 2,
                 "all audio came back: " + out.bytes());
 
-        String summary = new LiveTranslateCli.Report(stats, session.timeToFirstAudioMillis(), out.bytes(), rs, cpu,
-                wavFile).summary();
+        String summary = new LiveTranslateCli.Report(
+                        stats, session.timeToFirstAudioMillis(), out.bytes(), rs, cpu, wavFile)
+                .summary();
         assertTrue(summary.contains("resumptions 5 (1006"), summary);
-        String figures = String.format(Locale.ROOT, "recovery (ms from the drop to the first audio sent on the new "
-                + "connection): drop %.0f, goAway+silence %.0f, 1011 exhausted+429 %.0f, goAway+1011 deadline %.0f, "
-                + "slow pongs (from the missed pong) %.0f; "
-                + "longest output gap %.0f ms; pacing mean %.3f ms worst %.3f ms; CPU %.1f %% of one core%n%s%n",
-                rs.get(0).millis(), rs.get(1).millis(), rs.get(2).millis(), rs.get(3).millis(), rs.get(4).millis(), gap,
-                stats.meanErrorMillis(), stats.worstErrorMillis(), cpu, summary);
+        String figures = String.format(
+                Locale.ROOT,
+                "recovery (ms from the drop to the first audio sent on the new "
+                        + "connection): drop %.0f, goAway+silence %.0f, 1011 exhausted+429 %.0f, goAway+1011 deadline %.0f, "
+                        + "slow pongs (from the missed pong) %.0f; "
+                        + "longest output gap %.0f ms; pacing mean %.3f ms worst %.3f ms; CPU %.1f %% of one core%n%s%n",
+                rs.get(0).millis(),
+                rs.get(1).millis(),
+                rs.get(2).millis(),
+                rs.get(3).millis(),
+                rs.get(4).millis(),
+                gap,
+                stats.meanErrorMillis(),
+                stats.worstErrorMillis(),
+                cpu,
+                summary);
         Files.writeString(Path.of("target/recovery-figures.txt"), figures);
         System.out.print(figures);
     }
@@ -173,8 +218,12 @@ class ClientRecoveryTest {
         // a first connection of a cold JVM on a loaded machine can take seconds: warm up first, so
         // the short-lived token below expires mid-stream, not before its session opened
         Instant warm = Instant.now();
-        LiveTranslateSession.open(HttpClient.newHttpClient(), options(store.create(1, warm.plusSeconds(600),
-                warm.plusSeconds(60), tokenSetup(), LOCKED_MASK), null), new Output(Files.createTempFile("warm", ".wav")))
+        LiveTranslateSession.open(
+                        HttpClient.newHttpClient(),
+                        options(
+                                store.create(1, warm.plusSeconds(600), warm.plusSeconds(60), tokenSetup(), LOCKED_MASK),
+                                null),
+                        new Output(Files.createTempFile("warm", ".wav")))
                 .close();
         Instant now = Instant.now();
         String first = store.create(1, now.plusSeconds(3), now.plusSeconds(3), tokenSetup(), LOCKED_MASK);
@@ -191,8 +240,7 @@ class ClientRecoveryTest {
                 throw new IllegalStateException(e);
             }
             issued.add(fresh);
-            return new MintedToken(fresh, wsUrl, true,
-                    "es", false, MODEL, null);
+            return new MintedToken(fresh, wsUrl, true, "es", false, MODEL, null);
         };
         Output out = new Output(Files.createTempFile("renew", ".wav")) {
             @Override
@@ -200,8 +248,9 @@ class ClientRecoveryTest {
                 reasons.add(reason);
             }
         };
-        LiveTranslateSession session = LiveTranslateSession.open(HttpClient.newHttpClient(), options(first, renewer), out);
-        int chunks = 100;       // 10 s of audio in 5 s: the token expires after 3 s
+        LiveTranslateSession session =
+                LiveTranslateSession.open(HttpClient.newHttpClient(), options(first, renewer), out);
+        int chunks = 100; // 10 s of audio in 5 s: the token expires after 3 s
         byte[] audio = new byte[chunks * AudioStreamer.CHUNK_BYTES];
         for (int i = 0; i < chunks; i++) {
             System.arraycopy(chunk(i), 0, audio, i * AudioStreamer.CHUNK_BYTES, AudioStreamer.CHUNK_BYTES);
@@ -214,11 +263,14 @@ class ClientRecoveryTest {
 
         assertEquals(List.of("Auth token has expired."), reasons);
         assertEquals(2, issued.size());
-        assertTrue(session.recoveries().get(0).newSession(), session.recoveries().toString());
+        assertTrue(
+                session.recoveries().get(0).newSession(), session.recoveries().toString());
         java.util.Set<Long> heard = new java.util.TreeSet<>(faults.consumed(issued.get(0)));
         heard.addAll(faults.consumed(issued.get(1)));
         assertEquals(LongStream.range(0, chunks).boxed().toList(), List.copyOf(heard), "no chunk was lost");
-        assertEquals(faults.consumed(issued.get(1)).stream().sorted().toList(), faults.consumed(issued.get(1)),
+        assertEquals(
+                faults.consumed(issued.get(1)).stream().sorted().toList(),
+                faults.consumed(issued.get(1)),
                 "the new session heard the rest in order");
     }
 
@@ -232,14 +284,29 @@ class ClientRecoveryTest {
     void realTimeSixtySecondsThroughThreeDrops() throws Exception {
         Instant now = Instant.now();
         String token = store.create(1, now.plusSeconds(600), now.plusSeconds(60), tokenSetup(), LOCKED_MASK);
-        faults.plan(token, new Fault(Kind.DROP, 150), new Fault(Kind.GOAWAY_DEADLINE, 150),
-                new Fault(Kind.SLOW_PONGS, 150), Fault.NONE);
+        faults.plan(
+                token,
+                new Fault(Kind.DROP, 150),
+                new Fault(Kind.GOAWAY_DEADLINE, 150),
+                new Fault(Kind.SLOW_PONGS, 150),
+                Fault.NONE);
         Path wavFile = Files.createTempFile("recovery-rt", ".wav");
         Output out = new Output(wavFile);
         LiveTranslateSession.Options o = options(token, null);
-        LiveTranslateSession session = LiveTranslateSession.open(HttpClient.newHttpClient(),
-                new LiveTranslateSession.Options(o.websocketUrl(), o.token(), o.model(), null, null, false,
-                        o.connectTimeout(), o.recovery(), null, REAL_TIME_KEEPALIVE), out);
+        LiveTranslateSession session = LiveTranslateSession.open(
+                HttpClient.newHttpClient(),
+                new LiveTranslateSession.Options(
+                        o.websocketUrl(),
+                        o.token(),
+                        o.model(),
+                        null,
+                        null,
+                        false,
+                        o.connectTimeout(),
+                        o.recovery(),
+                        null,
+                        REAL_TIME_KEEPALIVE),
+                out);
         long cpu0 = LiveTranslateCli.cpuNanos();
         AudioStreamer.Stats stats = AudioStreamer.stream(AudioStreamer.fromPcm(concat()), session::sendAudio, 1);
         double cpu = (LiveTranslateCli.cpuNanos() - cpu0) / 1e9 / stats.seconds() * 100;
@@ -250,20 +317,30 @@ class ClientRecoveryTest {
         assertEquals(LongStream.range(0, CHUNKS).boxed().toList(), faults.consumed(token));
         List<LiveTranslateSession.Resumed> rs = session.recoveries();
         assertEquals(3, rs.size(), rs.toString());
-        String summary = new LiveTranslateCli.Report(stats, session.timeToFirstAudioMillis(), out.bytes(), rs, cpu,
-                wavFile).summary();
-        String figures = String.format(Locale.ROOT, "real time, 60 s, three drops: recovery drop %.0f ms, "
-                + "goAway+1011 deadline %.0f ms, slow pongs %.0f ms (after the missed pong, keepalive 5 s + 5 s); "
-                + "longest output gap %.0f ms; pacing mean %.3f ms worst %.3f ms; client CPU %.2f %% of one core "
-                + "(whole test JVM, server included)%n%s%n", rs.get(0).millis(), rs.get(1).millis(), rs.get(2).millis(),
-                out.longestGapMillis(), stats.meanErrorMillis(), stats.worstErrorMillis(), cpu, summary);
+        String summary = new LiveTranslateCli.Report(
+                        stats, session.timeToFirstAudioMillis(), out.bytes(), rs, cpu, wavFile)
+                .summary();
+        String figures = String.format(
+                Locale.ROOT,
+                "real time, 60 s, three drops: recovery drop %.0f ms, "
+                        + "goAway+1011 deadline %.0f ms, slow pongs %.0f ms (after the missed pong, keepalive 5 s + 5 s); "
+                        + "longest output gap %.0f ms; pacing mean %.3f ms worst %.3f ms; client CPU %.2f %% of one core "
+                        + "(whole test JVM, server included)%n%s%n",
+                rs.get(0).millis(),
+                rs.get(1).millis(),
+                rs.get(2).millis(),
+                out.longestGapMillis(),
+                stats.meanErrorMillis(),
+                stats.worstErrorMillis(),
+                cpu,
+                summary);
         Files.writeString(Path.of("target/recovery-realtime.txt"), figures);
         System.out.print(figures);
     }
 
     /** Tighter than the default (15 s + 45 s, which allows for Gemini's slow pongs): the emulator pongs at once. */
-    static final LiveTranslateSession.Keepalive REAL_TIME_KEEPALIVE = new LiveTranslateSession.Keepalive(
-            Duration.ofSeconds(5), Duration.ofSeconds(5));
+    static final LiveTranslateSession.Keepalive REAL_TIME_KEEPALIVE =
+            new LiveTranslateSession.Keepalive(Duration.ofSeconds(5), Duration.ofSeconds(5));
 
     static byte[] concat() {
         byte[] all = new byte[CHUNKS * AudioStreamer.CHUNK_BYTES];

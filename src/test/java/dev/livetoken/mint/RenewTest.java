@@ -1,12 +1,14 @@
 package dev.livetoken.mint;
 
-import static io.restassured.RestAssured.given;
-import static org.hamcrest.Matchers.equalTo;
-import static org.hamcrest.Matchers.nullValue;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
+import java.util.List;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.path.json.JsonPath;
 
 import dev.livetoken.audit.AuditLog;
 import dev.livetoken.audit.AuditRecord;
@@ -14,12 +16,14 @@ import dev.livetoken.audit.TokenHasher;
 import dev.livetoken.support.Admin;
 import dev.livetoken.support.Contract;
 import dev.livetoken.support.TestJwts;
-import io.quarkus.test.junit.QuarkusTest;
-import io.restassured.path.json.JsonPath;
-import jakarta.inject.Inject;
-import java.util.List;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.nullValue;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 
 /**
  * {@code POST /v1/tokens/renew}: only the token's own user (or a token-broker of its tenant) may renew
@@ -32,6 +36,7 @@ class RenewTest {
 
     @Inject
     AuditLog audit;
+
     @Inject
     TokenHasher hasher;
 
@@ -42,19 +47,34 @@ class RenewTest {
     @BeforeEach
     void tenant() {
         tenant = Admin.newTenant("renew");
-        etag = Admin.createPolicy(tenant, "{\"allowedTargetLanguages\":[\"es\",\"de\"],\"defaultTargetLanguage\":\"es\","
-                + "\"echoOverridable\":true}");
+        etag = Admin.createPolicy(
+                tenant,
+                "{\"allowedTargetLanguages\":[\"es\",\"de\"],\"defaultTargetLanguage\":\"es\","
+                        + "\"echoOverridable\":true}");
         alice = TestJwts.bearer("alice", tenant);
     }
 
     static JsonPath mint(String bearer, String body) {
-        return given().filter(Contract.VALIDATED).header("Authorization", bearer).contentType("application/json")
-                .body(body).when().post("/v1/tokens").then().statusCode(201).extract().jsonPath();
+        return given().filter(Contract.VALIDATED)
+                .header("Authorization", bearer)
+                .contentType("application/json")
+                .body(body)
+                .when()
+                .post("/v1/tokens")
+                .then()
+                .statusCode(201)
+                .extract()
+                .jsonPath();
     }
 
     static io.restassured.response.ValidatableResponse renew(String bearer, String token) {
-        return given().filter(Contract.VALIDATED).header("Authorization", bearer).contentType("application/json")
-                .body("{\"token\":\"" + token + "\"}").when().post("/v1/tokens/renew").then();
+        return given().filter(Contract.VALIDATED)
+                .header("Authorization", bearer)
+                .contentType("application/json")
+                .body("{\"token\":\"" + token + "\"}")
+                .when()
+                .post("/v1/tokens/renew")
+                .then();
     }
 
     AuditRecord record(String token) {
@@ -64,22 +84,32 @@ class RenewTest {
     }
 
     void patchPolicy(String json) {
-        etag = given().filter(Contract.VALIDATED).header("Authorization", Admin.PLATFORM).header("If-Match", etag)
-                .contentType("application/merge-patch+json").body(json)
-                .when().patch("/admin/v1/tenants/" + tenant + "/policy").then().statusCode(200)
-                .extract().header("ETag");
+        etag = given().filter(Contract.VALIDATED)
+                .header("Authorization", Admin.PLATFORM)
+                .header("If-Match", etag)
+                .contentType("application/merge-patch+json")
+                .body(json)
+                .when()
+                .patch("/admin/v1/tenants/" + tenant + "/policy")
+                .then()
+                .statusCode(200)
+                .extract()
+                .header("ETag");
     }
 
     @Test
     void ownTokenIsRenewedWithTheSameConstraintsAndTheAuditLinksParentAndChild() {
-        String old = mint(alice, "{\"targetLanguageCode\":\"de\",\"echoTargetLanguage\":true}").getString("token");
-        JsonPath fresh = renew(alice, old).statusCode(201)
+        String old = mint(alice, "{\"targetLanguageCode\":\"de\",\"echoTargetLanguage\":true}")
+                .getString("token");
+        JsonPath fresh = renew(alice, old)
+                .statusCode(201)
                 .header("Cache-Control", "no-store")
                 .body("locked", equalTo(true))
                 .body("translationConfig.targetLanguageCode", equalTo("de"))
                 .body("translationConfig.echoTargetLanguage", equalTo(true))
                 .body("model", equalTo("models/gemini-3.5-live-translate-preview"))
-                .extract().jsonPath();
+                .extract()
+                .jsonPath();
         String token = fresh.getString("token");
         assertNotEquals(old, token);
         AuditRecord parent = record(old);
@@ -93,8 +123,11 @@ class RenewTest {
         assertEquals(Boolean.TRUE, child.echoTargetLanguage());
 
         // a renewed token can be renewed again: the chain goes on
-        String third = renew(alice, token).statusCode(201).body("renewedFrom", equalTo(child.id().intValue()))
-                .extract().path("token");
+        String third = renew(alice, token)
+                .statusCode(201)
+                .body("renewedFrom", equalTo(child.id().intValue()))
+                .extract()
+                .path("token");
         assertEquals(child.id(), audit.renewedFrom(record(third).id()));
     }
 
@@ -103,12 +136,22 @@ class RenewTest {
         String old = mint(alice, "{}").getString("token");
         String otherTenant = Admin.newTenant("renew-other");
         Admin.createPolicy(otherTenant, "{}");
-        String unknown = renew(alice, "auth_tokens/never-minted-here").statusCode(404)
-                .body("type", equalTo("https://livetoken.dev/problems/not-found")).body("field", equalTo("token"))
-                .extract().path("detail");
-        for (String stranger : List.of(TestJwts.bearer("bob", tenant), TestJwts.bearer("alice", otherTenant),
-                TestJwts.bearer("broker", otherTenant, "token-broker"), TestJwts.bearer("admin", tenant, "tenant-admin"))) {
-            String answer = renew(stranger, old).statusCode(404).body("detail", equalTo(unknown)).extract().asString();
+        String unknown = renew(alice, "auth_tokens/never-minted-here")
+                .statusCode(404)
+                .body("type", equalTo("https://livetoken.dev/problems/not-found"))
+                .body("field", equalTo("token"))
+                .extract()
+                .path("detail");
+        for (String stranger : List.of(
+                TestJwts.bearer("bob", tenant),
+                TestJwts.bearer("alice", otherTenant),
+                TestJwts.bearer("broker", otherTenant, "token-broker"),
+                TestJwts.bearer("admin", tenant, "tenant-admin"))) {
+            String answer = renew(stranger, old)
+                    .statusCode(404)
+                    .body("detail", equalTo(unknown))
+                    .extract()
+                    .asString();
             assertFalse(answer.contains("alice") || answer.contains(old), answer);
         }
     }
@@ -116,9 +159,13 @@ class RenewTest {
     @Test
     void aTokenBrokerRenewsForAUserOfItsTenant() {
         String broker = TestJwts.bearer("app-backend", tenant, "token-broker");
-        String old = mint(broker, "{\"onBehalfOf\":\"carol\",\"targetLanguageCode\":\"de\"}").getString("token");
-        String fresh = renew(broker, old).statusCode(201).body("translationConfig.targetLanguageCode", equalTo("de"))
-                .extract().path("token");
+        String old = mint(broker, "{\"onBehalfOf\":\"carol\",\"targetLanguageCode\":\"de\"}")
+                .getString("token");
+        String fresh = renew(broker, old)
+                .statusCode(201)
+                .body("translationConfig.targetLanguageCode", equalTo("de"))
+                .extract()
+                .path("token");
         AuditRecord child = record(fresh);
         assertEquals("carol", child.subject(), "limits and audit still apply to the user");
         assertEquals("app-backend", child.actor());
@@ -130,10 +177,16 @@ class RenewTest {
     void anUnlockedTokenStaysUnlockedAndIsRefusedOnceThePolicyLocksTheLanguage() {
         patchPolicy("{\"lockMode\":\"UNLOCKED\"}");
         String old = mint(alice, "{}").getString("token");
-        String fresh = renew(alice, old).statusCode(201).body("locked", equalTo(false))
-                .body("translationConfig", nullValue()).extract().path("token");
+        String fresh = renew(alice, old)
+                .statusCode(201)
+                .body("locked", equalTo(false))
+                .body("translationConfig", nullValue())
+                .extract()
+                .path("token");
         patchPolicy("{\"lockMode\":\"LOCKED\"}");
-        renew(alice, fresh).statusCode(403).body("type", equalTo("https://livetoken.dev/problems/policy-forbids"))
+        renew(alice, fresh)
+                .statusCode(403)
+                .body("type", equalTo("https://livetoken.dev/problems/policy-forbids"))
                 .body("field", equalTo("lockMode"));
     }
 
@@ -141,7 +194,9 @@ class RenewTest {
     void aLanguageThePolicyNoLongerAllowsIsRefusedNamingTheField() {
         String old = mint(alice, "{\"targetLanguageCode\":\"de\"}").getString("token");
         patchPolicy("{\"allowedTargetLanguages\":[\"es\"]}");
-        renew(alice, old).statusCode(403).body("type", equalTo("https://livetoken.dev/problems/language-not-allowed"))
+        renew(alice, old)
+                .statusCode(403)
+                .body("type", equalTo("https://livetoken.dev/problems/language-not-allowed"))
                 .body("field", equalTo("targetLanguageCode"));
     }
 
@@ -162,12 +217,30 @@ class RenewTest {
 
     @Test
     void aBadBodyIsRefusedNamingTheToken() {
-        given().filter(Contract.RESPONSE_ONLY).header("Authorization", alice).contentType("application/json")
-                .body("{\"token\":\"not-a-token\"}").when().post("/v1/tokens/renew").then().statusCode(400)
+        given().filter(Contract.RESPONSE_ONLY)
+                .header("Authorization", alice)
+                .contentType("application/json")
+                .body("{\"token\":\"not-a-token\"}")
+                .when()
+                .post("/v1/tokens/renew")
+                .then()
+                .statusCode(400)
                 .body("field", equalTo("token"));
-        given().filter(Contract.RESPONSE_ONLY).header("Authorization", alice).contentType("application/json")
-                .body("{}").when().post("/v1/tokens/renew").then().statusCode(400).body("field", equalTo("token"));
-        given().filter(Contract.RESPONSE_ONLY).contentType("application/json")
-                .body("{\"token\":\"auth_tokens/x\"}").when().post("/v1/tokens/renew").then().statusCode(401);
+        given().filter(Contract.RESPONSE_ONLY)
+                .header("Authorization", alice)
+                .contentType("application/json")
+                .body("{}")
+                .when()
+                .post("/v1/tokens/renew")
+                .then()
+                .statusCode(400)
+                .body("field", equalTo("token"));
+        given().filter(Contract.RESPONSE_ONLY)
+                .contentType("application/json")
+                .body("{\"token\":\"auth_tokens/x\"}")
+                .when()
+                .post("/v1/tokens/renew")
+                .then()
+                .statusCode(401);
     }
 }
