@@ -224,27 +224,30 @@ public class MintService {
         String hash = hasher.hash(token);
         String delivery = line.closed() ? AuditRecord.DISCARDED : AuditRecord.RETURNED;
         try {
-            audit.write(
-                    new AuditRecord(
-                            null,
-                            plan.tenant(),
-                            plan.subject(),
-                            plan.actor(),
-                            plan.serverTime(),
-                            plan.model(),
-                            plan.locked(),
-                            plan.locked() ? plan.translation().targetLanguageCode() : null,
-                            plan.locked() ? plan.translation().echoTargetLanguage() : null,
-                            plan.uses(),
-                            plan.expireTime(),
-                            plan.newSessionExpireTime(),
-                            plan.policyTenant(),
-                            plan.policyVersion(),
-                            requestId == null ? "-" : requestId,
-                            hash,
-                            delivery,
-                            reservation.sessionMinutes()),
-                    renewedFrom);
+            AuditRecord rec = new AuditRecord(
+                    null,
+                    plan.tenant(),
+                    plan.subject(),
+                    plan.actor(),
+                    plan.serverTime(),
+                    plan.model(),
+                    plan.locked(),
+                    plan.locked() ? plan.translation().targetLanguageCode() : null,
+                    plan.locked() ? plan.translation().echoTargetLanguage() : null,
+                    plan.uses(),
+                    plan.expireTime(),
+                    plan.newSessionExpireTime(),
+                    plan.policyTenant(),
+                    plan.policyVersion(),
+                    requestId == null ? "-" : requestId,
+                    hash,
+                    delivery,
+                    reservation.sessionMinutes());
+            if (renewedFrom == null) {
+                audit.write(rec);
+            } else {
+                audit.write(rec, renewedFrom); // a renewal: the record links to its parent
+            }
         } catch (RuntimeException e) {
             // Fail closed: a token without its audit record must not leave the service.
             LOG.errorf(
