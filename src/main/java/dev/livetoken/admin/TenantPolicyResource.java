@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.livetoken.auth.Caller;
 import dev.livetoken.policy.PolicyAdmin;
 import dev.livetoken.policy.PolicyDocument;
+import dev.livetoken.policy.BlockStore;
 import dev.livetoken.policy.PolicyStore;
 import dev.livetoken.problem.ProblemException;
 import dev.livetoken.problem.ProblemType;
@@ -48,13 +49,15 @@ public class TenantPolicyResource {
     private final JsonWebToken jwt;
     private final AdminAccess access;
     private final PolicyStore store;
+    private final BlockStore blocks;
     private final PolicyAdmin admin;
     private final ObjectMapper json;
 
-    TenantPolicyResource(JsonWebToken jwt, AdminAccess access, PolicyStore store, PolicyAdmin admin, ObjectMapper json) {
+    TenantPolicyResource(JsonWebToken jwt, AdminAccess access, PolicyStore store, BlockStore blocks, PolicyAdmin admin, ObjectMapper json) {
         this.jwt = jwt;
         this.access = access;
         this.store = store;
+        this.blocks = blocks;
         this.admin = admin;
         this.json = json;
     }
@@ -65,7 +68,7 @@ public class TenantPolicyResource {
         List<PolicyStore.Stored> stored = store.list(c.isPlatformAdmin() ? null : c.tenant());
         return new TenantList(stored.stream().map(s -> new TenantSummary(s.policy().tenantId(), s.policy().version(),
                 s.policy().enabled(), s.policy().lockMode().name(),
-                store.blockedSubjects(s.policy().tenantId()).contains(PolicyStore.WHOLE_TENANT), s.updatedAt()))
+                blocks.blockedSubjects(s.policy().tenantId()).contains(PolicyStore.WHOLE_TENANT), s.updatedAt()))
                 .toList());
     }
 

@@ -1,21 +1,23 @@
 package dev.livetoken.audit;
 
+import dev.livetoken.store.GroupCommit;
 import dev.livetoken.store.Store;
-import dev.livetoken.store.StoreFailure;
+import dev.livetoken.store.StoreWork;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
-import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.sql.Types;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 
-/** The durable audit trail. All methods block: call them from {@link Store#executor()}. */
+/**
+ * The durable audit trail. All methods but {@link #writeGrouped} block: call them from {@link Store#executor()}.
+ */
 @ApplicationScoped
 public class AuditLog {
 
@@ -40,52 +42,65 @@ public class AuditLog {
         this.store = store;
     }
 
-    /** Writes and commits one record; throws if it is not durably stored. */
+    /** Writes and commits one record in a transaction of its own; throws if it is not durably stored. Blocks. */
     public void write(AuditRecord r) {
-        try (Connection c = store.connection();
-                PreparedStatement ps = c.prepareStatement("INSERT INTO audit_record (tenant_id, subject, actor, "
-                        + "minted_at, model, locked, target_language, echo_target_language, uses, expire_time, "
-                        + "new_session_expire_time, policy_tenant, policy_version, request_id, token_hash, delivery) "
-                        + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-            ps.setString(1, r.tenantId());
-            ps.setString(2, r.subject());
-            ps.setString(3, r.actor());
-            ps.setTimestamp(4, Timestamp.from(r.mintedAt()));
-            ps.setString(5, r.model());
-            ps.setBoolean(6, r.locked());
-            ps.setString(7, r.targetLanguageCode());
-            if (r.echoTargetLanguage() == null) {
-                ps.setNull(8, Types.BOOLEAN);
-            } else {
-                ps.setBoolean(8, r.echoTargetLanguage());
-            }
-            ps.setInt(9, r.uses());
-            ps.setTimestamp(10, Timestamp.from(r.expireTime()));
-            ps.setTimestamp(11, Timestamp.from(r.newSessionExpireTime()));
-            ps.setString(12, r.policyTenant());
-            ps.setLong(13, r.policyVersion());
-            ps.setString(14, r.requestId());
-            ps.setString(15, r.tokenHash());
-            ps.setString(16, r.delivery() == null ? AuditRecord.RETURNED : r.delivery());
-            ps.executeUpdate();
-        } catch (SQLException e) {
-            throw new StoreFailure(e);
-        }
+        store.inTransaction(insert(r));
     }
+
+    /**
+     * Writes one record as a unit of the store's group commit: the future completes once the record
+     * is committed (with other mints' records and reservations), or fails if it is not.
+     */
+    public CompletableFuture<Void> writeGrouped(AuditRecord r) {
+        return store.groupCommit(new GroupCommit.Lane(r.tenantId(), r.subject()), insert(r));
+    }
+
+    private static StoreWork<Void> insert(AuditRecord r) {
+        return c -> {
+            try (PreparedStatement ps = c.prepareStatement(INSERT)) {
+                ps.setString(1, r.tenantId());
+                ps.setString(2, r.subject());
+                ps.setString(3, r.actor());
+                ps.setTimestamp(4, Timestamp.from(r.mintedAt()));
+                ps.setString(5, r.model());
+                ps.setBoolean(6, r.locked());
+                ps.setString(7, r.targetLanguageCode());
+                if (r.echoTargetLanguage() == null) {
+                    ps.setNull(8, Types.BOOLEAN);
+                } else {
+                    ps.setBoolean(8, r.echoTargetLanguage());
+                }
+                ps.setInt(9, r.uses());
+                ps.setTimestamp(10, Timestamp.from(r.expireTime()));
+                ps.setTimestamp(11, Timestamp.from(r.newSessionExpireTime()));
+                ps.setString(12, r.policyTenant());
+                ps.setLong(13, r.policyVersion());
+                ps.setString(14, r.requestId());
+                ps.setString(15, r.tokenHash());
+                ps.setString(16, r.delivery() == null ? AuditRecord.RETURNED : r.delivery());
+                ps.executeUpdate();
+            }
+            return null;
+        };
+    }
+
+    private static final String INSERT = "INSERT INTO audit_record (tenant_id, subject, actor, "
+            + "minted_at, model, locked, target_language, echo_target_language, uses, expire_time, "
+            + "new_session_expire_time, policy_tenant, policy_version, request_id, token_hash, delivery) "
+            + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
     /**
      * Marks the record of a token as discarded: it was recorded for a caller who was gone (hung up,
      * or answered 503 after the store ran out of time) by the time it could be returned.
      */
     public void markDiscarded(String tokenHash) {
-        try (Connection c = store.connection();
-                PreparedStatement ps = c.prepareStatement("UPDATE audit_record SET delivery = ? WHERE token_hash = ?")) {
-            ps.setString(1, AuditRecord.DISCARDED);
-            ps.setString(2, tokenHash);
-            ps.executeUpdate();
-        } catch (SQLException e) {
-            throw new StoreFailure(e);
-        }
+        store.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE audit_record SET delivery = ? WHERE token_hash = ?")) {
+                ps.setString(1, AuditRecord.DISCARDED);
+                ps.setString(2, tokenHash);
+                return ps.executeUpdate();
+            }
+        });
     }
 
     /**
@@ -131,38 +146,37 @@ public class AuditLog {
     }
 
     public long count(String tenant) {
-        try (Connection c = store.connection();
-                PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM audit_record WHERE tenant_id = ?")) {
-            ps.setString(1, tenant);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getLong(1);
+        return store.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM audit_record WHERE tenant_id = ?")) {
+                ps.setString(1, tenant);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    return rs.getLong(1);
+                }
             }
-        } catch (SQLException e) {
-            throw new StoreFailure(e);
-        }
+        });
     }
 
     private List<AuditRecord> select(String sql, List<Object> args) {
-        try (Connection c = store.connection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            for (int i = 0; i < args.size(); i++) {
-                ps.setObject(i + 1, args.get(i));
-            }
-            List<AuditRecord> out = new ArrayList<>();
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    boolean echoNull = rs.getObject(9) == null;
-                    out.add(new AuditRecord(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4),
-                            rs.getTimestamp(5).toInstant(), rs.getString(6), rs.getBoolean(7), rs.getString(8),
-                            echoNull ? null : rs.getBoolean(9), rs.getInt(10), rs.getTimestamp(11).toInstant(),
-                            rs.getTimestamp(12).toInstant(), rs.getString(13), rs.getLong(14), rs.getString(15),
-                            rs.getString(16), rs.getString(17)));
+        return store.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                for (int i = 0; i < args.size(); i++) {
+                    ps.setObject(i + 1, args.get(i));
                 }
+                List<AuditRecord> out = new ArrayList<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        boolean echoNull = rs.getObject(9) == null;
+                        out.add(new AuditRecord(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                                rs.getTimestamp(5).toInstant(), rs.getString(6), rs.getBoolean(7), rs.getString(8),
+                                echoNull ? null : rs.getBoolean(9), rs.getInt(10), rs.getTimestamp(11).toInstant(),
+                                rs.getTimestamp(12).toInstant(), rs.getString(13), rs.getLong(14), rs.getString(15),
+                                rs.getString(16), rs.getString(17)));
+                    }
+                }
+                return out;
             }
-            return out;
-        } catch (SQLException e) {
-            throw new StoreFailure(e);
-        }
+        });
     }
 
     static String encode(Instant at, long id) {

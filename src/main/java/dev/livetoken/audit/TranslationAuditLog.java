@@ -1,9 +1,7 @@
 package dev.livetoken.audit;
 
 import dev.livetoken.store.Store;
-import dev.livetoken.store.StoreFailure;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -28,8 +26,8 @@ public class TranslationAuditLog {
 
     /** Writes and commits one record; throws if it is not durably stored. */
     public void write(TranslationAuditRecord r) {
-        try (Connection c = store.connection();
-                PreparedStatement ps = c.prepareStatement("INSERT INTO translation_audit (tenant_id, subject, "
+        store.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO translation_audit (tenant_id, subject, "
                         + "translated_at, model, source_language, target_language, characters, output_characters, "
                         + "prompt_tokens, output_tokens, outcome, streamed, policy_tenant, policy_version, "
                         + "request_id, text_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
@@ -49,16 +47,14 @@ public class TranslationAuditLog {
             ps.setLong(14, r.policyVersion());
             ps.setString(15, r.requestId());
             ps.setString(16, r.textHash());
-            ps.executeUpdate();
-        } catch (SQLException e) {
-            throw new StoreFailure(e);
-        }
+            return ps.executeUpdate();
+        }});
     }
 
     /** A tenant's records, newest first, at most {@code limit}. */
     public List<TranslationAuditRecord> recent(String tenant, int limit) {
-        try (Connection c = store.connection();
-                PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM translation_audit "
+        return store.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM translation_audit "
                         + "WHERE tenant_id = ? ORDER BY translated_at DESC, id DESC FETCH FIRST " + Math.max(1, limit)
                         + " ROWS ONLY")) {
             ps.setString(1, tenant);
@@ -73,9 +69,7 @@ public class TranslationAuditLog {
                 }
             }
             return out;
-        } catch (SQLException e) {
-            throw new StoreFailure(e);
-        }
+        }});
     }
 
     private static void setInt(PreparedStatement ps, int i, Integer v) throws SQLException {

@@ -1,12 +1,12 @@
 package dev.livetoken.limits;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.livetoken.policy.TokenPolicy;
 import dev.livetoken.problem.ProblemException;
 import dev.livetoken.problem.ProblemType;
+import dev.livetoken.store.GroupCommit;
 import dev.livetoken.store.Store;
 import dev.livetoken.store.StoreFailure;
+import dev.livetoken.store.StoreWork;
 import io.quarkus.runtime.StartupEvent;
 import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -15,6 +15,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Savepoint;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
@@ -25,6 +26,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import org.jboss.logging.Logger;
 
 /**
@@ -33,7 +36,16 @@ import org.jboss.logging.Logger;
  * {@code UPDATE … SET used = used + 1 WHERE used < limit}: the database's row lock makes the check
  * and the increment one step, so concurrent mints on any number of replicas can never over-issue.
  * Counters are always touched in the same order, so two reservations cannot deadlock.
- * All methods block: call them from {@link Store#executor()}.
+ * <p>
+ * A mint's reservation and give-back are units of the store's group commit ({@link #reserveGrouped},
+ * {@link #releaseGrouped}): many mints' counters are updated in one transaction and one commit, each
+ * mint still all or nothing (a refusal rolls back only its own increments). A counter row that does
+ * not exist yet is created inside that same transaction, not by an extra commit of its own. A new
+ * kind of reservation (another counter, a budget) plugs in by adding its statements to
+ * {@link #reservation}, which runs on the connection of whatever transaction it is given: they then
+ * share the mint's unit, savepoint and commit, and a {@code ProblemException} thrown there refuses
+ * the mint and undoes the whole unit. The other methods block: call them from
+ * {@link Store#executor()}.
  */
 @ApplicationScoped
 public class UsageLimiter {
@@ -80,10 +92,10 @@ public class UsageLimiter {
      */
     static final String CHARACTERS_KIND = "chars";
 
+    /** Another transaction created the same counter row at the same moment. */
+    private static final Set<String> ROW_RACES = Set.of("23505", "90131");
+
     private final Store store;
-    /** Keys whose row is known to exist, so the hot path skips the insert-if-absent. */
-    private final Cache<String, Boolean> ensured = Caffeine.newBuilder().maximumSize(200_000)
-            .expireAfterWrite(Duration.ofHours(25)).build();
 
     UsageLimiter(Store store) {
         this.store = store;
@@ -93,39 +105,58 @@ public class UsageLimiter {
         vertx.setPeriodic(Duration.ofMinutes(10).toMillis(), id -> store.executor().execute(this::purgeOld));
     }
 
-    /** Takes one mint from every applicable counter, or refuses with a 429 naming the limit. */
+    /**
+     * Takes one mint from every applicable counter, or refuses with a 429 naming the limit, in a
+     * transaction of its own. Blocks; the mint path uses {@link #reserveGrouped}.
+     */
     public Reservation reserve(String tenant, String subject, TokenPolicy p, Instant now) {
-        List<Planned> plan = plan(tenant, subject, p, now);
-        for (Planned c : plan) {
-            ensureRow(tenant, c);
-        }
-        try (Connection c = store.connection()) {
-            c.setAutoCommit(false);
-            try {
-                for (Planned k : plan) {
-                    if (!increment(c, k)) {
-                        c.rollback();
-                        throw refusal(k, now);
-                    }
-                }
-                c.commit();
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
-            } finally {
-                c.setAutoCommit(true);
-            }
-        } catch (SQLException e) {
-            throw new StoreFailure(e);
-        }
-        return new Reservation(plan.stream().map(Planned::key).toList());
+        return store.inTransaction(reservation(tenant, subject, p, now));
     }
 
-    /** Gives a reservation back (the upstream call or the audit write failed). */
+    /**
+     * {@link #reserve} as a unit of the store's group commit: the future completes once the
+     * increments are committed, or fails with the refusal ({@code ProblemException}) or a
+     * {@code StoreFailure}. Does not block.
+     */
+    public CompletableFuture<Reservation> reserveGrouped(String tenant, String subject, TokenPolicy p, Instant now) {
+        return store.groupCommit(new GroupCommit.Lane(tenant, subject), reservation(tenant, subject, p, now));
+    }
+
+    /**
+     * The statements of one reservation, on the connection of the transaction that runs them.
+     * Throwing (a refusal) makes that transaction roll back this unit's increments.
+     */
+    private StoreWork<Reservation> reservation(String tenant, String subject, TokenPolicy p, Instant now) {
+        List<Planned> plan = plan(tenant, subject, p, now);
+        return c -> {
+            for (Planned k : plan) {
+                if (!add(c, tenant, k, 1)) {
+                    throw refusal(k, now);
+                }
+            }
+            return new Reservation(plan.stream().map(Planned::key).toList());
+        };
+    }
+
+    /** Gives a reservation back (the upstream call or the audit write failed). Blocks. */
     public void release(Reservation r) {
         if (r != null) {
             giveBack(r.keys(), 1, "usage");
         }
+    }
+
+    /** {@link #release} as a unit of the store's group commit; never fails (a failed give-back is logged). */
+    public CompletableFuture<Void> releaseGrouped(String tenant, String subject, Reservation r) {
+        if (r == null || r.keys().isEmpty()) {
+            return CompletableFuture.completedFuture(null);
+        }
+        return store.groupCommit(new GroupCommit.Lane(tenant, subject), c -> {
+            subtract(c, r.keys(), 1);
+            return (Void) null;
+        }).exceptionally(e -> {
+            LOG.warnf("Could not give back a usage reservation (%s)", e.getClass().getSimpleName());
+            return null;
+        });
     }
 
     /** The caller's counters under the policy, without spending anything. */
@@ -147,22 +178,21 @@ public class UsageLimiter {
     /** Mints per user of a tenant today (UTC), most active first. */
     public List<Map.Entry<String, Long>> usersToday(String tenant, Instant now, int max) {
         Instant dayEnd = dayEnd(now);
-        try (Connection c = store.connection();
-                PreparedStatement ps = c.prepareStatement("SELECT subject, used FROM usage_counter "
-                        + "WHERE tenant_id = ? AND window_kind = 'day' AND window_end = ? AND subject IS NOT NULL AND used > 0 "
-                        + "ORDER BY used DESC, subject FETCH FIRST " + max + " ROWS ONLY")) {
-            ps.setString(1, tenant);
-            ps.setTimestamp(2, Timestamp.from(dayEnd));
-            List<Map.Entry<String, Long>> out = new ArrayList<>();
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(Map.entry(rs.getString(1), rs.getLong(2)));
+        return store.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT subject, used FROM usage_counter "
+                    + "WHERE tenant_id = ? AND window_kind = 'day' AND window_end = ? AND subject IS NOT NULL AND used > 0 "
+                    + "ORDER BY used DESC, subject FETCH FIRST " + max + " ROWS ONLY")) {
+                ps.setString(1, tenant);
+                ps.setTimestamp(2, Timestamp.from(dayEnd));
+                List<Map.Entry<String, Long>> out = new ArrayList<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(Map.entry(rs.getString(1), rs.getLong(2)));
+                    }
                 }
+                return out;
             }
-            return out;
-        } catch (SQLException e) {
-            throw new StoreFailure(e);
-        }
+        });
     }
 
     /** Counters a mint touches: user-day always (it is the usage record), the rest only when limited. */
@@ -192,40 +222,59 @@ public class UsageLimiter {
         return now.truncatedTo(ChronoUnit.DAYS).plus(Duration.ofDays(1));
     }
 
-    private void ensureRow(String tenant, Planned k) {
-        if (ensured.getIfPresent(k.key()) != null) {
-            return;
+    /**
+     * Adds {@code amount} to a counter if that keeps it within its limit (any amount when it has
+     * none); false when it would not. A counter seen for the first time is created in the same
+     * transaction, so a new window costs one more statement, not one more commit.
+     */
+    private boolean add(Connection c, String tenant, Planned k, long amount) throws SQLException {
+        if (update(c, k, amount)) {
+            return true;
         }
-        try (Connection c = store.connection();
-                PreparedStatement ps = c.prepareStatement("INSERT INTO usage_counter "
-                        + "(counter_key, tenant_id, subject, window_kind, window_end, used) SELECT ?, ?, ?, ?, ?, 0 "
-                        + "WHERE NOT EXISTS (SELECT 1 FROM usage_counter WHERE counter_key = ?)")) {
+        return createRow(c, tenant, k) && update(c, k, amount);
+    }
+
+    private static boolean update(Connection c, Planned k, long amount) throws SQLException {
+        String sql = k.limit() > 0
+                ? "UPDATE usage_counter SET used = used + ? WHERE counter_key = ? AND used + ? <= ?"
+                : "UPDATE usage_counter SET used = used + ? WHERE counter_key = ?";
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setLong(1, amount);
+            ps.setString(2, k.key());
+            if (k.limit() > 0) {
+                ps.setLong(3, amount);
+                ps.setLong(4, k.limit());
+            }
+            return ps.executeUpdate() == 1;
+        }
+    }
+
+    /**
+     * Creates a counter's row with {@code used = 0}; false when it existed already (so the update
+     * that found nothing to change was refused by the limit). A row another transaction created at
+     * the same moment counts as created. On PostgreSQL a failed statement spoils its transaction,
+     * so the insert runs in a savepoint there; H2 rolls back just the statement.
+     */
+    private boolean createRow(Connection c, String tenant, Planned k) throws SQLException {
+        Savepoint sp = !c.getAutoCommit() && store.kind().equals("postgresql") ? c.setSavepoint() : null;
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO usage_counter "
+                + "(counter_key, tenant_id, subject, window_kind, window_end, used) SELECT ?, ?, ?, ?, ?, 0 "
+                + "WHERE NOT EXISTS (SELECT 1 FROM usage_counter WHERE counter_key = ?)")) {
             ps.setString(1, k.key());
             ps.setString(2, tenant);
             ps.setString(3, k.subject());
             ps.setString(4, isCharacters(k.scope()) ? CHARACTERS_KIND : k.scope().window);
             ps.setTimestamp(5, Timestamp.from(k.windowEnd()));
             ps.setString(6, k.key());
-            ps.executeUpdate();
-        } catch (SQLException e) {
-            if (!"23505".equals(e.getSQLState())) {
-                throw new StoreFailure(e);
-            }
-            // Another mint created it at the same moment: exactly what we wanted.
-        }
-        ensured.put(k.key(), Boolean.TRUE);
-    }
-
-    private static boolean increment(Connection c, Planned k) throws SQLException {
-        String sql = k.limit() > 0
-                ? "UPDATE usage_counter SET used = used + 1 WHERE counter_key = ? AND used < ?"
-                : "UPDATE usage_counter SET used = used + 1 WHERE counter_key = ?";
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setString(1, k.key());
-            if (k.limit() > 0) {
-                ps.setLong(2, k.limit());
-            }
             return ps.executeUpdate() == 1;
+        } catch (SQLException e) {
+            if (!ROW_RACES.contains(e.getSQLState())) {
+                throw e;
+            }
+            if (sp != null) {
+                c.rollback(sp);
+            }
+            return true;
         }
     }
 
@@ -251,37 +300,35 @@ public class UsageLimiter {
             return out;
         }
         String marks = String.join(",", java.util.Collections.nCopies(keys.size(), "?"));
-        try (Connection c = store.connection();
-                PreparedStatement ps = c.prepareStatement(
-                        "SELECT counter_key, used FROM usage_counter WHERE counter_key IN (" + marks + ")")) {
-            int i = 1;
-            for (String k : keys) {
-                ps.setString(i++, k);
-            }
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.put(rs.getString(1), rs.getLong(2));
+        return store.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT counter_key, used FROM usage_counter WHERE counter_key IN (" + marks + ")")) {
+                int i = 1;
+                for (String k : keys) {
+                    ps.setString(i++, k);
                 }
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.put(rs.getString(1), rs.getLong(2));
+                    }
+                }
+                return out;
             }
-            return out;
-        } catch (SQLException e) {
-            throw new StoreFailure(e);
-        }
+        });
     }
 
     /** A tenant without a tenant quota is not counted on the hot path: sum its users instead. */
     private long tenantDayTotal(String tenant, Instant dayEnd) {
-        try (Connection c = store.connection();
-                PreparedStatement ps = c.prepareStatement("SELECT COALESCE(SUM(used), 0) FROM usage_counter "
-                        + "WHERE tenant_id = ? AND window_kind = 'day' AND window_end = ? AND subject IS NOT NULL")) {
-            ps.setString(1, tenant);
-            ps.setTimestamp(2, Timestamp.from(dayEnd));
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? rs.getLong(1) : 0;
+        return store.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT COALESCE(SUM(used), 0) FROM usage_counter "
+                    + "WHERE tenant_id = ? AND window_kind = 'day' AND window_end = ? AND subject IS NOT NULL")) {
+                ps.setString(1, tenant);
+                ps.setTimestamp(2, Timestamp.from(dayEnd));
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? rs.getLong(1) : 0L;
+                }
             }
-        } catch (SQLException e) {
-            throw new StoreFailure(e);
-        }
+        });
     }
 
     /**
@@ -292,29 +339,14 @@ public class UsageLimiter {
     public CharacterReservation reserveCharacters(String tenant, String subject, TokenPolicy p, long characters,
             Instant now) {
         List<Planned> plan = characterCounters(tenant, subject, p, now);
-        for (Planned k : plan) {
-            ensureRow(tenant, k);
-        }
-        try (Connection c = store.connection()) {
-            c.setAutoCommit(false);
-            try {
-                for (Planned k : plan) {
-                    if (!add(c, k, characters)) {
-                        c.rollback();
-                        throw characterRefusal(k, characters, used(c, k.key()), now);
-                    }
+        return store.inTransaction(c -> {
+            for (Planned k : plan) {
+                if (!add(c, tenant, k, characters)) {
+                    throw characterRefusal(k, characters, used(c, k.key()), now);
                 }
-                c.commit();
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
-            } finally {
-                c.setAutoCommit(true);
             }
-        } catch (SQLException e) {
-            throw new StoreFailure(e);
-        }
-        return new CharacterReservation(plan.stream().map(Planned::key).toList(), characters);
+            return new CharacterReservation(plan.stream().map(Planned::key).toList(), characters);
+        });
     }
 
     /**
@@ -336,25 +368,25 @@ public class UsageLimiter {
         if (keys.isEmpty()) {
             return;
         }
-        try (Connection c = store.connection()) {
-            c.setAutoCommit(false);
-            try (PreparedStatement ps = c.prepareStatement(
-                    "UPDATE usage_counter SET used = CASE WHEN used >= ? THEN used - ? ELSE 0 END WHERE counter_key = ?")) {
-                for (String key : keys) {
-                    ps.setLong(1, amount);
-                    ps.setLong(2, amount);
-                    ps.setString(3, key);
-                    ps.executeUpdate();
-                }
-                c.commit();
-            } catch (SQLException e) {
-                c.rollback();
-                throw e;
-            } finally {
-                c.setAutoCommit(true);
+        try {
+            store.inTransaction(c -> {
+                subtract(c, keys, amount);
+                return null;
+            });
+        } catch (StoreFailure e) {
+            LOG.warnf("Could not give back a %s reservation (SQLState %s)", what, e.sqlState());
+        }
+    }
+
+    private static void subtract(Connection c, List<String> keys, long amount) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "UPDATE usage_counter SET used = CASE WHEN used >= ? THEN used - ? ELSE 0 END WHERE counter_key = ?")) {
+            for (String key : keys) {
+                ps.setLong(1, amount);
+                ps.setLong(2, amount);
+                ps.setString(3, key);
+                ps.executeUpdate();
             }
-        } catch (SQLException e) {
-            LOG.warnf("Could not give back a %s reservation (SQLState %s)", what, e.getSQLState());
         }
     }
 
@@ -390,21 +422,6 @@ public class UsageLimiter {
         return out;
     }
 
-    private static boolean add(Connection c, Planned k, long amount) throws SQLException {
-        String sql = k.limit() > 0
-                ? "UPDATE usage_counter SET used = used + ? WHERE counter_key = ? AND used + ? <= ?"
-                : "UPDATE usage_counter SET used = used + ? WHERE counter_key = ?";
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setLong(1, amount);
-            ps.setString(2, k.key());
-            if (k.limit() > 0) {
-                ps.setLong(3, amount);
-                ps.setLong(4, k.limit());
-            }
-            return ps.executeUpdate() == 1;
-        }
-    }
-
     private static long used(Connection c, String key) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT used FROM usage_counter WHERE counter_key = ?")) {
             ps.setString(1, key);
@@ -432,14 +449,17 @@ public class UsageLimiter {
 
     void purgeOld() {
         Instant now = Instant.now();
-        try (Connection c = store.connection();
-                PreparedStatement ps = c.prepareStatement("DELETE FROM usage_counter WHERE "
+        try {
+            store.read(c -> {
+                try (PreparedStatement ps = c.prepareStatement("DELETE FROM usage_counter WHERE "
                         + "(window_kind = 'minute' AND window_end < ?) OR (window_kind IN ('day', 'chars') AND window_end < ?)")) {
-            ps.setTimestamp(1, Timestamp.from(now.minus(Duration.ofMinutes(10))));
-            ps.setTimestamp(2, Timestamp.from(now.minus(Duration.ofDays(35))));
-            ps.executeUpdate();
-        } catch (SQLException e) {
-            LOG.warnf("Could not purge old usage counters (SQLState %s)", e.getSQLState());
+                    ps.setTimestamp(1, Timestamp.from(now.minus(Duration.ofMinutes(10))));
+                    ps.setTimestamp(2, Timestamp.from(now.minus(Duration.ofDays(35))));
+                    return ps.executeUpdate();
+                }
+            });
+        } catch (StoreFailure e) {
+            LOG.warnf("Could not purge old usage counters (SQLState %s)", e.sqlState());
         }
     }
 }

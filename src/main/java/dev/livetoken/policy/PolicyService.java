@@ -33,6 +33,7 @@ public class PolicyService {
     }
 
     private final PolicyStore store;
+    private final BlockStore blocks;
     private final Store db;
     private final PolicyConfig config;
     private final DefaultPolicyConfig defaultsConfig;
@@ -42,9 +43,10 @@ public class PolicyService {
     private final AtomicLong seenVersion = new AtomicLong(Long.MIN_VALUE);
     private final AtomicBoolean polling = new AtomicBoolean();
 
-    PolicyService(PolicyStore store, Store db, PolicyConfig config, DefaultPolicyConfig defaultsConfig,
+    PolicyService(PolicyStore store, BlockStore blocks, Store db, PolicyConfig config, DefaultPolicyConfig defaultsConfig,
             LanguageCatalog languages, io.micrometer.core.instrument.MeterRegistry registry, PlatformCeilings ceilings) {
         this.store = store;
+        this.blocks = blocks;
         this.ceilings = ceilings;
         this.db = db;
         this.config = config;
@@ -62,7 +64,7 @@ public class PolicyService {
                 .executor(db.executor())
                 .recordStats()
                 .buildAsync(tenant -> new TenantEntry(store.find(tenant).map(PolicyStore.Stored::policy),
-                        store.blockedSubjects(tenant)));
+                        blocks.blockedSubjects(tenant)));
         // cache_gets_total{cache="policy",result="hit|miss"}, evictions and size at /q/metrics
         io.micrometer.core.instrument.binder.cache.CaffeineCacheMetrics.monitor(registry, cache.synchronous(), "policy");
     }

@@ -13,7 +13,6 @@ import dev.livetoken.upstream.UpstreamConfig;
 import dev.livetoken.upstream.UpstreamTokens;
 import io.quarkus.runtime.ShutdownEvent;
 import io.smallrye.mutiny.Uni;
-import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -25,8 +24,8 @@ import org.jboss.logging.Logger;
 /**
  * The pieces of a translation around the upstream stream: policy and plan (non-blocking, cached
  * policy), then the blocking store work — character reservation before the call, settlement and
- * the audit record after — which callers run on a worker ({@link Context#executeBlocking}), never
- * on the event loop.
+ * the audit record after — which callers run on the store's threads ({@code Store#executor()}),
+ * never on the event loop.
  */
 @ApplicationScoped
 public class TranslationService {
