@@ -177,7 +177,14 @@ public final class MintBenchmark {
             service.waitFor(10, TimeUnit.SECONDS);
             vertx.close();
         }
+        if (STORE_FILE != null && Files.exists(STORE_FILE)) {
+            // H2 keeps freed chunks for its retention time, so the file grows with the commit rate.
+            System.out.printf(Locale.ROOT, "embedded store file after the run: %,d MB for %,d mints%n",
+                    Files.size(STORE_FILE) / 1_000_000, STUB_CALLS.get());
+        }
     }
+
+    static Path STORE_FILE;
 
     static final AtomicLong STUB_CALLS = new AtomicLong();
 
@@ -241,8 +248,9 @@ public final class MintBenchmark {
         env.put("MP_JWT_VERIFY_PUBLICKEY_LOCATION", pem.toUri().toString());
         env.put("LIVETOKEN_AUDIT_HMAC_KEY", "benchmark-audit-hmac-key-0123456789abcdef");
         // A fresh embedded store per run (unless PostgreSQL is given with --env.QUARKUS_DATASOURCE_JDBC_URL).
-        env.put("LIVETOKEN_STORE_EMBEDDED_PATH", Path.of("target", "bench-data", String.valueOf(System.currentTimeMillis()),
-                "livetoken").toAbsolutePath().toString());
+        Path store = Path.of("target", "bench-data", String.valueOf(System.currentTimeMillis()), "livetoken").toAbsolutePath();
+        STORE_FILE = Path.of(store + ".mv.db");
+        env.put("LIVETOKEN_STORE_EMBEDDED_PATH", store.toString());
         // Every tenant falls back to the default policy, with limits switched on (counted and checked
         // on every mint) but set high enough that the benchmark measures cost, not refusals.
         env.put("LIVETOKEN_DEFAULT_POLICY_SEED", "true");
