@@ -4,7 +4,8 @@
 #   bench/startup-bench.sh --runs=5
 #   bench/startup-bench.sh --runs=5 --jvm="-XX:SharedArchiveFile=target/app-cds.jsa"
 #   bench/startup-bench.sh --runs=5 --jvm="-XX:AOTCache=target/app.aot"
-# Training runs that make those files: bench/startup-bench.sh --train=cds | --train=aot
+# Training runs that make those files: bench/startup-bench.sh --train=cds | --train=aot | --train=cds-static
+# (cds and aot: a full start, 5 s idle, SIGTERM; cds-static: what deploy/Dockerfile does)
 # The first answer is the 401 of GET /v1/languages without a token (routing, security, JWT set up).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -39,6 +40,9 @@ once() { # $1: extra JVM options; prints seconds to the first answer
   kill $pid; wait $pid 2>/dev/null || true
 }
 case "$train" in
+  # What deploy/Dockerfile does: Quarkus stops itself after static init (no runtime config needed).
+  cds-static) java -XX:ArchiveClassesAtExit=target/app-cds-static.jsa -Dquarkus.appcds.generate=true -jar "$jar" \
+                > target/startup-service.log 2>&1 || true; ls -la target/app-cds-static.jsa; exit 0 ;;
   cds) once "-XX:ArchiveClassesAtExit=target/app-cds.jsa" 5 >/dev/null; ls -la target/app-cds.jsa; exit 0 ;;
   aot) once "-XX:AOTCacheOutput=target/app.aot" 5 >/dev/null; ls -la target/app.aot; exit 0 ;;
 esac

@@ -18,7 +18,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * Durable tenant policies (plain JDBC; kill-switch blocks are {@link BlockStore}'s). Every write bumps the shared
@@ -66,6 +65,8 @@ public class PolicyStore {
     private final Store store;
     private final LanguageCatalog languages;
     private final DefaultPolicyConfig defaults;
+    /** {@code livetoken.default-policy.*} as a policy (validated at startup by {@link PolicyService}). */
+    private volatile TokenPolicy configured;
 
     PolicyStore(Store store, LanguageCatalog languages, DefaultPolicyConfig defaults) {
         this.store = store;
@@ -230,8 +231,9 @@ public class PolicyStore {
         String disabledRole = rs.getString(first + 5);
         try {
             PolicyDocument doc = JSON.readValue(json, PolicyDocument.class);
-            // Stored documents are complete, so "defaults" are never consulted; pass the document's own values.
-            TokenPolicy p = doc.toPolicy(tenant, version, completeDefaults(doc, defaults), languages).policy();
+            // A stored document has every field it had when it was written; fields added to policies
+            // since then (the text-translation ones, say) take the configured defaults.
+            TokenPolicy p = doc.toPolicy(tenant, version, configuredDefaults(), languages).policy();
             if (p == null) {
                 throw new IllegalStateException("stored policy of tenant " + tenant + " no longer validates");
             }
@@ -241,20 +243,13 @@ public class PolicyStore {
         }
     }
 
-    /**
-     * The document's own values as defaults. Documents stored before text translation existed have
-     * no text fields: those take the configured defaults.
-     */
-    private static TokenPolicy completeDefaults(PolicyDocument d, DefaultPolicyConfig config) {
-        return new TokenPolicy(d.tenantId() == null ? "?" : d.tenantId(), d.enabled(), d.model(), d.lockMode(),
-                Set.copyOf(d.allowedTargetLanguages()), d.defaultTargetLanguage(), d.echoTargetLanguage(),
-                d.echoOverridable(), d.defaultUses(), d.maxUses(),
-                java.time.Duration.ofSeconds(d.tokenLifetimeSeconds()), java.time.Duration.ofSeconds(d.maxTokenLifetimeSeconds()),
-                java.time.Duration.ofSeconds(d.newSessionWindowSeconds()), java.time.Duration.ofSeconds(d.maxNewSessionWindowSeconds()),
-                d.userRatePerMinute(), d.tenantRatePerMinute(), d.userQuotaPerDay(), d.tenantQuotaPerDay(), 0,
-                d.textModel() != null ? d.textModel() : config.textModel(),
-                d.userCharactersPerDay() != null ? d.userCharactersPerDay() : config.userCharactersPerDay(),
-                d.tenantCharactersPerDay() != null ? d.tenantCharactersPerDay() : config.tenantCharactersPerDay());
+    private TokenPolicy configuredDefaults() {
+        TokenPolicy d = configured;
+        if (d == null) {
+            d = PolicyService.fromConfig(defaults, languages);
+            configured = d;
+        }
+        return d;
     }
 
     private static String json(TokenPolicy p) {
