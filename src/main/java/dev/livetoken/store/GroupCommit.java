@@ -113,11 +113,6 @@ public final class GroupCommit implements AutoCloseable {
         return done;
     }
 
-    /** True on a writer thread: blocking there on another unit would wait for itself. */
-    public static boolean onWriter() {
-        return Thread.currentThread() instanceof WriterThread;
-    }
-
     /** Transactions committed so far (one per batch; a retried batch counts its single-unit ones too). */
     public int batches() {
         return batches.get();

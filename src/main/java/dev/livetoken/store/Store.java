@@ -12,7 +12,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -197,21 +196,6 @@ public class Store {
      */
     public <T> CompletableFuture<T> groupCommit(GroupCommit.Lane lane, StoreWork<T> work) {
         return group().submit(lane, work);
-    }
-
-    /** {@link #groupCommit} for callers that may block (worker or virtual threads). */
-    public <T> T groupCommitAndWait(GroupCommit.Lane lane, StoreWork<T> work) {
-        if (GroupCommit.onWriter()) {
-            throw new IllegalStateException("a group-commit unit must not wait for another unit");
-        }
-        try {
-            return groupCommit(lane, work).join();
-        } catch (CompletionException e) {
-            if (e.getCause() instanceof RuntimeException r) {
-                throw r;
-            }
-            throw e;
-        }
     }
 
     private GroupCommit group() {
