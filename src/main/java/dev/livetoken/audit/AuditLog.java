@@ -1,9 +1,5 @@
 package dev.livetoken.audit;
 
-import dev.livetoken.store.GroupCommit;
-import dev.livetoken.store.Store;
-import dev.livetoken.store.StoreWork;
-import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -15,6 +11,12 @@ import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
+import jakarta.enterprise.context.ApplicationScoped;
+
+import dev.livetoken.store.GroupCommit;
+import dev.livetoken.store.Store;
+import dev.livetoken.store.StoreWork;
+
 /**
  * The durable audit trail. All methods but {@link #writeGrouped} block: call them from {@link Store#executor()}.
  */
@@ -22,8 +24,7 @@ import java.util.concurrent.CompletableFuture;
 public class AuditLog {
 
     /** A page of records, newest first, and the cursor of the next page (null at the end). */
-    public record Page(List<AuditRecord> items, String nextCursor) {
-    }
+    public record Page(List<AuditRecord> items, String nextCursor) {}
 
     /** Thrown for a cursor that we did not issue. */
     public static final class BadCursor extends RuntimeException {
@@ -95,7 +96,8 @@ public class AuditLog {
      */
     public void markDiscarded(String tokenHash) {
         store.read(c -> {
-            try (PreparedStatement ps = c.prepareStatement("UPDATE audit_record SET delivery = ? WHERE token_hash = ?")) {
+            try (PreparedStatement ps =
+                    c.prepareStatement("UPDATE audit_record SET delivery = ? WHERE token_hash = ?")) {
                 ps.setString(1, AuditRecord.DISCARDED);
                 ps.setString(2, tokenHash);
                 return ps.executeUpdate();
@@ -129,7 +131,9 @@ public class AuditLog {
             args.add(after[0]);
             args.add(after[1]);
         }
-        sql.append(" ORDER BY minted_at DESC, id DESC FETCH FIRST ").append(limit + 1).append(" ROWS ONLY");
+        sql.append(" ORDER BY minted_at DESC, id DESC FETCH FIRST ")
+                .append(limit + 1)
+                .append(" ROWS ONLY");
         List<AuditRecord> items = select(sql.toString(), args);
         String next = null;
         if (items.size() > limit) {
@@ -167,11 +171,24 @@ public class AuditLog {
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         boolean echoNull = rs.getObject(9) == null;
-                        out.add(new AuditRecord(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4),
-                                rs.getTimestamp(5).toInstant(), rs.getString(6), rs.getBoolean(7), rs.getString(8),
-                                echoNull ? null : rs.getBoolean(9), rs.getInt(10), rs.getTimestamp(11).toInstant(),
-                                rs.getTimestamp(12).toInstant(), rs.getString(13), rs.getLong(14), rs.getString(15),
-                                rs.getString(16), rs.getString(17)));
+                        out.add(new AuditRecord(
+                                rs.getLong(1),
+                                rs.getString(2),
+                                rs.getString(3),
+                                rs.getString(4),
+                                rs.getTimestamp(5).toInstant(),
+                                rs.getString(6),
+                                rs.getBoolean(7),
+                                rs.getString(8),
+                                echoNull ? null : rs.getBoolean(9),
+                                rs.getInt(10),
+                                rs.getTimestamp(11).toInstant(),
+                                rs.getTimestamp(12).toInstant(),
+                                rs.getString(13),
+                                rs.getLong(14),
+                                rs.getString(15),
+                                rs.getString(16),
+                                rs.getString(17)));
                     }
                 }
                 return out;
@@ -186,6 +203,7 @@ public class AuditLog {
 
     /** Earliest and latest instants a query may name: java.sql.Timestamp and both databases hold them. */
     static final Instant QUERY_MIN = Instant.parse("0001-01-01T00:00:00Z");
+
     static final Instant QUERY_MAX = Instant.parse("9999-12-31T23:59:59.999999999Z");
 
     /** Whether an instant can be used in a query (a time filter or a cursor) without overflowing. */

@@ -126,8 +126,8 @@ public final class EmulatedTranslation {
     public static final class Resampler {
         private final int inRate;
         private final int outRate;
-        private long outIndex;          // next output sample, absolute
-        private long base;              // absolute input index of pending[0]
+        private long outIndex; // next output sample, absolute
+        private long base; // absolute input index of pending[0]
         private short[] pending = new short[0];
 
         public Resampler(int inRate, int outRate) {
@@ -158,7 +158,7 @@ public final class EmulatedTranslation {
         }
 
         private byte[] emit(boolean flush) {
-            long end = base + pending.length;       // exclusive
+            long end = base + pending.length; // exclusive
             // output sample k sits at input position k * in / out
             long maxOut = flush ? ceilDiv(end * outRate, inRate) : lastComplete(end);
             int count = (int) Math.max(0, maxOut - outIndex);

@@ -1,20 +1,23 @@
 package dev.livetoken.emulator;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.vertx.core.Context;
-import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpConnection;
-import io.vertx.core.http.ServerWebSocket;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.Iterator;
 import java.util.Locale;
 import java.util.Set;
+
 import org.jboss.logging.Logger;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.vertx.core.Context;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpConnection;
+import io.vertx.core.http.ServerWebSocket;
 
 /**
  * One emulated Live API connection. All callbacks run on the socket's Vert.x context, so the state
@@ -27,9 +30,10 @@ final class LiveConnection {
 
     private static final Logger LOG = Logger.getLogger(LiveConnection.class);
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Set<String> CLIENT_MESSAGES = Set.of("setup", "clientContent", "realtimeInput", "toolResponse");
-    private static final Set<String> REALTIME_FIELDS = Set.of(
-            "audio", "audioStreamEnd", "activityStart", "activityEnd", "video", "text", "mediaChunks");
+    private static final Set<String> CLIENT_MESSAGES =
+            Set.of("setup", "clientContent", "realtimeInput", "toolResponse");
+    private static final Set<String> REALTIME_FIELDS =
+            Set.of("audio", "audioStreamEnd", "activityStart", "activityEnd", "video", "text", "mediaChunks");
     private static final Set<String> BLOB_FIELDS = Set.of("mimeType", "data");
     /** Models the emulated Live API serves (docs/live-api-protocol.md §4, MC). */
     static final Set<String> MODELS = Set.of("models/gemini-3.5-live-translate-preview");
@@ -45,6 +49,7 @@ final class LiveConnection {
     private final EmulatedToken token;
     /** Why this connection is refused (sent on the first client message), or null. */
     private final LiveCloses.Close refusal;
+
     private final EmulatorFaults.Fault fault;
     private final String sourceLanguage;
     private final long[] timers = {-1, -1, -1, -1};
@@ -63,8 +68,15 @@ final class LiveConnection {
     private int audioSinceUpdate;
     private int audioMessages;
 
-    LiveConnection(LiveApiEmulator owner, ServerWebSocket ws, HttpConnection connection, String tokenName,
-            EmulatedToken token, LiveCloses.Close refusal, EmulatorFaults.Fault fault, String sourceLanguage) {
+    LiveConnection(
+            LiveApiEmulator owner,
+            ServerWebSocket ws,
+            HttpConnection connection,
+            String tokenName,
+            EmulatedToken token,
+            LiveCloses.Close refusal,
+            EmulatorFaults.Fault fault,
+            String sourceLanguage) {
         this.owner = owner;
         this.ws = ws;
         this.connection = connection;
@@ -81,7 +93,8 @@ final class LiveConnection {
         owner.opened(this);
         ws.textMessageHandler(this::onMessage);
         ws.binaryMessageHandler((Buffer b) -> onMessage(b.toString(java.nio.charset.StandardCharsets.UTF_8)));
-        ws.exceptionHandler(t -> LOG.debugf("Live API socket error: %s", t.getClass().getSimpleName()));
+        ws.exceptionHandler(
+                t -> LOG.debugf("Live API socket error: %s", t.getClass().getSimpleName()));
         ws.closeHandler(v -> {
             cancelTimers();
             owner.closed(this);
@@ -95,7 +108,8 @@ final class LiveConnection {
         timers[0] = owner.vertx.setTimer(Math.max(1, life.minus(before).toMillis()), id -> goAway());
         timers[1] = owner.vertx.setTimer(Math.max(1, life.toMillis()), id -> close(LiveCloses.TIME_LIMIT));
         if (token != null) {
-            long untilExpiry = Duration.between(owner.tokens.now(), token.expireTime()).toMillis();
+            long untilExpiry =
+                    Duration.between(owner.tokens.now(), token.expireTime()).toMillis();
             timers[2] = owner.vertx.setTimer(Math.max(1, untilExpiry), id -> close(LiveCloses.TOKEN_EXPIRED));
         }
     }
@@ -115,7 +129,7 @@ final class LiveConnection {
 
     private void onMessage(String text) {
         if (ws.isClosed() || silent) {
-            return;         // after a goAway-then-silence fault nothing is consumed any more
+            return; // after a goAway-then-silence fault nothing is consumed any more
         }
         if (refusal != null) {
             close(refusal);
@@ -183,8 +197,10 @@ final class LiveConnection {
         ResumptionHandles.Session s;
         if (handle != null) {
             // A resumption: no use is spent, and newSessionExpireTime does not apply (protocol §6).
-            ResumptionHandles.Resumed r = owner.handles.resume(handle, now)
-                    .filter(x -> x.session().tokenName.equals(tokenName)).orElse(null);
+            ResumptionHandles.Resumed r = owner.handles
+                    .resume(handle, now)
+                    .filter(x -> x.session().tokenName.equals(tokenName))
+                    .orElse(null);
             if (r == null) {
                 close(LiveCloses.SESSION_NOT_FOUND);
                 return;
@@ -196,7 +212,7 @@ final class LiveConnection {
             }
             LiveConnection older = s.connection;
             if (fault.kind() == EmulatorFaults.Kind.REFUSE_RESUME_WHILE_OPEN && older != null && older.isOpen()) {
-                close(LiveCloses.UNAVAILABLE);      // protocol §7: close the old socket first
+                close(LiveCloses.UNAVAILABLE); // protocol §7: close the old socket first
                 return;
             }
             if (older != null && older.isOpen()) {
@@ -227,8 +243,11 @@ final class LiveConnection {
                 close(LiveCloses.NO_USES_LEFT);
                 return;
             }
-            s = new ResumptionHandles.Session(tokenName,
-                    new EmulatedTranslation(target, sourceLanguage, echo != null && echo.asBoolean()), eff, now);
+            s = new ResumptionHandles.Session(
+                    tokenName,
+                    new EmulatedTranslation(target, sourceLanguage, echo != null && echo.asBoolean()),
+                    eff,
+                    now);
         }
         session = s;
         s.connection = this;
@@ -242,7 +261,8 @@ final class LiveConnection {
         }
         if (!eff.has("contextWindowCompression")) {
             // protocol §5: audio-only sessions end after 15 min unless compression is on
-            long left = Duration.between(now, s.startedAt.plus(owner.config.liveSessionLimit())).toMillis();
+            long left = Duration.between(now, s.startedAt.plus(owner.config.liveSessionLimit()))
+                    .toMillis();
             timers[3] = owner.vertx.setTimer(Math.max(1, left), id -> {
                 session.ended = true;
                 close(LiveCloses.SESSION_LIMIT);
@@ -251,7 +271,7 @@ final class LiveConnection {
         if (goAwayDue) {
             goAway();
         }
-        scheduleRelease();      // output still owed from the session's previous connection
+        scheduleRelease(); // output still owed from the session's previous connection
     }
 
     private static String modelOf(ObjectNode eff) {
@@ -276,8 +296,8 @@ final class LiveConnection {
 
     private void realtimeInput(JsonNode body) {
         if (body == null || !body.isObject() || body.size() != 1) {
-            throw new SetupSchema.InvalidSetup("Request contains an invalid argument: realtime_input holds exactly "
-                    + "one field per message.");
+            throw new SetupSchema.InvalidSetup(
+                    "Request contains an invalid argument: realtime_input holds exactly " + "one field per message.");
         }
         String raw = body.fieldNames().next();
         String field = SetupSchema.camel(raw);
@@ -319,7 +339,8 @@ final class LiveConnection {
         try {
             pcm = data == null ? new byte[0] : EmulatedTranslation.decodeBase64(data.asText());
         } catch (IllegalArgumentException e) {
-            throw new SetupSchema.InvalidSetup("Invalid value at '" + where + ".data' (TYPE_BYTES), Base64 decoding failed.");
+            throw new SetupSchema.InvalidSetup(
+                    "Invalid value at '" + where + ".data' (TYPE_BYTES), Base64 decoding failed.");
         }
         ResumptionHandles.Session s = session;
         EmulatedTranslation t = s.translation;
@@ -490,10 +511,13 @@ final class LiveConnection {
             return;
         }
         ObjectNode msg = JSON.createObjectNode();
-        ObjectNode inline = msg.putObject("serverContent").putObject("modelTurn").putArray("parts")
-                .addObject().putObject("inlineData");
+        ObjectNode inline = msg.putObject("serverContent")
+                .putObject("modelTurn")
+                .putArray("parts")
+                .addObject()
+                .putObject("inlineData");
         inline.put("mimeType", "audio/pcm;rate=" + EmulatedTranslation.OUTPUT_RATE);
-        inline.put("data", Base64.getEncoder().encodeToString(pcm));   // standard alphabet: Jackson decodes it
+        inline.put("data", Base64.getEncoder().encodeToString(pcm)); // standard alphabet: Jackson decodes it
         // cumulative for the session, as Google sends it (protocol §7: do not sum the frames)
         msg.set("usageMetadata", usage());
         send(msg);
@@ -566,8 +590,15 @@ final class LiveConnection {
     }
 
     private void goAway() {
-        long left = Math.max(0, owner.config.liveConnectionLifetime().toSeconds()
-                - Math.max(0, owner.config.liveConnectionLifetime().minus(owner.config.liveGoAwayBefore()).toSeconds()));
+        long left = Math.max(
+                0,
+                owner.config.liveConnectionLifetime().toSeconds()
+                        - Math.max(
+                                0,
+                                owner.config
+                                        .liveConnectionLifetime()
+                                        .minus(owner.config.liveGoAwayBefore())
+                                        .toSeconds()));
         // whole seconds only: the Java SDK parses Duration as an integer + "s" (protocol §4)
         goAway(left + "s");
     }
@@ -577,11 +608,11 @@ final class LiveConnection {
             return;
         }
         if (session == null) {
-            goAwayDue = true;       // the Java SDK needs setupComplete first: send it right after
+            goAwayDue = true; // the Java SDK needs setupComplete first: send it right after
             return;
         }
         if (resumable) {
-            sendUpdate(true);       // give the client the freshest handle to resume with
+            sendUpdate(true); // give the client the freshest handle to resume with
         }
         goAwaySent = true;
         send(JSON.createObjectNode().set("goAway", JSON.createObjectNode().put("timeLeft", timeLeft)));

@@ -1,11 +1,26 @@
 package dev.livetoken.mint;
 
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.jboss.logging.Logger;
+
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+
 import dev.livetoken.audit.AuditLog;
 import dev.livetoken.audit.AuditRecord;
 import dev.livetoken.audit.TokenHasher;
 import dev.livetoken.auth.Caller;
 import dev.livetoken.limits.UsageLimiter;
 import dev.livetoken.ops.MintMetrics;
+import dev.livetoken.policy.EffectivePolicy;
 import dev.livetoken.policy.PolicyService;
 import dev.livetoken.problem.ProblemException;
 import dev.livetoken.problem.ProblemType;
@@ -14,17 +29,6 @@ import dev.livetoken.upstream.AuthTokenBodies;
 import dev.livetoken.upstream.AuthTokenSpec;
 import dev.livetoken.upstream.LiveSetup;
 import dev.livetoken.upstream.UpstreamTokens;
-import dev.livetoken.policy.EffectivePolicy;
-import io.smallrye.mutiny.Uni;
-import io.vertx.core.Context;
-import io.vertx.core.Vertx;
-import jakarta.enterprise.context.ApplicationScoped;
-import java.time.Clock;
-import java.time.Duration;
-import java.util.List;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.Executor;
-import org.jboss.logging.Logger;
 
 /**
  * The mint flow: policy (cached) → plan → reserve limits → upstream → audit → answer. Limits are
@@ -47,6 +51,7 @@ public class MintService {
      * instruction to a translate session on our bill (locked as empty through the mask).
      */
     static final List<String> ALWAYS_LOCKED = List.of("tools", "systemInstruction");
+
     static final List<String> RESPONSE_MODALITIES = List.of("AUDIO");
 
     private final PolicyService policies;
@@ -60,8 +65,16 @@ public class MintService {
     private final Vertx vertx;
     private final Clock clock = Clock.systemUTC();
 
-    MintService(PolicyService policies, MintPlanner planner, UsageLimiter limiter, AuditLog audit, TokenHasher hasher,
-            UpstreamTokens upstream, Store store, MintMetrics metrics, Vertx vertx) {
+    MintService(
+            PolicyService policies,
+            MintPlanner planner,
+            UsageLimiter limiter,
+            AuditLog audit,
+            TokenHasher hasher,
+            UpstreamTokens upstream,
+            Store store,
+            MintMetrics metrics,
+            Vertx vertx) {
         this.metrics = metrics;
         this.vertx = vertx;
         this.policies = policies;
@@ -80,15 +93,18 @@ public class MintService {
             CallerLine line = new CallerLine(vertx, store.config().mintBudget());
             // The mint runs detached from the caller's subscription: a caller that hangs up cancels
             // only what it hears, never a mint halfway between its reservation and its audit record.
-            run(ctx, line, caller, request, requestId).subscribe().with(
-                    minted -> handOver(line, minted, requestId),
-                    failure -> {
+            run(ctx, line, caller, request, requestId)
+                    .subscribe()
+                    .with(minted -> handOver(line, minted, requestId), failure -> {
                         if (!line.fail(failure) && !(failure instanceof CallerGone)) {
-                            LOG.infof("Mint of request %s ended in %s after its caller had been answered or had "
-                                    + "hung up; nothing was kept", requestId, failure.getClass().getSimpleName());
+                            LOG.infof(
+                                    "Mint of request %s ended in %s after its caller had been answered or had "
+                                            + "hung up; nothing was kept",
+                                    requestId, failure.getClass().getSimpleName());
                         }
                     });
-            Uni<MintResponse> heard = Uni.createFrom().completionStage(line.answer().copy());
+            Uni<MintResponse> heard =
+                    Uni.createFrom().completionStage(line.answer().copy());
             if (ctx != null) {
                 heard = heard.emitOn(backTo(ctx));
             }
@@ -113,12 +129,16 @@ public class MintService {
 
     private Uni<Minted> run(Context ctx, CallerLine line, Caller caller, MintRequest request, String requestId) {
         // On a cache miss the policy is read from the store: that counts against the store budget too.
-        Uni<EffectivePolicy> policy = line.onStoreBudget(policies.effective(caller.tenant())).emitOn(backTo(ctx));
+        Uni<EffectivePolicy> policy =
+                line.onStoreBudget(policies.effective(caller.tenant())).emitOn(backTo(ctx));
         return policy.chain(effective -> {
             MintPlan plan = planner.plan(caller, effective, request, clock.instant());
-            return line.onStoreBudget(fromStore(ctx,
-                            limiter.reserveGrouped(plan.tenant(), plan.subject(), effective.policy(), plan.serverTime())))
-                    .onFailure(ProblemException.class).invoke(e -> {
+            return line.onStoreBudget(fromStore(
+                            ctx,
+                            limiter.reserveGrouped(
+                                    plan.tenant(), plan.subject(), effective.policy(), plan.serverTime())))
+                    .onFailure(ProblemException.class)
+                    .invoke(e -> {
                         String scope = ((ProblemException) e).limitScope();
                         if (scope != null) {
                             metrics.limitRefused(plan.tenant(), scope);
@@ -127,7 +147,8 @@ public class MintService {
                     .chain(reservation -> line.closed()
                             ? giveBack(ctx, plan, reservation)
                             : upstream.create(spec(plan))
-                                    .onFailure().call(() -> fromStore(ctx, release(plan, reservation)))
+                                    .onFailure()
+                                    .call(() -> fromStore(ctx, release(plan, reservation)))
                                     .chain(minted -> line.onStoreBudget(
                                             record(ctx, plan, minted.name(), requestId, reservation, line))));
         });
@@ -163,8 +184,9 @@ public class MintService {
                 try {
                     audit.markDiscarded(minted.tokenHash());
                 } catch (RuntimeException e) {
-                    LOG.warnf("Could not mark the audit record of request %s as discarded (%s)", requestId,
-                            e.getClass().getSimpleName());
+                    LOG.warnf(
+                            "Could not mark the audit record of request %s as discarded (%s)",
+                            requestId, e.getClass().getSimpleName());
                 }
             });
         }
@@ -176,26 +198,48 @@ public class MintService {
      * token go. Fail closed: if the record cannot be committed, the reservation is given back and
      * the caller gets a 503 and no token.
      */
-    private Uni<Minted> record(Context ctx, MintPlan plan, String token, String requestId,
-            UsageLimiter.Reservation reservation, CallerLine line) {
+    private Uni<Minted> record(
+            Context ctx,
+            MintPlan plan,
+            String token,
+            String requestId,
+            UsageLimiter.Reservation reservation,
+            CallerLine line) {
         String hash = hasher.hash(token);
         String delivery = line.closed() ? AuditRecord.DISCARDED : AuditRecord.RETURNED;
-        AuditRecord record = new AuditRecord(null, plan.tenant(), plan.subject(), plan.actor(), plan.serverTime(),
-                plan.model(), plan.locked(),
+        AuditRecord record = new AuditRecord(
+                null,
+                plan.tenant(),
+                plan.subject(),
+                plan.actor(),
+                plan.serverTime(),
+                plan.model(),
+                plan.locked(),
                 plan.locked() ? plan.translation().targetLanguageCode() : null,
                 plan.locked() ? plan.translation().echoTargetLanguage() : null,
-                plan.uses(), plan.expireTime(), plan.newSessionExpireTime(), plan.policyTenant(),
-                plan.policyVersion(), requestId == null ? "-" : requestId, hash, delivery);
+                plan.uses(),
+                plan.expireTime(),
+                plan.newSessionExpireTime(),
+                plan.policyTenant(),
+                plan.policyVersion(),
+                requestId == null ? "-" : requestId,
+                hash,
+                delivery);
         return fromStore(ctx, audit.writeGrouped(record))
                 .map(v -> new Minted(plan.tenant(), answer(plan, token), hash, delivery))
-                .onFailure().recoverWithUni(e -> {
+                .onFailure()
+                .recoverWithUni(e -> {
                     // A token without its audit record must not leave the service.
-                    LOG.errorf("Audit write failed (%s); the minted token is withheld", e.getClass().getSimpleName());
+                    LOG.errorf(
+                            "Audit write failed (%s); the minted token is withheld",
+                            e.getClass().getSimpleName());
                     metrics.auditFailed();
                     return fromStore(ctx, release(plan, reservation)).map(v -> {
-                        throw ProblemException.builder(ProblemType.AUDIT_UNAVAILABLE,
-                                "The audit trail cannot be written right now, so no token was issued; try again shortly.")
-                                .retryAfter(Duration.ofSeconds(5)).build();
+                        throw ProblemException.builder(
+                                        ProblemType.AUDIT_UNAVAILABLE,
+                                        "The audit trail cannot be written right now, so no token was issued; try again shortly.")
+                                .retryAfter(Duration.ofSeconds(5))
+                                .build();
                     });
                 });
     }
@@ -234,7 +278,8 @@ public class MintService {
 
     private MintResponse answer(MintPlan plan, String token) {
         long expiresIn = Duration.between(plan.serverTime(), plan.expireTime()).toSeconds();
-        return new MintResponse(token,
+        return new MintResponse(
+                token,
                 AuthTokenBodies.timestamp(plan.expireTime()),
                 AuthTokenBodies.timestamp(plan.newSessionExpireTime()),
                 expiresIn,

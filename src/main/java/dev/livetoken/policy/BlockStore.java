@@ -1,8 +1,5 @@
 package dev.livetoken.policy;
 
-import dev.livetoken.store.Store;
-import dev.livetoken.store.StoreFailure;
-import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -13,6 +10,11 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import dev.livetoken.store.Store;
+import dev.livetoken.store.StoreFailure;
 
 /**
  * Durable kill-switch blocks (plain JDBC). Every write bumps the shared {@code config_version} in
@@ -26,8 +28,8 @@ public class BlockStore {
      * A kill-switch entry; subject {@code *} blocks the whole tenant. {@code createdByRole} says whose
      * decision it is: only a platform-admin may lift a platform-admin's block.
      */
-    public record Block(String tenantId, String subject, String reason, Instant createdAt, String createdBy,
-            String createdByRole) {
+    public record Block(
+            String tenantId, String subject, String reason, Instant createdAt, String createdBy, String createdByRole) {
 
         public boolean byPlatform() {
             return PolicyStore.PLATFORM_ADMIN.equals(createdByRole);
@@ -35,11 +37,14 @@ public class BlockStore {
     }
 
     /** The block in force after a block call, and whether this call created it. */
-    public record Blocked(Block block, boolean created) {
-    }
+    public record Blocked(Block block, boolean created) {}
 
     /** What an unblock call found. */
-    public enum Unblocked { LIFTED, NOT_FOUND, PLATFORM_RESERVED }
+    public enum Unblocked {
+        LIFTED,
+        NOT_FOUND,
+        PLATFORM_RESERVED
+    }
 
     /**
      * Races between writers of the same block, not outages: a unique-key violation (two inserts of
@@ -95,8 +100,9 @@ public class BlockStore {
                 return store.inTransaction(c -> {
                     Block existing = findBlock(c, tenant, subject);
                     if (existing == null) {
-                        try (PreparedStatement ps = c.prepareStatement("INSERT INTO mint_block "
-                                + "(tenant_id, subject, reason, created_at, created_by, created_by_role) VALUES (?, ?, ?, ?, ?, ?)")) {
+                        try (PreparedStatement ps = c.prepareStatement(
+                                "INSERT INTO mint_block "
+                                        + "(tenant_id, subject, reason, created_at, created_by, created_by_role) VALUES (?, ?, ?, ?, ?, ?)")) {
                             ps.setString(1, tenant);
                             ps.setString(2, subject);
                             ps.setString(3, reason);
@@ -109,8 +115,9 @@ public class BlockStore {
                         return new Blocked(findBlock(c, tenant, subject), true);
                     }
                     if (PolicyStore.PLATFORM_ADMIN.equals(role) && !existing.byPlatform()) {
-                        try (PreparedStatement ps = c.prepareStatement("UPDATE mint_block SET reason = ?, created_at = ?, "
-                                + "created_by = ?, created_by_role = ? WHERE tenant_id = ? AND subject = ?")) {
+                        try (PreparedStatement ps =
+                                c.prepareStatement("UPDATE mint_block SET reason = ?, created_at = ?, "
+                                        + "created_by = ?, created_by_role = ? WHERE tenant_id = ? AND subject = ?")) {
                             ps.setString(1, reason != null ? reason : existing.reason());
                             ps.setTimestamp(2, Timestamp.from(Instant.now()));
                             ps.setString(3, by);
@@ -150,8 +157,9 @@ public class BlockStore {
     }
 
     private static Block findBlock(Connection c, String tenant, String subject) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT subject, reason, created_at, created_by, created_by_role "
-                + "FROM mint_block WHERE tenant_id = ? AND subject = ?")) {
+        try (PreparedStatement ps =
+                c.prepareStatement("SELECT subject, reason, created_at, created_by, created_by_role "
+                        + "FROM mint_block WHERE tenant_id = ? AND subject = ?")) {
             ps.setString(1, tenant);
             ps.setString(2, subject);
             try (ResultSet rs = ps.executeQuery()) {
@@ -161,7 +169,12 @@ public class BlockStore {
     }
 
     private static Block block(String tenant, ResultSet rs) throws SQLException {
-        return new Block(tenant, rs.getString(1), rs.getString(2), rs.getTimestamp(3).toInstant(), rs.getString(4),
+        return new Block(
+                tenant,
+                rs.getString(1),
+                rs.getString(2),
+                rs.getTimestamp(3).toInstant(),
+                rs.getString(4),
                 rs.getString(5));
     }
 }

@@ -1,12 +1,5 @@
 package dev.livetoken.policy;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
-import dev.livetoken.languages.LanguageCatalog;
-import dev.livetoken.store.Store;
-import dev.livetoken.store.StoreFailure;
-import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.sql.Connection;
@@ -18,6 +11,16 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+
+import dev.livetoken.languages.LanguageCatalog;
+import dev.livetoken.store.Store;
+import dev.livetoken.store.StoreFailure;
 
 /**
  * Durable tenant policies (plain JDBC; kill-switch blocks are {@link BlockStore}'s). Every write bumps the shared
@@ -32,8 +35,7 @@ public class PolicyStore {
      *
      * @param disabled who turned the policy off, while it is off; null while it is enabled
      */
-    public record Stored(TokenPolicy policy, Instant updatedAt, String updatedBy, SetBy disabled) {
-    }
+    public record Stored(TokenPolicy policy, Instant updatedAt, String updatedBy, SetBy disabled) {}
 
     /** Who made a decision, and with which role ({@code platform-admin} or {@code tenant-admin}). */
     public record SetBy(String subject, String role) {
@@ -57,9 +59,11 @@ public class PolicyStore {
 
     /** Role names recorded with blocks and disables (the JWT group names). */
     public static final String PLATFORM_ADMIN = "platform-admin";
+
     public static final String TENANT_ADMIN = "tenant-admin";
 
-    private static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule())
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .registerModule(new JavaTimeModule())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
 
     private final Store store;
@@ -167,7 +171,8 @@ public class PolicyStore {
         });
     }
 
-    private static void setDisabled(PreparedStatement ps, int first, TokenPolicy p, SetBy disabled) throws SQLException {
+    private static void setDisabled(PreparedStatement ps, int first, TokenPolicy p, SetBy disabled)
+            throws SQLException {
         SetBy d = p.enabled() ? null : disabled;
         ps.setString(first, d == null ? null : d.subject());
         ps.setString(first + 1, d == null ? null : d.role());
@@ -175,8 +180,8 @@ public class PolicyStore {
 
     public void delete(String tenant, long expectedVersion) {
         store.inTransaction(c -> {
-            try (PreparedStatement ps = c.prepareStatement(
-                    "DELETE FROM tenant_policy WHERE tenant_id = ? AND version = ?")) {
+            try (PreparedStatement ps =
+                    c.prepareStatement("DELETE FROM tenant_policy WHERE tenant_id = ? AND version = ?")) {
                 ps.setString(1, tenant);
                 ps.setLong(2, expectedVersion);
                 if (ps.executeUpdate() == 0) {
@@ -204,7 +209,8 @@ public class PolicyStore {
 
     /** Moves the shared change counter, in the caller's transaction (policy and block writes). */
     static void bumpConfigVersion(Connection c) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("UPDATE config_version SET version = version + 1 WHERE id = 1")) {
+        try (PreparedStatement ps =
+                c.prepareStatement("UPDATE config_version SET version = version + 1 WHERE id = 1")) {
             ps.executeUpdate();
         }
     }
@@ -233,11 +239,13 @@ public class PolicyStore {
             PolicyDocument doc = JSON.readValue(json, PolicyDocument.class);
             // A stored document has every field it had when it was written; fields added to policies
             // since then (the text-translation ones, say) take the configured defaults.
-            TokenPolicy p = doc.toPolicy(tenant, version, configuredDefaults(), languages).policy();
+            TokenPolicy p = doc.toPolicy(tenant, version, configuredDefaults(), languages)
+                    .policy();
             if (p == null) {
                 throw new IllegalStateException("stored policy of tenant " + tenant + " no longer validates");
             }
-            return new Stored(p, at, by, p.enabled() || disabledBy == null ? null : new SetBy(disabledBy, disabledRole));
+            return new Stored(
+                    p, at, by, p.enabled() || disabledBy == null ? null : new SetBy(disabledBy, disabledRole));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

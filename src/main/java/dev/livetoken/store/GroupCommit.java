@@ -12,6 +12,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
+
 import org.jboss.logging.Logger;
 
 /**
@@ -161,9 +162,15 @@ public final class GroupCommit implements AutoCloseable {
                 try {
                     runBatch(batch);
                 } catch (Throwable t) { // never let one batch end the writer
-                    failAll(batch, t instanceof StoreFailure sf ? sf : new StoreFailure("group commit failed: "
-                            + t.getClass().getSimpleName()));
-                    LOG.errorf("Group commit batch failed unexpectedly (%s)", t.getClass().getSimpleName());
+                    failAll(
+                            batch,
+                            t instanceof StoreFailure sf
+                                    ? sf
+                                    : new StoreFailure("group commit failed: "
+                                            + t.getClass().getSimpleName()));
+                    LOG.errorf(
+                            "Group commit batch failed unexpectedly (%s)",
+                            t.getClass().getSimpleName());
                 }
                 batch.clear();
             }

@@ -1,9 +1,10 @@
 package dev.livetoken.store;
 
-import io.smallrye.config.ConfigMapping;
-import io.smallrye.config.WithDefault;
 import java.time.Duration;
 import java.util.OptionalInt;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
 
 /**
  * How long store work may take. Together with the upstream's connect and read timeouts these make

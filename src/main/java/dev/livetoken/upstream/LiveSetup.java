@@ -17,8 +17,7 @@ public record LiveSetup(
         boolean outputAudioTranscription) {
 
     /** {@code generationConfig.translationConfig} of a Live API setup. */
-    public record Translation(String targetLanguageCode, boolean echoTargetLanguage) {
-    }
+    public record Translation(String targetLanguageCode, boolean echoTargetLanguage) {}
 
     public String qualifiedModel() {
         return model.startsWith("models/") ? model : "models/" + model;

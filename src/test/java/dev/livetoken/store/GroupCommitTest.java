@@ -1,8 +1,5 @@
 package dev.livetoken.store;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -18,9 +15,13 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
+
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * Group commit on a real (in-memory) H2: many units share one transaction, each is still all or
@@ -71,7 +72,8 @@ class GroupCommitTest {
 
     private List<String> committed() throws SQLException {
         List<String> out = new ArrayList<>();
-        try (Statement s = keeper.createStatement(); ResultSet rs = s.executeQuery("SELECT name FROM item ORDER BY name")) {
+        try (Statement s = keeper.createStatement();
+                ResultSet rs = s.executeQuery("SELECT name FROM item ORDER BY name")) {
             while (rs.next()) {
                 out.add(rs.getString(1));
             }
@@ -136,7 +138,9 @@ class GroupCommitTest {
         assertThat(before.get(5, TimeUnit.SECONDS)).isEqualTo("a");
         assertThat(after.get(5, TimeUnit.SECONDS)).isEqualTo("d");
         assertThatThrownBy(() -> failing.join()).hasCauseInstanceOf(IllegalStateException.class);
-        assertThatThrownBy(() -> duplicate.join()).cause().isInstanceOf(StoreFailure.class)
+        assertThatThrownBy(() -> duplicate.join())
+                .cause()
+                .isInstanceOf(StoreFailure.class)
                 .satisfies(e -> assertThat(((StoreFailure) e).sqlState()).isEqualTo("23505"));
         assertThat(committed()).containsExactly("a", "d");
     }
@@ -146,8 +150,8 @@ class GroupCommitTest {
         AtomicBoolean commitFails = new AtomicBoolean(true);
         Supplier<Connection> failingCommits = () -> {
             Connection real = open();
-            return (Connection) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {Connection.class},
-                    (proxy, m, args) -> {
+            return (Connection) Proxy.newProxyInstance(
+                    getClass().getClassLoader(), new Class<?>[] {Connection.class}, (proxy, m, args) -> {
                         if (m.getName().equals("commit") && commitFails.get()) {
                             throw new SQLException("disk full", "53100");
                         }
@@ -164,12 +168,16 @@ class GroupCommitTest {
             units.add(group.submit(new GroupCommit.Lane("t", "u" + i), insert("x" + i)));
         }
         for (var u : units) {
-            assertThatThrownBy(u::join).isInstanceOf(CompletionException.class).cause().isInstanceOf(StoreFailure.class);
+            assertThatThrownBy(u::join)
+                    .isInstanceOf(CompletionException.class)
+                    .cause()
+                    .isInstanceOf(StoreFailure.class);
         }
         assertThat(committed()).isEmpty();
         // The writer survives a failed batch and goes on committing.
         commitFails.set(false);
-        assertThat(group.submit(new GroupCommit.Lane("t", "later"), insert("later")).get(5, TimeUnit.SECONDS))
+        assertThat(group.submit(new GroupCommit.Lane("t", "later"), insert("later"))
+                        .get(5, TimeUnit.SECONDS))
                 .isEqualTo("later");
         assertThat(committed()).containsExactly("later");
     }
@@ -195,7 +203,8 @@ class GroupCommitTest {
             assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isLessThan(3000);
             locker.rollback();
         }
-        assertThat(group.submit(new GroupCommit.Lane("t", "b"), insert("b")).get(5, TimeUnit.SECONDS)).isEqualTo("b");
+        assertThat(group.submit(new GroupCommit.Lane("t", "b"), insert("b")).get(5, TimeUnit.SECONDS))
+                .isEqualTo("b");
     }
 
     @Test
@@ -219,9 +228,12 @@ class GroupCommitTest {
         group = new GroupCommit(this::open, 4, 64, 1000);
         List<CompletableFuture<String>> threads = new ArrayList<>();
         for (int i = 0; i < 50; i++) {
-            threads.add(group.submit(new GroupCommit.Lane("tenant-7", "u" + i), c -> Thread.currentThread().getName()));
+            threads.add(group.submit(
+                    new GroupCommit.Lane("tenant-7", "u" + i),
+                    c -> Thread.currentThread().getName()));
         }
-        List<String> names = threads.stream().map(CompletableFuture::join).distinct().toList();
+        List<String> names =
+                threads.stream().map(CompletableFuture::join).distinct().toList();
         assertThat(names).hasSize(1);
         assertThat(names.get(0)).startsWith("livetoken-group-commit-");
     }
