@@ -17,12 +17,23 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  *   java -cp ~/.m2/repository/com/h2database/h2/2.4.240/h2-2.4.240.jar bench/H2CommitCost.java 0 8 30
  *   java -cp ~/.m2/repository/com/h2database/h2/2.4.240/h2-2.4.240.jar bench/H2CommitCost.java 500 8 30
+ *
+ * A fourth argument {@code grouped} runs the same pairs through the service's group commit
+ * (dev.livetoken.store.GroupCommit, one writer: what the embedded store uses), each thread waiting
+ * for its reservation before its audit insert, like a mint; put target/classes and jboss-logging on
+ * the class path:
+ *
+ *   java -cp target/classes:~/.m2/repository/com/h2database/h2/2.4.240/h2-2.4.240.jar:~/.m2/repository/org/jboss/logging/jboss-logging/3.6.2.Final/jboss-logging-3.6.2.Final.jar \
+ *     bench/H2CommitCost.java 0 32 10 grouped
+ *
+ * Besides pairs/s it prints the process CPU time per pair, which a busy machine disturbs far less.
  */
 public class H2CommitCost {
     public static void main(String[] a) throws Exception {
         String writeDelay = a.length > 0 ? a[0] : "0";
         int threads = a.length > 1 ? Integer.parseInt(a[1]) : 8;
         int seconds = a.length > 2 ? Integer.parseInt(a[2]) : 10;
+        boolean grouped = a.length > 3 && a[3].equals("grouped");
         Path dir = Files.createTempDirectory("h2commitcost");
         Path file = dir.resolve("db.mv.db");
         String url = "jdbc:h2:file:" + dir.resolve("db") + ";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=" + writeDelay;
@@ -37,9 +48,55 @@ public class H2CommitCost {
             }
         }
         AtomicLong done = new AtomicLong();
+        var os = (com.sun.management.OperatingSystemMXBean)
+                java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        long cpu0 = os.getProcessCpuTime();
+        // The service's writer borrows a pooled connection per batch; here: one connection, never closed.
+        Connection writerConnection = DriverManager.getConnection(url);
+        Connection pooled = (Connection) java.lang.reflect.Proxy.newProxyInstance(
+                H2CommitCost.class.getClassLoader(), new Class<?>[] {Connection.class}, (proxy, m, args) -> {
+                    if (m.getName().equals("close")) {
+                        return null;
+                    }
+                    try {
+                        return m.invoke(writerConnection, args);
+                    } catch (java.lang.reflect.InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+        dev.livetoken.store.GroupCommit group =
+                !grouped ? null : new dev.livetoken.store.GroupCommit(() -> pooled, 1, 64, 100_000);
         long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         for (int t = 0; t < threads; t++) {
+            if (grouped) {
+                pool.submit(() -> {
+                    var rnd = ThreadLocalRandom.current();
+                    while (System.nanoTime() < end) {
+                        String k = "u" + rnd.nextInt(1000);
+                        String h = Long.toHexString(rnd.nextLong()) + Long.toHexString(rnd.nextLong());
+                        group.submit(new dev.livetoken.store.GroupCommit.Lane("t", k), c -> {
+                                    try (var up =
+                                            c.prepareStatement("UPDATE counter SET used = used + 1 WHERE k = ?")) {
+                                        up.setString(1, k);
+                                        return up.executeUpdate();
+                                    }
+                                })
+                                .join();
+                        group.submit(new dev.livetoken.store.GroupCommit.Lane("t", k), c -> {
+                                    try (var ins = c.prepareStatement("INSERT INTO audit (k, h) VALUES (?, ?)")) {
+                                        ins.setString(1, k);
+                                        ins.setString(2, h);
+                                        return ins.executeUpdate();
+                                    }
+                                })
+                                .join();
+                        done.incrementAndGet();
+                    }
+                    return null;
+                });
+                continue;
+            }
             pool.submit(() -> {
                 try (Connection c = DriverManager.getConnection(url);
                         var up = c.prepareStatement("UPDATE counter SET used = used + 1 WHERE k = ?");
@@ -65,9 +122,20 @@ public class H2CommitCost {
         while (!pool.awaitTermination(5, TimeUnit.SECONDS)) {
             System.out.printf("  %d commit pairs, file %d MB%n", done.get(), Files.size(file) >> 20);
         }
+        long cpu = os.getProcessCpuTime() - cpu0;
         System.out.printf(
-                "WRITE_DELAY=%s, %d threads, %d s: %.0f commit pairs/s, file %d MB%n",
-                writeDelay, threads, seconds, done.get() / (double) seconds, Files.size(file) >> 20);
+                "%s, WRITE_DELAY=%s, %d threads, %d s: %.0f commit pairs/s, CPU %.0f us per pair, file %d MB%s%n",
+                grouped ? "grouped" : "separate commits",
+                writeDelay,
+                threads,
+                seconds,
+                done.get() / (double) seconds,
+                cpu / 1000.0 / Math.max(1, done.get()),
+                Files.size(file) >> 20,
+                grouped ? String.format(", %d units in %d transactions", group.units(), group.batches()) : "");
+        if (group != null) {
+            group.close();
+        }
         try (var files = Files.list(dir)) {
             files.forEach(p -> p.toFile().delete());
         }

@@ -60,6 +60,7 @@ public final class MintBenchmark {
         int rounds = Integer.parseInt(opt.getOrDefault("rounds", "3"));
         boolean withPeer = !"false".equals(opt.get("peer"));
 
+        Map<String, String> summary = new java.util.HashMap<>();
         Vertx vertx = Vertx.vertx();
         HttpServer stub = startStub(vertx);
         int servicePort = freePort();
@@ -73,10 +74,9 @@ public final class MintBenchmark {
         try {
             long started = System.nanoTime();
             waitUntilUp(servicePort, Duration.ofSeconds(60));
-            System.out.printf(
-                    Locale.ROOT,
-                    "service answered after %.2f s (JVM launch to first answer)%n",
-                    (System.nanoTime() - started) / 1e9);
+            double startup = (System.nanoTime() - started) / 1e9;
+            System.out.printf(Locale.ROOT, "service answered after %.2f s (JVM launch to first answer)%n", startup);
+            summary.put("startup", String.format(Locale.ROOT, "%.2f s", startup));
 
             String[] bearer = new String[users];
             for (int i = 0; i < users; i++) {
@@ -110,6 +110,8 @@ public final class MintBenchmark {
                     }
                     double[] us = new double[rounds];
                     double[] them = new double[rounds];
+                    double[] usCpu = new double[rounds];
+                    double[] themCpu = new double[rounds];
                     System.out.printf(
                             Locale.ROOT,
                             "%nTHROUGHPUT, %d alternating rounds of %d s, %d connections, %d users:%n",
@@ -118,24 +120,30 @@ public final class MintBenchmark {
                             connections,
                             users);
                     for (int round = 0; round < rounds; round++) {
+                        long cpu0 = cpuMicros(service.pid());
                         Wrk ours = Wrk.parse(wrk(script, servicePort, connections, seconds));
                         us[round] = ours.perSecond();
+                        usCpu[round] = (cpuMicros(service.pid()) - cpu0) / Math.max(1.0, ours.requests());
                         String line = String.format(
                                 Locale.ROOT,
-                                "  round %d: service %,.0f mints/s (p99 %s, non-201 %d)",
+                                "  round %d: service %,.0f mints/s (p99 %s, non-201 %d, CPU %.0f us/mint)",
                                 round + 1,
                                 ours.perSecond(),
                                 ours.p99(),
-                                ours.errors());
+                                ours.errors(),
+                                usCpu[round]);
                         if (peer != null) {
+                            long peerCpu0 = cpuMicros(peer.pid());
                             Wrk peers = Wrk.parse(wrk(script, Peer.PORT, connections, seconds));
                             them[round] = peers.perSecond();
+                            themCpu[round] = (cpuMicros(peer.pid()) - peerCpu0) / Math.max(1.0, peers.requests());
                             line += String.format(
                                     Locale.ROOT,
-                                    "   peer %,.0f mints/s (p99 %s, non-201 %d)   ratio %.2f",
+                                    "   peer %,.0f mints/s (p99 %s, non-201 %d, CPU %.0f us/mint)   ratio %.2f",
                                     peers.perSecond(),
                                     peers.p99(),
                                     peers.errors(),
+                                    themCpu[round],
                                     ours.perSecond() / peers.perSecond());
                         }
                         System.out.println(line);
@@ -146,11 +154,26 @@ public final class MintBenchmark {
                         for (int i = 0; i < rounds; i++) {
                             ratios[i] = us[i] / them[i];
                         }
+                        double[] cpuRatios = new double[rounds];
+                        for (int i = 0; i < rounds; i++) {
+                            cpuRatios[i] = themCpu[i] / usCpu[i];
+                        }
                         System.out.printf(
                                 Locale.ROOT,
                                 ", peer %,.0f mints/s, RATIO us/peer %.2f (median of rounds)%n",
                                 median(them),
                                 median(ratios));
+                        // CPU time per mint is far less sensitive to a busy machine than mints/s.
+                        System.out.printf(
+                                Locale.ROOT,
+                                "  CPU per mint: service %.0f us, peer %.0f us, CPU RATIO peer/us %.2f (median of rounds)%n",
+                                median(usCpu),
+                                median(themCpu),
+                                median(cpuRatios));
+                        summary.put("ratio", String.format(Locale.ROOT, "%.2f", median(ratios)));
+                        summary.put("cpu-ratio", String.format(Locale.ROOT, "%.2f", median(cpuRatios)));
+                        summary.put("us", String.format(Locale.ROOT, "%.0f", median(us)));
+                        summary.put("peer", String.format(Locale.ROOT, "%.0f", median(them)));
                         System.out.printf(Locale.ROOT, "  peer resident memory: %s%n", rss(peer.pid()));
                     } else {
                         System.out.println();
@@ -188,6 +211,22 @@ public final class MintBenchmark {
                     fixed.errors);
             fixed.print();
             System.out.printf(Locale.ROOT, "%nservice resident memory: %s%n", rss(service.pid()));
+            summary.put("p50", String.format(Locale.ROOT, "%.2f", Result.pct(fixed.sorted(), 50)));
+            summary.put("p99", String.format(Locale.ROOT, "%.2f", Result.pct(fixed.sorted(), 99)));
+            summary.put("rss", rss(service.pid()).replace("VmRSS: ", ""));
+            // One line for bench/mint-bench.sh's table of both stores.
+            System.out.printf(
+                    Locale.ROOT,
+                    "SUMMARY store=%s us=%s peer=%s ratio=%s cpu-ratio=%s p50=%s p99=%s rss=%s startup=%s%n",
+                    opt.getOrDefault("env.QUARKUS_DATASOURCE_JDBC_URL", "").isBlank() ? "embedded-h2" : "postgresql",
+                    summary.get("us"),
+                    summary.get("peer"),
+                    summary.get("ratio"),
+                    summary.get("cpu-ratio"),
+                    summary.get("p50"),
+                    summary.get("p99"),
+                    summary.get("rss"),
+                    summary.get("startup"));
             System.out.printf(Locale.ROOT, "JVM options: %s%n", extraJvm.isBlank() ? "(none)" : extraJvm);
             System.out.printf(Locale.ROOT, "upstream stub answered %d auth_tokens calls%n", STUB_CALLS.get());
             client.close();
@@ -196,7 +235,17 @@ public final class MintBenchmark {
             service.waitFor(10, TimeUnit.SECONDS);
             vertx.close();
         }
+        if (STORE_FILE != null && Files.exists(STORE_FILE)) {
+            // H2 keeps freed chunks for its retention time, so the file grows with the commit rate.
+            System.out.printf(
+                    Locale.ROOT,
+                    "embedded store file after the run: %,d MB for %,d mints%n",
+                    Files.size(STORE_FILE) / 1_000_000,
+                    STUB_CALLS.get());
+        }
     }
+
+    static Path STORE_FILE;
 
     static final AtomicLong STUB_CALLS = new AtomicLong();
 
@@ -275,11 +324,10 @@ public final class MintBenchmark {
         env.put("MP_JWT_VERIFY_PUBLICKEY_LOCATION", pem.toUri().toString());
         env.put("LIVETOKEN_AUDIT_HMAC_KEY", "benchmark-audit-hmac-key-0123456789abcdef");
         // A fresh embedded store per run (unless PostgreSQL is given with --env.QUARKUS_DATASOURCE_JDBC_URL).
-        env.put(
-                "LIVETOKEN_STORE_EMBEDDED_PATH",
-                Path.of("target", "bench-data", String.valueOf(System.currentTimeMillis()), "livetoken")
-                        .toAbsolutePath()
-                        .toString());
+        Path store = Path.of("target", "bench-data", String.valueOf(System.currentTimeMillis()), "livetoken")
+                .toAbsolutePath();
+        STORE_FILE = Path.of(store + ".mv.db");
+        env.put("LIVETOKEN_STORE_EMBEDDED_PATH", store.toString());
         // Every tenant falls back to the default policy, with limits switched on (counted and checked
         // on every mint) but set high enough that the benchmark measures cost, not refusals.
         env.put("LIVETOKEN_DEFAULT_POLICY_SEED", "true");
@@ -345,6 +393,12 @@ public final class MintBenchmark {
             if (n < micros.length) {
                 micros[n++] = us;
             }
+        }
+
+        long[] sorted() {
+            long[] s = Arrays.copyOf(micros, n);
+            Arrays.sort(s);
+            return s;
         }
 
         void print() {
@@ -432,12 +486,13 @@ public final class MintBenchmark {
     }
 
     /** What one wrk run printed: requests per second, the 99th percentile and non-2xx/3xx answers. */
-    record Wrk(double perSecond, String p99, long errors) {
+    record Wrk(double perSecond, String p99, long errors, long requests) {
         static Wrk parse(String out) {
             double rps = Double.parseDouble(find(out, "Requests/sec:\\s+([0-9.]+)", "0"));
+            long requests = Long.parseLong(find(out, "([0-9]+) requests in", "0"));
             long errors = Long.parseLong(find(out, "Non-2xx or 3xx responses:\\s+([0-9]+)", "0"))
                     + Long.parseLong(find(out, "Socket errors:.*?timeout ([0-9]+)", "0"));
-            return new Wrk(rps, find(out, "\\n\\s+99%\\s+(\\S+)", "n/a"), errors);
+            return new Wrk(rps, find(out, "\\n\\s+99%\\s+(\\S+)", "n/a"), errors, requests);
         }
 
         private static String find(String out, String regex, String otherwise) {
@@ -506,6 +561,17 @@ public final class MintBenchmark {
     static int freePort() throws Exception {
         try (var s = new java.net.ServerSocket(0)) {
             return s.getLocalPort();
+        }
+    }
+
+    /** User + system CPU time of a process so far, from /proc (clock ticks of 10 ms). */
+    static long cpuMicros(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10_000L;
+        } catch (Exception e) {
+            return 0;
         }
     }
 

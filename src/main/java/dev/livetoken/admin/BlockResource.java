@@ -21,6 +21,7 @@ import io.quarkus.security.Authenticated;
 
 import dev.livetoken.auth.Caller;
 import dev.livetoken.auth.Subjects;
+import dev.livetoken.policy.BlockStore;
 import dev.livetoken.policy.PolicyAdmin;
 import dev.livetoken.policy.PolicyService;
 import dev.livetoken.policy.PolicyStore;
@@ -48,15 +49,15 @@ public class BlockResource {
     public record BlockRequest(String reason) {}
 
     /** The blocks of a tenant. */
-    public record BlockList(List<PolicyStore.Block> blocks) {}
+    public record BlockList(List<BlockStore.Block> blocks) {}
 
     private final JsonWebToken jwt;
     private final AdminAccess access;
-    private final PolicyStore store;
+    private final BlockStore store;
     private final PolicyService policies;
     private final ObjectMapper json;
 
-    BlockResource(JsonWebToken jwt, AdminAccess access, PolicyStore store, PolicyService policies, ObjectMapper json) {
+    BlockResource(JsonWebToken jwt, AdminAccess access, BlockStore store, PolicyService policies, ObjectMapper json) {
         this.jwt = jwt;
         this.access = access;
         this.store = store;
@@ -120,7 +121,7 @@ public class BlockResource {
                     .build();
         }
         String reason = reason(contentType, body);
-        PolicyStore.Blocked b = store.block(
+        BlockStore.Blocked b = store.block(
                 tenant, subject, reason, c.subject(), PolicyAdmin.Actor.of(c).role());
         policies.invalidateLocal();
         return Response.status(b.created() ? 201 : 200)

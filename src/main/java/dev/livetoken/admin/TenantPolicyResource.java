@@ -24,6 +24,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.quarkus.security.Authenticated;
 
 import dev.livetoken.auth.Caller;
+import dev.livetoken.policy.BlockStore;
 import dev.livetoken.policy.PolicyAdmin;
 import dev.livetoken.policy.PolicyDocument;
 import dev.livetoken.policy.PolicyStore;
@@ -57,14 +58,21 @@ public class TenantPolicyResource {
     private final JsonWebToken jwt;
     private final AdminAccess access;
     private final PolicyStore store;
+    private final BlockStore blocks;
     private final PolicyAdmin admin;
     private final ObjectMapper json;
 
     TenantPolicyResource(
-            JsonWebToken jwt, AdminAccess access, PolicyStore store, PolicyAdmin admin, ObjectMapper json) {
+            JsonWebToken jwt,
+            AdminAccess access,
+            PolicyStore store,
+            BlockStore blocks,
+            PolicyAdmin admin,
+            ObjectMapper json) {
         this.jwt = jwt;
         this.access = access;
         this.store = store;
+        this.blocks = blocks;
         this.admin = admin;
         this.json = json;
     }
@@ -79,7 +87,7 @@ public class TenantPolicyResource {
                         s.policy().version(),
                         s.policy().enabled(),
                         s.policy().lockMode().name(),
-                        store.blockedSubjects(s.policy().tenantId()).contains(PolicyStore.WHOLE_TENANT),
+                        blocks.blockedSubjects(s.policy().tenantId()).contains(PolicyStore.WHOLE_TENANT),
                         s.updatedAt()))
                 .toList());
     }

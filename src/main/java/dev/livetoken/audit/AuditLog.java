@@ -1,23 +1,25 @@
 package dev.livetoken.audit;
 
 import java.nio.charset.StandardCharsets;
-import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.sql.Types;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import dev.livetoken.store.GroupCommit;
 import dev.livetoken.store.Store;
-import dev.livetoken.store.StoreFailure;
+import dev.livetoken.store.StoreWork;
 
-/** The durable audit trail. All methods block: call them from {@link Store#executor()}. */
+/**
+ * The durable audit trail. All methods but {@link #writeGrouped} block: call them from {@link Store#executor()}.
+ */
 @ApplicationScoped
 public class AuditLog {
 
@@ -41,7 +43,7 @@ public class AuditLog {
         this.store = store;
     }
 
-    /** Writes and commits one record; throws if it is not durably stored. */
+    /** Writes and commits one record in a transaction of its own; throws if it is not durably stored. Blocks. */
     public void write(AuditRecord r) {
         write(r, null);
     }
@@ -49,65 +51,82 @@ public class AuditLog {
     /**
      * Writes and commits one record that, when {@code renewedFrom} is not null, names the record of
      * the token it renewed ({@code POST /v1/tokens/renew}): parent and child are linked in the same
-     * insert, so a renewed token never exists without its link.
+     * insert, so a renewed token never exists without its link. Blocks.
      */
     public void write(AuditRecord r, Long renewedFrom) {
-        try (Connection c = store.connection();
-                PreparedStatement ps = c.prepareStatement(
-                        "INSERT INTO audit_record (tenant_id, subject, actor, "
-                                + "minted_at, model, locked, target_language, echo_target_language, uses, expire_time, "
-                                + "new_session_expire_time, policy_tenant, policy_version, request_id, token_hash, delivery, "
-                                + "worst_case_session_minutes, renewed_from) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-            ps.setString(1, r.tenantId());
-            ps.setString(2, r.subject());
-            ps.setString(3, r.actor());
-            ps.setTimestamp(4, Timestamp.from(r.mintedAt()));
-            ps.setString(5, r.model());
-            ps.setBoolean(6, r.locked());
-            ps.setString(7, r.targetLanguageCode());
-            if (r.echoTargetLanguage() == null) {
-                ps.setNull(8, Types.BOOLEAN);
-            } else {
-                ps.setBoolean(8, r.echoTargetLanguage());
-            }
-            ps.setInt(9, r.uses());
-            ps.setTimestamp(10, Timestamp.from(r.expireTime()));
-            ps.setTimestamp(11, Timestamp.from(r.newSessionExpireTime()));
-            ps.setString(12, r.policyTenant());
-            ps.setLong(13, r.policyVersion());
-            ps.setString(14, r.requestId());
-            ps.setString(15, r.tokenHash());
-            ps.setString(16, r.delivery() == null ? AuditRecord.RETURNED : r.delivery());
-            if (r.worstCaseSessionMinutes() == null) {
-                ps.setNull(17, Types.BIGINT);
-            } else {
-                ps.setLong(17, r.worstCaseSessionMinutes());
-            }
-            if (renewedFrom == null) {
-                ps.setNull(18, Types.BIGINT);
-            } else {
-                ps.setLong(18, renewedFrom);
-            }
-            ps.executeUpdate();
-        } catch (SQLException e) {
-            throw new StoreFailure(e);
-        }
+        store.inTransaction(insert(r, renewedFrom));
     }
+
+    /**
+     * Writes one record as a unit of the store's group commit: the future completes once the record
+     * is committed (with other mints' records and reservations), or fails if it is not.
+     */
+    public CompletableFuture<Void> writeGrouped(AuditRecord r) {
+        return writeGrouped(r, null);
+    }
+
+    /** {@link #writeGrouped(AuditRecord)} for a record that may name the record it renewed. */
+    public CompletableFuture<Void> writeGrouped(AuditRecord r, Long renewedFrom) {
+        return store.groupCommit(new GroupCommit.Lane(r.tenantId(), r.subject()), insert(r, renewedFrom));
+    }
+
+    private static StoreWork<Void> insert(AuditRecord r, Long renewedFrom) {
+        return c -> {
+            try (PreparedStatement ps = c.prepareStatement(INSERT)) {
+                ps.setString(1, r.tenantId());
+                ps.setString(2, r.subject());
+                ps.setString(3, r.actor());
+                ps.setTimestamp(4, Timestamp.from(r.mintedAt()));
+                ps.setString(5, r.model());
+                ps.setBoolean(6, r.locked());
+                ps.setString(7, r.targetLanguageCode());
+                if (r.echoTargetLanguage() == null) {
+                    ps.setNull(8, Types.BOOLEAN);
+                } else {
+                    ps.setBoolean(8, r.echoTargetLanguage());
+                }
+                ps.setInt(9, r.uses());
+                ps.setTimestamp(10, Timestamp.from(r.expireTime()));
+                ps.setTimestamp(11, Timestamp.from(r.newSessionExpireTime()));
+                ps.setString(12, r.policyTenant());
+                ps.setLong(13, r.policyVersion());
+                ps.setString(14, r.requestId());
+                ps.setString(15, r.tokenHash());
+                ps.setString(16, r.delivery() == null ? AuditRecord.RETURNED : r.delivery());
+                if (r.worstCaseSessionMinutes() == null) {
+                    ps.setNull(17, Types.BIGINT);
+                } else {
+                    ps.setLong(17, r.worstCaseSessionMinutes());
+                }
+                if (renewedFrom == null) {
+                    ps.setNull(18, Types.BIGINT);
+                } else {
+                    ps.setLong(18, renewedFrom);
+                }
+                ps.executeUpdate();
+            }
+            return null;
+        };
+    }
+
+    private static final String INSERT = "INSERT INTO audit_record (tenant_id, subject, actor, "
+            + "minted_at, model, locked, target_language, echo_target_language, uses, expire_time, "
+            + "new_session_expire_time, policy_tenant, policy_version, request_id, token_hash, delivery, "
+            + "worst_case_session_minutes, renewed_from) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
     /**
      * Marks the record of a token as discarded: it was recorded for a caller who was gone (hung up,
      * or answered 503 after the store ran out of time) by the time it could be returned.
      */
     public void markDiscarded(String tokenHash) {
-        try (Connection c = store.connection();
-                PreparedStatement ps =
-                        c.prepareStatement("UPDATE audit_record SET delivery = ? WHERE token_hash = ?")) {
-            ps.setString(1, AuditRecord.DISCARDED);
-            ps.setString(2, tokenHash);
-            ps.executeUpdate();
-        } catch (SQLException e) {
-            throw new StoreFailure(e);
-        }
+        store.read(c -> {
+            try (PreparedStatement ps =
+                    c.prepareStatement("UPDATE audit_record SET delivery = ? WHERE token_hash = ?")) {
+                ps.setString(1, AuditRecord.DISCARDED);
+                ps.setString(2, tokenHash);
+                return ps.executeUpdate();
+            }
+        });
     }
 
     /**
@@ -156,87 +175,83 @@ public class AuditLog {
 
     /** The audit id of the token that the token of record {@code id} renewed; null if it was a first mint. */
     public Long renewedFrom(long id) {
-        try (Connection c = store.connection();
-                PreparedStatement ps = c.prepareStatement("SELECT renewed_from FROM audit_record WHERE id = ?")) {
-            ps.setLong(1, id);
-            try (ResultSet rs = ps.executeQuery()) {
-                if (!rs.next()) {
-                    return null;
+        return store.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT renewed_from FROM audit_record WHERE id = ?")) {
+                ps.setLong(1, id);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) {
+                        return null;
+                    }
+                    long v = rs.getLong(1);
+                    return rs.wasNull() ? null : v;
                 }
-                long v = rs.getLong(1);
-                return rs.wasNull() ? null : v;
             }
-        } catch (SQLException e) {
-            throw new StoreFailure(e);
-        }
+        });
     }
 
     /** The audit ids of the tokens that renewed the token of record {@code id}, oldest first. */
     public List<Long> renewals(long id) {
-        try (Connection c = store.connection();
-                PreparedStatement ps =
-                        c.prepareStatement("SELECT id FROM audit_record WHERE renewed_from = ? ORDER BY id")) {
-            ps.setLong(1, id);
-            List<Long> out = new ArrayList<>();
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(rs.getLong(1));
+        return store.read(c -> {
+            try (PreparedStatement ps =
+                    c.prepareStatement("SELECT id FROM audit_record WHERE renewed_from = ? ORDER BY id")) {
+                ps.setLong(1, id);
+                List<Long> out = new ArrayList<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(rs.getLong(1));
+                    }
                 }
+                return out;
             }
-            return out;
-        } catch (SQLException e) {
-            throw new StoreFailure(e);
-        }
+        });
     }
 
     public long count(String tenant) {
-        try (Connection c = store.connection();
-                PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM audit_record WHERE tenant_id = ?")) {
-            ps.setString(1, tenant);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getLong(1);
+        return store.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM audit_record WHERE tenant_id = ?")) {
+                ps.setString(1, tenant);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    return rs.getLong(1);
+                }
             }
-        } catch (SQLException e) {
-            throw new StoreFailure(e);
-        }
+        });
     }
 
     private List<AuditRecord> select(String sql, List<Object> args) {
-        try (Connection c = store.connection();
-                PreparedStatement ps = c.prepareStatement(sql)) {
-            for (int i = 0; i < args.size(); i++) {
-                ps.setObject(i + 1, args.get(i));
-            }
-            List<AuditRecord> out = new ArrayList<>();
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    boolean echoNull = rs.getObject(9) == null;
-                    out.add(new AuditRecord(
-                            rs.getLong(1),
-                            rs.getString(2),
-                            rs.getString(3),
-                            rs.getString(4),
-                            rs.getTimestamp(5).toInstant(),
-                            rs.getString(6),
-                            rs.getBoolean(7),
-                            rs.getString(8),
-                            echoNull ? null : rs.getBoolean(9),
-                            rs.getInt(10),
-                            rs.getTimestamp(11).toInstant(),
-                            rs.getTimestamp(12).toInstant(),
-                            rs.getString(13),
-                            rs.getLong(14),
-                            rs.getString(15),
-                            rs.getString(16),
-                            rs.getString(17),
-                            rs.getObject(18) == null ? null : rs.getLong(18)));
+        return store.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                for (int i = 0; i < args.size(); i++) {
+                    ps.setObject(i + 1, args.get(i));
                 }
+                List<AuditRecord> out = new ArrayList<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        boolean echoNull = rs.getObject(9) == null;
+                        out.add(new AuditRecord(
+                                rs.getLong(1),
+                                rs.getString(2),
+                                rs.getString(3),
+                                rs.getString(4),
+                                rs.getTimestamp(5).toInstant(),
+                                rs.getString(6),
+                                rs.getBoolean(7),
+                                rs.getString(8),
+                                echoNull ? null : rs.getBoolean(9),
+                                rs.getInt(10),
+                                rs.getTimestamp(11).toInstant(),
+                                rs.getTimestamp(12).toInstant(),
+                                rs.getString(13),
+                                rs.getLong(14),
+                                rs.getString(15),
+                                rs.getString(16),
+                                rs.getString(17),
+                                rs.getObject(18) == null ? null : rs.getLong(18)));
+                    }
+                }
+                return out;
             }
-            return out;
-        } catch (SQLException e) {
-            throw new StoreFailure(e);
-        }
+        });
     }
 
     static String encode(Instant at, long id) {

@@ -191,6 +191,17 @@ final class LiveTokens {
         }
     }
 
+    /** Gives a slot back inside the caller's transaction (a grouped give-back); nothing when {@code slotId} is null. */
+    static void release(Connection c, String slotId) throws SQLException {
+        if (slotId == null) {
+            return;
+        }
+        try (PreparedStatement ps = c.prepareStatement("DELETE FROM live_token WHERE slot_id = ?")) {
+            ps.setString(1, slotId);
+            ps.executeUpdate();
+        }
+    }
+
     /** Gives a slot back (the mint failed). A failure is logged: the slot then lapses at its expiry. */
     void release(String slotId) {
         if (slotId == null) {

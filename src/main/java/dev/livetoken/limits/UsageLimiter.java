@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Savepoint;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
@@ -14,22 +15,24 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
 import org.jboss.logging.Logger;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
-
 import io.quarkus.runtime.StartupEvent;
 import io.vertx.core.Vertx;
 
 import dev.livetoken.problem.ProblemException;
 import dev.livetoken.problem.ProblemType;
+import dev.livetoken.store.GroupCommit;
 import dev.livetoken.store.Store;
 import dev.livetoken.store.StoreFailure;
+import dev.livetoken.store.StoreWork;
 
 /**
  * Per-user and per-tenant rate (per UTC minute) and quota (per UTC day), enforced in the shared
@@ -117,14 +120,12 @@ public class UsageLimiter {
      */
     static final String CHARACTERS_KIND = "chars";
 
+    /** Another transaction created the same counter row at the same moment. */
+    private static final Set<String> ROW_RACES = Set.of("23505", "90131");
+
     private final Store store;
     private final LimitMetrics metrics;
     private final LiveTokens live;
-    /** Keys whose row is known to exist, so the hot path skips the insert-if-absent. */
-    private final Cache<String, Boolean> ensured = Caffeine.newBuilder()
-            .maximumSize(200_000)
-            .expireAfterWrite(Duration.ofHours(25))
-            .build();
 
     UsageLimiter(Store store, LimitMetrics metrics) {
         this.store = store;
@@ -137,7 +138,7 @@ public class UsageLimiter {
                 Duration.ofMinutes(10).toMillis(), id -> store.executor().execute(this::purgeOld));
     }
 
-    /** Takes one mint from every applicable counter, or refuses with a 429 naming the limit. */
+    /** Takes one mint from every applicable counter, or refuses with a 429 naming the limit. Blocks. */
     public Reservation reserve(String tenant, String subject, LimitSettings p, Instant now) {
         return reserve(tenant, subject, p, Charge.NONE, now);
     }
@@ -145,58 +146,87 @@ public class UsageLimiter {
     /**
      * Takes one mint from every applicable counter, charges its worst-case session-minutes to the
      * day rows (budgets checked in the same conditional update) and, under a live-token cap, claims
-     * a live slot; all in one transaction, or refuses with a 429 naming the limit.
+     * a live slot; all in one transaction of its own, or refuses with a 429 naming the limit.
+     * Blocks; the mint path uses {@link #reserveGrouped}.
      */
     public Reservation reserve(String tenant, String subject, LimitSettings p, Charge charge, Instant now) {
-        List<Planned> plan = plan(tenant, subject, p, now);
-        for (Planned c : plan) {
-            ensureRow(tenant, c);
-        }
-        long minutes = charge.sessionMinutes();
-        boolean capped = charge.expireTime() != null && p.sessionLimits().capsLiveTokens();
-        if (capped) {
-            live.ensureLocks(tenant, subject, p.sessionLimits());
-        }
-        String slot = null;
-        try (Connection c = store.connection()) {
-            c.setAutoCommit(false);
-            try {
-                // Live slot first: a mint refused by its cap then never waits for the counter rows,
-                // which keeps a burst against a cap short. Every capped mint locks its live rows
-                // before any counter row, so the locking order stays the same for all mints.
-                if (capped) {
-                    slot = live.claim(c, tenant, subject, p.sessionLimits(), charge.expireTime(), now);
-                }
-                for (Planned k : plan) {
-                    if (!increment(c, k, minutes)) {
-                        ProblemException refused = refusal(c, k, charge, now);
-                        c.rollback();
-                        throw refused;
-                    }
-                }
-                c.commit();
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
-            } finally {
-                c.setAutoCommit(true);
-            }
-        } catch (SQLException e) {
-            throw new StoreFailure(e);
+        try {
+            return store.inTransaction(reservation(tenant, subject, p, charge, now));
         } catch (ProblemException refused) {
-            // Counted here, where every refusal of a mint is decided (counters, budgets, live caps).
             metrics.refused(tenant, refused.scope());
             throw refused;
         }
-        return new Reservation(plan.stream().map(Planned::key).toList(), minutes, slot);
     }
 
-    /** Gives a reservation back (the upstream call or the audit write failed). */
+    /**
+     * {@link #reserve} as a unit of the store's group commit: the future completes once the
+     * increments are committed, or fails with the refusal ({@code ProblemException}) or a
+     * {@code StoreFailure}. Does not block.
+     */
+    public CompletableFuture<Reservation> reserveGrouped(
+            String tenant, String subject, LimitSettings p, Charge charge, Instant now) {
+        return store.groupCommit(new GroupCommit.Lane(tenant, subject), reservation(tenant, subject, p, charge, now))
+                .whenComplete((r, e) -> {
+                    Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+                    if (cause instanceof ProblemException refused) {
+                        // Counted where every refusal of a mint is decided (counters, budgets, live caps).
+                        metrics.refused(tenant, refused.scope());
+                    }
+                });
+    }
+
+    /**
+     * The statements of one reservation, on the connection of the transaction that runs them.
+     * Throwing (a refusal) makes that transaction roll back this unit's increments. A new kind of
+     * reservation plugs in here: its statements then share the mint's unit, savepoint and commit.
+     */
+    private StoreWork<Reservation> reservation(
+            String tenant, String subject, LimitSettings p, Charge charge, Instant now) {
+        List<Planned> plan = plan(tenant, subject, p, now);
+        long minutes = charge.sessionMinutes();
+        boolean capped = charge.expireTime() != null && p.sessionLimits().capsLiveTokens();
+        return c -> {
+            String slot = null;
+            // Live slot first: a mint refused by its cap then never waits for the counter rows,
+            // which keeps a burst against a cap short. Every capped mint locks its live rows
+            // before any counter row, so the locking order stays the same for all mints.
+            if (capped) {
+                live.ensureLocks(tenant, subject, p.sessionLimits());
+                slot = live.claim(c, tenant, subject, p.sessionLimits(), charge.expireTime(), now);
+            }
+            for (Planned k : plan) {
+                if (!add(c, tenant, k, 1, minutes)) {
+                    throw refusal(c, k, charge, now);
+                }
+            }
+            return new Reservation(plan.stream().map(Planned::key).toList(), minutes, slot);
+        };
+    }
+
+    /** Gives a reservation back (the upstream call or the audit write failed). Blocks. */
     public void release(Reservation r) {
         if (r != null) {
             giveBack(r.keys(), 1, r.sessionMinutes(), "usage");
             live.release(r.liveToken());
         }
+    }
+
+    /** {@link #release} as a unit of the store's group commit; never fails (a failed give-back is logged). */
+    public CompletableFuture<Void> releaseGrouped(String tenant, String subject, Reservation r) {
+        if (r == null || (r.keys().isEmpty() && r.liveToken() == null)) {
+            return CompletableFuture.completedFuture(null);
+        }
+        return store.groupCommit(new GroupCommit.Lane(tenant, subject), c -> {
+                    subtract(c, r.keys(), 1, r.sessionMinutes());
+                    LiveTokens.release(c, r.liveToken());
+                    return (Void) null;
+                })
+                .exceptionally(e -> {
+                    LOG.warnf(
+                            "Could not give back a usage reservation (%s)",
+                            e.getClass().getSimpleName());
+                    return null;
+                });
     }
 
     /** The caller's counters under the policy, without spending anything. */
@@ -282,55 +312,77 @@ public class UsageLimiter {
         return now.truncatedTo(ChronoUnit.DAYS).plus(Duration.ofDays(1));
     }
 
-    private void ensureRow(String tenant, Planned k) {
-        if (ensured.getIfPresent(k.key()) != null) {
-            return;
+    /**
+     * Adds {@code amount} to a counter if that keeps it within its limit (any amount when it has
+     * none); false when it would not. A counter seen for the first time is created in the same
+     * transaction, so a new window costs one more statement, not one more commit. A day row also
+     * takes the mint's session-minutes: always (it is the usage record of what was charged, at no
+     * extra statement) and, under a budget, only if they fit.
+     */
+    private boolean add(Connection c, String tenant, Planned k, long amount, long minutes) throws SQLException {
+        if (update(c, k, amount, minutes)) {
+            return true;
         }
-        try (Connection c = store.connection();
-                PreparedStatement ps = c.prepareStatement("INSERT INTO usage_counter "
-                        + "(counter_key, tenant_id, subject, window_kind, window_end, used) SELECT ?, ?, ?, ?, ?, 0 "
-                        + "WHERE NOT EXISTS (SELECT 1 FROM usage_counter WHERE counter_key = ?)")) {
+        return createRow(c, tenant, k) && update(c, k, amount, minutes);
+    }
+
+    private boolean add(Connection c, String tenant, Planned k, long amount) throws SQLException {
+        return add(c, tenant, k, amount, 0);
+    }
+
+    private static boolean update(Connection c, Planned k, long amount, long minutes) throws SQLException {
+        boolean day = k.scope() == Scope.TENANT_QUOTA || k.scope() == Scope.USER_QUOTA;
+        boolean charge = day && minutes != 0;
+        String sql = "UPDATE usage_counter SET used = used + ?"
+                + (charge ? ", session_minutes = session_minutes + ?" : "")
+                + " WHERE counter_key = ?"
+                + (k.limit() > 0 ? " AND used + ? <= ?" : "")
+                + (charge && k.minutesLimit() > 0 ? " AND session_minutes + ? <= ?" : "");
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            int i = 1;
+            ps.setLong(i++, amount);
+            if (charge) {
+                ps.setLong(i++, minutes);
+            }
+            ps.setString(i++, k.key());
+            if (k.limit() > 0) {
+                ps.setLong(i++, amount);
+                ps.setLong(i++, k.limit());
+            }
+            if (charge && k.minutesLimit() > 0) {
+                ps.setLong(i++, minutes);
+                ps.setLong(i, k.minutesLimit());
+            }
+            return ps.executeUpdate() == 1;
+        }
+    }
+
+    /**
+     * Creates a counter's row with {@code used = 0}; false when it existed already (so the update
+     * that found nothing to change was refused by the limit). A row another transaction created at
+     * the same moment counts as created. On PostgreSQL a failed statement spoils its transaction,
+     * so the insert runs in a savepoint there; H2 rolls back just the statement.
+     */
+    private boolean createRow(Connection c, String tenant, Planned k) throws SQLException {
+        Savepoint sp = !c.getAutoCommit() && store.kind().equals("postgresql") ? c.setSavepoint() : null;
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO usage_counter "
+                + "(counter_key, tenant_id, subject, window_kind, window_end, used) SELECT ?, ?, ?, ?, ?, 0 "
+                + "WHERE NOT EXISTS (SELECT 1 FROM usage_counter WHERE counter_key = ?)")) {
             ps.setString(1, k.key());
             ps.setString(2, tenant);
             ps.setString(3, k.subject());
             ps.setString(4, isCharacters(k.scope()) ? CHARACTERS_KIND : k.scope().window);
             ps.setTimestamp(5, Timestamp.from(k.windowEnd()));
             ps.setString(6, k.key());
-            ps.executeUpdate();
-        } catch (SQLException e) {
-            if (!"23505".equals(e.getSQLState())) {
-                throw new StoreFailure(e);
-            }
-            // Another mint created it at the same moment: exactly what we wanted.
-        }
-        ensured.put(k.key(), Boolean.TRUE);
-    }
-
-    /**
-     * One mint on a counter. A day row also takes the mint's session-minutes: always (it is the usage
-     * record of what was charged, at no extra statement) and, under a budget, only if they fit.
-     */
-    private static boolean increment(Connection c, Planned k, long minutes) throws SQLException {
-        boolean day = k.scope() == Scope.TENANT_QUOTA || k.scope() == Scope.USER_QUOTA;
-        if (!day || minutes == 0) {
-            return increment(c, k);
-        }
-        String sql =
-                "UPDATE usage_counter SET used = used + 1, session_minutes = session_minutes + ? WHERE counter_key = ?"
-                        + (k.limit() > 0 ? " AND used < ?" : "")
-                        + (k.minutesLimit() > 0 ? " AND session_minutes + ? <= ?" : "");
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            int i = 1;
-            ps.setLong(i++, minutes);
-            ps.setString(i++, k.key());
-            if (k.limit() > 0) {
-                ps.setLong(i++, k.limit());
-            }
-            if (k.minutesLimit() > 0) {
-                ps.setLong(i++, minutes);
-                ps.setLong(i, k.minutesLimit());
-            }
             return ps.executeUpdate() == 1;
+        } catch (SQLException e) {
+            if (!ROW_RACES.contains(e.getSQLState())) {
+                throw e;
+            }
+            if (sp != null) {
+                c.rollback(sp);
+            }
+            return true;
         }
     }
 
@@ -374,19 +426,6 @@ public class UsageLimiter {
                 .header("RateLimit-Policy", k.minutesLimit() + ";w=86400")
                 .scope(scope.label)
                 .build();
-    }
-
-    private static boolean increment(Connection c, Planned k) throws SQLException {
-        String sql = k.limit() > 0
-                ? "UPDATE usage_counter SET used = used + 1 WHERE counter_key = ? AND used < ?"
-                : "UPDATE usage_counter SET used = used + 1 WHERE counter_key = ?";
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setString(1, k.key());
-            if (k.limit() > 0) {
-                ps.setLong(2, k.limit());
-            }
-            return ps.executeUpdate() == 1;
-        }
     }
 
     private static ProblemException refusal(Planned k, Instant now) {
@@ -453,30 +492,19 @@ public class UsageLimiter {
     public CharacterReservation reserveCharacters(
             String tenant, String subject, LimitSettings p, long characters, Instant now) {
         List<Planned> plan = characterCounters(tenant, subject, p, now);
-        for (Planned k : plan) {
-            ensureRow(tenant, k);
-        }
-        try (Connection c = store.connection()) {
-            c.setAutoCommit(false);
-            try {
+        try {
+            return store.inTransaction(c -> {
                 for (Planned k : plan) {
-                    if (!add(c, k, characters)) {
-                        c.rollback();
-                        metrics.refused(tenant, k.scope());
+                    if (!add(c, tenant, k, characters)) {
                         throw characterRefusal(k, characters, used(c, k.key()), now);
                     }
                 }
-                c.commit();
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
-            } finally {
-                c.setAutoCommit(true);
-            }
-        } catch (SQLException e) {
-            throw new StoreFailure(e);
+                return new CharacterReservation(plan.stream().map(Planned::key).toList(), characters);
+            });
+        } catch (ProblemException refused) {
+            metrics.refused(tenant, refused.scope());
+            throw refused;
         }
-        return new CharacterReservation(plan.stream().map(Planned::key).toList(), characters);
     }
 
     /**
@@ -503,33 +531,34 @@ public class UsageLimiter {
         if (keys.isEmpty()) {
             return;
         }
-        try (Connection c = store.connection()) {
-            c.setAutoCommit(false);
-            try (PreparedStatement ps = c.prepareStatement(
-                    minutes == 0
-                            ? "UPDATE usage_counter SET used = CASE WHEN used >= ? THEN used - ? ELSE 0 END WHERE counter_key = ?"
-                            : "UPDATE usage_counter SET used = CASE WHEN used >= ? THEN used - ? ELSE 0 END, session_minutes = "
-                                    + "CASE WHEN session_minutes >= ? THEN session_minutes - ? ELSE 0 END WHERE counter_key = ?")) {
-                for (String key : keys) {
-                    int i = 1;
-                    ps.setLong(i++, amount);
-                    ps.setLong(i++, amount);
-                    if (minutes != 0) {
-                        ps.setLong(i++, minutes);
-                        ps.setLong(i++, minutes);
-                    }
-                    ps.setString(i, key);
-                    ps.executeUpdate();
+        try {
+            store.inTransaction(c -> {
+                subtract(c, keys, amount, minutes);
+                return null;
+            });
+        } catch (StoreFailure e) {
+            LOG.warnf("Could not give back a %s reservation (SQLState %s)", what, e.sqlState());
+        }
+    }
+
+    /** Takes {@code amount} (and {@code minutes} of session-minutes) off each counter, never below 0. */
+    private static void subtract(Connection c, List<String> keys, long amount, long minutes) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                minutes == 0
+                        ? "UPDATE usage_counter SET used = CASE WHEN used >= ? THEN used - ? ELSE 0 END WHERE counter_key = ?"
+                        : "UPDATE usage_counter SET used = CASE WHEN used >= ? THEN used - ? ELSE 0 END, session_minutes = "
+                                + "CASE WHEN session_minutes >= ? THEN session_minutes - ? ELSE 0 END WHERE counter_key = ?")) {
+            for (String key : keys) {
+                int i = 1;
+                ps.setLong(i++, amount);
+                ps.setLong(i++, amount);
+                if (minutes != 0) {
+                    ps.setLong(i++, minutes);
+                    ps.setLong(i++, minutes);
                 }
-                c.commit();
-            } catch (SQLException e) {
-                c.rollback();
-                throw e;
-            } finally {
-                c.setAutoCommit(true);
+                ps.setString(i, key);
+                ps.executeUpdate();
             }
-        } catch (SQLException e) {
-            LOG.warnf("Could not give back a %s reservation (SQLState %s)", what, e.getSQLState());
         }
     }
 
@@ -580,21 +609,6 @@ public class UsageLimiter {
                 dayEnd(now),
                 p.userCharactersPerDay()));
         return out;
-    }
-
-    private static boolean add(Connection c, Planned k, long amount) throws SQLException {
-        String sql = k.limit() > 0
-                ? "UPDATE usage_counter SET used = used + ? WHERE counter_key = ? AND used + ? <= ?"
-                : "UPDATE usage_counter SET used = used + ? WHERE counter_key = ?";
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setLong(1, amount);
-            ps.setString(2, k.key());
-            if (k.limit() > 0) {
-                ps.setLong(3, amount);
-                ps.setLong(4, k.limit());
-            }
-            return ps.executeUpdate() == 1;
-        }
     }
 
     private static long used(Connection c, String key) throws SQLException {

@@ -3,7 +3,8 @@ package dev.livetoken.mint;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.function.Supplier;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -118,7 +119,7 @@ public class MintService {
             Uni<MintResponse> heard =
                     Uni.createFrom().completionStage(line.answer().copy());
             if (ctx != null) {
-                heard = heard.emitOn(task -> ctx.runOnContext(v -> task.run()));
+                heard = heard.emitOn(backTo(ctx));
             }
             return heard.onCancellation().invoke(line::hangUp);
         });
@@ -142,39 +143,33 @@ public class MintService {
     private Uni<Minted> run(
             Context ctx, CallerLine line, Caller caller, MintRequest request, String requestId, Renewal renewal) {
         // On a cache miss the policy is read from the store: that counts against the store budget too.
-        Uni<EffectivePolicy> policy = line.onStoreBudget(policies.effective(caller.tenant()));
-        if (ctx != null) {
-            policy = policy.emitOn(task -> ctx.runOnContext(v -> task.run()));
-        }
+        Uni<EffectivePolicy> policy =
+                line.onStoreBudget(policies.effective(caller.tenant())).emitOn(backTo(ctx));
         return policy.chain(effective -> {
             MintPlan plan = planner.plan(caller, effective, request, clock.instant());
-            UsageLimiter.Charge charge = new UsageLimiter.Charge(plan.worstCase(), plan.expireTime());
             if (renewal != null) {
                 renewal.requireSameConstraints(plan);
             }
-            return line.onStoreBudget(blocking(
+            UsageLimiter.Charge charge = new UsageLimiter.Charge(plan.worstCase(), plan.expireTime());
+            return line.onStoreBudget(fromStore(
                             ctx,
-                            () -> limiter.reserve(
+                            limiter.reserveGrouped(
                                     plan.tenant(), plan.subject(), effective.policy(), charge, plan.serverTime())))
                     .chain(reservation -> line.closed()
                             ? giveBack(ctx, plan, reservation)
                             : upstream.create(spec(plan))
                                     .onFailure()
-                                    .call(() -> blocking(ctx, () -> {
-                                        limiter.release(reservation);
-                                        return null;
-                                    }))
-                                    .chain(minted -> line.onStoreBudget(blocking(
+                                    .call(() -> fromStore(ctx, release(plan, reservation)))
+                                    .chain(minted -> line.onStoreBudget(record(
                                             ctx,
-                                            () -> record(
-                                                    plan,
-                                                    minted.name(),
-                                                    requestId,
-                                                    reservation,
-                                                    line,
-                                                    renewal == null
-                                                            ? null
-                                                            : renewal.parent().id())))));
+                                            plan,
+                                            minted.name(),
+                                            requestId,
+                                            reservation,
+                                            line,
+                                            renewal == null
+                                                    ? null
+                                                    : renewal.parent().id()))));
         });
     }
 
@@ -183,11 +178,14 @@ public class MintService {
      * has not been asked: give the reservation back rather than mint a token nobody will get.
      */
     private Uni<Minted> giveBack(Context ctx, MintPlan plan, UsageLimiter.Reservation reservation) {
-        return blocking(ctx, () -> {
-            limiter.release(reservation);
+        return fromStore(ctx, release(plan, reservation)).map(v -> {
             metrics.mintAbandoned(plan.tenant(), "released");
             throw new CallerGone();
         });
+    }
+
+    private CompletionStage<Void> release(MintPlan plan, UsageLimiter.Reservation reservation) {
+        return limiter.releaseGrouped(plan.tenant(), plan.subject(), reservation);
     }
 
     /**
@@ -214,7 +212,13 @@ public class MintService {
         LOG.infof("Caller of request %s was gone when its token was ready; token discarded, record kept", requestId);
     }
 
-    private Minted record(
+    /**
+     * Commits the token's audit record (grouped with other mints' store work) and only then lets the
+     * token go. Fail closed: if the record cannot be committed, the reservation is given back and
+     * the caller gets a 503 and no token.
+     */
+    private Uni<Minted> record(
+            Context ctx,
             MintPlan plan,
             String token,
             String requestId,
@@ -223,60 +227,73 @@ public class MintService {
             Long renewedFrom) {
         String hash = hasher.hash(token);
         String delivery = line.closed() ? AuditRecord.DISCARDED : AuditRecord.RETURNED;
-        try {
-            AuditRecord rec = new AuditRecord(
-                    null,
-                    plan.tenant(),
-                    plan.subject(),
-                    plan.actor(),
-                    plan.serverTime(),
-                    plan.model(),
-                    plan.locked(),
-                    plan.locked() ? plan.translation().targetLanguageCode() : null,
-                    plan.locked() ? plan.translation().echoTargetLanguage() : null,
-                    plan.uses(),
-                    plan.expireTime(),
-                    plan.newSessionExpireTime(),
-                    plan.policyTenant(),
-                    plan.policyVersion(),
-                    requestId == null ? "-" : requestId,
-                    hash,
-                    delivery,
-                    reservation.sessionMinutes());
-            if (renewedFrom == null) {
-                audit.write(rec);
-            } else {
-                audit.write(rec, renewedFrom); // a renewal: the record links to its parent
-            }
-        } catch (RuntimeException e) {
-            // Fail closed: a token without its audit record must not leave the service.
-            LOG.errorf(
-                    "Audit write failed (%s); the minted token is withheld",
-                    e.getClass().getSimpleName());
-            metrics.auditFailed();
-            limiter.release(reservation);
-            throw ProblemException.builder(
-                            ProblemType.AUDIT_UNAVAILABLE,
-                            "The audit trail cannot be written right now, so no token was issued; try again shortly.")
-                    .retryAfter(Duration.ofSeconds(5))
-                    .build();
-        }
-        // Charged and kept: the token exists at Google whether or not its caller is still there.
-        metrics.sessionMinutesCharged(plan.tenant(), reservation.sessionMinutes());
-        return new Minted(plan.tenant(), answer(plan, token), hash, delivery);
+        AuditRecord record = new AuditRecord(
+                null,
+                plan.tenant(),
+                plan.subject(),
+                plan.actor(),
+                plan.serverTime(),
+                plan.model(),
+                plan.locked(),
+                plan.locked() ? plan.translation().targetLanguageCode() : null,
+                plan.locked() ? plan.translation().echoTargetLanguage() : null,
+                plan.uses(),
+                plan.expireTime(),
+                plan.newSessionExpireTime(),
+                plan.policyTenant(),
+                plan.policyVersion(),
+                requestId == null ? "-" : requestId,
+                hash,
+                delivery,
+                reservation.sessionMinutes());
+        // A renewal's record links to its parent in the same insert.
+        return fromStore(ctx, audit.writeGrouped(record, renewedFrom))
+                .map(v -> {
+                    // Charged and kept: the token exists at Google whether or not its caller is still there.
+                    metrics.sessionMinutesCharged(plan.tenant(), reservation.sessionMinutes());
+                    return new Minted(plan.tenant(), answer(plan, token), hash, delivery);
+                })
+                .onFailure()
+                .recoverWithUni(e -> {
+                    // A token without its audit record must not leave the service.
+                    LOG.errorf(
+                            "Audit write failed (%s); the minted token is withheld",
+                            e.getClass().getSimpleName());
+                    metrics.auditFailed();
+                    return fromStore(ctx, release(plan, reservation)).map(v -> {
+                        throw ProblemException.builder(
+                                        ProblemType.AUDIT_UNAVAILABLE,
+                                        "The audit trail cannot be written right now, so no token was issued; try again shortly.")
+                                .retryAfter(Duration.ofSeconds(5))
+                                .build();
+                    });
+                });
     }
 
     /**
-     * Runs JDBC work off the event loop: on a worker of the request's own Vert.x context when there
-     * is one (so its MDC follows, and the result comes back to its event loop), else on the store's
-     * executor.
+     * A store result, continued on the request's event loop (the executor rule in {@link Store}'s
+     * Javadoc): the store completes it on one of its own threads, which must not run our code.
      */
-    private <T> Uni<T> blocking(Context ctx, Supplier<T> work) {
+    private <T> Uni<T> fromStore(Context ctx, CompletionStage<T> stage) {
+        return Uni.createFrom().completionStage(stage).emitOn(backTo(ctx));
+    }
+
+    /**
+     * Runs a continuation on the request's context: inline when already on it (no re-dispatch), else
+     * with one {@code runOnContext}. Without a request context (a direct call), on the store's
+     * virtual threads, never on a group-commit writer.
+     */
+    private Executor backTo(Context ctx) {
         if (ctx == null) {
-            return Uni.createFrom().item(work).runSubscriptionOn(store.executor());
+            return store.executor();
         }
-        return Uni.createFrom()
-                .completionStage(() -> ctx.executeBlocking(work::get, false).toCompletionStage());
+        return task -> {
+            if (Vertx.currentContext() == ctx) {
+                task.run();
+            } else {
+                ctx.runOnContext(v -> task.run());
+            }
+        };
     }
 
     /** The upstream request for a plan: the same call an SDK user would make by hand. */

@@ -38,6 +38,7 @@ public class PolicyService {
     record TenantEntry(Optional<TokenPolicy> policy, Set<String> blocked) {}
 
     private final PolicyStore store;
+    private final BlockStore blocks;
     private final Store db;
     private final PolicyConfig config;
     private final DefaultPolicyConfig defaultsConfig;
@@ -49,6 +50,7 @@ public class PolicyService {
 
     PolicyService(
             PolicyStore store,
+            BlockStore blocks,
             Store db,
             PolicyConfig config,
             DefaultPolicyConfig defaultsConfig,
@@ -56,6 +58,7 @@ public class PolicyService {
             io.micrometer.core.instrument.MeterRegistry registry,
             PlatformCeilings ceilings) {
         this.store = store;
+        this.blocks = blocks;
         this.ceilings = ceilings;
         this.db = db;
         this.config = config;
@@ -73,7 +76,7 @@ public class PolicyService {
                 .executor(db.executor())
                 .recordStats()
                 .buildAsync(tenant -> new TenantEntry(
-                        store.find(tenant).map(PolicyStore.Stored::policy), store.blockedSubjects(tenant)));
+                        store.find(tenant).map(PolicyStore.Stored::policy), blocks.blockedSubjects(tenant)));
         // cache_gets_total{cache="policy",result="hit|miss"}, evictions and size at /q/metrics
         io.micrometer.core.instrument.binder.cache.CaffeineCacheMetrics.monitor(
                 registry, cache.synchronous(), "policy");

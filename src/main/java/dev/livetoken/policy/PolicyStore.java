@@ -9,10 +9,8 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -21,12 +19,11 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 
 import dev.livetoken.languages.LanguageCatalog;
-import dev.livetoken.limits.SessionLimits;
 import dev.livetoken.store.Store;
 import dev.livetoken.store.StoreFailure;
 
 /**
- * Durable tenant policies and kill-switch blocks (plain JDBC). Every write bumps the shared
+ * Durable tenant policies (plain JDBC; kill-switch blocks are {@link BlockStore}'s). Every write bumps the shared
  * {@code config_version} in the same transaction, which is how other replicas learn to drop their
  * caches. All methods block: call them from {@link Store#executor()}.
  */
@@ -48,28 +45,6 @@ public class PolicyStore {
         }
     }
 
-    /**
-     * A kill-switch entry; subject {@code *} blocks the whole tenant. {@code createdByRole} says whose
-     * decision it is: only a platform-admin may lift a platform-admin's block.
-     */
-    public record Block(
-            String tenantId, String subject, String reason, Instant createdAt, String createdBy, String createdByRole) {
-
-        public boolean byPlatform() {
-            return PLATFORM_ADMIN.equals(createdByRole);
-        }
-    }
-
-    /** The block in force after a block call, and whether this call created it. */
-    public record Blocked(Block block, boolean created) {}
-
-    /** What an unblock call found. */
-    public enum Unblocked {
-        LIFTED,
-        NOT_FOUND,
-        PLATFORM_RESERVED
-    }
-
     /** Thrown when the stored version is not the one the writer read. */
     public static final class VersionConflict extends RuntimeException {
         public final long current;
@@ -87,12 +62,6 @@ public class PolicyStore {
 
     public static final String TENANT_ADMIN = "tenant-admin";
 
-    /**
-     * Races between writers of the same row, not outages: a unique-key violation (two inserts of the
-     * same block), serialization failures and deadlocks (PostgreSQL), concurrent update (H2).
-     */
-    private static final Set<String> RACES = Set.of("23505", "40001", "40P01", "90131");
-
     private static final ObjectMapper JSON = new ObjectMapper()
             .registerModule(new JavaTimeModule())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
@@ -100,6 +69,8 @@ public class PolicyStore {
     private final Store store;
     private final LanguageCatalog languages;
     private final DefaultPolicyConfig defaults;
+    /** {@code livetoken.default-policy.*} as a policy (validated at startup by {@link PolicyService}). */
+    private volatile TokenPolicy configured;
 
     PolicyStore(Store store, LanguageCatalog languages, DefaultPolicyConfig defaults) {
         this.store = store;
@@ -108,38 +79,36 @@ public class PolicyStore {
     }
 
     public Optional<Stored> find(String tenant) {
-        try (Connection c = store.connection();
-                PreparedStatement ps = c.prepareStatement(
-                        "SELECT policy_json, version, updated_at, updated_by, disabled_by, disabled_by_role FROM tenant_policy "
-                                + "WHERE tenant_id = ?")) {
-            ps.setString(1, tenant);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? Optional.of(read(tenant, rs)) : Optional.empty();
+        return store.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT policy_json, version, updated_at, updated_by, disabled_by, disabled_by_role FROM tenant_policy "
+                            + "WHERE tenant_id = ?")) {
+                ps.setString(1, tenant);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? Optional.of(read(tenant, rs)) : Optional.<Stored>empty();
+                }
             }
-        } catch (SQLException e) {
-            throw new StoreFailure(e);
-        }
+        });
     }
 
     public List<Stored> list(String onlyTenant) {
         String sql = "SELECT tenant_id, policy_json, version, updated_at, updated_by, disabled_by, disabled_by_role "
                 + "FROM tenant_policy"
                 + (onlyTenant == null ? "" : " WHERE tenant_id = ?") + " ORDER BY tenant_id";
-        try (Connection c = store.connection();
-                PreparedStatement ps = c.prepareStatement(sql)) {
-            if (onlyTenant != null) {
-                ps.setString(1, onlyTenant);
-            }
-            List<Stored> out = new ArrayList<>();
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(read(rs.getString(1), rs, 2));
+        return store.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                if (onlyTenant != null) {
+                    ps.setString(1, onlyTenant);
                 }
+                List<Stored> out = new ArrayList<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(read(rs.getString(1), rs, 2));
+                    }
+                }
+                return out;
             }
-            return out;
-        } catch (SQLException e) {
-            throw new StoreFailure(e);
-        }
+        });
     }
 
     /**
@@ -153,7 +122,7 @@ public class PolicyStore {
     /** Inserts a new policy; false if the tenant already has one. {@code disabled}: who turned it off, if off. */
     public boolean insert(TokenPolicy p, String by, SetBy disabled) {
         try {
-            return inTransaction(c -> {
+            return store.inTransaction(c -> {
                 try (PreparedStatement ps = c.prepareStatement(
                         "INSERT INTO tenant_policy (tenant_id, policy_json, version, updated_at, updated_by, disabled_by, "
                                 + "disabled_by_role) SELECT ?, ?, ?, ?, ?, ?, ? "
@@ -182,7 +151,7 @@ public class PolicyStore {
 
     /** Replaces the policy if its stored version is {@code expectedVersion}. */
     public void update(TokenPolicy p, long expectedVersion, String by, SetBy disabled) {
-        inTransaction(c -> {
+        store.inTransaction(c -> {
             try (PreparedStatement ps = c.prepareStatement(
                     "UPDATE tenant_policy SET policy_json = ?, version = ?, updated_at = ?, updated_by = ?, "
                             + "disabled_by = ?, disabled_by_role = ? WHERE tenant_id = ? AND version = ?")) {
@@ -210,7 +179,7 @@ public class PolicyStore {
     }
 
     public void delete(String tenant, long expectedVersion) {
-        inTransaction(c -> {
+        store.inTransaction(c -> {
             try (PreparedStatement ps =
                     c.prepareStatement("DELETE FROM tenant_policy WHERE tenant_id = ? AND version = ?")) {
                 ps.setString(1, tenant);
@@ -224,148 +193,22 @@ public class PolicyStore {
         });
     }
 
-    public Set<String> blockedSubjects(String tenant) {
-        try (Connection c = store.connection();
-                PreparedStatement ps = c.prepareStatement("SELECT subject FROM mint_block WHERE tenant_id = ?")) {
-            ps.setString(1, tenant);
-            Set<String> out = new HashSet<>();
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(rs.getString(1));
-                }
-            }
-            return out;
-        } catch (SQLException e) {
-            throw new StoreFailure(e);
-        }
-    }
-
-    public List<Block> blocks(String tenant) {
-        try (Connection c = store.connection();
-                PreparedStatement ps = c.prepareStatement("SELECT subject, reason, created_at, created_by, "
-                        + "created_by_role FROM mint_block WHERE tenant_id = ? ORDER BY subject")) {
-            ps.setString(1, tenant);
-            List<Block> out = new ArrayList<>();
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(block(tenant, rs));
-                }
-            }
-            return out;
-        } catch (SQLException e) {
-            throw new StoreFailure(e);
-        }
-    }
-
-    /**
-     * Sets a block; idempotent. An existing block stays as it is (its time, author and reason), except
-     * that a platform-admin's call takes over a tenant-admin's block, so the tenant-admin can no
-     * longer lift it. Concurrent identical calls all succeed: exactly one creates the block.
-     */
-    public Blocked block(String tenant, String subject, String reason, String by, String role) {
-        for (int attempt = 1; ; attempt++) {
-            try {
-                return inTransaction(c -> {
-                    Block existing = findBlock(c, tenant, subject);
-                    if (existing == null) {
-                        try (PreparedStatement ps = c.prepareStatement(
-                                "INSERT INTO mint_block "
-                                        + "(tenant_id, subject, reason, created_at, created_by, created_by_role) VALUES (?, ?, ?, ?, ?, ?)")) {
-                            ps.setString(1, tenant);
-                            ps.setString(2, subject);
-                            ps.setString(3, reason);
-                            ps.setTimestamp(4, Timestamp.from(Instant.now()));
-                            ps.setString(5, by);
-                            ps.setString(6, role);
-                            ps.executeUpdate();
-                        }
-                        bumpConfigVersion(c);
-                        return new Blocked(findBlock(c, tenant, subject), true);
-                    }
-                    if (PLATFORM_ADMIN.equals(role) && !existing.byPlatform()) {
-                        try (PreparedStatement ps =
-                                c.prepareStatement("UPDATE mint_block SET reason = ?, created_at = ?, "
-                                        + "created_by = ?, created_by_role = ? WHERE tenant_id = ? AND subject = ?")) {
-                            ps.setString(1, reason != null ? reason : existing.reason());
-                            ps.setTimestamp(2, Timestamp.from(Instant.now()));
-                            ps.setString(3, by);
-                            ps.setString(4, role);
-                            ps.setString(5, tenant);
-                            ps.setString(6, subject);
-                            ps.executeUpdate();
-                        }
-                        bumpConfigVersion(c);
-                        return new Blocked(findBlock(c, tenant, subject), false);
-                    }
-                    return new Blocked(existing, false);
-                });
-            } catch (StoreFailure e) {
-                // Another call wrote the same block between our read and our write: read it again.
-                if (!isRace(e) || attempt >= 5) {
-                    throw e;
-                }
-            }
-        }
-    }
-
-    /** Lifts a block, unless it is a platform-admin's and the caller is not one. */
-    public Unblocked unblock(String tenant, String subject, boolean byPlatform) {
-        return inTransaction(c -> {
-            try (PreparedStatement ps = c.prepareStatement("DELETE FROM mint_block WHERE tenant_id = ? AND subject = ?"
-                    + (byPlatform ? "" : " AND created_by_role <> '" + PLATFORM_ADMIN + "'"))) {
-                ps.setString(1, tenant);
-                ps.setString(2, subject);
-                if (ps.executeUpdate() == 0) {
-                    return findBlock(c, tenant, subject) == null ? Unblocked.NOT_FOUND : Unblocked.PLATFORM_RESERVED;
-                }
-            }
-            bumpConfigVersion(c);
-            return Unblocked.LIFTED;
-        });
-    }
-
-    private static Block findBlock(Connection c, String tenant, String subject) throws SQLException {
-        try (PreparedStatement ps =
-                c.prepareStatement("SELECT subject, reason, created_at, created_by, created_by_role "
-                        + "FROM mint_block WHERE tenant_id = ? AND subject = ?")) {
-            ps.setString(1, tenant);
-            ps.setString(2, subject);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? block(tenant, rs) : null;
-            }
-        }
-    }
-
-    private static Block block(String tenant, ResultSet rs) throws SQLException {
-        return new Block(
-                tenant,
-                rs.getString(1),
-                rs.getString(2),
-                rs.getTimestamp(3).toInstant(),
-                rs.getString(4),
-                rs.getString(5));
-    }
-
-    private static boolean isRace(StoreFailure e) {
-        return e.getCause() instanceof SQLException sql && RACES.contains(sql.getSQLState());
-    }
-
     private static boolean isUniqueViolation(StoreFailure e) {
-        return e.getCause() instanceof SQLException sql && "23505".equals(sql.getSQLState());
+        return "23505".equals(e.sqlState());
     }
 
     /** The shared change counter: any change anywhere moves it. */
     public long configVersion() {
-        try (Connection c = store.connection();
-                PreparedStatement ps = c.prepareStatement("SELECT version FROM config_version WHERE id = 1");
-                ResultSet rs = ps.executeQuery()) {
-            return rs.next() ? rs.getLong(1) : 0;
-        } catch (SQLException e) {
-            throw new StoreFailure(e);
-        }
+        return store.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT version FROM config_version WHERE id = 1");
+                    ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getLong(1) : 0L;
+            }
+        });
     }
 
-    private static void bumpConfigVersion(Connection c) throws SQLException {
+    /** Moves the shared change counter, in the caller's transaction (policy and block writes). */
+    static void bumpConfigVersion(Connection c) throws SQLException {
         try (PreparedStatement ps =
                 c.prepareStatement("UPDATE config_version SET version = version + 1 WHERE id = 1")) {
             ps.executeUpdate();
@@ -378,29 +221,6 @@ public class PolicyStore {
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next() ? rs.getLong(1) : -1;
             }
-        }
-    }
-
-    interface Work<T> {
-        T run(Connection c) throws SQLException;
-    }
-
-    private <T> T inTransaction(Work<T> work) {
-        try (Connection c = store.connection()) {
-            boolean auto = c.getAutoCommit();
-            c.setAutoCommit(false);
-            try {
-                T result = work.run(c);
-                c.commit();
-                return result;
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
-            } finally {
-                c.setAutoCommit(auto);
-            }
-        } catch (SQLException e) {
-            throw new StoreFailure(e);
         }
     }
 
@@ -417,8 +237,9 @@ public class PolicyStore {
         String disabledRole = rs.getString(first + 5);
         try {
             PolicyDocument doc = JSON.readValue(json, PolicyDocument.class);
-            // Stored documents are complete, so "defaults" are never consulted; pass the document's own values.
-            TokenPolicy p = doc.toPolicy(tenant, version, completeDefaults(doc, defaults), languages)
+            // A stored document has every field it had when it was written; fields added to policies
+            // since then (the text-translation ones, say) take the configured defaults.
+            TokenPolicy p = doc.toPolicy(tenant, version, configuredDefaults(), languages)
                     .policy();
             if (p == null) {
                 throw new IllegalStateException("stored policy of tenant " + tenant + " no longer validates");
@@ -430,40 +251,13 @@ public class PolicyStore {
         }
     }
 
-    /**
-     * The document's own values as defaults. Documents stored before text translation existed have
-     * no text fields: those take the configured defaults.
-     */
-    private static TokenPolicy completeDefaults(PolicyDocument d, DefaultPolicyConfig config) {
-        return new TokenPolicy(
-                d.tenantId() == null ? "?" : d.tenantId(),
-                d.enabled(),
-                d.model(),
-                d.lockMode(),
-                Set.copyOf(d.allowedTargetLanguages()),
-                d.defaultTargetLanguage(),
-                d.echoTargetLanguage(),
-                d.echoOverridable(),
-                d.defaultUses(),
-                d.maxUses(),
-                java.time.Duration.ofSeconds(d.tokenLifetimeSeconds()),
-                java.time.Duration.ofSeconds(d.maxTokenLifetimeSeconds()),
-                java.time.Duration.ofSeconds(d.newSessionWindowSeconds()),
-                java.time.Duration.ofSeconds(d.maxNewSessionWindowSeconds()),
-                d.userRatePerMinute(),
-                d.tenantRatePerMinute(),
-                d.userQuotaPerDay(),
-                d.tenantQuotaPerDay(),
-                0,
-                d.textModel() != null ? d.textModel() : config.textModel(),
-                d.userCharactersPerDay() != null ? d.userCharactersPerDay() : config.userCharactersPerDay(),
-                d.tenantCharactersPerDay() != null ? d.tenantCharactersPerDay() : config.tenantCharactersPerDay(),
-                // documents stored before session governance (issue 9) take the configured defaults
-                new SessionLimits(
-                        config.userSessionMinutesPerDay(),
-                        config.tenantSessionMinutesPerDay(),
-                        config.maxLiveTokensPerUser(),
-                        config.maxLiveTokensPerTenant()));
+    private TokenPolicy configuredDefaults() {
+        TokenPolicy d = configured;
+        if (d == null) {
+            d = PolicyService.fromConfig(defaults, languages);
+            configured = d;
+        }
+        return d;
     }
 
     private static String json(TokenPolicy p) {

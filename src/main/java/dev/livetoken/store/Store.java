@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -21,11 +22,25 @@ import io.quarkus.agroal.runtime.AgroalDataSourceUtil;
 import io.quarkus.runtime.StartupEvent;
 
 /**
- * The active datasource (PostgreSQL or embedded H2, see {@link StoreSelection}) and the executor
- * that runs every JDBC call, so blocking work never lands on a Vert.x event loop. Every connection
- * it hands out is bounded: a statement or lock wait longer than
- * {@code livetoken.store.statement-timeout} fails (and so becomes a 503), so a stalled store frees
- * its threads and connections instead of piling them up.
+ * The active datasource (PostgreSQL or embedded H2, see {@link StoreSelection}), the one way to run
+ * JDBC work ({@link #read}, {@link #inTransaction}, {@link #groupCommit}: each turns an
+ * {@link SQLException} into a {@link StoreFailure}, i.e. a 503) and the threads it runs on. Every
+ * connection it hands out is bounded: a statement or lock wait longer than
+ * {@code livetoken.store.statement-timeout} fails, so a stalled store frees its threads and
+ * connections instead of piling them up.
+ * <p>
+ * <b>The executor rule</b> (every request path follows it):
+ * <ol>
+ * <li>Request work that does not block (JWT, policy from the cache, planning, the upstream HTTP
+ * call, the answer) runs on the request's Vert.x event loop.</li>
+ * <li>JDBC runs only on the store's threads: a mint's transactions (reservation, audit record,
+ * give-back) on the group-commit writers ({@link #groupCommit}); everything else (cache loads, admin
+ * reads and writes, background jobs) on {@link #executor()}'s virtual threads. Never on an event loop
+ * and never on Vert.x worker threads.</li>
+ * <li>A store result comes back to the request's own event-loop context in one hop
+ * ({@code Context.runOnContext}), and none when the code is already there.</li>
+ * </ol>
+ * So a warm mint crosses threads four times (to a writer and back, twice) and uses two executors.
  */
 @ApplicationScoped
 public class Store {
@@ -41,8 +56,19 @@ public class Store {
     private final ExecutorService executor = Executors.newThreadPerTaskExecutor(
             Thread.ofVirtual().name("livetoken-jdbc-", 0).factory());
 
+    private volatile GroupCommit group;
+
     Store(StoreConfig config) {
         this.config = config;
+    }
+
+    @jakarta.annotation.PreDestroy
+    void stop() {
+        GroupCommit g = group;
+        if (g != null) {
+            g.close();
+            LOG.infof("Group commit: %d units in %d transactions", g.units(), g.batches());
+        }
     }
 
     void announce(@Observes StartupEvent ev) {
@@ -138,11 +164,82 @@ public class Store {
         }
     }
 
+    /** Runs {@code work} on an autocommit connection (reads, single statements). Blocks. */
+    public <T> T read(StoreWork<T> work) {
+        try (Connection c = connection()) {
+            return work.run(c);
+        } catch (SQLException e) {
+            throw new StoreFailure(e);
+        }
+    }
+
+    /**
+     * Runs {@code work} in a transaction of its own: committed when it returns, rolled back when it
+     * throws (its exception is rethrown, an {@link SQLException} as a {@link StoreFailure}). Blocks.
+     */
+    public <T> T inTransaction(StoreWork<T> work) {
+        try (Connection c = connection()) {
+            c.setAutoCommit(false);
+            try {
+                T result = work.run(c);
+                c.commit();
+                return result;
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            } finally {
+                c.setAutoCommit(true);
+            }
+        } catch (SQLException e) {
+            throw new StoreFailure(e);
+        }
+    }
+
+    /**
+     * Runs {@code work} as one unit of a group commit ({@link GroupCommit}): in a transaction shared
+     * with other concurrent units, committed before the future completes. Does not block; the
+     * future completes on a writer thread, so hop back to the caller's context before going on.
+     */
+    public <T> CompletableFuture<T> groupCommit(GroupCommit.Lane lane, StoreWork<T> work) {
+        return group().submit(lane, work);
+    }
+
+    private GroupCommit group() {
+        GroupCommit g = group;
+        if (g == null) {
+            synchronized (this) {
+                g = group;
+                if (g == null) {
+                    StoreConfig.GroupCommitConfig gc = config.groupCommit();
+                    int writers = gc.writers().orElse(kind().equals("postgresql") ? 4 : 1);
+                    g = new GroupCommit(this::uncheckedConnection, writers, gc.maxBatch(), gc.maxQueued());
+                    group = g;
+                }
+            }
+        }
+        return g;
+    }
+
+    private Connection uncheckedConnection() {
+        try {
+            return connection();
+        } catch (SQLException e) {
+            throw new StoreFailure(e);
+        }
+    }
+
+    /** Transactions the group commit has committed so far (for tests and the benchmark's counts). */
+    public int groupCommits() {
+        GroupCommit g = group;
+        return g == null ? 0 : g.batches();
+    }
+
     /** The store's time limits (the mint budget among them). */
     public StoreConfig config() {
         return config;
     }
 
+    /** Virtual threads for JDBC work outside the group commit (see the executor rule above). */
     public Executor executor() {
         return executor;
     }

@@ -1,6 +1,7 @@
 package dev.livetoken.store;
 
 import java.time.Duration;
+import java.util.OptionalInt;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
@@ -40,4 +41,25 @@ public interface StoreConfig {
      */
     @WithDefault("PT5S")
     Duration acquisitionTimeout();
+
+    /** How mints' transactions are grouped into shared commits ({@link GroupCommit}). */
+    GroupCommitConfig groupCommit();
+
+    interface GroupCommitConfig {
+
+        /**
+         * Writer threads, each running one batch (one transaction) at a time; a tenant's units always
+         * go to the same writer. Default: 1 on the embedded store (its commits are serialized anyway),
+         * 4 on PostgreSQL (each waits for its own round trips and WAL flush).
+         */
+        OptionalInt writers();
+
+        /** Most units in one transaction (PostgreSQL keeps at most 64 subtransactions cheap). */
+        @WithDefault("64")
+        int maxBatch();
+
+        /** Units waiting for a writer beyond which new ones are refused at once with a 503. */
+        @WithDefault("10000")
+        int maxQueued();
+    }
 }

@@ -12,4 +12,14 @@ public class StoreFailure extends RuntimeException {
     public StoreFailure(SQLException cause) {
         super("store operation failed: SQLState " + cause.getSQLState(), cause);
     }
+
+    /** A failure of the store's own machinery (no SQL involved), e.g. its group-commit queue is full. */
+    public StoreFailure(String message) {
+        super(message);
+    }
+
+    /** The SQLState of the cause, or null when there is none. */
+    public String sqlState() {
+        return getCause() instanceof SQLException sql ? sql.getSQLState() : null;
+    }
 }

@@ -20,6 +20,7 @@ import io.quarkus.security.identity.SecurityIdentity;
 import io.quarkus.vertx.http.runtime.security.QuarkusHttpUser;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
@@ -36,12 +37,13 @@ import dev.livetoken.problem.ProblemException;
 import dev.livetoken.problem.ProblemMappers;
 import dev.livetoken.problem.ProblemType;
 import dev.livetoken.problem.RequestIds;
+import dev.livetoken.store.Store;
 
 /**
  * {@code POST /v1/translations}, as a Vert.x route so that a stream holds no thread while it waits
  * for the model: JWT check, policy and planning and the upstream stream all run on the request's
- * event loop; only the store work (character reservation, settlement, audit) goes to a worker
- * ({@link Context#executeBlocking}). The status line is written with the first translated text,
+ * event loop; only the store work (character reservation, settlement, audit) goes to the store's
+ * threads and comes back to the request's context (the executor rule in {@link Store}). The status line is written with the first translated text,
  * so every failure before it is an ordinary problem answer; after it, an {@code event: error}.
  */
 @ApplicationScoped
@@ -57,6 +59,7 @@ public class TranslationRoute {
     private final AccessLog accessLog;
     private final ObjectMapper json;
     private final long maxBodyBytes;
+    private final Store store;
 
     TranslationRoute(
             TranslationService service,
@@ -64,7 +67,9 @@ public class TranslationRoute {
             IdentityProviderManager identities,
             AccessLog accessLog,
             ObjectMapper json,
-            EdgeConfig edge) {
+            EdgeConfig edge,
+            Store store) {
+        this.store = store;
         this.service = service;
         this.callers = callers;
         this.identities = identities;
@@ -385,8 +390,18 @@ public class TranslationRoute {
             }
         }
 
+        /** Store work on the store's threads, its outcome back on this request's context. */
         private <T> Future<T> blocking(Callable<T> work) {
-            return context.executeBlocking(work, false);
+            Promise<T> done = Promise.promise();
+            store.executor().execute(() -> {
+                try {
+                    T result = work.call();
+                    context.runOnContext(v -> done.complete(result));
+                } catch (Throwable t) {
+                    context.runOnContext(v -> done.fail(t));
+                }
+            });
+            return done.future();
         }
     }
 

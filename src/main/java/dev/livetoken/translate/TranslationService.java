@@ -11,7 +11,6 @@ import org.jboss.logging.Logger;
 
 import io.quarkus.runtime.ShutdownEvent;
 import io.smallrye.mutiny.Uni;
-import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 
 import dev.livetoken.audit.TokenHasher;
@@ -29,8 +28,8 @@ import dev.livetoken.upstream.UpstreamTokens;
 /**
  * The pieces of a translation around the upstream stream: policy and plan (non-blocking, cached
  * policy), then the blocking store work — character reservation before the call, settlement and
- * the audit record after — which callers run on a worker ({@link Context#executeBlocking}), never
- * on the event loop.
+ * the audit record after — which callers run on the store's threads ({@code Store#executor()}),
+ * never on the event loop.
  */
 @ApplicationScoped
 public class TranslationService {

@@ -55,8 +55,12 @@ class FailClosedTest {
         QuarkusMock.installMockForType(
                 new AuditLog(store) {
                     @Override
-                    public void write(AuditRecord r) {
-                        throw new IllegalStateException("disk full");
+                    public java.util.concurrent.CompletableFuture<Void> writeGrouped(AuditRecord r) {
+                        // The record's own unit fails inside the group commit, as a full disk would make it.
+                        return store.groupCommit(
+                                new dev.livetoken.store.GroupCommit.Lane(r.tenantId(), r.subject()), c -> {
+                                    throw new java.sql.SQLException("disk full", "53100");
+                                });
                     }
                 },
                 AuditLog.class);
