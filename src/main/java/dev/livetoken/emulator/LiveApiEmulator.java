@@ -36,6 +36,7 @@ public class LiveApiEmulator {
     /** Open emulated Live API connections, so shutdown can close them (see {@link #closeLiveConnections}). */
     private final Set<LiveConnection> live = ConcurrentHashMap.newKeySet();
     private volatile boolean shuttingDown;
+    private final LiveServices services;
 
     LiveApiEmulator(EmulatorConfig config, EmulatorTokenStore tokens, ResumptionHandles handles, Vertx vertx,
             EmulatorFaults faults, LanguageCatalog languages) {
@@ -45,6 +46,7 @@ public class LiveApiEmulator {
         this.tokens = tokens;
         this.handles = handles;
         this.vertx = vertx;
+        this.services = new LiveServices(vertx, config, tokens, handles, faults, languages, live::add, live::remove);
     }
 
     void routes(@Observes Router router) {
@@ -86,14 +88,6 @@ public class LiveApiEmulator {
         return live.size();
     }
 
-    void opened(LiveConnection c) {
-        live.add(c);
-    }
-
-    void closed(LiveConnection c) {
-        live.remove(c);
-    }
-
     private void upgrade(RoutingContext ctx, boolean constrained) {
         HttpServerRequest req = ctx.request();
         if (!"websocket".equalsIgnoreCase(req.getHeader("Upgrade"))) {
@@ -132,7 +126,7 @@ public class LiveApiEmulator {
                 }
             }
             // Refusals are sent on the client's first message, like a spent token's (emulator decision).
-            new LiveConnection(this, ws, connection, credential, refusal == null ? token : null, refusal, fault,
+            new LiveConnection(services, ws, connection, credential, refusal == null ? token : null, refusal, fault,
                     source).start(() -> requestDone(req));
         }).onFailure(t -> LOG.debugf("Live API WebSocket upgrade failed: %s", t.getClass().getSimpleName()));
     }

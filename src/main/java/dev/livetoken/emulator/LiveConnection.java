@@ -2,7 +2,6 @@ package dev.livetoken.emulator;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vertx.core.Context;
 import io.vertx.core.buffer.Buffer;
@@ -10,7 +9,6 @@ import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.ServerWebSocket;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.Iterator;
 import java.util.Locale;
 import java.util.Set;
@@ -38,7 +36,7 @@ final class LiveConnection {
     /** Audio messages between two resumption updates (once goAway is sent: after every message). */
     private static final int UPDATE_EVERY_MESSAGES = 10;
 
-    private final LiveApiEmulator owner;
+    private final LiveServices services;
     private final ServerWebSocket ws;
     private final HttpConnection connection;
     private final String tokenName;
@@ -47,8 +45,7 @@ final class LiveConnection {
     private final LiveCloses.Close refusal;
     private final EmulatorFaults.Fault fault;
     private final String sourceLanguage;
-    private final long[] timers = {-1, -1, -1, -1};
-    private long releaseTimer = -1;
+    private final ConnectionTimers timers;
 
     private Context context;
     private ResumptionHandles.Session session;
@@ -63,9 +60,10 @@ final class LiveConnection {
     private int audioSinceUpdate;
     private int audioMessages;
 
-    LiveConnection(LiveApiEmulator owner, ServerWebSocket ws, HttpConnection connection, String tokenName,
+    LiveConnection(LiveServices services, ServerWebSocket ws, HttpConnection connection, String tokenName,
             EmulatedToken token, LiveCloses.Close refusal, EmulatorFaults.Fault fault, String sourceLanguage) {
-        this.owner = owner;
+        this.services = services;
+        this.timers = new ConnectionTimers(services.vertx());
         this.ws = ws;
         this.connection = connection;
         this.tokenName = tokenName;
@@ -77,26 +75,26 @@ final class LiveConnection {
 
     /** @param onClosed run once the socket closed (the emulator then marks its request done) */
     void start(Runnable onClosed) {
-        context = owner.vertx.getOrCreateContext();
-        owner.opened(this);
+        context = services.vertx().getOrCreateContext();
+        services.opened().accept(this);
         ws.textMessageHandler(this::onMessage);
         ws.binaryMessageHandler((Buffer b) -> onMessage(b.toString(java.nio.charset.StandardCharsets.UTF_8)));
         ws.exceptionHandler(t -> LOG.debugf("Live API socket error: %s", t.getClass().getSimpleName()));
         ws.closeHandler(v -> {
             cancelTimers();
-            owner.closed(this);
+            services.closed().accept(this);
             onClosed.run();
             if (session != null && session.connection == this) {
                 session.connection = null;
             }
         });
-        Duration life = owner.config.liveConnectionLifetime();
-        Duration before = owner.config.liveGoAwayBefore();
-        timers[0] = owner.vertx.setTimer(Math.max(1, life.minus(before).toMillis()), id -> goAway());
-        timers[1] = owner.vertx.setTimer(Math.max(1, life.toMillis()), id -> close(LiveCloses.TIME_LIMIT));
+        Duration life = services.config().liveConnectionLifetime();
+        Duration before = services.config().liveGoAwayBefore();
+        timers.start(ConnectionTimers.Slot.GO_AWAY, life.minus(before).toMillis(), this::goAway);
+        timers.start(ConnectionTimers.Slot.TIME_LIMIT, life.toMillis(), () -> close(LiveCloses.TIME_LIMIT));
         if (token != null) {
-            long untilExpiry = Duration.between(owner.tokens.now(), token.expireTime()).toMillis();
-            timers[2] = owner.vertx.setTimer(Math.max(1, untilExpiry), id -> close(LiveCloses.TOKEN_EXPIRED));
+            long untilExpiry = Duration.between(services.tokens().now(), token.expireTime()).toMillis();
+            timers.start(ConnectionTimers.Slot.TOKEN_EXPIRY, untilExpiry, () -> close(LiveCloses.TOKEN_EXPIRED));
         }
     }
 
@@ -132,7 +130,7 @@ final class LiveConnection {
     }
 
     private void handle(String text) {
-        if (owner.tokens.now().isAfter(token.expireTime())) {
+        if (services.tokens().now().isAfter(token.expireTime())) {
             close(LiveCloses.TOKEN_EXPIRED);
             return;
         }
@@ -177,13 +175,13 @@ final class LiveConnection {
 
     private void setup(JsonNode body) {
         ObjectNode client = SetupSchema.normalise(body, "setup");
-        Instant now = owner.tokens.now();
+        Instant now = services.tokens().now();
         ObjectNode eff = SetupMerge.effective(token.setup(), token.fieldMask(), client);
         String handle = SetupMerge.handle(client);
         ResumptionHandles.Session s;
         if (handle != null) {
             // A resumption: no use is spent, and newSessionExpireTime does not apply (protocol §6).
-            ResumptionHandles.Resumed r = owner.handles.resume(handle, now)
+            ResumptionHandles.Resumed r = services.handles().resume(handle, now)
                     .filter(x -> x.session().tokenName.equals(tokenName)).orElse(null);
             if (r == null) {
                 close(LiveCloses.SESSION_NOT_FOUND);
@@ -208,7 +206,7 @@ final class LiveConnection {
             if (s.consumed > r.position()) {
                 s.consumed = r.position();
                 s.pending.removeIf(p -> p.position() > r.position());
-                owner.faults.truncateConsumed(tokenName, r.position());
+                services.faults().truncateConsumed(tokenName, r.position());
             }
         } else {
             if (now.isAfter(token.newSessionExpireTime())) {
@@ -236,14 +234,14 @@ final class LiveConnection {
         resumable = eff.has("sessionResumption");
         JsonNode tr = SetupMerge.at(eff, "sessionResumption.transparent");
         transparent = tr != null && tr.asBoolean(false);
-        send(JSON.createObjectNode().set("setupComplete", JSON.createObjectNode()));
+        send(LiveMessages.setupComplete());
         if (resumable) {
             sendUpdate(true);
         }
         if (!eff.has("contextWindowCompression")) {
             // protocol §5: audio-only sessions end after 15 min unless compression is on
-            long left = Duration.between(now, s.startedAt.plus(owner.config.liveSessionLimit())).toMillis();
-            timers[3] = owner.vertx.setTimer(Math.max(1, left), id -> {
+            long left = Duration.between(now, s.startedAt.plus(services.config().liveSessionLimit())).toMillis();
+            timers.start(ConnectionTimers.Slot.SESSION_LIMIT, left, () -> {
                 session.ended = true;
                 close(LiveCloses.SESSION_LIMIT);
             });
@@ -266,7 +264,7 @@ final class LiveConnection {
     private String targetLanguage(ObjectNode eff) {
         JsonNode code = SetupMerge.at(eff, "generationConfig.translationConfig.targetLanguageCode");
         String target = code == null || !code.isTextual() ? "en" : code.asText();
-        if (owner.languages.find(target).isEmpty()) {
+        if (services.languages().find(target).isEmpty()) {
             // [?] Google's answer to an unsupported code is unknown; the stricter choice: refuse it.
             throw new SetupSchema.InvalidSetup("Request contains an invalid argument: unsupported "
                     + "translation_config.target_language_code '" + target + "'.");
@@ -323,7 +321,7 @@ final class LiveConnection {
         }
         ResumptionHandles.Session s = session;
         EmulatedTranslation t = s.translation;
-        owner.faults.recordConsumed(tokenName, pcm);
+        services.faults().recordConsumed(tokenName, pcm);
         s.consumed++;
         byte[] out = t.feed(pcm, rate);
         s.turnEnding = false;
@@ -332,7 +330,7 @@ final class LiveConnection {
         s.lastInputSilent = EmulatedTranslation.isSilence(pcm);
         if (out.length > 0 && !s.lastInputSilent && t.speaks()) {
             s.pending.add(new ResumptionHandles.PendingOutput(
-                    System.nanoTime() + owner.config.live().translationDelay().toNanos(), out, s.consumed));
+                    System.nanoTime() + services.config().live().translationDelay().toNanos(), out, s.consumed));
             scheduleRelease();
         }
         if (t.transcriptDue(TRANSCRIPT_EVERY_SECONDS)) {
@@ -363,7 +361,7 @@ final class LiveConnection {
             }
             case GOAWAY_DEADLINE -> {
                 goAway("50s");
-                owner.vertx.setTimer(100, id -> close(LiveCloses.DEADLINE_EXPIRED));
+                timers.start(ConnectionTimers.Slot.TIME_LIMIT, 100, () -> close(LiveCloses.DEADLINE_EXPIRED));
             }
             case RESOURCE_EXHAUSTED -> close(LiveCloses.RESOURCE_EXHAUSTED);
             case GOAWAY_SILENCE -> {
@@ -404,7 +402,7 @@ final class LiveConnection {
         byte[] rest = session.translation.flush();
         if (rest.length > 0 && !session.lastInputSilent && session.translation.speaks()) {
             session.pending.add(new ResumptionHandles.PendingOutput(
-                    System.nanoTime() + owner.config.live().translationDelay().toNanos(), rest, session.consumed));
+                    System.nanoTime() + services.config().live().translationDelay().toNanos(), rest, session.consumed));
         }
         session.turnEnding = true;
         if (resumable) {
@@ -423,31 +421,21 @@ final class LiveConnection {
         }
         session.pending.clear();
         cancelRelease();
-        ObjectNode m = JSON.createObjectNode();
-        m.putObject("serverContent").put("interrupted", true);
-        send(m);
+        send(LiveMessages.interrupted());
         // protocol §4: an interrupted turn ends with turnComplete and no generationComplete
-        ObjectNode tc = JSON.createObjectNode();
-        tc.putObject("serverContent").put("turnComplete", true);
-        tc.set("usageMetadata", usage());
-        send(tc);
+        send(LiveMessages.turnComplete(session.promptTokens, session.responseTokens));
     }
 
     /** The end of the turn: final transcripts, generationComplete, turnComplete with the usage. */
     private void endTurn() {
         session.turnEnding = false;
         sendTranscripts(true);
-        ObjectNode gc = JSON.createObjectNode();
-        gc.putObject("serverContent").put("generationComplete", true);
-        send(gc);
-        ObjectNode tc = JSON.createObjectNode();
-        tc.putObject("serverContent").put("turnComplete", true);
-        tc.set("usageMetadata", usage());
-        send(tc);
+        send(LiveMessages.generationComplete());
+        send(LiveMessages.turnComplete(session.promptTokens, session.responseTokens));
     }
 
     private void scheduleRelease() {
-        if (releaseTimer != -1 || silent || ws.isClosed() || session == null) {
+        if (timers.running(ConnectionTimers.Slot.RELEASE) || silent || ws.isClosed() || session == null) {
             return;
         }
         ResumptionHandles.PendingOutput head = session.pending.peek();
@@ -455,10 +443,7 @@ final class LiveConnection {
             return;
         }
         long ms = Math.max(1, (head.dueNanos() - System.nanoTime() + 999_999) / 1_000_000);
-        releaseTimer = owner.vertx.setTimer(ms, id -> {
-            releaseTimer = -1;
-            release();
-        });
+        timers.start(ConnectionTimers.Slot.RELEASE, ms, this::release);
     }
 
     private void release() {
@@ -479,38 +464,13 @@ final class LiveConnection {
     }
 
     private void cancelRelease() {
-        if (releaseTimer != -1) {
-            owner.vertx.cancelTimer(releaseTimer);
-            releaseTimer = -1;
-        }
+        timers.cancel(ConnectionTimers.Slot.RELEASE);
     }
 
     private void sendAudio(byte[] pcm) {
-        if (pcm.length == 0) {
-            return;
+        if (pcm.length > 0) {
+            send(LiveMessages.audio(pcm, session.promptTokens, session.responseTokens));
         }
-        ObjectNode msg = JSON.createObjectNode();
-        ObjectNode inline = msg.putObject("serverContent").putObject("modelTurn").putArray("parts")
-                .addObject().putObject("inlineData");
-        inline.put("mimeType", "audio/pcm;rate=" + EmulatedTranslation.OUTPUT_RATE);
-        inline.put("data", Base64.getEncoder().encodeToString(pcm));   // standard alphabet: Jackson decodes it
-        // cumulative for the session, as Google sends it (protocol §7: do not sum the frames)
-        msg.set("usageMetadata", usage());
-        send(msg);
-    }
-
-    private ObjectNode usage() {
-        long prompt = session.promptTokens;
-        long response = session.responseTokens;
-        ObjectNode u = JSON.createObjectNode();
-        u.put("promptTokenCount", prompt);
-        u.put("responseTokenCount", response);
-        u.put("totalTokenCount", prompt + response);
-        ArrayNode p = u.putArray("promptTokensDetails");
-        p.addObject().put("modality", "AUDIO").put("tokenCount", prompt);
-        ArrayNode r = u.putArray("responseTokensDetails");
-        r.addObject().put("modality", "AUDIO").put("tokenCount", response);
-        return u;
     }
 
     private void sendTranscripts(boolean finished) {
@@ -521,22 +481,11 @@ final class LiveConnection {
         String[] texts = t.nextTranscripts();
         if (effective.has("inputAudioTranscription")) {
             // the language the emulator was told it hears (it cannot detect one)
-            send(transcript("inputTranscription", texts[0], t.sourceLanguage(), finished));
+            send(LiveMessages.transcript("inputTranscription", texts[0], t.sourceLanguage(), finished));
         }
         if (effective.has("outputAudioTranscription") && t.speaks()) {
-            send(transcript("outputTranscription", texts[1], t.targetLanguage(), finished));
+            send(LiveMessages.transcript("outputTranscription", texts[1], t.targetLanguage(), finished));
         }
-    }
-
-    private static ObjectNode transcript(String kind, String text, String lang, boolean finished) {
-        ObjectNode msg = JSON.createObjectNode();
-        ObjectNode tr = msg.putObject("serverContent").putObject(kind);
-        tr.put("text", text);
-        tr.put("languageCode", lang);
-        if (finished) {
-            tr.put("finished", true);
-        }
-        return msg;
     }
 
     /**
@@ -546,28 +495,20 @@ final class LiveConnection {
      */
     private void sendUpdate(boolean force) {
         audioSinceUpdate = 0;
-        ObjectNode msg = JSON.createObjectNode();
-        ObjectNode u = msg.putObject("sessionResumptionUpdate");
         if (!force && lastUpdateResumable && !session.pending.isEmpty()) {
             lastUpdateResumable = false;
-            u.put("resumable", false);
-            send(msg);
+            send(LiveMessages.notResumable());
             return;
         }
         lastUpdateResumable = true;
-        Instant validUntil = owner.tokens.now().plus(owner.config.liveResumptionHandleLifetime());
-        u.put("newHandle", owner.handles.issue(session, validUntil));
-        u.put("resumable", true);
-        if (transparent) {
-            // [?] the index base is not documented; ours counts this connection's messages from 0 (the setup).
-            u.put("lastConsumedClientMessageIndex", Long.toString(clientIndex));
-        }
-        send(msg);
+        Instant validUntil = services.tokens().now().plus(services.config().liveResumptionHandleLifetime());
+        // [?] the index base is not documented; ours counts this connection's messages from 0 (the setup).
+        send(LiveMessages.resumable(services.handles().issue(session, validUntil), transparent ? clientIndex : null));
     }
 
     private void goAway() {
-        long left = Math.max(0, owner.config.liveConnectionLifetime().toSeconds()
-                - Math.max(0, owner.config.liveConnectionLifetime().minus(owner.config.liveGoAwayBefore()).toSeconds()));
+        long left = Math.max(0, services.config().liveConnectionLifetime().toSeconds()
+                - Math.max(0, services.config().liveConnectionLifetime().minus(services.config().liveGoAwayBefore()).toSeconds()));
         // whole seconds only: the Java SDK parses Duration as an integer + "s" (protocol §4)
         goAway(left + "s");
     }
@@ -584,7 +525,7 @@ final class LiveConnection {
             sendUpdate(true);       // give the client the freshest handle to resume with
         }
         goAwaySent = true;
-        send(JSON.createObjectNode().set("goAway", JSON.createObjectNode().put("timeLeft", timeLeft)));
+        send(LiveMessages.goAway(timeLeft));
     }
 
     /**
@@ -594,7 +535,7 @@ final class LiveConnection {
     void shutDown() {
         context.runOnContext(v -> {
             if (ws.isClosed()) {
-                owner.closed(this);
+                services.closed().accept(this);
                 return;
             }
             if (session != null && !goAwaySent) {
@@ -610,7 +551,7 @@ final class LiveConnection {
         }
         // Google sends its JSON in binary frames (docs/live-api-protocol.md §4): a client that
         // only handles text frames must fail here as it would against Google.
-        if (owner.config.live().textFrames()) {
+        if (services.config().live().textFrames()) {
             ws.writeTextMessage(msg.toString());
         } else {
             ws.writeBinaryMessage(Buffer.buffer(msg.toString()));
@@ -623,12 +564,7 @@ final class LiveConnection {
     }
 
     private void cancelTimers() {
-        for (long id : timers) {
-            if (id != -1) {
-                owner.vertx.cancelTimer(id);
-            }
-        }
-        cancelRelease();
+        timers.cancelAll();
     }
 
     private static SetupSchema.InvalidSetup unknown(String name, String where) {
