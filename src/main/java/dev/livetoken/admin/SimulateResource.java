@@ -14,7 +14,6 @@ import dev.livetoken.problem.Problem;
 import dev.livetoken.problem.ProblemException;
 import dev.livetoken.problem.ProblemResponses;
 import dev.livetoken.problem.ProblemType;
-import dev.livetoken.upstream.AuthTokenBodies;
 import dev.livetoken.upstream.LiveSetup;
 import io.quarkus.security.Authenticated;
 import jakarta.ws.rs.POST;
@@ -60,9 +59,11 @@ public class SimulateResource {
     private final PolicyService policies;
     private final MintPlanner planner;
     private final UsageLimiter limiter;
+    private final MintService mint;
 
     SimulateResource(JsonWebToken jwt, AdminAccess access, PolicyService policies, MintPlanner planner,
-            UsageLimiter limiter) {
+            UsageLimiter limiter, MintService mint) {
+        this.mint = mint;
         this.jwt = jwt;
         this.access = access;
         this.policies = policies;
@@ -112,23 +113,12 @@ public class SimulateResource {
                         limits, effective, plan.decisions());
             }
         }
-        String mask = maskOf(plan);
+        String mask = mint.fieldMask(plan);
         WouldMint token = new WouldMint(plan.subject(), plan.model(), plan.locked(), plan.translation(), plan.uses(),
                 Duration.between(plan.serverTime(), plan.expireTime()).toSeconds(),
                 Duration.between(plan.serverTime(), plan.newSessionExpireTime()).toSeconds(), mask);
         return new Simulation(true, token, null, limits, plan.decisions(), effective.policy().tenantId(),
                 effective.policy().version(), effective.source());
-    }
-
-    /** The field mask the real mint would send, read back from the very body it would send. */
-    private static String maskOf(MintPlan plan) {
-        try {
-            var tree = new com.fasterxml.jackson.databind.ObjectMapper().readTree(
-                    AuthTokenBodies.encode(MintService.spec(plan)));
-            return tree.path("fieldMask").asText(null);
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
     }
 
     private static Simulation refused(ProblemException e, List<LimitView> limits, EffectivePolicy p) {

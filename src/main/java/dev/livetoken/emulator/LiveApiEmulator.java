@@ -1,7 +1,7 @@
 package dev.livetoken.emulator;
 
 import dev.livetoken.languages.LanguageCatalog;
-import dev.livetoken.upstream.UpstreamTokens;
+import dev.livetoken.upstream.UpstreamFacade;
 import io.quarkus.runtime.ShutdownDelayInitiatedEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.vertx.core.Vertx;
@@ -53,7 +53,7 @@ public class LiveApiEmulator {
         if (!config.enabled()) {
             return;
         }
-        router.route(UpstreamTokens.CONSTRAINED_WS_PATH).order(-100).handler(ctx -> upgrade(ctx, true));
+        router.route(UpstreamFacade.CONSTRAINED_WS_PATH).order(-100).handler(ctx -> upgrade(ctx, true));
         // Any other Live API path: upgrade, then refuse, as Google does (errors come as close frames).
         router.route("/ws/*").order(-99).handler(ctx -> upgrade(ctx, false));
     }

@@ -10,10 +10,10 @@ import dev.livetoken.policy.PolicyService;
 import dev.livetoken.problem.ProblemException;
 import dev.livetoken.problem.ProblemType;
 import dev.livetoken.store.Store;
-import dev.livetoken.upstream.AuthTokenBodies;
 import dev.livetoken.upstream.AuthTokenSpec;
 import dev.livetoken.upstream.LiveSetup;
-import dev.livetoken.upstream.UpstreamTokens;
+import dev.livetoken.upstream.ModelNames;
+import dev.livetoken.upstream.UpstreamFacade;
 import dev.livetoken.policy.EffectivePolicy;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Context;
@@ -53,14 +53,14 @@ public class MintService {
     private final UsageLimiter limiter;
     private final AuditLog audit;
     private final TokenHasher hasher;
-    private final UpstreamTokens upstream;
+    private final UpstreamFacade upstream;
     private final Store store;
     private final MintMetrics metrics;
     private final Vertx vertx;
     private final Clock clock = Clock.systemUTC();
 
     MintService(PolicyService policies, MintPlanner planner, UsageLimiter limiter, AuditLog audit, TokenHasher hasher,
-            UpstreamTokens upstream, Store store, MintMetrics metrics, Vertx vertx) {
+            UpstreamFacade upstream, Store store, MintMetrics metrics, Vertx vertx) {
         this.metrics = metrics;
         this.vertx = vertx;
         this.policies = policies;
@@ -208,8 +208,13 @@ public class MintService {
         return Uni.createFrom().completionStage(() -> ctx.executeBlocking(work::get, false).toCompletionStage());
     }
 
+    /** The field mask the token minted for this plan would carry (what {@code simulate} shows). */
+    public String fieldMask(MintPlan plan) {
+        return upstream.fieldMask(spec(plan));
+    }
+
     /** The upstream request for a plan: the same call an SDK user would make by hand. */
-    public static AuthTokenSpec spec(MintPlan plan) {
+    static AuthTokenSpec spec(MintPlan plan) {
         LiveSetup setup = new LiveSetup(plan.model(), RESPONSE_MODALITIES, plan.translation(), true, true);
         return new AuthTokenSpec(plan.uses(), plan.expireTime(), plan.newSessionExpireTime(), setup, ALWAYS_LOCKED);
     }
@@ -217,12 +222,12 @@ public class MintService {
     private MintResponse answer(MintPlan plan, String token) {
         long expiresIn = Duration.between(plan.serverTime(), plan.expireTime()).toSeconds();
         return new MintResponse(token,
-                AuthTokenBodies.timestamp(plan.expireTime()),
-                AuthTokenBodies.timestamp(plan.newSessionExpireTime()),
+                ApiTimestamps.format(plan.expireTime()),
+                ApiTimestamps.format(plan.newSessionExpireTime()),
                 expiresIn,
-                AuthTokenBodies.timestamp(plan.serverTime()),
+                ApiTimestamps.format(plan.serverTime()),
                 plan.uses(),
-                plan.model().startsWith("models/") ? plan.model() : "models/" + plan.model(),
+                ModelNames.qualified(plan.model()),
                 "v1alpha",
                 upstream.websocketUrl(),
                 plan.locked(),

@@ -192,8 +192,7 @@ public record PlatformCeilings(
 
     /** Model names are compared without the API's {@code models/} prefix and case. */
     static String bareModel(String model) {
-        String m = model.trim();
-        return (m.startsWith("models/") ? m.substring("models/".length()) : m).toLowerCase(Locale.ROOT);
+        return dev.livetoken.upstream.ModelNames.comparable(model);
     }
 
     private static void atMost(List<FieldError> out, String field, long value, long ceiling, String property) {

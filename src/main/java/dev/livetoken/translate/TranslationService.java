@@ -10,7 +10,7 @@ import dev.livetoken.policy.PolicyService;
 import dev.livetoken.problem.ProblemException;
 import dev.livetoken.problem.ProblemType;
 import dev.livetoken.upstream.UpstreamConfig;
-import dev.livetoken.upstream.UpstreamTokens;
+import dev.livetoken.upstream.UpstreamFacade;
 import io.quarkus.runtime.ShutdownEvent;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Context;
@@ -43,7 +43,7 @@ public class TranslationService {
     private final UsageLimiter limiter;
     private final TranslationAuditLog audit;
     private final TokenHasher hasher;
-    private final UpstreamTokens upstreamBase;
+    private final UpstreamFacade upstreamBase;
     private final UpstreamConfig upstreamConfig;
     private final TranslateConfig config;
     private final MintMetrics metrics;
@@ -52,7 +52,7 @@ public class TranslationService {
     private volatile GeminiTextStream upstream;
 
     TranslationService(PolicyService policies, TranslationPlanner planner, UsageLimiter limiter,
-            TranslationAuditLog audit, TokenHasher hasher, UpstreamTokens upstreamBase, UpstreamConfig upstreamConfig,
+            TranslationAuditLog audit, TokenHasher hasher, UpstreamFacade upstreamBase, UpstreamConfig upstreamConfig,
             TranslateConfig config, MintMetrics metrics, Vertx vertx) {
         this.policies = policies;
         this.planner = planner;

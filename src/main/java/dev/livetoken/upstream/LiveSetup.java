@@ -21,6 +21,6 @@ public record LiveSetup(
     }
 
     public String qualifiedModel() {
-        return model.startsWith("models/") ? model : "models/" + model;
+        return ModelNames.qualified(model);
     }
 }

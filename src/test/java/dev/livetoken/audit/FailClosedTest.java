@@ -12,8 +12,8 @@ import dev.livetoken.support.Admin;
 import dev.livetoken.support.Contract;
 import dev.livetoken.support.TestJwts;
 import dev.livetoken.upstream.AuthTokenSpec;
-import dev.livetoken.upstream.GeminiAuthTokens;
-import dev.livetoken.upstream.UpstreamTokens;
+import dev.livetoken.upstream.MintedName;
+import dev.livetoken.upstream.UpstreamFacade;
 import io.quarkus.test.junit.QuarkusMock;
 import io.quarkus.test.junit.QuarkusTest;
 import io.smallrye.mutiny.Uni;
@@ -31,7 +31,7 @@ class FailClosedTest {
     Store store;
 
     @Inject
-    UpstreamTokens realUpstream;
+    UpstreamFacade realUpstream;
 
     static String usedToday(String tenant, String subject) {
         return given().header("Authorization", Admin.PLATFORM).queryParam("subject", subject)
@@ -63,9 +63,9 @@ class FailClosedTest {
     void upstreamFailureGivesTheReservationBack() {
         String tenant = Admin.newTenant("upfail");
         Admin.createPolicy(tenant, "{\"userQuotaPerDay\":1}");
-        QuarkusMock.installMockForType(new UpstreamTokens(null, null, null) {
+        QuarkusMock.installMockForType(new UpstreamFacade(null, null, null) {
             @Override
-            public Uni<GeminiAuthTokens.MintedName> create(AuthTokenSpec spec) {
+            public Uni<MintedName> create(AuthTokenSpec spec) {
                 return Uni.createFrom().failure(ProblemException.of(ProblemType.UPSTREAM_UNAVAILABLE, "down"));
             }
 
@@ -73,7 +73,7 @@ class FailClosedTest {
             public String websocketUrl() {
                 return realUpstream.websocketUrl();
             }
-        }, UpstreamTokens.class);
+        }, UpstreamFacade.class);
         given().filter(Contract.VALIDATED).header("Authorization", TestJwts.bearer("alice", tenant))
                 .contentType("application/json")
                 .when().post("/v1/tokens")

@@ -8,9 +8,9 @@ import dev.livetoken.support.Admin;
 import dev.livetoken.support.Stalls;
 import dev.livetoken.support.TestJwts;
 import dev.livetoken.upstream.AuthTokenSpec;
-import dev.livetoken.upstream.GeminiAuthTokens;
+import dev.livetoken.upstream.MintedName;
 import dev.livetoken.upstream.UpstreamConfig;
-import dev.livetoken.upstream.UpstreamTokens;
+import dev.livetoken.upstream.UpstreamFacade;
 import io.quarkus.test.junit.QuarkusMock;
 import io.quarkus.test.junit.QuarkusTest;
 import io.smallrye.mutiny.Uni;
@@ -49,7 +49,7 @@ class CallerHangsUpTest {
     MintMetrics metrics;
 
     /** The emulator behind a delay, counting its calls: a slow Google. */
-    final class SlowUpstream extends UpstreamTokens {
+    final class SlowUpstream extends UpstreamFacade {
         final AtomicInteger calls = new AtomicInteger();
         final Duration delay;
 
@@ -59,7 +59,7 @@ class CallerHangsUpTest {
         }
 
         @Override
-        public Uni<GeminiAuthTokens.MintedName> create(AuthTokenSpec spec) {
+        public Uni<MintedName> create(AuthTokenSpec spec) {
             calls.incrementAndGet();
             return delay.isZero() ? super.create(spec) : super.create(spec).onItem().delayIt().by(delay);
         }
@@ -74,7 +74,7 @@ class CallerHangsUpTest {
         io.restassured.RestAssured.given().header("Authorization", bearer).when().post("/v1/tokens")
                 .then().statusCode(201);
         SlowUpstream upstream = new SlowUpstream(Duration.ofSeconds(2));
-        QuarkusMock.installMockForType(upstream, UpstreamTokens.class);
+        QuarkusMock.installMockForType(upstream, UpstreamFacade.class);
         int callers = 20;
         long start = System.nanoTime();
         try (var pool = Executors.newVirtualThreadPerTaskExecutor()) {
@@ -114,7 +114,7 @@ class CallerHangsUpTest {
         String tenant = Admin.newTenant("hangupearly");
         Admin.createPolicy(tenant, "{\"userQuotaPerDay\":100,\"userRatePerMinute\":0}");
         SlowUpstream upstream = new SlowUpstream(Duration.ZERO);
-        QuarkusMock.installMockForType(upstream, UpstreamTokens.class);
+        QuarkusMock.installMockForType(upstream, UpstreamFacade.class);
         String bearer = TestJwts.bearer("bob", tenant);
         io.restassured.RestAssured.given().header("Authorization", bearer).when().post("/v1/tokens")
                 .then().statusCode(201);
