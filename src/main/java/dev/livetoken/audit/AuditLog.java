@@ -42,11 +42,19 @@ public class AuditLog {
 
     /** Writes and commits one record; throws if it is not durably stored. */
     public void write(AuditRecord r) {
+        write(r, null);
+    }
+
+    /**
+     * Writes and commits one record of a token minted as part of a conversation
+     * ({@code POST /v1/conversations}); {@code conversationId} null for a token minted alone.
+     */
+    public void write(AuditRecord r, String conversationId) {
         try (Connection c = store.connection();
                 PreparedStatement ps = c.prepareStatement("INSERT INTO audit_record (tenant_id, subject, actor, "
                         + "minted_at, model, locked, target_language, echo_target_language, uses, expire_time, "
-                        + "new_session_expire_time, policy_tenant, policy_version, request_id, token_hash, delivery) "
-                        + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                        + "new_session_expire_time, policy_tenant, policy_version, request_id, token_hash, delivery, "
+                        + "conversation_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
             ps.setString(1, r.tenantId());
             ps.setString(2, r.subject());
             ps.setString(3, r.actor());
@@ -67,6 +75,7 @@ public class AuditLog {
             ps.setString(14, r.requestId());
             ps.setString(15, r.tokenHash());
             ps.setString(16, r.delivery() == null ? AuditRecord.RETURNED : r.delivery());
+            ps.setString(17, conversationId);
             ps.executeUpdate();
         } catch (SQLException e) {
             throw new StoreFailure(e);
@@ -128,6 +137,12 @@ public class AuditLog {
     /** The record of a token, found by its keyed hash. */
     public List<AuditRecord> byTokenHash(String hash) {
         return select("SELECT " + COLUMNS + " FROM audit_record WHERE token_hash = ?", List.of(hash));
+    }
+
+    /** The records of a conversation's tokens, oldest first. */
+    public List<AuditRecord> byConversation(String tenant, String conversationId) {
+        return select("SELECT " + COLUMNS + " FROM audit_record WHERE tenant_id = ? AND conversation_id = ? "
+                + "ORDER BY id", List.of(tenant, conversationId));
     }
 
     public long count(String tenant) {

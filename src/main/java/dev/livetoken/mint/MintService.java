@@ -21,7 +21,9 @@ import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.jboss.logging.Logger;
 
@@ -76,7 +78,7 @@ public class MintService {
         // The request's Vert.x context carries its MDC (request id); every hop returns to it.
         Context ctx = Vertx.currentContext();
         return Uni.createFrom().deferred(() -> {
-            CallerLine line = new CallerLine(vertx, store.config().mintBudget());
+            CallerLine<MintResponse> line = new CallerLine<>(vertx, store.config().mintBudget());
             // The mint runs detached from the caller's subscription: a caller that hangs up cancels
             // only what it hears, never a mint halfway between its reservation and its audit record.
             run(ctx, line, caller, request, requestId).subscribe().with(
@@ -110,7 +112,7 @@ public class MintService {
         }
     }
 
-    private Uni<Minted> run(Context ctx, CallerLine line, Caller caller, MintRequest request, String requestId) {
+    private Uni<Minted> run(Context ctx, CallerLine<MintResponse> line, Caller caller, MintRequest request, String requestId) {
         // On a cache miss the policy is read from the store: that counts against the store budget too.
         Uni<EffectivePolicy> policy = line.onStoreBudget(policies.effective(caller.tenant()));
         if (ctx != null) {
@@ -155,7 +157,7 @@ public class MintService {
      * recorded and counted (it exists at Google and was paid for by the reservation), and its record
      * says it was never sent.
      */
-    private void handOver(CallerLine line, Minted minted, String requestId) {
+    private void handOver(CallerLine<MintResponse> line, Minted minted, String requestId) {
         if (line.deliver(minted.response())) {
             return;
         }
@@ -174,7 +176,7 @@ public class MintService {
     }
 
     private Minted record(MintPlan plan, String token, String requestId, UsageLimiter.Reservation reservation,
-            CallerLine line) {
+            CallerLine<?> line) {
         String hash = hasher.hash(token);
         String delivery = line.closed() ? AuditRecord.DISCARDED : AuditRecord.RETURNED;
         try {
@@ -197,6 +199,176 @@ public class MintService {
     }
 
     /**
+     * Mints a conversation's tokens as one ({@code POST /v1/conversations}, docs/conversations.md):
+     * all or nothing. Every token is planned and reserved first (a refusal of any gives back the
+     * reservations already taken, before Google is asked); then each is minted; if one cannot be,
+     * every reservation is given back and the tokens already minted are recorded as
+     * {@code discarded}. Every audit record carries {@code conversationId}. Hang-ups and store
+     * stalls are handled as for a single mint ({@link CallerLine}).
+     *
+     * @param orders turns the caller's effective policy into the tokens to mint (throws a problem to refuse)
+     */
+    public Uni<List<MintResponse>> mintTogether(Caller caller, Function<EffectivePolicy, List<TokenOrder>> orders,
+            String conversationId, String requestId) {
+        Context ctx = Vertx.currentContext();
+        return Uni.createFrom().deferred(() -> {
+            CallerLine<List<MintResponse>> line = new CallerLine<>(vertx, store.config().mintBudget());
+            runTogether(ctx, line, caller, orders, conversationId, requestId).subscribe().with(
+                    minted -> handOverTogether(line, minted, requestId),
+                    failure -> {
+                        if (!line.fail(failure) && !(failure instanceof CallerGone)) {
+                            LOG.infof("Conversation mint of request %s ended in %s after its caller had been answered "
+                                    + "or had hung up; nothing was kept", requestId, failure.getClass().getSimpleName());
+                        }
+                    });
+            Uni<List<MintResponse>> heard = Uni.createFrom().completionStage(line.answer().copy());
+            if (ctx != null) {
+                heard = heard.emitOn(task -> ctx.runOnContext(v -> task.run()));
+            }
+            return heard.onCancellation().invoke(line::hangUp);
+        });
+    }
+
+    private Uni<List<Minted>> runTogether(Context ctx, CallerLine<List<MintResponse>> line, Caller caller,
+            Function<EffectivePolicy, List<TokenOrder>> planner, String conversationId, String requestId) {
+        Uni<EffectivePolicy> policy = line.onStoreBudget(policies.effective(caller.tenant()));
+        if (ctx != null) {
+            policy = policy.emitOn(task -> ctx.runOnContext(v -> task.run()));
+        }
+        return policy.chain(effective -> {
+            List<TokenOrder> orders = planner.apply(effective);
+            return line.onStoreBudget(blocking(ctx, () -> reserveAll(orders, effective)))
+                    .chain(reservations -> {
+                        if (line.closed()) {
+                            return blocking(ctx, () -> {
+                                reservations.forEach(limiter::release);
+                                metrics.mintAbandoned(caller.tenant(), "released");
+                                throw new CallerGone();
+                            });
+                        }
+                        return mintEach(ctx, orders, reservations, conversationId, requestId, 0, new ArrayList<>())
+                                .chain(names -> line.onStoreBudget(blocking(ctx,
+                                        () -> recordAll(orders, names, reservations, conversationId, requestId, line))));
+                    });
+        });
+    }
+
+    /** Every order's reservation, or none: a refusal gives back what was already taken. */
+    private List<UsageLimiter.Reservation> reserveAll(List<TokenOrder> orders, EffectivePolicy effective) {
+        List<UsageLimiter.Reservation> taken = new ArrayList<>(orders.size());
+        try {
+            for (TokenOrder o : orders) {
+                MintPlan plan = o.plan();
+                taken.add(limiter.reserve(plan.tenant(), plan.subject(), effective.policy(), plan.serverTime()));
+            }
+            return taken;
+        } catch (RuntimeException e) {
+            taken.forEach(limiter::release);
+            if (e instanceof ProblemException p && p.limitScope() != null) {
+                metrics.limitRefused(orders.get(0).plan().tenant(), p.limitScope());
+            }
+            throw e;
+        }
+    }
+
+    /** Asks Google for each token in turn; on a failure, gives everything back and records what exists as discarded. */
+    private Uni<List<String>> mintEach(Context ctx, List<TokenOrder> orders, List<UsageLimiter.Reservation> reservations,
+            String conversationId, String requestId, int index, List<String> names) {
+        if (index == orders.size()) {
+            return Uni.createFrom().item(names);
+        }
+        return upstream.create(orders.get(index).spec())
+                .onFailure().call(() -> blocking(ctx, () -> {
+                    reservations.forEach(limiter::release);
+                    for (int i = 0; i < names.size(); i++) {
+                        // minted at Google but never to be handed out: recorded, marked as never sent
+                        writeRecord(orders.get(i), hasher.hash(names.get(i)), requestId, conversationId,
+                                AuditRecord.DISCARDED);
+                        metrics.mintAbandoned(orders.get(i).plan().tenant(), AuditRecord.DISCARDED);
+                    }
+                    return null;
+                }))
+                .chain(minted -> {
+                    names.add(minted.name());
+                    return mintEach(ctx, orders, reservations, conversationId, requestId, index + 1, names);
+                });
+    }
+
+    private List<Minted> recordAll(List<TokenOrder> orders, List<String> names, List<UsageLimiter.Reservation> reservations,
+            String conversationId, String requestId, CallerLine<?> line) {
+        String delivery = line.closed() ? AuditRecord.DISCARDED : AuditRecord.RETURNED;
+        List<Minted> out = new ArrayList<>(orders.size());
+        List<String> written = new ArrayList<>();
+        try {
+            for (int i = 0; i < orders.size(); i++) {
+                String hash = hasher.hash(names.get(i));
+                writeRecord(orders.get(i), hash, requestId, conversationId, delivery);
+                written.add(hash);
+                out.add(new Minted(orders.get(i).plan().tenant(), answer(orders.get(i), names.get(i)), hash, delivery));
+            }
+            return out;
+        } catch (RuntimeException e) {
+            // Fail closed, all or nothing: no token leaves, every reservation goes back.
+            LOG.errorf("Audit write failed (%s); the conversation's tokens are withheld", e.getClass().getSimpleName());
+            metrics.auditFailed();
+            reservations.forEach(limiter::release);
+            for (String hash : written) {
+                try {
+                    audit.markDiscarded(hash);
+                } catch (RuntimeException again) {
+                    LOG.warnf("Could not mark a withheld conversation token as discarded (%s)",
+                            again.getClass().getSimpleName());
+                }
+            }
+            throw ProblemException.builder(ProblemType.AUDIT_UNAVAILABLE,
+                    "The audit trail cannot be written right now, so no token was issued; try again shortly.")
+                    .retryAfter(Duration.ofSeconds(5)).build();
+        }
+    }
+
+    private void writeRecord(TokenOrder order, String hash, String requestId, String conversationId, String delivery) {
+        MintPlan plan = order.plan();
+        audit.write(new AuditRecord(null, plan.tenant(), plan.subject(), plan.actor(), plan.serverTime(),
+                plan.model(), order.locked(),
+                plan.locked() ? plan.translation().targetLanguageCode() : null,
+                plan.locked() ? plan.translation().echoTargetLanguage() : null,
+                plan.uses(), plan.expireTime(), plan.newSessionExpireTime(), plan.policyTenant(),
+                plan.policyVersion(), requestId == null ? "-" : requestId, hash, delivery), conversationId);
+    }
+
+    /** As {@link #handOver}, for all of a conversation's tokens at once. */
+    private void handOverTogether(CallerLine<List<MintResponse>> line, List<Minted> minted, String requestId) {
+        if (line.deliver(minted.stream().map(Minted::response).toList())) {
+            return;
+        }
+        for (Minted m : minted) {
+            metrics.mintAbandoned(m.tenant(), AuditRecord.DISCARDED);
+        }
+        store.executor().execute(() -> {
+            for (Minted m : minted) {
+                if (!AuditRecord.RETURNED.equals(m.delivery())) {
+                    continue;
+                }
+                try {
+                    audit.markDiscarded(m.tokenHash());
+                } catch (RuntimeException e) {
+                    LOG.warnf("Could not mark an audit record of request %s as discarded (%s)", requestId,
+                            e.getClass().getSimpleName());
+                }
+            }
+        });
+        LOG.infof("Caller of request %s was gone when its conversation was ready; tokens discarded, records kept",
+                requestId);
+    }
+
+    private MintResponse answer(TokenOrder order, String token) {
+        MintResponse plain = answer(order.plan(), token);
+        return new MintResponse(plain.token(), plain.expireTime(), plain.newSessionExpireTime(),
+                plain.expiresInSeconds(), plain.serverTime(), plain.uses(), plain.model(), plain.apiVersion(),
+                plain.websocketUrl(), order.locked(), plain.translationConfig());
+    }
+
+    /**
      * Runs JDBC work off the event loop: on a worker of the request's own Vert.x context when there
      * is one (so its MDC follows, and the result comes back to its event loop), else on the store's
      * executor.
@@ -211,6 +383,11 @@ public class MintService {
     /** The field mask the token minted for this plan would carry (what {@code simulate} shows). */
     public String fieldMask(MintPlan plan) {
         return upstream.fieldMask(spec(plan));
+    }
+
+    /** The field mask a conversation's token would carry (what {@code simulate} shows). */
+    public String fieldMask(TokenOrder order) {
+        return upstream.fieldMask(order.spec());
     }
 
     /** The upstream request for a plan: the same call an SDK user would make by hand. */

@@ -186,7 +186,7 @@ public record PlatformCeilings(
                 p.defaultTargetLanguage(), p.echoTargetLanguage(), p.echoOverridable(), defaultU, maxU,
                 Duration.ofSeconds(life), Duration.ofSeconds(maxLife), Duration.ofSeconds(window),
                 Duration.ofSeconds(maxWindow), userRate, tenantRate, userQuota, tenantQuota, p.version(), p.textModel(),
-                p.userCharactersPerDay(), p.tenantCharactersPerDay());
+                p.userCharactersPerDay(), p.tenantCharactersPerDay(), p.interpreter());
         return new Clamped(held, List.copyOf(clamps), refusal);
     }
 

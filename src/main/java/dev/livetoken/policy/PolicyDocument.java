@@ -42,7 +42,10 @@ public record PolicyDocument(
         Long tenantCharactersPerDay,
         Long version,
         Instant updatedAt,
-        String updatedBy) {
+        String updatedBy,
+        Boolean interpreterEnabled,
+        String interpreterModel,
+        String interpreterInstructionTemplate) {
 
     /** The document of a stored policy, every field explicit. */
     public static PolicyDocument of(TokenPolicy p, Instant updatedAt, String updatedBy) {
@@ -53,7 +56,8 @@ public record PolicyDocument(
                 p.newSessionWindow().toSeconds(), p.maxNewSessionWindow().toSeconds(),
                 p.userRatePerMinute(), p.tenantRatePerMinute(), p.userQuotaPerDay(), p.tenantQuotaPerDay(),
                 p.textModel(), p.userCharactersPerDay(), p.tenantCharactersPerDay(),
-                p.version(), updatedAt, updatedBy);
+                p.version(), updatedAt, updatedBy, p.interpreter().enabled(), p.interpreter().model(),
+                p.interpreter().instructionTemplate());
     }
 
     /**
@@ -112,7 +116,12 @@ public record PolicyDocument(
                 newVersion,
                 or(textModel, defaults.textModel()),
                 or(userCharactersPerDay, defaults.userCharactersPerDay()),
-                or(tenantCharactersPerDay, defaults.tenantCharactersPerDay()));
+                or(tenantCharactersPerDay, defaults.tenantCharactersPerDay()),
+                new InterpreterPolicy(or(interpreterEnabled, defaults.interpreter().enabled()),
+                        or(interpreterModel, defaults.interpreter().model()),
+                        // an empty template goes back to the platform's
+                        interpreterInstructionTemplate == null ? defaults.interpreter().instructionTemplate()
+                                : interpreterInstructionTemplate.isEmpty() ? null : interpreterInstructionTemplate));
         if (errors.isEmpty()) {
             errors.addAll(PolicyRules.violations(p));
         }

@@ -1,6 +1,7 @@
 package dev.livetoken.policy;
 
 import dev.livetoken.problem.FieldError;
+import dev.livetoken.upstream.ModelNames;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,6 +42,15 @@ public final class PolicyRules {
         }
         nonNegative(out, "userCharactersPerDay", p.userCharactersPerDay());
         nonNegative(out, "tenantCharactersPerDay", p.tenantCharactersPerDay());
+        InterpreterPolicy i = p.interpreter();
+        if (i.model() == null || !TEXT_MODEL.matcher(ModelNames.bare(i.model())).matches()) {
+            out.add(new FieldError("interpreterModel", "must be a model name of at most 120 letters, digits, '.', '-' or '_'"));
+        }
+        String templateProblem = i.instructionTemplate() == null ? null
+                : InterpreterCeilings.templateProblem(i.instructionTemplate());
+        if (templateProblem != null) {
+            out.add(new FieldError("interpreterInstructionTemplate", templateProblem));
+        }
         return out;
     }
 

@@ -135,7 +135,7 @@ public class PolicyService {
                 c.echoTargetLanguage(), c.echoOverridable(), c.defaultUses(), c.maxUses(),
                 c.tokenLifetime(), c.maxTokenLifetime(), c.newSessionWindow(), c.maxNewSessionWindow(),
                 c.userRatePerMinute(), c.tenantRatePerMinute(), c.userQuotaPerDay(), c.tenantQuotaPerDay(), 1,
-                c.textModel(), c.userCharactersPerDay(), c.tenantCharactersPerDay());
+                c.textModel(), c.userCharactersPerDay(), c.tenantCharactersPerDay(), InterpreterPolicy.DEFAULT);
         PolicyRules.check(p);
         return p;
     }

@@ -422,7 +422,11 @@ public class PolicyStore {
                 d.userRatePerMinute(), d.tenantRatePerMinute(), d.userQuotaPerDay(), d.tenantQuotaPerDay(), 0,
                 d.textModel() != null ? d.textModel() : config.textModel(),
                 d.userCharactersPerDay() != null ? d.userCharactersPerDay() : config.userCharactersPerDay(),
-                d.tenantCharactersPerDay() != null ? d.tenantCharactersPerDay() : config.tenantCharactersPerDay());
+                d.tenantCharactersPerDay() != null ? d.tenantCharactersPerDay() : config.tenantCharactersPerDay(),
+                // documents stored before interpreter conversations existed: interpreter off
+                new InterpreterPolicy(d.interpreterEnabled() != null && d.interpreterEnabled(),
+                        d.interpreterModel() != null ? d.interpreterModel() : InterpreterPolicy.DEFAULT_MODEL,
+                        d.interpreterInstructionTemplate()));
     }
 
     private static String json(TokenPolicy p) {

@@ -13,6 +13,7 @@ import java.util.Set;
  * @param textModel model of text translations ({@code POST /v1/translations})
  * @param userCharactersPerDay characters a user may translate per UTC day; 0 means no limit
  * @param tenantCharactersPerDay characters the whole tenant may translate per UTC day; 0 means no limit
+ * @param interpreter interpreter conversations (docs/conversations.md); null means {@link InterpreterPolicy#DEFAULT}
  */
 public record TokenPolicy(
         String tenantId,
@@ -36,7 +37,8 @@ public record TokenPolicy(
         long version,
         String textModel,
         long userCharactersPerDay,
-        long tenantCharactersPerDay) {
+        long tenantCharactersPerDay,
+        InterpreterPolicy interpreter) {
 
     /** Google refuses expiry times 20 hours or more ahead. */
     public static final Duration UPSTREAM_MAX_LIFETIME = Duration.ofHours(20);
@@ -46,6 +48,20 @@ public record TokenPolicy(
 
     public TokenPolicy {
         allowedTargetLanguages = Set.copyOf(allowedTargetLanguages);
+        interpreter = interpreter == null ? InterpreterPolicy.DEFAULT : interpreter;
+    }
+
+    /** A policy without interpreter settings ({@link InterpreterPolicy#DEFAULT}), for tests and fixtures. */
+    public TokenPolicy(String tenantId, boolean enabled, String model, LockMode lockMode,
+            Set<String> allowedTargetLanguages, String defaultTargetLanguage, boolean echoTargetLanguage,
+            boolean echoOverridable, int defaultUses, int maxUses, Duration tokenLifetime, Duration maxTokenLifetime,
+            Duration newSessionWindow, Duration maxNewSessionWindow, long userRatePerMinute, long tenantRatePerMinute,
+            long userQuotaPerDay, long tenantQuotaPerDay, long version, String textModel, long userCharactersPerDay,
+            long tenantCharactersPerDay) {
+        this(tenantId, enabled, model, lockMode, allowedTargetLanguages, defaultTargetLanguage, echoTargetLanguage,
+                echoOverridable, defaultUses, maxUses, tokenLifetime, maxTokenLifetime, newSessionWindow,
+                maxNewSessionWindow, userRatePerMinute, tenantRatePerMinute, userQuotaPerDay, tenantQuotaPerDay, version,
+                textModel, userCharactersPerDay, tenantCharactersPerDay, null);
     }
 
     public boolean allowsLanguage(String canonicalCode) {

@@ -96,6 +96,10 @@ public final class AuthTokenBodies {
         if (!gen.isEmpty()) {
             setup.set("generationConfig", gen);
         }
+        if (c.systemInstruction() != null) {
+            // LiveConnectConfig.systemInstruction → setup.systemInstruction {parts:[{text}]} (docs/live-api-protocol.md §1)
+            setup.putObject("systemInstruction").putArray("parts").addObject().put("text", c.systemInstruction());
+        }
         if (c.inputAudioTranscription()) {
             setup.putObject("inputAudioTranscription");
         }
