@@ -10,6 +10,7 @@ import io.vertx.core.http.ServerWebSocket;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import org.jboss.logging.Logger;
@@ -214,19 +215,23 @@ final class LiveConnection {
                 return;
             }
             String model = modelOf(eff);
-            if (!MODELS.contains(model)) {
+            boolean dialogue = EmulatedInterpreter.MODELS.contains(model);
+            if (!MODELS.contains(model) && !dialogue) {
                 close(LiveCloses.modelNotFound(model));
                 return;
             }
-            String target = targetLanguage(eff);
-            JsonNode echo = SetupMerge.at(eff, "generationConfig.translationConfig.echoTargetLanguage");
+            LiveCloses.Close locked = changesLockedFields(client);
+            if (locked != null) {
+                close(locked);
+                return;
+            }
+            EmulatedTranslation served = dialogue ? interpreter(eff) : translation(eff);
             // [?] whether a rejected setup spends a use is unknown; we spend it only once the setup is valid.
             if (!token.trySpendUse()) {
                 close(LiveCloses.NO_USES_LEFT);
                 return;
             }
-            s = new ResumptionHandles.Session(tokenName,
-                    new EmulatedTranslation(target, sourceLanguage, echo != null && echo.asBoolean()), eff, now);
+            s = new ResumptionHandles.Session(tokenName, served, eff, now);
         }
         session = s;
         s.connection = this;
@@ -250,6 +255,57 @@ final class LiveConnection {
             goAway();
         }
         scheduleRelease();      // output still owed from the session's previous connection
+    }
+
+    private EmulatedTranslation translation(ObjectNode eff) {
+        String target = targetLanguage(eff);
+        JsonNode echo = SetupMerge.at(eff, "generationConfig.translationConfig.echoTargetLanguage");
+        return new EmulatedTranslation(target, sourceLanguage, echo != null && echo.asBoolean());
+    }
+
+    /** A dialogue model: interprets between the languages its system instruction names (§8). */
+    private EmulatedTranslation interpreter(ObjectNode eff) {
+        if (SetupMerge.at(eff, "generationConfig.translationConfig") != null) {
+            // [E] translationConfig belongs to Live Translate; the dialogue model refuses it
+            throw new SetupSchema.InvalidSetup("Request contains an invalid argument: translation_config is not "
+                    + "supported by " + eff.get("model").asText() + ".");
+        }
+        String instruction = EmulatedInterpreter.instructionText(eff.get("systemInstruction"));
+        List<dev.livetoken.languages.Language> pair = instruction == null ? List.of()
+                : EmulatedInterpreter.pair(instruction, services.languages());
+        return EmulatedInterpreter.forSpeaker(sourceLanguage, pair);
+    }
+
+    /**
+     * [E] A setup that tries to change what the token locks to a system instruction or tools is
+     * refused, not silently overridden (docs/live-api-protocol.md §8): a device must learn that it
+     * cannot turn a locked session into something else. Sending the locked value again is fine.
+     */
+    private LiveCloses.Close changesLockedFields(ObjectNode client) {
+        JsonNode ownInstruction = client.get("systemInstruction");
+        if (ownInstruction != null && !ownInstruction.isNull() && locks("systemInstruction")) {
+            JsonNode lockedInstruction = token.setup() == null ? null : token.setup().get("systemInstruction");
+            if (!ownInstruction.equals(lockedInstruction)) {
+                return LiveCloses.LOCKED_INSTRUCTION;
+            }
+        }
+        JsonNode ownTools = client.get("tools");
+        if (ownTools != null && !ownTools.isNull() && !ownTools.isEmpty() && locks("tools")) {
+            JsonNode lockedTools = token.setup() == null ? null : token.setup().get("tools");
+            if (!ownTools.equals(lockedTools)) {
+                return LiveCloses.LOCKED_TOOLS;
+            }
+        }
+        return null;
+    }
+
+    /** Whether the token fixes {@code field}: a global lock (no mask), or a mask path at or under it (§6). */
+    private boolean locks(String field) {
+        List<String> mask = token.fieldMask();
+        if (mask == null || mask.isEmpty()) {
+            return token.setup() != null;
+        }
+        return mask.stream().anyMatch(p -> p.equals(field) || p.startsWith(field + "."));
     }
 
     private static String modelOf(ObjectNode eff) {

@@ -97,8 +97,11 @@ public final class AuthTokenBodies {
             setup.set("generationConfig", gen);
         }
         if (c.systemInstruction() != null) {
-            // LiveConnectConfig.systemInstruction → setup.systemInstruction {parts:[{text}]} (docs/live-api-protocol.md §1)
-            setup.putObject("systemInstruction").putArray("parts").addObject().put("text", c.systemInstruction());
+            // LiveConnectConfig.systemInstruction → setup.systemInstruction {parts:[{text}], role: "user"}, as the
+            // SDKs turn a text instruction into a user Content (docs/live-api-protocol.md §10)
+            ObjectNode instruction = setup.putObject("systemInstruction");
+            instruction.putArray("parts").addObject().put("text", c.systemInstruction());
+            instruction.put("role", "user");
         }
         if (c.inputAudioTranscription()) {
             setup.putObject("inputAudioTranscription");

@@ -148,7 +148,7 @@ class ConversationResourceTest {
                 .contains("Interpret English into Japanese and Japanese into English")
                 .endsWith("translate only what was said.");
         assertThat(t.fieldMask()).containsExactly("model", "generationConfig.responseModalities",
-                "systemInstruction.parts", "inputAudioTranscription", "outputAudioTranscription", "tools");
+                "systemInstruction.parts", "systemInstruction.role", "inputAudioTranscription", "outputAudioTranscription", "tools");
         List<AuditRecord> records = audit.byConversation(tenant, r.path("conversationId"));
         assertThat(records).hasSize(1);
         assertThat(records.get(0).model()).isEqualTo("gemini-3.1-flash-live-preview");
