@@ -10,7 +10,7 @@ import java.util.Locale;
 
 /**
  * The emulator's stand-in for a Live dialogue model serving an interpreter instruction
- * (docs/live-api-protocol.md §8, interpreter sessions). It reads the pair of languages from the
+ * (docs/live-api-protocol.md §10). It reads the pair of languages from the
  * system instruction (the languages' English names, in the order they first appear), "detects" the
  * speaker's language as the emulator always does (it is told, see {@link LiveApiEmulator}), and
  * interprets into the other one of the pair. The audio and transcripts are made by
@@ -18,7 +18,7 @@ import java.util.Locale;
  */
 final class EmulatedInterpreter {
 
-    /** Live dialogue models the emulator serves (docs/live-api-protocol.md §8). */
+    /** Live dialogue models the emulator serves (docs/live-api-protocol.md §10). */
     static final java.util.Set<String> MODELS = java.util.Set.of("models/gemini-3.1-flash-live-preview");
 
     private EmulatedInterpreter() {

@@ -21,7 +21,7 @@ public final class EmulatedTranslation {
     private final String targetLanguage;
     private final String sourceLanguage;
     private final boolean echoTargetLanguage;
-    /** A dialogue model interpreting (docs/live-api-protocol.md §8) rather than Live Translate translating. */
+    /** A dialogue model interpreting (docs/live-api-protocol.md §10) rather than Live Translate translating. */
     private final boolean interpreting;
     private Resampler resampler;
     private long inputSamples;

@@ -263,7 +263,7 @@ final class LiveConnection {
         return new EmulatedTranslation(target, sourceLanguage, echo != null && echo.asBoolean());
     }
 
-    /** A dialogue model: interprets between the languages its system instruction names (§8). */
+    /** A dialogue model: interprets between the languages its system instruction names (docs/live-api-protocol.md §10). */
     private EmulatedTranslation interpreter(ObjectNode eff) {
         if (SetupMerge.at(eff, "generationConfig.translationConfig") != null) {
             // [E] translationConfig belongs to Live Translate; the dialogue model refuses it
@@ -278,7 +278,7 @@ final class LiveConnection {
 
     /**
      * [E] A setup that tries to change what the token locks to a system instruction or tools is
-     * refused, not silently overridden (docs/live-api-protocol.md §8): a device must learn that it
+     * refused, not silently overridden (docs/live-api-protocol.md §10): a device must learn that it
      * cannot turn a locked session into something else. Sending the locked value again is fine.
      */
     private LiveCloses.Close changesLockedFields(ObjectNode client) {
