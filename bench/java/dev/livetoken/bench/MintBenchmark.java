@@ -1,14 +1,5 @@
 package dev.livetoken.bench;
 
-import dev.livetoken.support.TestJwts;
-import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpClient;
-import io.vertx.core.http.HttpClientOptions;
-import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.HttpServer;
-import io.vertx.core.http.PoolOptions;
-import io.vertx.core.http.RequestOptions;
 import java.io.File;
 import java.net.URI;
 import java.net.http.HttpRequest;
@@ -24,6 +15,17 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.RequestOptions;
+
+import dev.livetoken.support.TestJwts;
 
 /**
  * Load benchmark of {@code POST /v1/tokens}: starts a zero-latency {@code auth_tokens} stub on
@@ -61,22 +63,33 @@ public final class MintBenchmark {
         Vertx vertx = Vertx.vertx();
         HttpServer stub = startStub(vertx);
         int servicePort = freePort();
-        System.out.printf(Locale.ROOT, "upstream stub on 127.0.0.1:%d, service on 127.0.0.1:%d%n", stub.actualPort(), servicePort);
+        System.out.printf(
+                Locale.ROOT,
+                "upstream stub on 127.0.0.1:%d, service on 127.0.0.1:%d%n",
+                stub.actualPort(),
+                servicePort);
 
         Process service = launch(jar, servicePort, stub.actualPort(), extraJvm, opt);
         try {
             long started = System.nanoTime();
             waitUntilUp(servicePort, Duration.ofSeconds(60));
-            System.out.printf(Locale.ROOT, "service answered after %.2f s (JVM launch to first answer)%n",
+            System.out.printf(
+                    Locale.ROOT,
+                    "service answered after %.2f s (JVM launch to first answer)%n",
                     (System.nanoTime() - started) / 1e9);
 
             String[] bearer = new String[users];
             for (int i = 0; i < users; i++) {
-                bearer[i] = "Bearer " + TestJwts.user("user-" + i, "tenant-" + (i % 10)).claim("exp",
-                        java.time.Instant.now().getEpochSecond() + 3600).sign();
+                bearer[i] = "Bearer "
+                        + TestJwts.user("user-" + i, "tenant-" + (i % 10))
+                                .claim("exp", java.time.Instant.now().getEpochSecond() + 3600)
+                                .sign();
             }
-            HttpClient client = vertx.createHttpClient(new HttpClientOptions()
-                    .setDefaultHost("127.0.0.1").setDefaultPort(servicePort).setKeepAlive(true),
+            HttpClient client = vertx.createHttpClient(
+                    new HttpClientOptions()
+                            .setDefaultHost("127.0.0.1")
+                            .setDefaultPort(servicePort)
+                            .setKeepAlive(true),
                     new PoolOptions().setHttp1MaxSize(connections));
 
             boolean useWrk = !"jvm".equals(opt.get("driver")) && onPath("wrk");
@@ -85,25 +98,45 @@ public final class MintBenchmark {
                 Path script = wrkScript(bearer);
                 Process peer = withPeer ? Peer.start(stub.actualPort()) : null;
                 try {
-                    System.out.printf(Locale.ROOT, "warm-up %d s each (%d users, %d connections) ...%n", warmup, users, connections);
+                    System.out.printf(
+                            Locale.ROOT,
+                            "warm-up %d s each (%d users, %d connections) ...%n",
+                            warmup,
+                            users,
+                            connections);
                     wrk(script, servicePort, connections, warmup);
                     if (peer != null) {
                         wrk(script, Peer.PORT, connections, warmup);
                     }
                     double[] us = new double[rounds];
                     double[] them = new double[rounds];
-                    System.out.printf(Locale.ROOT, "%nTHROUGHPUT, %d alternating rounds of %d s, %d connections, %d users:%n",
-                            rounds, seconds, connections, users);
+                    System.out.printf(
+                            Locale.ROOT,
+                            "%nTHROUGHPUT, %d alternating rounds of %d s, %d connections, %d users:%n",
+                            rounds,
+                            seconds,
+                            connections,
+                            users);
                     for (int round = 0; round < rounds; round++) {
                         Wrk ours = Wrk.parse(wrk(script, servicePort, connections, seconds));
                         us[round] = ours.perSecond();
-                        String line = String.format(Locale.ROOT, "  round %d: service %,.0f mints/s (p99 %s, non-201 %d)",
-                                round + 1, ours.perSecond(), ours.p99(), ours.errors());
+                        String line = String.format(
+                                Locale.ROOT,
+                                "  round %d: service %,.0f mints/s (p99 %s, non-201 %d)",
+                                round + 1,
+                                ours.perSecond(),
+                                ours.p99(),
+                                ours.errors());
                         if (peer != null) {
                             Wrk peers = Wrk.parse(wrk(script, Peer.PORT, connections, seconds));
                             them[round] = peers.perSecond();
-                            line += String.format(Locale.ROOT, "   peer %,.0f mints/s (p99 %s, non-201 %d)   ratio %.2f",
-                                    peers.perSecond(), peers.p99(), peers.errors(), ours.perSecond() / peers.perSecond());
+                            line += String.format(
+                                    Locale.ROOT,
+                                    "   peer %,.0f mints/s (p99 %s, non-201 %d)   ratio %.2f",
+                                    peers.perSecond(),
+                                    peers.p99(),
+                                    peers.errors(),
+                                    ours.perSecond() / peers.perSecond());
                         }
                         System.out.println(line);
                     }
@@ -113,8 +146,11 @@ public final class MintBenchmark {
                         for (int i = 0; i < rounds; i++) {
                             ratios[i] = us[i] / them[i];
                         }
-                        System.out.printf(Locale.ROOT, ", peer %,.0f mints/s, RATIO us/peer %.2f (median of rounds)%n",
-                                median(them), median(ratios));
+                        System.out.printf(
+                                Locale.ROOT,
+                                ", peer %,.0f mints/s, RATIO us/peer %.2f (median of rounds)%n",
+                                median(them),
+                                median(ratios));
                         System.out.printf(Locale.ROOT, "  peer resident memory: %s%n", rss(peer.pid()));
                     } else {
                         System.out.println();
@@ -125,11 +161,17 @@ public final class MintBenchmark {
                     }
                 }
             } else {
-                System.out.println("warm-up " + warmup + " s ... (JVM driver: no wrk on the PATH, so no peer comparison)");
+                System.out.println(
+                        "warm-up " + warmup + " s ... (JVM driver: no wrk on the PATH, so no peer comparison)");
                 closedLoop(client, bearer, connections, warmup);
                 Result max = closedLoop(client, bearer, connections, seconds);
-                System.out.printf(Locale.ROOT, "%nTHROUGHPUT (%d connections, %d s): %.0f mints/s, errors %d%n",
-                        connections, seconds, max.count / (double) seconds, max.errors);
+                System.out.printf(
+                        Locale.ROOT,
+                        "%nTHROUGHPUT (%d connections, %d s): %.0f mints/s, errors %d%n",
+                        connections,
+                        seconds,
+                        max.count / (double) seconds,
+                        max.errors);
                 max.print();
             }
             System.out.printf(Locale.ROOT, "service resident memory after full load: %s%n", rss(service.pid()));
@@ -137,8 +179,13 @@ public final class MintBenchmark {
             // The JVM client itself needs warming too, or its own JIT work shows up as service latency.
             openLoop(vertx, client, bearer, rate, Math.min(5, warmup));
             Result fixed = openLoop(vertx, client, bearer, rate, seconds);
-            System.out.printf(Locale.ROOT, "%nFIXED RATE %d req/s for %d s: %d done, errors %d%n", rate, seconds,
-                    fixed.count, fixed.errors);
+            System.out.printf(
+                    Locale.ROOT,
+                    "%nFIXED RATE %d req/s for %d s: %d done, errors %d%n",
+                    rate,
+                    seconds,
+                    fixed.count,
+                    fixed.errors);
             fixed.print();
             System.out.printf(Locale.ROOT, "%nservice resident memory: %s%n", rss(service.pid()));
             System.out.printf(Locale.ROOT, "JVM options: %s%n", extraJvm.isBlank() ? "(none)" : extraJvm);
@@ -177,8 +224,17 @@ public final class MintBenchmark {
     }
 
     static String wrk(Path script, int port, int connections, int seconds) throws Exception {
-        Process p = new ProcessBuilder("wrk", "-t1", "-c" + connections, "-d" + seconds + "s", "--latency",
-                "-s", script.toString(), "http://127.0.0.1:" + port).redirectErrorStream(true).start();
+        Process p = new ProcessBuilder(
+                        "wrk",
+                        "-t1",
+                        "-c" + connections,
+                        "-d" + seconds + "s",
+                        "--latency",
+                        "-s",
+                        script.toString(),
+                        "http://127.0.0.1:" + port)
+                .redirectErrorStream(true)
+                .start();
         String out = new String(p.getInputStream().readAllBytes());
         p.waitFor();
         return out;
@@ -187,13 +243,19 @@ public final class MintBenchmark {
     static HttpServer startStub(Vertx vertx) throws Exception {
         Buffer[] answers = new Buffer[1];
         answers[0] = Buffer.buffer("{\"name\":\"auth_tokens/bench-stub-token\"}");
-        return vertx.createHttpServer().requestHandler(req -> req.body().onComplete(b -> {
-            STUB_CALLS.incrementAndGet();
-            req.response().putHeader("content-type", "application/json").end(answers[0]);
-        })).listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        return vertx.createHttpServer()
+                .requestHandler(req -> req.body().onComplete(b -> {
+                    STUB_CALLS.incrementAndGet();
+                    req.response().putHeader("content-type", "application/json").end(answers[0]);
+                }))
+                .listen(0, "127.0.0.1")
+                .toCompletionStage()
+                .toCompletableFuture()
+                .get(10, TimeUnit.SECONDS);
     }
 
-    static Process launch(String jar, int port, int stubPort, String extraJvm, Map<String, String> opt) throws Exception {
+    static Process launch(String jar, int port, int stubPort, String extraJvm, Map<String, String> opt)
+            throws Exception {
         Path pem = Path.of("src/main/resources/dev/jwt-public.pem").toAbsolutePath();
         var cmd = new java.util.ArrayList<String>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -202,8 +264,8 @@ public final class MintBenchmark {
         }
         cmd.add("-jar");
         cmd.add(jar);
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
-                .redirectOutput(new File("target/bench-service.log"));
+        ProcessBuilder pb =
+                new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(new File("target/bench-service.log"));
         Map<String, String> env = pb.environment();
         env.put("QUARKUS_HTTP_PORT", String.valueOf(port));
         env.put("QUARKUS_HTTP_HOST", "127.0.0.1");
@@ -213,8 +275,11 @@ public final class MintBenchmark {
         env.put("MP_JWT_VERIFY_PUBLICKEY_LOCATION", pem.toUri().toString());
         env.put("LIVETOKEN_AUDIT_HMAC_KEY", "benchmark-audit-hmac-key-0123456789abcdef");
         // A fresh embedded store per run (unless PostgreSQL is given with --env.QUARKUS_DATASOURCE_JDBC_URL).
-        env.put("LIVETOKEN_STORE_EMBEDDED_PATH", Path.of("target", "bench-data", String.valueOf(System.currentTimeMillis()),
-                "livetoken").toAbsolutePath().toString());
+        env.put(
+                "LIVETOKEN_STORE_EMBEDDED_PATH",
+                Path.of("target", "bench-data", String.valueOf(System.currentTimeMillis()), "livetoken")
+                        .toAbsolutePath()
+                        .toString());
         // Every tenant falls back to the default policy, with limits switched on (counted and checked
         // on every mint) but set high enough that the benchmark measures cost, not refusals.
         env.put("LIVETOKEN_DEFAULT_POLICY_SEED", "true");
@@ -233,7 +298,9 @@ public final class MintBenchmark {
         long deadline = System.nanoTime() + max.toNanos();
         while (System.nanoTime() < deadline) {
             try {
-                var r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/languages")).build(),
+                var r = http.send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/languages"))
+                                .build(),
                         HttpResponse.BodyHandlers.discarding());
                 if (r.statusCode() == 401) {
                     return;
@@ -248,10 +315,15 @@ public final class MintBenchmark {
     static final Buffer BODY = Buffer.buffer("{\"targetLanguageCode\":\"es\"}");
 
     static CompletableFuture<Integer> mint(HttpClient client, String bearer) {
-        RequestOptions ro = new RequestOptions().setMethod(HttpMethod.POST).setURI("/v1/tokens")
-                .putHeader("authorization", bearer).putHeader("content-type", "application/json");
-        return client.request(ro).compose(req -> req.send(BODY).compose(resp -> resp.body().map(b -> resp.statusCode())))
-                .toCompletionStage().toCompletableFuture();
+        RequestOptions ro = new RequestOptions()
+                .setMethod(HttpMethod.POST)
+                .setURI("/v1/tokens")
+                .putHeader("authorization", bearer)
+                .putHeader("content-type", "application/json");
+        return client.request(ro)
+                .compose(req -> req.send(BODY).compose(resp -> resp.body().map(b -> resp.statusCode())))
+                .toCompletionStage()
+                .toCompletableFuture();
     }
 
     /** Latencies in microseconds, plus counts. */
@@ -282,8 +354,14 @@ public final class MintBenchmark {
                 System.out.println("  no samples");
                 return;
             }
-            System.out.printf(Locale.ROOT, "  latency ms: p50 %.3f  p90 %.3f  p99 %.3f  p99.9 %.3f  max %.3f%n",
-                    pct(s, 50), pct(s, 90), pct(s, 99), pct(s, 99.9), s[s.length - 1] / 1000.0);
+            System.out.printf(
+                    Locale.ROOT,
+                    "  latency ms: p50 %.3f  p90 %.3f  p99 %.3f  p99.9 %.3f  max %.3f%n",
+                    pct(s, 50),
+                    pct(s, 90),
+                    pct(s, 99),
+                    pct(s, 99.9),
+                    s[s.length - 1] / 1000.0);
         }
 
         static double pct(long[] sorted, double p) {
@@ -304,16 +382,18 @@ public final class MintBenchmark {
         return r;
     }
 
-    private static void loop(HttpClient client, String[] bearer, AtomicInteger next, Result r, long end, CountDownLatch done) {
+    private static void loop(
+            HttpClient client, String[] bearer, AtomicInteger next, Result r, long end, CountDownLatch done) {
         if (System.nanoTime() >= end) {
             done.countDown();
             return;
         }
         long t0 = System.nanoTime();
-        mint(client, bearer[Math.floorMod(next.getAndIncrement(), bearer.length)]).whenComplete((status, err) -> {
-            r.add((System.nanoTime() - t0) / 1000, err == null && status == 201);
-            loop(client, bearer, next, r, end, done);
-        });
+        mint(client, bearer[Math.floorMod(next.getAndIncrement(), bearer.length)])
+                .whenComplete((status, err) -> {
+                    r.add((System.nanoTime() - t0) / 1000, err == null && status == 201);
+                    loop(client, bearer, next, r, end, done);
+                });
     }
 
     static Result openLoop(Vertx vertx, HttpClient client, String[] bearer, int rate, int seconds) throws Exception {
@@ -377,7 +457,8 @@ public final class MintBenchmark {
         static Process start(int stubPort) throws Exception {
             Path shared = Path.of("..", "shared", "bench", "peer-node");
             if (!Files.isDirectory(shared) || !onPath("node") || !onPath("npm")) {
-                throw new IllegalStateException("the peer needs ../shared/bench/peer-node, node and npm (or pass --peer=false)");
+                throw new IllegalStateException(
+                        "the peer needs ../shared/bench/peer-node, node and npm (or pass --peer=false)");
             }
             Path dir = Path.of("target", "bench-peer");
             if (!Files.isDirectory(dir.resolve("node_modules"))) {
@@ -385,16 +466,26 @@ public final class MintBenchmark {
                 for (String f : new String[] {"package.json", "package-lock.json", "server.mjs"}) {
                     Files.copy(shared.resolve(f), dir.resolve(f), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
                 }
-                Process npm = new ProcessBuilder("npm", "ci", "--no-audit", "--no-fund").directory(dir.toFile())
-                        .redirectErrorStream(true).redirectOutput(dir.resolve("npm.log").toFile()).start();
+                Process npm = new ProcessBuilder("npm", "ci", "--no-audit", "--no-fund")
+                        .directory(dir.toFile())
+                        .redirectErrorStream(true)
+                        .redirectOutput(dir.resolve("npm.log").toFile())
+                        .start();
                 if (npm.waitFor() != 0) {
                     throw new IllegalStateException("npm ci for the peer failed; see " + dir.resolve("npm.log"));
                 }
             }
-            ProcessBuilder pb = new ProcessBuilder("node", "server.mjs").directory(dir.toFile())
-                    .redirectErrorStream(true).redirectOutput(dir.resolve("peer.log").toFile());
+            ProcessBuilder pb = new ProcessBuilder("node", "server.mjs")
+                    .directory(dir.toFile())
+                    .redirectErrorStream(true)
+                    .redirectOutput(dir.resolve("peer.log").toFile());
             pb.environment().put("PORT", String.valueOf(PORT));
-            pb.environment().put("JWT_PUBLIC_KEY", Path.of("src/main/resources/dev/jwt-public.pem").toAbsolutePath().toString());
+            pb.environment()
+                    .put(
+                            "JWT_PUBLIC_KEY",
+                            Path.of("src/main/resources/dev/jwt-public.pem")
+                                    .toAbsolutePath()
+                                    .toString());
             pb.environment().put("JWT_ISSUER", TestJwts.ISSUER);
             pb.environment().put("JWT_AUDIENCE", "live-token-service");
             pb.environment().put("UPSTREAM", "http://127.0.0.1:" + stubPort);
@@ -421,7 +512,10 @@ public final class MintBenchmark {
     static String rss(long pid) {
         try {
             return Files.readAllLines(Path.of("/proc/" + pid + "/status")).stream()
-                    .filter(l -> l.startsWith("VmRSS")).findFirst().orElse("n/a").replaceAll("\\s+", " ");
+                    .filter(l -> l.startsWith("VmRSS"))
+                    .findFirst()
+                    .orElse("n/a")
+                    .replaceAll("\\s+", " ");
         } catch (Exception e) {
             return "n/a";
         }

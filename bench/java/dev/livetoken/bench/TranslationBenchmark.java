@@ -1,14 +1,5 @@
 package dev.livetoken.bench;
 
-import dev.livetoken.support.TestJwts;
-import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpClient;
-import io.vertx.core.http.HttpClientOptions;
-import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.HttpServer;
-import io.vertx.core.http.PoolOptions;
-import io.vertx.core.http.RequestOptions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,6 +8,17 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.RequestOptions;
+
+import dev.livetoken.support.TestJwts;
 
 /**
  * First-byte overhead of {@code POST /v1/translations} (SSE) over the upstream's own first byte.
@@ -57,21 +59,31 @@ public final class TranslationBenchmark {
             MintBenchmark.waitUntilUp(port, Duration.ofSeconds(90));
             String[] bearer = new String[streams];
             for (int i = 0; i < streams; i++) {
-                bearer[i] = "Bearer " + TestJwts.user("user-" + i, "tenant-" + (i % 5))
-                        .claim("exp", java.time.Instant.now().getEpochSecond() + 3600).sign();
+                bearer[i] = "Bearer "
+                        + TestJwts.user("user-" + i, "tenant-" + (i % 5))
+                                .claim("exp", java.time.Instant.now().getEpochSecond() + 3600)
+                                .sign();
             }
             HttpClient toService = client(vertx, port, streams);
             HttpClient toStub = client(vertx, stub.actualPort(), streams);
-            System.out.printf(Locale.ROOT, "stub first-byte delay %d ms; %d concurrent streams; warm-up %d s, then %d s per path%n",
-                    delayMs, streams, warmup, seconds);
+            System.out.printf(
+                    Locale.ROOT,
+                    "stub first-byte delay %d ms; %d concurrent streams; warm-up %d s, then %d s per path%n",
+                    delayMs,
+                    streams,
+                    warmup,
+                    seconds);
             run(streams, warmup, i -> viaService(toService, bearer[i]));
             run(streams, warmup, i -> direct(toStub));
             long[] direct = run(streams, seconds, i -> direct(toStub));
             long[] via = run(streams, seconds, i -> viaService(toService, bearer[i]));
             report("direct to the upstream stub", direct, delayMs, seconds);
             report("through POST /v1/translations", via, delayMs, seconds);
-            System.out.printf(Locale.ROOT, "service overhead on first byte: p50 %.1f ms, p99 %.1f ms (service minus direct, same percentile)%n",
-                    (pct(via, 50) - pct(direct, 50)) / 1000.0, (pct(via, 99) - pct(direct, 99)) / 1000.0);
+            System.out.printf(
+                    Locale.ROOT,
+                    "service overhead on first byte: p50 %.1f ms, p99 %.1f ms (service minus direct, same percentile)%n",
+                    (pct(via, 50) - pct(direct, 50)) / 1000.0,
+                    (pct(via, 99) - pct(direct, 99)) / 1000.0);
             System.out.println("service RSS: " + MintBenchmark.rss(service.pid()));
         } finally {
             service.destroy();
@@ -102,7 +114,8 @@ public final class TranslationBenchmark {
         return out.stream().mapToLong(Long::longValue).sorted().toArray();
     }
 
-    private static void loop(int w, Stream s, long end, List<Long> out, AtomicInteger failures, CompletableFuture<Void> done) {
+    private static void loop(
+            int w, Stream s, long end, List<Long> out, AtomicInteger failures, CompletableFuture<Void> done) {
         if (System.nanoTime() >= end) {
             done.complete(null);
             return;
@@ -118,8 +131,12 @@ public final class TranslationBenchmark {
     }
 
     static HttpClient client(Vertx vertx, int port, int streams) {
-        return vertx.createHttpClient(new HttpClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(port)
-                .setKeepAlive(true), new PoolOptions().setHttp1MaxSize(streams));
+        return vertx.createHttpClient(
+                new HttpClientOptions()
+                        .setDefaultHost("127.0.0.1")
+                        .setDefaultPort(port)
+                        .setKeepAlive(true),
+                new PoolOptions().setHttp1MaxSize(streams));
     }
 
     static final Buffer SERVICE_BODY = Buffer.buffer("{\"text\":\"" + TEXT + "\",\"targetLanguageCode\":\"es\"}");
@@ -127,16 +144,28 @@ public final class TranslationBenchmark {
             + "\"}]}],\"generationConfig\":{\"temperature\":0.1}}");
 
     static CompletableFuture<Long> viaService(HttpClient client, String bearer) {
-        return firstByte(client, new RequestOptions().setMethod(HttpMethod.POST).setURI("/v1/translations")
-                .putHeader("authorization", bearer).putHeader("content-type", "application/json")
-                .putHeader("accept", "text/event-stream"), SERVICE_BODY, "event: delta");
+        return firstByte(
+                client,
+                new RequestOptions()
+                        .setMethod(HttpMethod.POST)
+                        .setURI("/v1/translations")
+                        .putHeader("authorization", bearer)
+                        .putHeader("content-type", "application/json")
+                        .putHeader("accept", "text/event-stream"),
+                SERVICE_BODY,
+                "event: delta");
     }
 
     static CompletableFuture<Long> direct(HttpClient client) {
-        return firstByte(client, new RequestOptions().setMethod(HttpMethod.POST)
-                .setURI("/v1beta/models/gemini-3.1-flash-lite:streamGenerateContent?alt=sse")
-                .putHeader("x-goog-api-key", MintBenchmark.KEY).putHeader("content-type", "application/json"),
-                UPSTREAM_BODY, "data: ");
+        return firstByte(
+                client,
+                new RequestOptions()
+                        .setMethod(HttpMethod.POST)
+                        .setURI("/v1beta/models/gemini-3.1-flash-lite:streamGenerateContent?alt=sse")
+                        .putHeader("x-goog-api-key", MintBenchmark.KEY)
+                        .putHeader("content-type", "application/json"),
+                UPSTREAM_BODY,
+                "data: ");
     }
 
     /** Microseconds from sending to the first body bytes containing {@code marker}; the stream is read to its end. */
@@ -167,23 +196,32 @@ public final class TranslationBenchmark {
     /** The upstream: first chunk after the fixed delay, four more 10 ms apart, Google's shape. */
     static HttpServer startStub(Vertx vertx, long delayMs) throws Exception {
         String[] pieces = {"[es] ehT ", "erutcetihcra fo ", "eht wen ledom ", "swolla rof ", "lellarap gnissecorp."};
-        return vertx.createHttpServer().requestHandler(req -> req.body().onComplete(b -> {
-            var resp = req.response().setChunked(true).putHeader("content-type", "text/event-stream");
-            resp.write("");
-            for (int i = 0; i < pieces.length; i++) {
-                int n = i;
-                vertx.setTimer(delayMs + 10L * i, id -> {
-                    boolean last = n == pieces.length - 1;
-                    resp.write("data: {\"candidates\":[{\"content\":{\"parts\":[{\"text\":\"" + pieces[n]
-                            + "\"}],\"role\":\"model\"}" + (last ? ",\"finishReason\":\"STOP\"" : "") + ",\"index\":0}],"
-                            + "\"usageMetadata\":{\"promptTokenCount\":40" + (last ? ",\"candidatesTokenCount\":20,\"totalTokenCount\":60"
-                                    : ",\"totalTokenCount\":40") + "},\"modelVersion\":\"gemini-3.1-flash-lite\"}\r\n\r\n");
-                    if (last) {
-                        resp.end();
+        return vertx.createHttpServer()
+                .requestHandler(req -> req.body().onComplete(b -> {
+                    var resp = req.response().setChunked(true).putHeader("content-type", "text/event-stream");
+                    resp.write("");
+                    for (int i = 0; i < pieces.length; i++) {
+                        int n = i;
+                        vertx.setTimer(delayMs + 10L * i, id -> {
+                            boolean last = n == pieces.length - 1;
+                            resp.write("data: {\"candidates\":[{\"content\":{\"parts\":[{\"text\":\"" + pieces[n]
+                                    + "\"}],\"role\":\"model\"}" + (last ? ",\"finishReason\":\"STOP\"" : "")
+                                    + ",\"index\":0}],"
+                                    + "\"usageMetadata\":{\"promptTokenCount\":40"
+                                    + (last
+                                            ? ",\"candidatesTokenCount\":20,\"totalTokenCount\":60"
+                                            : ",\"totalTokenCount\":40")
+                                    + "},\"modelVersion\":\"gemini-3.1-flash-lite\"}\r\n\r\n");
+                            if (last) {
+                                resp.end();
+                            }
+                        });
                     }
-                });
-            }
-        })).listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+                }))
+                .listen(0, "127.0.0.1")
+                .toCompletionStage()
+                .toCompletableFuture()
+                .get(10, TimeUnit.SECONDS);
     }
 
     static double pct(long[] sorted, double p) {
@@ -195,13 +233,21 @@ public final class TranslationBenchmark {
     }
 
     static void report(String what, long[] micros, long delayMs, int seconds) {
-        System.out.printf(Locale.ROOT, "%-32s %6d streams (%.0f/s): first byte p50 %.1f ms, p90 %.1f ms, p99 %.1f ms, max %.1f ms;"
+        System.out.printf(
+                Locale.ROOT,
+                "%-32s %6d streams (%.0f/s): first byte p50 %.1f ms, p90 %.1f ms, p99 %.1f ms, max %.1f ms;"
                         + " minus the upstream's %d ms: p50 %.1f ms, p99 %.1f ms%n",
-                what, micros.length, micros.length / (double) seconds, pct(micros, 50) / 1000.0, pct(micros, 90) / 1000.0,
-                pct(micros, 99) / 1000.0, micros.length == 0 ? Double.NaN : micros[micros.length - 1] / 1000.0,
-                delayMs, pct(micros, 50) / 1000.0 - delayMs, pct(micros, 99) / 1000.0 - delayMs);
+                what,
+                micros.length,
+                micros.length / (double) seconds,
+                pct(micros, 50) / 1000.0,
+                pct(micros, 90) / 1000.0,
+                pct(micros, 99) / 1000.0,
+                micros.length == 0 ? Double.NaN : micros[micros.length - 1] / 1000.0,
+                delayMs,
+                pct(micros, 50) / 1000.0 - delayMs,
+                pct(micros, 99) / 1000.0 - delayMs);
     }
 
-    private TranslationBenchmark() {
-    }
+    private TranslationBenchmark() {}
 }

@@ -1,6 +1,21 @@
 package dev.livetoken.admin;
 
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+
+import org.eclipse.microprofile.jwt.JsonWebToken;
+
 import com.fasterxml.jackson.annotation.JsonInclude;
+
+import io.quarkus.security.Authenticated;
+
 import dev.livetoken.auth.Caller;
 import dev.livetoken.auth.CallerResolver;
 import dev.livetoken.limits.LimitView;
@@ -17,16 +32,6 @@ import dev.livetoken.problem.ProblemException;
 import dev.livetoken.problem.ProblemResponses;
 import dev.livetoken.problem.ProblemType;
 import dev.livetoken.upstream.LiveSetup;
-import io.quarkus.security.Authenticated;
-import jakarta.ws.rs.POST;
-import jakarta.ws.rs.Path;
-import jakarta.ws.rs.Produces;
-import jakarta.ws.rs.core.MediaType;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.List;
-import java.util.Set;
-import org.eclipse.microprofile.jwt.JsonWebToken;
 
 /**
  * {@code POST /admin/v1/simulate/conversations}: what {@code POST /v1/conversations} would give a
@@ -39,21 +44,33 @@ import org.eclipse.microprofile.jwt.JsonWebToken;
 public class ConversationSimulateResource {
 
     /** Claims plus the conversation request to try. */
-    public record Request(SimulateResource.Claims claims, ConversationRequest request) {
-    }
+    public record Request(SimulateResource.Claims claims, ConversationRequest request) {}
 
     /** One token the conversation would get. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record WouldMint(String subject, String model, boolean locked, LiveSetup.Translation translationConfig,
-            String systemInstruction, int uses, long lifetimeSeconds, long newSessionWindowSeconds, String fieldMask,
-            List<MintPlan.Decision> decisions) {
-    }
+    public record WouldMint(
+            String subject,
+            String model,
+            boolean locked,
+            LiveSetup.Translation translationConfig,
+            String systemInstruction,
+            int uses,
+            long lifetimeSeconds,
+            long newSessionWindowSeconds,
+            String fieldMask,
+            List<MintPlan.Decision> decisions) {}
 
     /** The verdict: every token, or the refusal; the limits, which must have room for every token. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Simulation(boolean allowed, String mode, List<WouldMint> tokens, Problem problem,
-            List<LimitView> limits, String policyTenant, Long policyVersion, String policySource) {
-    }
+    public record Simulation(
+            boolean allowed,
+            String mode,
+            List<WouldMint> tokens,
+            Problem problem,
+            List<LimitView> limits,
+            String policyTenant,
+            Long policyVersion,
+            String policySource) {}
 
     private final JsonWebToken jwt;
     private final AdminAccess access;
@@ -62,8 +79,13 @@ public class ConversationSimulateResource {
     private final UsageLimiter limiter;
     private final MintService mint;
 
-    ConversationSimulateResource(JsonWebToken jwt, AdminAccess access, PolicyService policies,
-            ConversationPlanner planner, UsageLimiter limiter, MintService mint) {
+    ConversationSimulateResource(
+            JsonWebToken jwt,
+            AdminAccess access,
+            PolicyService policies,
+            ConversationPlanner planner,
+            UsageLimiter limiter,
+            MintService mint) {
         this.jwt = jwt;
         this.access = access;
         this.policies = policies;
@@ -74,22 +96,33 @@ public class ConversationSimulateResource {
 
     @POST
     public Simulation simulate(Request body) {
-        if (body == null || body.claims() == null || body.claims().subject() == null
+        if (body == null
+                || body.claims() == null
+                || body.claims().subject() == null
                 || body.claims().subject().isBlank()) {
             throw ProblemException.builder(ProblemType.INVALID_REQUEST, "'claims.subject' is required.")
-                    .field("claims.subject").build();
+                    .field("claims.subject")
+                    .build();
         }
         String tenant = body.claims().tenant();
         if (tenant == null) {
             throw ProblemException.builder(ProblemType.INVALID_REQUEST, "'claims.tenant' is required.")
-                    .field("claims.tenant").build();
+                    .field("claims.tenant")
+                    .build();
         }
         access.forTenant(jwt, tenant);
         if (CallerResolver.isReservedTenant(tenant)) {
-            return refused(null, ProblemException.of(ProblemType.TENANT_CLAIM_MISSING,
-                    "The JWT's tenant claim names the reserved tenant id 'default'."), List.of(), null);
+            return refused(
+                    null,
+                    ProblemException.of(
+                            ProblemType.TENANT_CLAIM_MISSING,
+                            "The JWT's tenant claim names the reserved tenant id 'default'."),
+                    List.of(),
+                    null);
         }
-        Caller pretend = new Caller(body.claims().subject(), tenant,
+        Caller pretend = new Caller(
+                body.claims().subject(),
+                tenant,
                 body.claims().groups() == null ? Set.of() : body.claims().groups());
         ConversationPlanner.Shape shape;
         EffectivePolicy effective = null;
@@ -106,33 +139,61 @@ public class ConversationSimulateResource {
             return refused(shape.mode(), e, List.of(), effective);
         }
         MintPlan first = orders.get(0).plan();
-        List<UsageLimiter.Counter> counters = limiter.usage(tenant, first.subject(), effective.policy(),
-                first.serverTime());
+        List<UsageLimiter.Counter> counters =
+                limiter.usage(tenant, first.subject(), effective.policy(), first.serverTime());
         List<LimitView> limits = LimitView.of(counters);
         int n = orders.size();
         for (UsageLimiter.Counter c : counters) {
             if (c.limit() > 0 && c.used() + n > c.limit()) {
                 boolean quota = c.scope().window.equals("day");
                 // all or nothing: a conversation needs room for every one of its tokens
-                return refused(shape.mode(), ProblemException.of(quota ? ProblemType.QUOTA_EXCEEDED
-                                : ProblemType.RATE_LIMITED, "The " + c.scope().label + " limit of " + c.limit()
-                                + " has " + Math.max(0, c.limit() - c.used()) + " left, and this conversation needs "
-                                + n + " (all or nothing); it resets at " + c.resetsAt() + "."),
-                        limits, effective);
+                return refused(
+                        shape.mode(),
+                        ProblemException.of(
+                                quota ? ProblemType.QUOTA_EXCEEDED : ProblemType.RATE_LIMITED,
+                                "The " + c.scope().label + " limit of " + c.limit()
+                                        + " has " + Math.max(0, c.limit() - c.used())
+                                        + " left, and this conversation needs "
+                                        + n + " (all or nothing); it resets at " + c.resetsAt() + "."),
+                        limits,
+                        effective);
             }
         }
-        List<WouldMint> tokens = orders.stream().map(o -> new WouldMint(o.plan().subject(), o.plan().model(),
-                o.locked(), o.plan().translation(), o.setup().systemInstruction(), o.plan().uses(),
-                Duration.between(o.plan().serverTime(), o.plan().expireTime()).toSeconds(),
-                Duration.between(o.plan().serverTime(), o.plan().newSessionExpireTime()).toSeconds(),
-                mint.fieldMask(o), o.plan().decisions())).toList();
-        return new Simulation(true, shape.mode(), tokens, null, limits, effective.policy().tenantId(),
-                effective.policy().version(), effective.source());
+        List<WouldMint> tokens = orders.stream()
+                .map(o -> new WouldMint(
+                        o.plan().subject(),
+                        o.plan().model(),
+                        o.locked(),
+                        o.plan().translation(),
+                        o.setup().systemInstruction(),
+                        o.plan().uses(),
+                        Duration.between(o.plan().serverTime(), o.plan().expireTime())
+                                .toSeconds(),
+                        Duration.between(o.plan().serverTime(), o.plan().newSessionExpireTime())
+                                .toSeconds(),
+                        mint.fieldMask(o),
+                        o.plan().decisions()))
+                .toList();
+        return new Simulation(
+                true,
+                shape.mode(),
+                tokens,
+                null,
+                limits,
+                effective.policy().tenantId(),
+                effective.policy().version(),
+                effective.source());
     }
 
     private static Simulation refused(String mode, ProblemException e, List<LimitView> limits, EffectivePolicy p) {
-        return new Simulation(false, mode, null, ProblemResponses.body(e, "/v1/conversations", null), limits,
-                p == null ? null : p.policy().tenantId(), p == null ? null : p.policy().version(),
+        return new Simulation(
+                false,
+                mode,
+                null,
+                ProblemResponses.body(e, "/v1/conversations", null),
+                limits,
+                p == null ? null : p.policy().tenantId(),
+                p == null ? null : p.policy().version(),
                 p == null ? null : p.source());
     }
 }

@@ -6,8 +6,7 @@ import dev.livetoken.problem.ProblemType;
 /** Strong ETags of policy versions and the If-Match rules of the admin API. */
 final class ETags {
 
-    private ETags() {
-    }
+    private ETags() {}
 
     static String of(long version) {
         return "\"" + version + "\"";
@@ -18,7 +17,8 @@ final class ETags {
      */
     static long require(String ifMatch, long current) {
         if (ifMatch == null || ifMatch.isBlank()) {
-            throw ProblemException.of(ProblemType.PRECONDITION_REQUIRED,
+            throw ProblemException.of(
+                    ProblemType.PRECONDITION_REQUIRED,
                     "Send If-Match with the ETag you read, so concurrent changes are not lost.");
         }
         if (ifMatch.trim().equals("*")) {
@@ -33,9 +33,12 @@ final class ETags {
     }
 
     static ProblemException stale(long current) {
-        return ProblemException.builder(ProblemType.PRECONDITION_FAILED,
-                current < 0 ? "The policy no longer exists." : "The policy changed since you read it; its ETag is now "
-                        + of(current) + ". Read it again and reapply your change.")
+        return ProblemException.builder(
+                        ProblemType.PRECONDITION_FAILED,
+                        current < 0
+                                ? "The policy no longer exists."
+                                : "The policy changed since you read it; its ETag is now " + of(current)
+                                        + ". Read it again and reapply your change.")
                 .build();
     }
 }

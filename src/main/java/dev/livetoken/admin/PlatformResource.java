@@ -1,12 +1,15 @@
 package dev.livetoken.admin;
 
-import dev.livetoken.policy.PlatformCeilings;
-import io.quarkus.security.Authenticated;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
+
 import org.eclipse.microprofile.jwt.JsonWebToken;
+
+import io.quarkus.security.Authenticated;
+
+import dev.livetoken.policy.PlatformCeilings;
 
 /**
  * {@code GET /admin/v1/platform}: the operator's ceilings ({@code livetoken.platform.*}) and the

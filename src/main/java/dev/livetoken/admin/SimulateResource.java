@@ -1,6 +1,21 @@
 package dev.livetoken.admin;
 
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+
+import org.eclipse.microprofile.jwt.JsonWebToken;
+
 import com.fasterxml.jackson.annotation.JsonInclude;
+
+import io.quarkus.security.Authenticated;
+
 import dev.livetoken.auth.Caller;
 import dev.livetoken.limits.LimitView;
 import dev.livetoken.limits.UsageLimiter;
@@ -15,16 +30,6 @@ import dev.livetoken.problem.ProblemException;
 import dev.livetoken.problem.ProblemResponses;
 import dev.livetoken.problem.ProblemType;
 import dev.livetoken.upstream.LiveSetup;
-import io.quarkus.security.Authenticated;
-import jakarta.ws.rs.POST;
-import jakarta.ws.rs.Path;
-import jakarta.ws.rs.Produces;
-import jakarta.ws.rs.core.MediaType;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.List;
-import java.util.Set;
-import org.eclipse.microprofile.jwt.JsonWebToken;
 
 /**
  * {@code POST /admin/v1/simulate}: what a mint would give a caller with these claims, and which rule
@@ -36,23 +41,33 @@ import org.eclipse.microprofile.jwt.JsonWebToken;
 public class SimulateResource {
 
     /** The claims of the JWT to pretend. */
-    public record Claims(String subject, String tenant, Set<String> groups) {
-    }
+    public record Claims(String subject, String tenant, Set<String> groups) {}
 
     /** Claims plus the mint request body to try. */
-    public record SimulateRequest(Claims claims, MintRequest request) {
-    }
+    public record SimulateRequest(Claims claims, MintRequest request) {}
 
     /** What would be minted. */
-    public record WouldMint(String subject, String model, boolean locked, LiveSetup.Translation translationConfig,
-            int uses, long lifetimeSeconds, long newSessionWindowSeconds, String fieldMask) {
-    }
+    public record WouldMint(
+            String subject,
+            String model,
+            boolean locked,
+            LiveSetup.Translation translationConfig,
+            int uses,
+            long lifetimeSeconds,
+            long newSessionWindowSeconds,
+            String fieldMask) {}
 
     /** The verdict, the token or the refusal, the limits and the rules. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Simulation(boolean allowed, WouldMint token, Problem problem, List<LimitView> limits,
-            List<MintPlan.Decision> decisions, String policyTenant, Long policyVersion, String policySource) {
-    }
+    public record Simulation(
+            boolean allowed,
+            WouldMint token,
+            Problem problem,
+            List<LimitView> limits,
+            List<MintPlan.Decision> decisions,
+            String policyTenant,
+            Long policyVersion,
+            String policySource) {}
 
     private final JsonWebToken jwt;
     private final AdminAccess access;
@@ -61,8 +76,13 @@ public class SimulateResource {
     private final UsageLimiter limiter;
     private final MintService mint;
 
-    SimulateResource(JsonWebToken jwt, AdminAccess access, PolicyService policies, MintPlanner planner,
-            UsageLimiter limiter, MintService mint) {
+    SimulateResource(
+            JsonWebToken jwt,
+            AdminAccess access,
+            PolicyService policies,
+            MintPlanner planner,
+            UsageLimiter limiter,
+            MintService mint) {
         this.mint = mint;
         this.jwt = jwt;
         this.access = access;
@@ -73,22 +93,33 @@ public class SimulateResource {
 
     @POST
     public Simulation simulate(SimulateRequest body) {
-        if (body == null || body.claims() == null || body.claims().subject() == null || body.claims().subject().isBlank()) {
+        if (body == null
+                || body.claims() == null
+                || body.claims().subject() == null
+                || body.claims().subject().isBlank()) {
             throw ProblemException.builder(ProblemType.INVALID_REQUEST, "'claims.subject' is required.")
-                    .field("claims.subject").build();
+                    .field("claims.subject")
+                    .build();
         }
         String tenant = body.claims().tenant();
         if (tenant == null) {
             throw ProblemException.builder(ProblemType.INVALID_REQUEST, "'claims.tenant' is required.")
-                    .field("claims.tenant").build();
+                    .field("claims.tenant")
+                    .build();
         }
         access.forTenant(jwt, tenant);
         if (dev.livetoken.auth.CallerResolver.isReservedTenant(tenant)) {
             // what a real mint answers: nobody belongs to tenant 'default'
-            return refused(ProblemException.of(ProblemType.TENANT_CLAIM_MISSING,
-                    "The JWT's tenant claim names the reserved tenant id 'default'."), List.of(), null);
+            return refused(
+                    ProblemException.of(
+                            ProblemType.TENANT_CLAIM_MISSING,
+                            "The JWT's tenant claim names the reserved tenant id 'default'."),
+                    List.of(),
+                    null);
         }
-        Caller pretend = new Caller(body.claims().subject(), tenant,
+        Caller pretend = new Caller(
+                body.claims().subject(),
+                tenant,
                 body.claims().groups() == null ? Set.of() : body.claims().groups());
         EffectivePolicy effective;
         try {
@@ -108,27 +139,51 @@ public class SimulateResource {
         for (UsageLimiter.Counter c : counters) {
             if (c.limit() > 0 && c.used() >= c.limit()) {
                 boolean quota = c.scope().window.equals("day");
-                return refused(ProblemException.of(quota ? ProblemType.QUOTA_EXCEEDED : ProblemType.RATE_LIMITED,
-                        "The " + c.scope().label + " limit of " + c.limit() + " is used up until " + c.resetsAt() + "."),
-                        limits, effective, plan.decisions());
+                return refused(
+                        ProblemException.of(
+                                quota ? ProblemType.QUOTA_EXCEEDED : ProblemType.RATE_LIMITED,
+                                "The " + c.scope().label + " limit of " + c.limit() + " is used up until "
+                                        + c.resetsAt() + "."),
+                        limits,
+                        effective,
+                        plan.decisions());
             }
         }
         String mask = mint.fieldMask(plan);
-        WouldMint token = new WouldMint(plan.subject(), plan.model(), plan.locked(), plan.translation(), plan.uses(),
+        WouldMint token = new WouldMint(
+                plan.subject(),
+                plan.model(),
+                plan.locked(),
+                plan.translation(),
+                plan.uses(),
                 Duration.between(plan.serverTime(), plan.expireTime()).toSeconds(),
-                Duration.between(plan.serverTime(), plan.newSessionExpireTime()).toSeconds(), mask);
-        return new Simulation(true, token, null, limits, plan.decisions(), effective.policy().tenantId(),
-                effective.policy().version(), effective.source());
+                Duration.between(plan.serverTime(), plan.newSessionExpireTime()).toSeconds(),
+                mask);
+        return new Simulation(
+                true,
+                token,
+                null,
+                limits,
+                plan.decisions(),
+                effective.policy().tenantId(),
+                effective.policy().version(),
+                effective.source());
     }
 
     private static Simulation refused(ProblemException e, List<LimitView> limits, EffectivePolicy p) {
         return refused(e, limits, p, null);
     }
 
-    private static Simulation refused(ProblemException e, List<LimitView> limits, EffectivePolicy p,
-            List<MintPlan.Decision> decisions) {
-        return new Simulation(false, null, ProblemResponses.body(e, "/v1/tokens", null), limits, decisions,
-                p == null ? null : p.policy().tenantId(), p == null ? null : p.policy().version(),
+    private static Simulation refused(
+            ProblemException e, List<LimitView> limits, EffectivePolicy p, List<MintPlan.Decision> decisions) {
+        return new Simulation(
+                false,
+                null,
+                ProblemResponses.body(e, "/v1/tokens", null),
+                limits,
+                decisions,
+                p == null ? null : p.policy().tenantId(),
+                p == null ? null : p.policy().version(),
                 p == null ? null : p.source());
     }
 }

@@ -1,15 +1,9 @@
 package dev.livetoken.admin;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.livetoken.auth.Caller;
-import dev.livetoken.policy.PolicyAdmin;
-import dev.livetoken.policy.PolicyDocument;
-import dev.livetoken.policy.PolicyStore;
-import dev.livetoken.problem.ProblemException;
-import dev.livetoken.problem.ProblemType;
-import io.quarkus.security.Authenticated;
+import java.io.IOException;
+import java.net.URI;
+import java.util.List;
+
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.PATCH;
@@ -19,11 +13,22 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import java.io.IOException;
-import java.net.URI;
-import java.util.List;
+
 import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.jboss.resteasy.reactive.RestHeader;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.quarkus.security.Authenticated;
+
+import dev.livetoken.auth.Caller;
+import dev.livetoken.policy.PolicyAdmin;
+import dev.livetoken.policy.PolicyDocument;
+import dev.livetoken.policy.PolicyStore;
+import dev.livetoken.problem.ProblemException;
+import dev.livetoken.problem.ProblemType;
 
 /**
  * {@code /admin/v1/tenants}: tenant policies with optimistic concurrency. Every update names the
@@ -37,13 +42,16 @@ import org.jboss.resteasy.reactive.RestHeader;
 public class TenantPolicyResource {
 
     /** One row of the tenant list. */
-    public record TenantSummary(String tenantId, long version, boolean enabled, String lockMode, boolean blocked,
-            java.time.Instant updatedAt) {
-    }
+    public record TenantSummary(
+            String tenantId,
+            long version,
+            boolean enabled,
+            String lockMode,
+            boolean blocked,
+            java.time.Instant updatedAt) {}
 
     /** The tenant list. */
-    public record TenantList(List<TenantSummary> tenants) {
-    }
+    public record TenantList(List<TenantSummary> tenants) {}
 
     private final JsonWebToken jwt;
     private final AdminAccess access;
@@ -51,7 +59,8 @@ public class TenantPolicyResource {
     private final PolicyAdmin admin;
     private final ObjectMapper json;
 
-    TenantPolicyResource(JsonWebToken jwt, AdminAccess access, PolicyStore store, PolicyAdmin admin, ObjectMapper json) {
+    TenantPolicyResource(
+            JsonWebToken jwt, AdminAccess access, PolicyStore store, PolicyAdmin admin, ObjectMapper json) {
         this.jwt = jwt;
         this.access = access;
         this.store = store;
@@ -63,9 +72,14 @@ public class TenantPolicyResource {
     public TenantList list() {
         Caller c = access.admin(jwt);
         List<PolicyStore.Stored> stored = store.list(c.isPlatformAdmin() ? null : c.tenant());
-        return new TenantList(stored.stream().map(s -> new TenantSummary(s.policy().tenantId(), s.policy().version(),
-                s.policy().enabled(), s.policy().lockMode().name(),
-                store.blockedSubjects(s.policy().tenantId()).contains(PolicyStore.WHOLE_TENANT), s.updatedAt()))
+        return new TenantList(stored.stream()
+                .map(s -> new TenantSummary(
+                        s.policy().tenantId(),
+                        s.policy().version(),
+                        s.policy().enabled(),
+                        s.policy().lockMode().name(),
+                        store.blockedSubjects(s.policy().tenantId()).contains(PolicyStore.WHOLE_TENANT),
+                        s.updatedAt()))
                 .toList());
     }
 
@@ -79,8 +93,11 @@ public class TenantPolicyResource {
 
     @PUT
     @Path("{tenantId}/policy")
-    public Response put(@PathParam("tenantId") String tenant, @RestHeader("If-Match") String ifMatch,
-            @RestHeader("If-None-Match") String ifNoneMatch, @RestHeader("Content-Type") String contentType,
+    public Response put(
+            @PathParam("tenantId") String tenant,
+            @RestHeader("If-Match") String ifMatch,
+            @RestHeader("If-None-Match") String ifNoneMatch,
+            @RestHeader("Content-Type") String contentType,
             byte[] body) {
         Caller c = access.forTenant(jwt, tenant);
         ObjectNode doc = parse(contentType, body, false);
@@ -104,8 +121,11 @@ public class TenantPolicyResource {
 
     @PATCH
     @Path("{tenantId}/policy")
-    public Response patch(@PathParam("tenantId") String tenant, @RestHeader("If-Match") String ifMatch,
-            @RestHeader("Content-Type") String contentType, byte[] body) {
+    public Response patch(
+            @PathParam("tenantId") String tenant,
+            @RestHeader("If-Match") String ifMatch,
+            @RestHeader("Content-Type") String contentType,
+            byte[] body) {
         Caller c = access.forTenant(jwt, tenant);
         ObjectNode patch = parse(contentType, body, true);
         PolicyStore.Stored s = store.find(tenant).orElseThrow(() -> notFound(tenant));
@@ -133,11 +153,15 @@ public class TenantPolicyResource {
 
     private ObjectNode parse(String contentType, byte[] body, boolean mergePatch) {
         MediaType type = contentType == null ? null : MediaType.valueOf(contentType);
-        boolean acceptable = type != null && (type.isCompatible(MediaType.APPLICATION_JSON_TYPE)
-                || (mergePatch && "merge-patch+json".equals(type.getSubtype())));
+        boolean acceptable = type != null
+                && (type.isCompatible(MediaType.APPLICATION_JSON_TYPE)
+                        || (mergePatch && "merge-patch+json".equals(type.getSubtype())));
         if (!acceptable) {
-            throw ProblemException.of(ProblemType.UNSUPPORTED_MEDIA_TYPE, mergePatch
-                    ? "Send the patch as application/merge-patch+json." : "Send the policy as application/json.");
+            throw ProblemException.of(
+                    ProblemType.UNSUPPORTED_MEDIA_TYPE,
+                    mergePatch
+                            ? "Send the patch as application/merge-patch+json."
+                            : "Send the policy as application/json.");
         }
         if (body == null || body.length == 0) {
             throw ProblemException.of(ProblemType.INVALID_REQUEST, "The body must be a JSON object.");
@@ -147,7 +171,8 @@ public class TenantPolicyResource {
             node = json.readTree(body);
         } catch (IOException e) {
             throw e instanceof com.fasterxml.jackson.core.JsonProcessingException jpe
-                    ? new ProblemException.Wrapped(jpe) : new IllegalStateException(e);
+                    ? new ProblemException.Wrapped(jpe)
+                    : new IllegalStateException(e);
         }
         if (node == null || !node.isObject()) {
             throw ProblemException.of(ProblemType.INVALID_REQUEST, "The body must be a JSON object.");
@@ -173,7 +198,9 @@ public class TenantPolicyResource {
     }
 
     private static ProblemException notFound(String tenant) {
-        return ProblemException.of(ProblemType.NOT_FOUND, "Tenant '" + tenant
-                + "' has no policy of its own (the default policy applies to it, if there is one).");
+        return ProblemException.of(
+                ProblemType.NOT_FOUND,
+                "Tenant '" + tenant
+                        + "' has no policy of its own (the default policy applies to it, if there is one).");
     }
 }

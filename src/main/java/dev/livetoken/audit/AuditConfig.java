@@ -1,7 +1,8 @@
 package dev.livetoken.audit;
 
-import io.smallrye.config.ConfigMapping;
 import java.util.Optional;
+
+import io.smallrye.config.ConfigMapping;
 
 /** The audit trail's settings. */
 @ConfigMapping(prefix = "livetoken.audit")

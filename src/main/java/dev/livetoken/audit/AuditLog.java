@@ -1,8 +1,5 @@
 package dev.livetoken.audit;
 
-import dev.livetoken.store.Store;
-import dev.livetoken.store.StoreFailure;
-import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -15,13 +12,17 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 
+import jakarta.enterprise.context.ApplicationScoped;
+
+import dev.livetoken.store.Store;
+import dev.livetoken.store.StoreFailure;
+
 /** The durable audit trail. All methods block: call them from {@link Store#executor()}. */
 @ApplicationScoped
 public class AuditLog {
 
     /** A page of records, newest first, and the cursor of the next page (null at the end). */
-    public record Page(List<AuditRecord> items, String nextCursor) {
-    }
+    public record Page(List<AuditRecord> items, String nextCursor) {}
 
     /** Thrown for a cursor that we did not issue. */
     public static final class BadCursor extends RuntimeException {
@@ -88,7 +89,8 @@ public class AuditLog {
      */
     public void markDiscarded(String tokenHash) {
         try (Connection c = store.connection();
-                PreparedStatement ps = c.prepareStatement("UPDATE audit_record SET delivery = ? WHERE token_hash = ?")) {
+                PreparedStatement ps =
+                        c.prepareStatement("UPDATE audit_record SET delivery = ? WHERE token_hash = ?")) {
             ps.setString(1, AuditRecord.DISCARDED);
             ps.setString(2, tokenHash);
             ps.executeUpdate();
@@ -123,7 +125,9 @@ public class AuditLog {
             args.add(after[0]);
             args.add(after[1]);
         }
-        sql.append(" ORDER BY minted_at DESC, id DESC FETCH FIRST ").append(limit + 1).append(" ROWS ONLY");
+        sql.append(" ORDER BY minted_at DESC, id DESC FETCH FIRST ")
+                .append(limit + 1)
+                .append(" ROWS ONLY");
         List<AuditRecord> items = select(sql.toString(), args);
         String next = null;
         if (items.size() > limit) {
@@ -141,8 +145,9 @@ public class AuditLog {
 
     /** The records of a conversation's tokens, oldest first. */
     public List<AuditRecord> byConversation(String tenant, String conversationId) {
-        return select("SELECT " + COLUMNS + " FROM audit_record WHERE tenant_id = ? AND conversation_id = ? "
-                + "ORDER BY id", List.of(tenant, conversationId));
+        return select(
+                "SELECT " + COLUMNS + " FROM audit_record WHERE tenant_id = ? AND conversation_id = ? " + "ORDER BY id",
+                List.of(tenant, conversationId));
     }
 
     public long count(String tenant) {
@@ -159,7 +164,8 @@ public class AuditLog {
     }
 
     private List<AuditRecord> select(String sql, List<Object> args) {
-        try (Connection c = store.connection(); PreparedStatement ps = c.prepareStatement(sql)) {
+        try (Connection c = store.connection();
+                PreparedStatement ps = c.prepareStatement(sql)) {
             for (int i = 0; i < args.size(); i++) {
                 ps.setObject(i + 1, args.get(i));
             }
@@ -167,11 +173,24 @@ public class AuditLog {
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     boolean echoNull = rs.getObject(9) == null;
-                    out.add(new AuditRecord(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4),
-                            rs.getTimestamp(5).toInstant(), rs.getString(6), rs.getBoolean(7), rs.getString(8),
-                            echoNull ? null : rs.getBoolean(9), rs.getInt(10), rs.getTimestamp(11).toInstant(),
-                            rs.getTimestamp(12).toInstant(), rs.getString(13), rs.getLong(14), rs.getString(15),
-                            rs.getString(16), rs.getString(17)));
+                    out.add(new AuditRecord(
+                            rs.getLong(1),
+                            rs.getString(2),
+                            rs.getString(3),
+                            rs.getString(4),
+                            rs.getTimestamp(5).toInstant(),
+                            rs.getString(6),
+                            rs.getBoolean(7),
+                            rs.getString(8),
+                            echoNull ? null : rs.getBoolean(9),
+                            rs.getInt(10),
+                            rs.getTimestamp(11).toInstant(),
+                            rs.getTimestamp(12).toInstant(),
+                            rs.getString(13),
+                            rs.getLong(14),
+                            rs.getString(15),
+                            rs.getString(16),
+                            rs.getString(17)));
                 }
             }
             return out;
@@ -187,6 +206,7 @@ public class AuditLog {
 
     /** Earliest and latest instants a query may name: java.sql.Timestamp and both databases hold them. */
     static final Instant QUERY_MIN = Instant.parse("0001-01-01T00:00:00Z");
+
     static final Instant QUERY_MAX = Instant.parse("9999-12-31T23:59:59.999999999Z");
 
     /** Whether an instant can be used in a query (a time filter or a cursor) without overflowing. */

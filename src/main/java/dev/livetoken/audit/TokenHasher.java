@@ -1,12 +1,14 @@
 package dev.livetoken.audit;
 
-import io.quarkus.runtime.Startup;
-import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.util.HexFormat;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.quarkus.runtime.Startup;
 
 /**
  * Keyed hash of a token (HMAC-SHA256, hex): what the audit trail stores in the token's place.
@@ -18,6 +20,7 @@ public class TokenHasher {
 
     /** Shortest accepted key; the production settings check reports a shorter one at startup. */
     public static final int MIN_KEY_LENGTH = 32;
+
     private final SecretKeySpec key;
 
     TokenHasher(AuditConfig config) {

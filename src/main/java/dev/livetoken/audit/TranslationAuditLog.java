@@ -1,8 +1,5 @@
 package dev.livetoken.audit;
 
-import dev.livetoken.store.Store;
-import dev.livetoken.store.StoreFailure;
-import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -11,6 +8,11 @@ import java.sql.Timestamp;
 import java.sql.Types;
 import java.util.ArrayList;
 import java.util.List;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import dev.livetoken.store.Store;
+import dev.livetoken.store.StoreFailure;
 
 /** The durable trail of text translations. All methods block: call them from a worker thread. */
 @ApplicationScoped
@@ -65,11 +67,24 @@ public class TranslationAuditLog {
             List<TranslationAuditRecord> out = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    out.add(new TranslationAuditRecord(rs.getLong(1), rs.getString(2), rs.getString(3),
-                            rs.getTimestamp(4).toInstant(), rs.getString(5), rs.getString(6), rs.getString(7),
-                            rs.getInt(8), rs.getInt(9), (Integer) rs.getObject(10, Integer.class),
-                            rs.getObject(11, Integer.class), rs.getString(12), rs.getBoolean(13), rs.getString(14),
-                            rs.getLong(15), rs.getString(16), rs.getString(17)));
+                    out.add(new TranslationAuditRecord(
+                            rs.getLong(1),
+                            rs.getString(2),
+                            rs.getString(3),
+                            rs.getTimestamp(4).toInstant(),
+                            rs.getString(5),
+                            rs.getString(6),
+                            rs.getString(7),
+                            rs.getInt(8),
+                            rs.getInt(9),
+                            (Integer) rs.getObject(10, Integer.class),
+                            rs.getObject(11, Integer.class),
+                            rs.getString(12),
+                            rs.getBoolean(13),
+                            rs.getString(14),
+                            rs.getLong(15),
+                            rs.getString(16),
+                            rs.getString(17)));
                 }
             }
             return out;

@@ -27,5 +27,4 @@ public record TranslationAuditRecord(
         String policyTenant,
         long policyVersion,
         String requestId,
-        String textHash) {
-}
+        String textHash) {}

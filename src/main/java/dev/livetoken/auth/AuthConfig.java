@@ -1,8 +1,9 @@
 package dev.livetoken.auth;
 
+import java.time.Duration;
+
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
-import java.time.Duration;
 
 /**
  * Caller identity settings. JWT verification itself (issuer, audience, key, algorithm) is

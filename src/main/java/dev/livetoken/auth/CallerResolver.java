@@ -1,11 +1,14 @@
 package dev.livetoken.auth;
 
-import dev.livetoken.problem.ProblemException;
-import dev.livetoken.problem.ProblemType;
-import jakarta.enterprise.context.ApplicationScoped;
 import java.util.regex.Pattern;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.jwt.JsonWebToken;
+
+import dev.livetoken.problem.ProblemException;
+import dev.livetoken.problem.ProblemType;
 
 /** Turns a verified JWT into a {@link Caller}, refusing one that names no usable tenant. */
 @ApplicationScoped
@@ -18,7 +21,9 @@ public class CallerResolver {
     private final long maxAgeSeconds;
     private final long skewSeconds;
 
-    CallerResolver(AuthConfig config, @ConfigProperty(name = "mp.jwt.verify.clock.skew", defaultValue = "60") long skewSeconds) {
+    CallerResolver(
+            AuthConfig config,
+            @ConfigProperty(name = "mp.jwt.verify.clock.skew", defaultValue = "60") long skewSeconds) {
         this.tenantClaim = config.tenantClaim();
         this.maxAgeSeconds = config.jwtMaxAge().toSeconds();
         this.skewSeconds = skewSeconds;
@@ -29,16 +34,18 @@ public class CallerResolver {
         Object claim = jwt.getClaim(tenantClaim);
         String tenant = claim == null ? null : unquote(String.valueOf(claim));
         if (tenant == null || tenant.isBlank()) {
-            throw ProblemException.of(ProblemType.TENANT_CLAIM_MISSING,
-                    "The JWT has no '" + tenantClaim + "' claim naming your tenant.");
+            throw ProblemException.of(
+                    ProblemType.TENANT_CLAIM_MISSING, "The JWT has no '" + tenantClaim + "' claim naming your tenant.");
         }
         if (!TENANT_ID.matcher(tenant).matches()) {
-            throw ProblemException.of(ProblemType.TENANT_CLAIM_MISSING,
+            throw ProblemException.of(
+                    ProblemType.TENANT_CLAIM_MISSING,
                     "The JWT's '" + tenantClaim + "' claim is not a valid tenant id.");
         }
         if (isReservedTenant(tenant)) {
             // 'default' names the platform's fallback policy; a member of it could administer that.
-            throw ProblemException.of(ProblemType.TENANT_CLAIM_MISSING,
+            throw ProblemException.of(
+                    ProblemType.TENANT_CLAIM_MISSING,
                     "The JWT's '" + tenantClaim + "' claim names the reserved tenant id 'default'.");
         }
         String subject = jwt.getSubject();
@@ -72,7 +79,8 @@ public class CallerResolver {
             throw ProblemException.of(ProblemType.AUTHENTICATION_REQUIRED, "The JWT is issued in the future ('iat').");
         }
         if (expiresAt - issuedAt > maxAgeSeconds) {
-            throw ProblemException.of(ProblemType.AUTHENTICATION_REQUIRED,
+            throw ProblemException.of(
+                    ProblemType.AUTHENTICATION_REQUIRED,
                     "The JWT is valid for longer than this service accepts ('exp' - 'iat' > " + maxAgeSeconds + " s).");
         }
     }

@@ -1,16 +1,20 @@
 package dev.livetoken.auth;
 
-import dev.livetoken.problem.ProblemException;
-import dev.livetoken.problem.ProblemType;
-import io.quarkus.arc.profile.IfBuildProfile;
-import io.smallrye.jwt.build.Jwt;
+import java.util.Set;
+
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
-import java.util.Set;
+
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import io.quarkus.arc.profile.IfBuildProfile;
+import io.smallrye.jwt.build.Jwt;
+
+import dev.livetoken.problem.ProblemException;
+import dev.livetoken.problem.ProblemType;
 
 /**
  * Dev and test only: hands out JWTs signed by the dev key so a new user can call the API at once.
@@ -21,18 +25,17 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 public class DevJwtResource {
 
     /** What the dev JWT should say about its holder. */
-    public record DevJwtRequest(String subject, String tenant, Set<String> groups) {
-    }
+    public record DevJwtRequest(String subject, String tenant, Set<String> groups) {}
 
     /** A signed JWT and how long it lives. */
-    public record DevJwt(String jwt, String tokenType, long expiresInSeconds) {
-    }
+    public record DevJwt(String jwt, String tokenType, long expiresInSeconds) {}
 
     private final AuthConfig config;
     private final String issuer;
     private final Set<String> audiences;
 
-    DevJwtResource(AuthConfig config,
+    DevJwtResource(
+            AuthConfig config,
             @ConfigProperty(name = "mp.jwt.verify.issuer") String issuer,
             @ConfigProperty(name = "mp.jwt.verify.audiences") Set<String> audiences) {
         this.config = config;
@@ -46,11 +49,16 @@ public class DevJwtResource {
     public DevJwt sign(DevJwtRequest request) {
         if (request == null || request.subject() == null || request.subject().isBlank()) {
             throw ProblemException.builder(ProblemType.INVALID_REQUEST, "'subject' is required.")
-                    .field("subject").build();
+                    .field("subject")
+                    .build();
         }
-        if (request.tenant() == null || !CallerResolver.TENANT_ID.matcher(request.tenant()).matches()) {
-            throw ProblemException.builder(ProblemType.INVALID_REQUEST,
-                    "'tenant' is required: letters, digits, '.', '_' or '-', at most 64.").field("tenant").build();
+        if (request.tenant() == null
+                || !CallerResolver.TENANT_ID.matcher(request.tenant()).matches()) {
+            throw ProblemException.builder(
+                            ProblemType.INVALID_REQUEST,
+                            "'tenant' is required: letters, digits, '.', '_' or '-', at most 64.")
+                    .field("tenant")
+                    .build();
         }
         long ttl = config.devJwtLifetime().toSeconds();
         String jwt = Jwt.issuer(issuer)

@@ -25,15 +25,19 @@ public final class Subjects {
     /** The block-list entry that stands for the whole tenant (PolicyStore.WHOLE_TENANT): no user may be it. */
     private static final String WHOLE_TENANT = "*";
 
-    private Subjects() {
-    }
+    private Subjects() {}
 
     public static boolean isAcceptable(String s) {
-        if (s == null || s.isEmpty() || s.length() > MAX_LENGTH || s.equals(".") || s.equals("..")
+        if (s == null
+                || s.isEmpty()
+                || s.length() > MAX_LENGTH
+                || s.equals(".")
+                || s.equals("..")
                 || s.equals(WHOLE_TENANT)) {
             return false;
         }
-        if (Character.isWhitespace(s.codePointAt(0)) || Character.isSpaceChar(s.codePointAt(0))
+        if (Character.isWhitespace(s.codePointAt(0))
+                || Character.isSpaceChar(s.codePointAt(0))
                 || Character.isWhitespace(s.codePointBefore(s.length()))
                 || Character.isSpaceChar(s.codePointBefore(s.length()))) {
             return false;
@@ -41,8 +45,12 @@ public final class Subjects {
         for (int i = 0; i < s.length(); ) {
             int cp = s.codePointAt(i);
             switch (Character.getType(cp)) {
-                case Character.CONTROL, Character.FORMAT, Character.LINE_SEPARATOR, Character.PARAGRAPH_SEPARATOR,
-                        Character.SURROGATE, Character.UNASSIGNED -> {
+                case Character.CONTROL,
+                        Character.FORMAT,
+                        Character.LINE_SEPARATOR,
+                        Character.PARAGRAPH_SEPARATOR,
+                        Character.SURROGATE,
+                        Character.UNASSIGNED -> {
                     return false;
                 }
                 default -> i += Character.charCount(cp);

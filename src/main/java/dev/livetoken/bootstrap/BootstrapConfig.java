@@ -1,7 +1,8 @@
 package dev.livetoken.bootstrap;
 
-import io.smallrye.config.ConfigMapping;
 import java.util.Optional;
+
+import io.smallrye.config.ConfigMapping;
 
 /**
  * How a fresh deployment gets its first policies. Read by {@link StartupChecks}; declared here so

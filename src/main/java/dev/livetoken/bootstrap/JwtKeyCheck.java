@@ -1,7 +1,5 @@
 package dev.livetoken.bootstrap;
 
-import io.smallrye.jwt.algorithm.SignatureAlgorithm;
-import io.smallrye.jwt.util.KeyUtils;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -12,9 +10,13 @@ import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Optional;
+
 import org.jose4j.jwk.JsonWebKey;
 import org.jose4j.jwk.JsonWebKeySet;
 import org.jose4j.lang.JoseException;
+
+import io.smallrye.jwt.algorithm.SignatureAlgorithm;
+import io.smallrye.jwt.util.KeyUtils;
 
 /**
  * Checks the JWT verification key the way SmallRye JWT will load it on the first request, so a
@@ -27,8 +29,7 @@ import org.jose4j.lang.JoseException;
  */
 final class JwtKeyCheck {
 
-    private JwtKeyCheck() {
-    }
+    private JwtKeyCheck() {}
 
     /** Why the key at {@code location} cannot verify JWTs signed with {@code algorithm}; empty if it can. */
     static Optional<String> locationProblem(String location, String algorithm) {
@@ -71,9 +72,11 @@ final class JwtKeyCheck {
             return Optional.empty();
         } catch (Exception e) {
             String kind = alg == null ? "RSA" : keyType(alg);
-            return Optional.of(text.contains("-----BEGIN")
-                    ? "not a PEM " + kind + " public key (for algorithm " + (alg == null ? "RS256" : alg.getAlgorithm()) + ")"
-                    : "not a PEM public key, PEM certificate, JWK or JWKS");
+            return Optional.of(
+                    text.contains("-----BEGIN")
+                            ? "not a PEM " + kind + " public key (for algorithm "
+                                    + (alg == null ? "RS256" : alg.getAlgorithm()) + ")"
+                            : "not a PEM public key, PEM certificate, JWK or JWKS");
         }
     }
 
@@ -133,7 +136,8 @@ final class JwtKeyCheck {
         if (explicitFile) {
             throw new NotUsable("file not found");
         }
-        return classpath(loc).orElseThrow(() -> new NotUsable("file not found (nor a classpath resource of that name)"));
+        return classpath(loc)
+                .orElseThrow(() -> new NotUsable("file not found (nor a classpath resource of that name)"));
     }
 
     private static Optional<String> classpath(String name) {

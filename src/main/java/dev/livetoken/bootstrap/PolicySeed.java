@@ -1,17 +1,5 @@
 package dev.livetoken.bootstrap;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonMappingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.livetoken.auth.CallerResolver;
-import dev.livetoken.policy.PolicyAdmin;
-import dev.livetoken.policy.PolicyService;
-import dev.livetoken.policy.PolicyStore;
-import dev.livetoken.policy.TokenPolicy;
-import dev.livetoken.problem.ProblemException;
-import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,7 +9,23 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
 import org.jboss.logging.Logger;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import dev.livetoken.auth.CallerResolver;
+import dev.livetoken.policy.PolicyAdmin;
+import dev.livetoken.policy.PolicyService;
+import dev.livetoken.policy.PolicyStore;
+import dev.livetoken.policy.TokenPolicy;
+import dev.livetoken.problem.ProblemException;
 
 /**
  * The bootstrap policies file ({@code livetoken.bootstrap.policies-file}): tenant policies (and
@@ -45,8 +49,7 @@ public class PolicySeed {
     private static final Set<String> READ_ONLY = Set.of("version", "updatedAt", "updatedBy");
 
     /** The file's policies, valid and ready to insert, or the reasons it cannot be used. */
-    record Loaded(Path file, List<TokenPolicy> policies, List<String> problems) {
-    }
+    record Loaded(Path file, List<TokenPolicy> policies, List<String> problems) {}
 
     private final PolicyAdmin admin;
     private final PolicyStore store;
@@ -75,8 +78,10 @@ public class PolicySeed {
             root = json.readTree(Files.readAllBytes(file));
         } catch (JsonProcessingException e) {
             var loc = e.getLocation();
-            return failed(file, "not valid JSON" + (loc == null ? "" : " at line " + loc.getLineNr()
-                    + ", column " + loc.getColumnNr()));
+            return failed(
+                    file,
+                    "not valid JSON"
+                            + (loc == null ? "" : " at line " + loc.getLineNr() + ", column " + loc.getColumnNr()));
         } catch (IOException e) {
             return failed(file, "cannot be read (" + e.getClass().getSimpleName() + ")");
         }
@@ -137,9 +142,13 @@ public class PolicySeed {
         if (!created.isEmpty()) {
             policies.invalidateLocal();
         }
-        List<String> kept = loaded.policies().stream().map(TokenPolicy::tenantId).filter(t -> !created.contains(t)).toList();
-        LOG.infof("Bootstrap policies file %s: created %s, kept the stored policy of %s", loaded.file(),
-                created.isEmpty() ? "none" : created, kept.isEmpty() ? "none" : kept);
+        List<String> kept = loaded.policies().stream()
+                .map(TokenPolicy::tenantId)
+                .filter(t -> !created.contains(t))
+                .toList();
+        LOG.infof(
+                "Bootstrap policies file %s: created %s, kept the stored policy of %s",
+                loaded.file(), created.isEmpty() ? "none" : created, kept.isEmpty() ? "none" : kept);
         return created;
     }
 
@@ -156,9 +165,11 @@ public class PolicySeed {
         if (e instanceof JsonMappingException m && !m.getPath().isEmpty()) {
             String field = m.getPath().stream()
                     .map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
-                    .collect(Collectors.joining(".")).replace(".[", "[");
+                    .collect(Collectors.joining("."))
+                    .replace(".[", "[");
             String why = e instanceof com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException
-                    ? "unknown field" : "wrong type";
+                    ? "unknown field"
+                    : "wrong type";
             return "." + field + ": " + why;
         }
         return ": " + e.getOriginalMessage();

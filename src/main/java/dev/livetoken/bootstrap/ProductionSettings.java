@@ -1,11 +1,12 @@
 package dev.livetoken.bootstrap;
 
-import dev.livetoken.audit.TokenHasher;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
+
+import dev.livetoken.audit.TokenHasher;
 
 /**
  * The settings a production service cannot work without, checked together at startup so an
@@ -26,8 +27,8 @@ public final class ProductionSettings {
      * The environment variables a production start must be given (the others have defaults). The
      * deploy tests check that every documented way to run the image sets each of them.
      */
-    public static final List<String> REQUIRED = List.of("GEMINI_API_KEY", "LIVETOKEN_AUDIT_HMAC_KEY",
-            "MP_JWT_VERIFY_ISSUER", "MP_JWT_VERIFY_PUBLICKEY_LOCATION");
+    public static final List<String> REQUIRED = List.of(
+            "GEMINI_API_KEY", "LIVETOKEN_AUDIT_HMAC_KEY", "MP_JWT_VERIFY_ISSUER", "MP_JWT_VERIFY_PUBLICKEY_LOCATION");
 
     static final String API_KEY = "livetoken.upstream.api-key";
     static final String HMAC_KEY = "livetoken.audit.hmac-key";
@@ -38,8 +39,7 @@ public final class ProductionSettings {
     static final String ALGORITHM = "mp.jwt.verify.publickey.algorithm";
     static final String UPSTREAM = "livetoken.upstream.base-url";
 
-    private ProductionSettings() {
-    }
+    private ProductionSettings() {}
 
     /** Every problem with the production settings {@code config} yields (property name → value). */
     static List<Problem> check(Function<String, Optional<String>> config) {
@@ -48,23 +48,35 @@ public final class ProductionSettings {
         if (apiKey.isEmpty()) {
             problems.add(new Problem("GEMINI_API_KEY", API_KEY, "not set; the Gemini API key the service mints with"));
         } else if (apiKey.get().chars().anyMatch(ch -> Character.isWhitespace(ch) || Character.isISOControl(ch))) {
-            problems.add(new Problem("GEMINI_API_KEY", API_KEY,
-                    "contains a space or line break (an HTTP header cannot carry it); check how the secret was written"));
+            problems.add(
+                    new Problem(
+                            "GEMINI_API_KEY",
+                            API_KEY,
+                            "contains a space or line break (an HTTP header cannot carry it); check how the secret was written"));
         }
         Optional<String> hmac = set(config, HMAC_KEY);
         if (hmac.isEmpty()) {
-            problems.add(new Problem("LIVETOKEN_AUDIT_HMAC_KEY", HMAC_KEY, "not set; a random secret of at least "
-                    + TokenHasher.MIN_KEY_LENGTH + " characters, e.g. from `openssl rand -hex 32`"));
+            problems.add(new Problem(
+                    "LIVETOKEN_AUDIT_HMAC_KEY",
+                    HMAC_KEY,
+                    "not set; a random secret of at least " + TokenHasher.MIN_KEY_LENGTH
+                            + " characters, e.g. from `openssl rand -hex 32`"));
         } else if (hmac.get().length() < TokenHasher.MIN_KEY_LENGTH) {
-            problems.add(new Problem("LIVETOKEN_AUDIT_HMAC_KEY", HMAC_KEY, "is " + hmac.get().length()
-                    + " characters long; it needs at least " + TokenHasher.MIN_KEY_LENGTH));
+            problems.add(new Problem(
+                    "LIVETOKEN_AUDIT_HMAC_KEY",
+                    HMAC_KEY,
+                    "is " + hmac.get().length() + " characters long; it needs at least " + TokenHasher.MIN_KEY_LENGTH));
         }
         if (set(config, ISSUER).isEmpty()) {
-            problems.add(new Problem("MP_JWT_VERIFY_ISSUER", ISSUER,
+            problems.add(new Problem(
+                    "MP_JWT_VERIFY_ISSUER",
+                    ISSUER,
                     "not set; the exact `iss` your identity provider puts in its JWTs"));
         }
         if (set(config, AUDIENCES).isEmpty()) {
-            problems.add(new Problem("MP_JWT_VERIFY_AUDIENCES", AUDIENCES,
+            problems.add(new Problem(
+                    "MP_JWT_VERIFY_AUDIENCES",
+                    AUDIENCES,
                     "empty; the `aud` values to accept (default live-token-service)"));
         }
         String algorithm = set(config, ALGORITHM).orElse("RS256");
@@ -74,15 +86,20 @@ public final class ProductionSettings {
             var alg = JwtKeyCheck.algorithm(a);
             if (alg == null || alg.getAlgorithm().startsWith("HS")) {
                 algorithmsOk = false;
-                problems.add(new Problem("MP_JWT_VERIFY_PUBLICKEY_ALGORITHM", ALGORITHM, "'" + a.strip()
-                        + "' is not an accepted signature algorithm; use RS256, RS384, RS512, PS256, PS384, PS512, "
-                        + "ES256, ES384, ES512 or EdDSA (none and HMAC are never accepted)"));
+                problems.add(new Problem(
+                        "MP_JWT_VERIFY_PUBLICKEY_ALGORITHM",
+                        ALGORITHM,
+                        "'" + a.strip()
+                                + "' is not an accepted signature algorithm; use RS256, RS384, RS512, PS256, PS384, PS512, "
+                                + "ES256, ES384, ES512 or EdDSA (none and HMAC are never accepted)"));
             }
         }
         Optional<String> content = set(config, KEY_CONTENT);
         Optional<String> location = set(config, KEY_LOCATION);
         if (content.isEmpty() && location.isEmpty()) {
-            problems.add(new Problem("MP_JWT_VERIFY_PUBLICKEY_LOCATION", KEY_LOCATION,
+            problems.add(new Problem(
+                    "MP_JWT_VERIFY_PUBLICKEY_LOCATION",
+                    KEY_LOCATION,
                     "not set; your identity provider's JWKS URL, or the path of its PEM public key"));
         } else if (algorithmsOk) { // a key can only be judged against a usable algorithm
             String first = algorithms.get(0);
@@ -94,14 +111,17 @@ public final class ProductionSettings {
                         .ifPresent(r -> problems.add(new Problem("MP_JWT_VERIFY_PUBLICKEY_LOCATION", KEY_LOCATION, r)));
             }
         }
-        set(config, UPSTREAM).filter(u -> !isHttpUrl(u)).ifPresent(u -> problems.add(new Problem(
-                "LIVETOKEN_UPSTREAM_BASE_URL", UPSTREAM, "'" + u + "' is not an http(s) URL")));
+        set(config, UPSTREAM)
+                .filter(u -> !isHttpUrl(u))
+                .ifPresent(u -> problems.add(
+                        new Problem("LIVETOKEN_UPSTREAM_BASE_URL", UPSTREAM, "'" + u + "' is not an http(s) URL")));
         return problems;
     }
 
     /** The one startup error listing every problem, one per line. */
     static String message(List<Problem> problems) {
-        StringBuilder sb = new StringBuilder("Live Token Service cannot start: ").append(problems.size())
+        StringBuilder sb = new StringBuilder("Live Token Service cannot start: ")
+                .append(problems.size())
                 .append(problems.size() == 1 ? " setting is" : " settings are")
                 .append(" missing or invalid (see README.md, Configuration):");
         problems.forEach(p -> sb.append("\n  - ").append(p.line()));
@@ -116,7 +136,8 @@ public final class ProductionSettings {
     private static boolean isHttpUrl(String s) {
         try {
             URI u = new URI(s.strip());
-            return ("http".equalsIgnoreCase(u.getScheme()) || "https".equalsIgnoreCase(u.getScheme())) && u.getHost() != null;
+            return ("http".equalsIgnoreCase(u.getScheme()) || "https".equalsIgnoreCase(u.getScheme()))
+                    && u.getHost() != null;
         } catch (java.net.URISyntaxException e) {
             return false;
         }

@@ -1,11 +1,13 @@
 package dev.livetoken.bootstrap;
 
+import java.util.Set;
+
+import jakarta.annotation.Priority;
+
 import io.smallrye.config.ConfigSourceInterceptor;
 import io.smallrye.config.ConfigSourceInterceptorContext;
 import io.smallrye.config.ConfigValue;
 import io.smallrye.config.Priorities;
-import jakarta.annotation.Priority;
-import java.util.Set;
 
 /**
  * Drops the trailing newline a secret picks up when it is written to a file ({@code openssl rand

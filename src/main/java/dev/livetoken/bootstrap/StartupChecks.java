@@ -1,17 +1,20 @@
 package dev.livetoken.bootstrap;
 
-import io.quarkus.runtime.StartupEvent;
-import io.quarkus.runtime.configuration.ConfigurationException;
-import io.smallrye.config.SmallRyeConfig;
-import jakarta.annotation.Priority;
-import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
-import jakarta.enterprise.inject.Instance;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+
+import jakarta.annotation.Priority;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Instance;
+
 import org.eclipse.microprofile.config.Config;
+
+import io.quarkus.runtime.StartupEvent;
+import io.quarkus.runtime.configuration.ConfigurationException;
+import io.smallrye.config.SmallRyeConfig;
 
 /**
  * The first thing that runs once the store is migrated: checks every production setting and the
@@ -24,7 +27,11 @@ import org.eclipse.microprofile.config.Config;
 @ApplicationScoped
 public class StartupChecks {
 
-    void onStart(@Observes @Priority(1) StartupEvent ev, Config config, BootstrapConfig bootstrap, Instance<PolicySeed> seed) {
+    void onStart(
+            @Observes @Priority(1) StartupEvent ev,
+            Config config,
+            BootstrapConfig bootstrap,
+            Instance<PolicySeed> seed) {
         SmallRyeConfig c = config.unwrap(SmallRyeConfig.class);
         List<ProductionSettings.Problem> problems = new ArrayList<>();
         if (isProduction(c.getProfiles())) {
@@ -35,7 +42,8 @@ public class StartupChecks {
         if (file.isPresent()) {
             loaded = seed.get().load(Path.of(file.get().strip()));
             for (String reason : loaded.problems()) {
-                problems.add(new ProductionSettings.Problem(PolicySeed.ENV, PolicySeed.PROPERTY, file.get().strip() + ": " + reason));
+                problems.add(new ProductionSettings.Problem(
+                        PolicySeed.ENV, PolicySeed.PROPERTY, file.get().strip() + ": " + reason));
             }
         }
         if (!problems.isEmpty()) {

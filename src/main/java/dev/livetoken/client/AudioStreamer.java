@@ -29,16 +29,13 @@ public final class AudioStreamer {
         }
 
         @Override
-        default void close() {
-        }
+        default void close() {}
     }
 
     /** How the stream went: chunks, bytes and the pacing error (absolute lateness) in milliseconds. */
-    public record Stats(int chunks, long bytes, double meanErrorMillis, double worstErrorMillis, double seconds) {
-    }
+    public record Stats(int chunks, long bytes, double meanErrorMillis, double worstErrorMillis, double seconds) {}
 
-    private AudioStreamer() {
-    }
+    private AudioStreamer() {}
 
     public static Source fromPcm(byte[] pcm16k) {
         return new Source() {
@@ -65,7 +62,8 @@ public final class AudioStreamer {
             line = AudioSystem.getTargetDataLine(f);
             line.open(f, CHUNK_BYTES * 4);
         } catch (LineUnavailableException | IllegalArgumentException | SecurityException e) {
-            throw new LiveClientException(LiveClientException.Kind.BAD_INPUT, "No usable microphone: " + e.getMessage(), e);
+            throw new LiveClientException(
+                    LiveClientException.Kind.BAD_INPUT, "No usable microphone: " + e.getMessage(), e);
         }
         line.start();
         long maxBytes = (long) maxSeconds * Pcm.INPUT_RATE * 2;

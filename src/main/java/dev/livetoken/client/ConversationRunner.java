@@ -1,8 +1,5 @@
 package dev.livetoken.client;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -19,6 +16,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
  * {@code live-translate --conversation en,ja [--mode pair|interpreter]}: two people, one device
@@ -47,16 +48,24 @@ public final class ConversationRunner {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private ConversationRunner() {
-    }
+    private ConversationRunner() {}
 
-    record Args(URI service, String jwt, String devUser, List<String> languages, String mode, Path in,
-            int micSeconds, Path out, Path outDir, Duration idle, boolean authHeader, double speed) {
-    }
+    record Args(
+            URI service,
+            String jwt,
+            String devUser,
+            List<String> languages,
+            String mode,
+            Path in,
+            int micSeconds,
+            Path out,
+            Path outDir,
+            Duration idle,
+            boolean authHeader,
+            double speed) {}
 
     /** One session of the conversation and where its audio goes. */
-    private record Leg(String label, LiveTranslateSession session, ByteArrayOutputStream audio) {
-    }
+    private record Leg(String label, LiveTranslateSession session, ByteArrayOutputStream audio) {}
 
     /** Runs a conversation; returns the exit code. */
     public static int run(String[] args, PrintStream out, PrintStream err, Map<String, String> env) {
@@ -113,22 +122,28 @@ public final class ConversationRunner {
             throw usage("give --out or --out-dir, not both");
         }
         try {
-            return new Args(URI.create(o.getOrDefault("--service", "http://localhost:8080")), jwt, o.get("--dev-user"),
-                    languages.stream().map(String::trim).toList(), mode,
+            return new Args(
+                    URI.create(o.getOrDefault("--service", "http://localhost:8080")),
+                    jwt,
+                    o.get("--dev-user"),
+                    languages.stream().map(String::trim).toList(),
+                    mode,
                     o.containsKey("--in") ? Path.of(o.get("--in")) : null,
                     o.containsKey("--mic") ? Integer.parseInt(o.get("--mic")) : 0,
                     Path.of(o.getOrDefault("--out", "conversation.wav")),
                     o.containsKey("--out-dir") ? Path.of(o.get("--out-dir")) : null,
                     Duration.ofMillis(Math.round(Double.parseDouble(o.getOrDefault("--idle", "3")) * 1000)),
-                    o.containsKey("--auth-header"), Double.parseDouble(o.getOrDefault("--speed", "1")));
+                    o.containsKey("--auth-header"),
+                    Double.parseDouble(o.getOrDefault("--speed", "1")));
         } catch (IllegalArgumentException e) {
             throw usage("bad value: " + e.getMessage());
         }
     }
 
     static void converse(Args a, PrintStream out) {
-        byte[] pcm = a.in() == null ? null : Pcm.read16kMono(a.in());   // a bad file fails before any token is minted
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        byte[] pcm = a.in() == null ? null : Pcm.read16kMono(a.in()); // a bad file fails before any token is minted
+        HttpClient http =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
         TokenServiceClient service = new TokenServiceClient(http, a.service());
         String jwt = a.jwt();
         if (jwt == null) {
@@ -139,25 +154,32 @@ public final class ConversationRunner {
             jwt = service.devJwt(st[0], st[1]);
         }
         JsonNode conversation = create(http, a, jwt);
-        out.printf("conversation %s (%s): %d token(s)%n", conversation.path("conversationId").asText(),
-                conversation.path("mode").asText(), conversation.path("tokens").size());
+        out.printf(
+                "conversation %s (%s): %d token(s)%n",
+                conversation.path("conversationId").asText(),
+                conversation.path("mode").asText(),
+                conversation.path("tokens").size());
         List<Leg> legs = new ArrayList<>();
         try {
             JsonNode tokens = conversation.path("tokens");
             for (int i = 0; i < tokens.size(); i++) {
                 JsonNode t = tokens.get(i);
                 // pair: token i translates languages[i] into languages[1 - i]; interpreter: both ways
-                String label = a.mode().equals("pair") ? a.languages().get(i) + "->" + a.languages().get(1 - i)
+                String label = a.mode().equals("pair")
+                        ? a.languages().get(i) + "->" + a.languages().get(1 - i)
                         : a.languages().get(0) + "<->" + a.languages().get(1);
                 legs.add(open(http, a, t, label, out));
             }
-            try (AudioStreamer.Source source = pcm != null ? AudioStreamer.fromPcm(pcm)
-                    : AudioStreamer.microphone(a.micSeconds())) {
-                AudioStreamer.Stats stats = AudioStreamer.stream(source, chunk -> {
-                    for (Leg leg : legs) {
-                        leg.session().sendAudio(chunk);     // one microphone feeds every session
-                    }
-                }, a.speed());
+            try (AudioStreamer.Source source =
+                    pcm != null ? AudioStreamer.fromPcm(pcm) : AudioStreamer.microphone(a.micSeconds())) {
+                AudioStreamer.Stats stats = AudioStreamer.stream(
+                        source,
+                        chunk -> {
+                            for (Leg leg : legs) {
+                                leg.session().sendAudio(chunk); // one microphone feeds every session
+                            }
+                        },
+                        a.speed());
                 for (Leg leg : legs) {
                     leg.session().endAudio();
                 }
@@ -178,22 +200,26 @@ public final class ConversationRunner {
         ObjectNode body = JSON.createObjectNode();
         body.putArray("languages").add(a.languages().get(0)).add(a.languages().get(1));
         body.put("mode", a.mode());
-        HttpRequest req = HttpRequest.newBuilder(URI.create(a.service().toString().replaceAll("/+$", "")
-                        + "/v1/conversations"))
+        HttpRequest req = HttpRequest.newBuilder(
+                        URI.create(a.service().toString().replaceAll("/+$", "") + "/v1/conversations"))
                 .timeout(Duration.ofSeconds(10))
                 .header("Authorization", "Bearer " + jwt)
                 .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build();
+                .POST(HttpRequest.BodyPublishers.ofString(body.toString()))
+                .build();
         try {
             HttpResponse<String> resp = http.send(req, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
             if (resp.statusCode() != 201) {
                 JsonNode problem = JSON.readTree(resp.body().isEmpty() ? "{}" : resp.body());
-                throw new LiveClientException(LiveClientException.Kind.MINT_REFUSED, "conversation refused ("
-                        + resp.statusCode() + "): " + problem.path("detail").asText(resp.body()));
+                throw new LiveClientException(
+                        LiveClientException.Kind.MINT_REFUSED,
+                        "conversation refused (" + resp.statusCode() + "): "
+                                + problem.path("detail").asText(resp.body()));
             }
             return JSON.readTree(resp.body());
         } catch (IOException e) {
-            throw new LiveClientException(LiveClientException.Kind.SERVICE_UNREACHABLE,
+            throw new LiveClientException(
+                    LiveClientException.Kind.SERVICE_UNREACHABLE,
                     "cannot reach the service: " + e.getClass().getSimpleName());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -203,8 +229,14 @@ public final class ConversationRunner {
 
     private static Leg open(HttpClient http, Args a, JsonNode t, String label, PrintStream out) {
         ByteArrayOutputStream audio = new ByteArrayOutputStream();
-        LiveTranslateSession.Options opts = new LiveTranslateSession.Options(URI.create(t.path("websocketUrl").asText()),
-                t.path("token").asText(), t.path("model").asText(), null, null, a.authHeader(), Duration.ofSeconds(10));
+        LiveTranslateSession.Options opts = new LiveTranslateSession.Options(
+                URI.create(t.path("websocketUrl").asText()),
+                t.path("token").asText(),
+                t.path("model").asText(),
+                null,
+                null,
+                a.authHeader(),
+                Duration.ofSeconds(10));
         LiveTranslateSession session = LiveTranslateSession.open(http, opts, new LiveTranslateSession.Listener() {
             @Override
             public void onAudio(byte[] pcm24k) {
@@ -217,8 +249,9 @@ public final class ConversationRunner {
             public void onTranscript(boolean src, String text, String lang, boolean finished) {
                 if (!text.isEmpty()) {
                     synchronized (out) {
-                        out.printf("%-8s %s [%s] %s%n", label, src ? "heard      " : "translation", lang == null ? "?" : lang,
-                                text);
+                        out.printf(
+                                "%-8s %s [%s] %s%n",
+                                label, src ? "heard      " : "translation", lang == null ? "?" : lang, text);
                     }
                 }
             }
@@ -236,8 +269,11 @@ public final class ConversationRunner {
                 throw new LiveClientException(LiveClientException.Kind.USAGE, "cannot create " + a.outDir());
             }
             for (Leg leg : legs) {
-                Path p = a.outDir().resolve(legs.size() == 1 ? "interpreter.wav"
-                        : leg.label().replace("->", "-") + ".wav");
+                Path p = a.outDir()
+                        .resolve(
+                                legs.size() == 1
+                                        ? "interpreter.wav"
+                                        : leg.label().replace("->", "-") + ".wav");
                 writeWav(p, bytes(leg));
                 written.add(p);
             }

@@ -5,8 +5,14 @@ public class LiveClientException extends RuntimeException {
 
     /** What went wrong, from the user's point of view. */
     public enum Kind {
-        USAGE(2), BAD_INPUT(2), SERVICE_UNREACHABLE(3), MINT_REFUSED(4), CLOSED_BY_SERVER(5),
-        LIVE_UNREACHABLE(6), RECOVERY_EXHAUSTED(7), IO(1);
+        USAGE(2),
+        BAD_INPUT(2),
+        SERVICE_UNREACHABLE(3),
+        MINT_REFUSED(4),
+        CLOSED_BY_SERVER(5),
+        LIVE_UNREACHABLE(6),
+        RECOVERY_EXHAUSTED(7),
+        IO(1);
 
         private final int exitCode;
 

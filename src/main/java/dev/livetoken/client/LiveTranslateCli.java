@@ -8,10 +8,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
-import java.util.UUID;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.Locale;
 import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Command-line entry point of the reference client: token from the Live Token Service (or given),
@@ -46,8 +46,7 @@ public final class LiveTranslateCli {
     static final String GOOGLE_WS = "wss://generativelanguage.googleapis.com"
             + "/ws/google.ai.generativelanguage.v1alpha.GenerativeService.BidiGenerateContentConstrained";
 
-    private LiveTranslateCli() {
-    }
+    private LiveTranslateCli() {}
 
     public static void main(String[] args) {
         int code = run(args, System.out, System.err, System.getenv());
@@ -78,24 +77,44 @@ public final class LiveTranslateCli {
     }
 
     /** What a run measured. */
-    public record Report(AudioStreamer.Stats stream, double timeToFirstAudioMillis, long outputBytes,
-            List<LiveTranslateSession.Resumed> recoveries, double cpuPercentOfOneCore, Path output) {
+    public record Report(
+            AudioStreamer.Stats stream,
+            double timeToFirstAudioMillis,
+            long outputBytes,
+            List<LiveTranslateSession.Resumed> recoveries,
+            double cpuPercentOfOneCore,
+            Path output) {
 
         String summary() {
             StringBuilder r = new StringBuilder();
             for (LiveTranslateSession.Resumed x : recoveries) {
-                r.append(r.isEmpty() ? " (" : ", ").append(String.format(Locale.ROOT, "%s: %.0f ms%s",
-                        shortCause(x.cause()), x.millis(), x.newSession() ? ", new session" : ""));
+                r.append(r.isEmpty() ? " (" : ", ")
+                        .append(String.format(
+                                Locale.ROOT,
+                                "%s: %.0f ms%s",
+                                shortCause(x.cause()),
+                                x.millis(),
+                                x.newSession() ? ", new session" : ""));
             }
             if (!r.isEmpty()) {
                 r.append(')');
             }
-            return String.format(Locale.ROOT, "done: %d chunks (%.1f s of audio) sent in %.1f s; output %s "
-                    + "(%.1f s of 24 kHz audio); time to first audio %.0f ms; pacing error mean %.3f ms, worst %.3f ms; "
-                    + "resumptions %d%s; client CPU %.2f %% of one core",
-                    stream.chunks(), stream.bytes() / 32000.0, stream.seconds(), output, outputBytes / 48000.0,
-                    timeToFirstAudioMillis, stream.meanErrorMillis(), stream.worstErrorMillis(), recoveries.size(),
-                    r, cpuPercentOfOneCore);
+            return String.format(
+                    Locale.ROOT,
+                    "done: %d chunks (%.1f s of audio) sent in %.1f s; output %s "
+                            + "(%.1f s of 24 kHz audio); time to first audio %.0f ms; pacing error mean %.3f ms, worst %.3f ms; "
+                            + "resumptions %d%s; client CPU %.2f %% of one core",
+                    stream.chunks(),
+                    stream.bytes() / 32000.0,
+                    stream.seconds(),
+                    output,
+                    outputBytes / 48000.0,
+                    timeToFirstAudioMillis,
+                    stream.meanErrorMillis(),
+                    stream.worstErrorMillis(),
+                    recoveries.size(),
+                    r,
+                    cpuPercentOfOneCore);
         }
 
         private static String shortCause(String cause) {
@@ -103,10 +122,21 @@ public final class LiveTranslateCli {
         }
     }
 
-    record Args(URI service, String jwt, String devUser, String token, String wsUrl, String target,
-            Path in, int micSeconds, Path out, Duration idle, boolean authHeader, Duration resumeBudget,
-            double speed, boolean report) {
-    }
+    record Args(
+            URI service,
+            String jwt,
+            String devUser,
+            String token,
+            String wsUrl,
+            String target,
+            Path in,
+            int micSeconds,
+            Path out,
+            Duration idle,
+            boolean authHeader,
+            Duration resumeBudget,
+            double speed,
+            boolean report) {}
 
     static Args parse(String[] args, Map<String, String> env) {
         Map<String, String> o = new HashMap<>();
@@ -135,18 +165,25 @@ public final class LiveTranslateCli {
             throw new LiveClientException(LiveClientException.Kind.USAGE, "give --jwt, --dev-user or --token");
         }
         if (o.containsKey("--in") == o.containsKey("--mic")) {
-            throw new LiveClientException(LiveClientException.Kind.USAGE, "give exactly one of --in FILE.wav or --mic SECONDS");
+            throw new LiveClientException(
+                    LiveClientException.Kind.USAGE, "give exactly one of --in FILE.wav or --mic SECONDS");
         }
         try {
-            return new Args(URI.create(o.getOrDefault("--service", "http://localhost:8080")), jwt,
-                    o.get("--dev-user"), token, o.getOrDefault("--ws-url", GOOGLE_WS), o.get("--target"),
+            return new Args(
+                    URI.create(o.getOrDefault("--service", "http://localhost:8080")),
+                    jwt,
+                    o.get("--dev-user"),
+                    token,
+                    o.getOrDefault("--ws-url", GOOGLE_WS),
+                    o.get("--target"),
                     o.containsKey("--in") ? Path.of(o.get("--in")) : null,
                     o.containsKey("--mic") ? Integer.parseInt(o.get("--mic")) : 0,
                     Path.of(o.getOrDefault("--out", "translated.wav")),
                     Duration.ofMillis(Math.round(Double.parseDouble(o.getOrDefault("--idle", "3")) * 1000)),
                     o.containsKey("--auth-header"),
                     Duration.ofSeconds(Long.parseLong(o.getOrDefault("--resume-budget", "60"))),
-                    Double.parseDouble(o.getOrDefault("--speed", "1")), !o.containsKey("--no-report"));
+                    Double.parseDouble(o.getOrDefault("--speed", "1")),
+                    !o.containsKey("--no-report"));
         } catch (IllegalArgumentException e) {
             throw new LiveClientException(LiveClientException.Kind.USAGE, "bad value: " + e.getMessage());
         }
@@ -159,7 +196,8 @@ public final class LiveTranslateCli {
     static Report translate(Args a, PrintStream out, PrintStream err) {
         // Read the input first: a bad file should fail before a token use is spent.
         byte[] pcm = a.in() == null ? null : Pcm.read16kMono(a.in());
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        HttpClient http =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
         MintedToken token;
         TokenServiceClient service = null;
         String jwt = null;
@@ -176,13 +214,16 @@ public final class LiveTranslateCli {
                 jwt = service.devJwt(st[0], st[1]);
             }
             token = service.mint(jwt, a.target());
-            out.printf("token: %s language, target %s, model %s, expires %s%n", token.locked() ? "locked" : "unlocked",
-                    token.targetLanguageCode() == null ? a.target() : token.targetLanguageCode(), token.model(),
+            out.printf(
+                    "token: %s language, target %s, model %s, expires %s%n",
+                    token.locked() ? "locked" : "unlocked",
+                    token.targetLanguageCode() == null ? a.target() : token.targetLanguageCode(),
+                    token.model(),
                     token.expireTime());
         }
         if (!token.locked() && a.target() == null) {
-            throw new LiveClientException(LiveClientException.Kind.USAGE,
-                    "the token is unlocked: choose the language with --target");
+            throw new LiveClientException(
+                    LiveClientException.Kind.USAGE, "the token is unlocked: choose the language with --target");
         }
         AtomicReference<String> currentToken = new AtomicReference<>(token.token());
         LiveTranslateSession.TokenRenewer renewer = null;
@@ -195,9 +236,14 @@ public final class LiveTranslateCli {
                 return fresh;
             };
         }
-        LiveTranslateSession.Options opts = new LiveTranslateSession.Options(URI.create(token.websocketUrl()),
-                token.token(), token.model() == null ? DEFAULT_MODEL : token.model(),
-                token.locked() ? null : a.target(), null, a.authHeader(), Duration.ofSeconds(10),
+        LiveTranslateSession.Options opts = new LiveTranslateSession.Options(
+                URI.create(token.websocketUrl()),
+                token.token(),
+                token.model() == null ? DEFAULT_MODEL : token.model(),
+                token.locked() ? null : a.target(),
+                null,
+                a.authHeader(),
+                Duration.ofSeconds(10),
                 new LiveTranslateSession.Recovery(Duration.ofMillis(100), Duration.ofSeconds(5), 10, a.resumeBudget()),
                 renewer);
         Instant started = Instant.now();
@@ -206,7 +252,8 @@ public final class LiveTranslateCli {
         long outBytes = 0;
         LiveClientException failed = null;
         try (Pcm.WavWriter wav = new Pcm.WavWriter(a.out(), Pcm.OUTPUT_RATE);
-                AudioStreamer.Source source = pcm != null ? AudioStreamer.fromPcm(pcm) : AudioStreamer.microphone(a.micSeconds())) {
+                AudioStreamer.Source source =
+                        pcm != null ? AudioStreamer.fromPcm(pcm) : AudioStreamer.microphone(a.micSeconds())) {
             LiveTranslateSession.Listener listener = new LiveTranslateSession.Listener() {
                 @Override
                 public void onAudio(byte[] pcm24k) {
@@ -216,7 +263,8 @@ public final class LiveTranslateCli {
                 @Override
                 public void onTranscript(boolean src, String text, String lang, boolean finished) {
                     if (!text.isEmpty()) {
-                        out.printf("%s [%s] %s%n", src ? "source     " : "translation", lang == null ? "?" : lang, text);
+                        out.printf(
+                                "%s [%s] %s%n", src ? "source     " : "translation", lang == null ? "?" : lang, text);
                     }
                 }
 
@@ -227,8 +275,9 @@ public final class LiveTranslateCli {
 
                 @Override
                 public void onResumed(LiveTranslateSession.Resumed r) {
-                    out.printf("session resumed (%d) after %s, attempt %d%s%n", r.number(), r.cause(), r.attempts(),
-                            r.newSession() ? ", as a new session" : "");
+                    out.printf(
+                            "session resumed (%d) after %s, attempt %d%s%n",
+                            r.number(), r.cause(), r.attempts(), r.newSession() ? ", as a new session" : "");
                 }
 
                 @Override
@@ -245,16 +294,17 @@ public final class LiveTranslateCli {
                 session.endAudio();
                 session.awaitIdle(a.idle(), a.idle().plusSeconds(60));
                 outBytes = wav.dataBytes();
-                return new Report(stats, session.timeToFirstAudioMillis(), wav.dataBytes(), session.recoveries(),
-                        cpu, a.out());
+                return new Report(
+                        stats, session.timeToFirstAudioMillis(), wav.dataBytes(), session.recoveries(), cpu, a.out());
             } finally {
                 session.close();
             }
         } catch (LiveClientException e) {
             failed = e;
-            if (service != null && (e.kind() == LiveClientException.Kind.CLOSED_BY_SERVER
-                    || e.kind() == LiveClientException.Kind.RECOVERY_EXHAUSTED
-                    || e.kind() == LiveClientException.Kind.LIVE_UNREACHABLE)) {
+            if (service != null
+                    && (e.kind() == LiveClientException.Kind.CLOSED_BY_SERVER
+                            || e.kind() == LiveClientException.Kind.RECOVERY_EXHAUSTED
+                            || e.kind() == LiveClientException.Kind.LIVE_UNREACHABLE)) {
                 diagnose(service, jwt, currentToken.get(), e, err);
             }
             throw e;
@@ -270,11 +320,20 @@ public final class LiveTranslateCli {
         try {
             boolean noFrame = e.kind() == LiveClientException.Kind.LIVE_UNREACHABLE;
             // no close frame (refused upgrade, unreachable): what a browser reports as 1006
-            var answer = service.diagnose(jwt, token, noFrame ? 1006 : e.closeCode(), noFrame
-                    ? (e.closeCode() == 0 ? "" : "HTTP " + e.closeCode() + " on the WebSocket upgrade") : e.closeReason());
-            err.println("diagnosis: token " + answer.path("token").path("status").asText("?"));
+            var answer = service.diagnose(
+                    jwt,
+                    token,
+                    noFrame ? 1006 : e.closeCode(),
+                    noFrame
+                            ? (e.closeCode() == 0 ? "" : "HTTP " + e.closeCode() + " on the WebSocket upgrade")
+                            : e.closeReason());
+            err.println(
+                    "diagnosis: token " + answer.path("token").path("status").asText("?"));
             for (var f : answer.path("findings")) {
-                err.printf("  [%s] %s%n    fix: %s%n", f.path("code").asText(), f.path("summary").asText(),
+                err.printf(
+                        "  [%s] %s%n    fix: %s%n",
+                        f.path("code").asText(),
+                        f.path("summary").asText(),
                         f.path("fix").asText());
             }
         } catch (LiveClientException d) {
@@ -286,11 +345,18 @@ public final class LiveTranslateCli {
      * Reports the session ({@code POST /v1/sessions}, session governance). A service without the
      * endpoint answers 404: reporting is then skipped without a word.
      */
-    static void report(TokenServiceClient service, String jwt, String token, Instant started,
-            AudioStreamer.Stats stats, long outBytes, LiveTranslateSession session, LiveClientException failed,
+    static void report(
+            TokenServiceClient service,
+            String jwt,
+            String token,
+            Instant started,
+            AudioStreamer.Stats stats,
+            long outBytes,
+            LiveTranslateSession session,
+            LiveClientException failed,
             PrintStream err) {
-        com.fasterxml.jackson.databind.node.ObjectNode r = new com.fasterxml.jackson.databind.ObjectMapper()
-                .createObjectNode();
+        com.fasterxml.jackson.databind.node.ObjectNode r =
+                new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode();
         r.put("sessionId", UUID.randomUUID().toString());
         r.put("token", token);
         r.put("startedAt", started.toString());
@@ -306,8 +372,10 @@ public final class LiveTranslateCli {
         }
         if (session != null) {
             LiveTranslateSession.Usage u = session.usage();
-            r.putObject("usage").put("promptTokenCount", u.promptTokenCount())
-                    .put("responseTokenCount", u.responseTokenCount()).put("totalTokenCount", u.totalTokenCount());
+            r.putObject("usage")
+                    .put("promptTokenCount", u.promptTokenCount())
+                    .put("responseTokenCount", u.responseTokenCount())
+                    .put("totalTokenCount", u.totalTokenCount());
         }
         try {
             service.reportSession(jwt, r);

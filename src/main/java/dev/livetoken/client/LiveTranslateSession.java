@@ -1,8 +1,5 @@
 package dev.livetoken.client;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.URI;
@@ -25,6 +22,10 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
  * A Live Translate session over the Live API WebSocket, opened with an ephemeral token. Sends the
@@ -57,16 +58,13 @@ public final class LiveTranslateSession implements AutoCloseable {
         /** A transcript piece; {@code source} is the speaker's side, else the translation. */
         void onTranscript(boolean source, String text, String languageCode, boolean finished);
 
-        default void onGoAway(String timeLeft) {
-        }
+        default void onGoAway(String timeLeft) {}
 
         /** The session is back after a drop; {@code r} says what dropped and how long it took. */
-        default void onResumed(Resumed r) {
-        }
+        default void onResumed(Resumed r) {}
 
         /** A new token replaced the old one (it had expired, or its window or uses were spent). */
-        default void onTokenRenewed(String reason) {
-        }
+        default void onTokenRenewed(String reason) {}
     }
 
     /** Supplies a fresh token when the current one can no longer open sessions. */
@@ -85,8 +83,7 @@ public final class LiveTranslateSession implements AutoCloseable {
      * @param attempts connection attempts it took
      * @param newSession true when the session could not be resumed and a new one was started
      */
-    public record Resumed(int number, String cause, double millis, int attempts, boolean newSession) {
-    }
+    public record Resumed(int number, String cause, double millis, int attempts, boolean newSession) {}
 
     /**
      * How hard to try: the first retry after {@code initialBackoff}, doubling up to
@@ -94,8 +91,8 @@ public final class LiveTranslateSession implements AutoCloseable {
      * longer than {@code budget} without a connection.
      */
     public record Recovery(Duration initialBackoff, Duration maxBackoff, int maxAttempts, Duration budget) {
-        public static final Recovery DEFAULT = new Recovery(Duration.ofMillis(100), Duration.ofSeconds(5), 10,
-                Duration.ofSeconds(60));
+        public static final Recovery DEFAULT =
+                new Recovery(Duration.ofMillis(100), Duration.ofSeconds(5), 10, Duration.ofSeconds(60));
     }
 
     /**
@@ -106,14 +103,35 @@ public final class LiveTranslateSession implements AutoCloseable {
      * @param tokenInHeader send {@code Authorization: Token …} instead of {@code ?access_token=}
      * @param renewer null when the token cannot be renewed (a token given by the user)
      */
-    public record Options(URI websocketUrl, String token, String model, String targetLanguageCode,
-            Boolean echoTargetLanguage, boolean tokenInHeader, Duration connectTimeout, Recovery recovery,
+    public record Options(
+            URI websocketUrl,
+            String token,
+            String model,
+            String targetLanguageCode,
+            Boolean echoTargetLanguage,
+            boolean tokenInHeader,
+            Duration connectTimeout,
+            Recovery recovery,
             TokenRenewer renewer) {
 
-        public Options(URI websocketUrl, String token, String model, String targetLanguageCode,
-                Boolean echoTargetLanguage, boolean tokenInHeader, Duration connectTimeout) {
-            this(websocketUrl, token, model, targetLanguageCode, echoTargetLanguage, tokenInHeader, connectTimeout,
-                    Recovery.DEFAULT, null);
+        public Options(
+                URI websocketUrl,
+                String token,
+                String model,
+                String targetLanguageCode,
+                Boolean echoTargetLanguage,
+                boolean tokenInHeader,
+                Duration connectTimeout) {
+            this(
+                    websocketUrl,
+                    token,
+                    model,
+                    targetLanguageCode,
+                    echoTargetLanguage,
+                    tokenInHeader,
+                    connectTimeout,
+                    Recovery.DEFAULT,
+                    null);
         }
 
         @Override
@@ -123,18 +141,22 @@ public final class LiveTranslateSession implements AutoCloseable {
     }
 
     /** Cumulative token counts of the session as the server last reported them (never summed). */
-    public record Usage(long promptTokenCount, long responseTokenCount, long totalTokenCount) {
-    }
+    public record Usage(long promptTokenCount, long responseTokenCount, long totalTokenCount) {}
 
     private static final ObjectMapper JSON = new ObjectMapper();
     /** Unconfirmed chunks kept when the server never reports what it consumed (50 = 5 s of audio). */
     private static final int MAX_UNCONFIRMED_WITHOUT_INDEX = 50;
+
     private static final String STREAM_END = "{\"realtimeInput\":{\"audioStreamEnd\":true}}";
 
-    private enum State { OPEN, RECOVERING, CLOSED, FAILED }
-
-    private record Chunk(long seq, String message) {
+    private enum State {
+        OPEN,
+        RECOVERING,
+        CLOSED,
+        FAILED
     }
+
+    private record Chunk(long seq, String message) {}
 
     private final HttpClient http;
     private final Options options;
@@ -330,7 +352,8 @@ public final class LiveTranslateSession implements AutoCloseable {
     private CompletableFuture<Conn> connect(String tok, URI url, String handle) {
         Conn c = new Conn();
         String base = url.toString();
-        URI uri = options.tokenInHeader() ? url
+        URI uri = options.tokenInHeader()
+                ? url
                 // the JS SDK and Google's examples send the token unencoded, slash included
                 : URI.create(base + (base.contains("?") ? "&" : "?") + "access_token=" + tok);
         WebSocket.Builder b = http.newWebSocketBuilder().connectTimeout(options.connectTimeout());
@@ -354,18 +377,25 @@ public final class LiveTranslateSession implements AutoCloseable {
                                     throw closedByServer(c.closeCode, c.closeReason);
                                 }
                                 ws.abort();
-                                throw new LiveClientException(LiveClientException.Kind.LIVE_UNREACHABLE,
-                                        "The Live API did not complete the setup in " + timeout + " ms.", t);
+                                throw new LiveClientException(
+                                        LiveClientException.Kind.LIVE_UNREACHABLE,
+                                        "The Live API did not complete the setup in " + timeout + " ms.",
+                                        t);
                             });
                 });
     }
 
     private LiveClientException unreachable(Throwable cause) {
-        int status = cause instanceof WebSocketHandshakeException h ? h.getResponse().statusCode() : 0;
-        String what = status != 0 ? "HTTP " + status + " on the WebSocket upgrade"
+        int status =
+                cause instanceof WebSocketHandshakeException h ? h.getResponse().statusCode() : 0;
+        String what = status != 0
+                ? "HTTP " + status + " on the WebSocket upgrade"
                 : cause.getClass().getSimpleName() + (cause.getMessage() == null ? "" : " " + cause.getMessage());
-        return new LiveClientException(LiveClientException.Kind.LIVE_UNREACHABLE, "Cannot open the Live API "
-                + "WebSocket at " + options.websocketUrl() + ": " + what, status, cause);
+        return new LiveClientException(
+                LiveClientException.Kind.LIVE_UNREACHABLE,
+                "Cannot open the Live API " + "WebSocket at " + options.websocketUrl() + ": " + what,
+                status,
+                cause);
     }
 
     private String setup(String handle) {
@@ -393,9 +423,13 @@ public final class LiveTranslateSession implements AutoCloseable {
     }
 
     private static LiveClientException closedByServer(int code, String reason) {
-        return new LiveClientException(LiveClientException.Kind.CLOSED_BY_SERVER,
-                "The Live API closed the connection: code " + code + (reason == null || reason.isEmpty() ? ""
-                        : ", reason \"" + reason + "\""), code, reason, null);
+        return new LiveClientException(
+                LiveClientException.Kind.CLOSED_BY_SERVER,
+                "The Live API closed the connection: code " + code
+                        + (reason == null || reason.isEmpty() ? "" : ", reason \"" + reason + "\""),
+                code,
+                reason,
+                null);
     }
 
     // ------------------------------------------------------------------ receiving
@@ -406,7 +440,7 @@ public final class LiveTranslateSession implements AutoCloseable {
         try {
             m = JSON.readTree(text);
         } catch (IOException e) {
-            return;         // not ours to fix; the server will close if it matters
+            return; // not ours to fix; the server will close if it matters
         }
         if (m.has("setupComplete")) {
             c.setupComplete.complete(null);
@@ -416,7 +450,8 @@ public final class LiveTranslateSession implements AutoCloseable {
             JsonNode data = part.path("inlineData").path("data");
             if (data.isTextual()) {
                 String d = data.asText();
-                byte[] pcm = d.indexOf('-') >= 0 || d.indexOf('_') >= 0 ? Base64.getUrlDecoder().decode(d)
+                byte[] pcm = d.indexOf('-') >= 0 || d.indexOf('_') >= 0
+                        ? Base64.getUrlDecoder().decode(d)
                         : Base64.getDecoder().decode(d);
                 if (firstAudioNanos == 0) {
                     firstAudioNanos = System.nanoTime();
@@ -432,10 +467,13 @@ public final class LiveTranslateSession implements AutoCloseable {
         synchronized (lock) {
             if (um.isObject()) {
                 // cumulative: keep the latest, never sum (protocol §7)
-                usage = new Usage(um.path("promptTokenCount").asLong(), um.path("responseTokenCount").asLong(),
+                usage = new Usage(
+                        um.path("promptTokenCount").asLong(),
+                        um.path("responseTokenCount").asLong(),
                         um.path("totalTokenCount").asLong());
             }
-            if (upd.path("resumable").asBoolean(false) && !upd.path("newHandle").asText("").isEmpty()) {
+            if (upd.path("resumable").asBoolean(false)
+                    && !upd.path("newHandle").asText("").isEmpty()) {
                 latestHandle = upd.path("newHandle").asText();
                 JsonNode idx = upd.get("lastConsumedClientMessageIndex");
                 if (idx != null) {
@@ -454,14 +492,19 @@ public final class LiveTranslateSession implements AutoCloseable {
         }
         if (m.has("error")) {
             // not documented for the Live API, handled defensively (protocol §5)
-            fail(new LiveClientException(LiveClientException.Kind.CLOSED_BY_SERVER,
-                    "The Live API reported an error: " + m.path("error").path("message").asText("")));
+            fail(new LiveClientException(
+                    LiveClientException.Kind.CLOSED_BY_SERVER,
+                    "The Live API reported an error: "
+                            + m.path("error").path("message").asText("")));
         }
     }
 
     private void transcript(JsonNode t, boolean source) {
         if (t.isObject() && (t.has("text") || t.path("finished").asBoolean(false))) {
-            listener.onTranscript(source, t.path("text").asText(""), t.path("languageCode").asText(null),
+            listener.onTranscript(
+                    source,
+                    t.path("text").asText(""),
+                    t.path("languageCode").asText(null),
                     t.path("finished").asBoolean(false));
         }
     }
@@ -498,8 +541,7 @@ public final class LiveTranslateSession implements AutoCloseable {
         }
         long delay = code == 0 || code == 1001 || code == 1000 ? 0 : backoff(1, code, reason);
         // Close the old socket first: Google refuses a resume while it is open (protocol §7).
-        c.closeGracefully(1000, "resuming", Duration.ofSeconds(1))
-                .thenRun(() -> schedule(delay));
+        c.closeGracefully(1000, "resuming", Duration.ofSeconds(1)).thenRun(() -> schedule(delay));
     }
 
     /**
@@ -531,7 +573,7 @@ public final class LiveTranslateSession implements AutoCloseable {
         if (code == 1007) {
             return closedByServer(code, reason);
         }
-        return null;        // 1000/1001/1006/1011 and anything else: resume
+        return null; // 1000/1001/1006/1011 and anything else: resume
     }
 
     private long backoff(int attempt, int code, String reason) {
@@ -539,7 +581,7 @@ public final class LiveTranslateSession implements AutoCloseable {
         long base = p.initialBackoff().toMillis();
         String r = reason == null ? "" : reason;
         if (code == 429 || r.contains("RESOURCE_EXHAUSTED") || r.contains("unavailable")) {
-            base *= 5;      // quota and overload: give the server room
+            base *= 5; // quota and overload: give the server room
         }
         long exp = Math.min(p.maxBackoff().toMillis(), base << Math.min(20, attempt - 1));
         return (long) (exp * (0.5 + ThreadLocalRandom.current().nextDouble() * 0.5));
@@ -567,12 +609,21 @@ public final class LiveTranslateSession implements AutoCloseable {
             }
             n = ++attempts;
             long spent = System.nanoTime() - dropNanos;
-            if (n > options.recovery().maxAttempts() || spent > options.recovery().budget().toNanos()) {
-                failLocked(new LiveClientException(LiveClientException.Kind.RECOVERY_EXHAUSTED, String.format(Locale.ROOT,
-                        "Gave up resuming after %d attempts in %.1f s (budget %d attempts, %d s); last close: %s",
-                        n - 1, spent / 1e9, options.recovery().maxAttempts(), options.recovery().budget().toSeconds(),
-                        lastCloseCode == 0 ? dropCause : lastCloseCode + " " + lastCloseReason),
-                        (int) lastCloseCode, lastCloseReason, null));
+            if (n > options.recovery().maxAttempts()
+                    || spent > options.recovery().budget().toNanos()) {
+                failLocked(new LiveClientException(
+                        LiveClientException.Kind.RECOVERY_EXHAUSTED,
+                        String.format(
+                                Locale.ROOT,
+                                "Gave up resuming after %d attempts in %.1f s (budget %d attempts, %d s); last close: %s",
+                                n - 1,
+                                spent / 1e9,
+                                options.recovery().maxAttempts(),
+                                options.recovery().budget().toSeconds(),
+                                lastCloseCode == 0 ? dropCause : lastCloseCode + " " + lastCloseReason),
+                        (int) lastCloseCode,
+                        lastCloseReason,
+                        null));
                 return;
             }
             renew = renewNeeded;
@@ -582,7 +633,7 @@ public final class LiveTranslateSession implements AutoCloseable {
         if (renew) {
             MintedToken fresh;
             try {
-                fresh = options.renewer().renew(why);       // an HTTP call: no lock held
+                fresh = options.renewer().renew(why); // an HTTP call: no lock held
             } catch (LiveClientException e) {
                 fail(e);
                 return;
@@ -608,8 +659,8 @@ public final class LiveTranslateSession implements AutoCloseable {
             }
             LiveClientException e = asClientException(t);
             int code = e.closeCode();
-            LiveClientException fatal = e.kind() == LiveClientException.Kind.CLOSED_BY_SERVER
-                    ? classify(code, e.closeReason()) : null;
+            LiveClientException fatal =
+                    e.kind() == LiveClientException.Kind.CLOSED_BY_SERVER ? classify(code, e.closeReason()) : null;
             if (fatal != null) {
                 fail(fatal);
                 return;
@@ -657,8 +708,10 @@ public final class LiveTranslateSession implements AutoCloseable {
             next.firstAudioSent.thenAccept(at -> {
                 synchronized (lock) {
                     Resumed old = recoveries.get(index);
-                    recoveries.set(index, new Resumed(old.number(), old.cause(), (at - drop) / 1e6, old.attempts(),
-                            old.newSession()));
+                    recoveries.set(
+                            index,
+                            new Resumed(
+                                    old.number(), old.cause(), (at - drop) / 1e6, old.attempts(), old.newSession()));
                 }
             });
         }
@@ -692,10 +745,13 @@ public final class LiveTranslateSession implements AutoCloseable {
             return e;
         }
         if (c instanceof TimeoutException) {
-            return new LiveClientException(LiveClientException.Kind.LIVE_UNREACHABLE, "The Live API did not answer in time.", c);
+            return new LiveClientException(
+                    LiveClientException.Kind.LIVE_UNREACHABLE, "The Live API did not answer in time.", c);
         }
-        return new LiveClientException(LiveClientException.Kind.LIVE_UNREACHABLE,
-                "The Live API connection failed: " + c.getClass().getSimpleName(), c);
+        return new LiveClientException(
+                LiveClientException.Kind.LIVE_UNREACHABLE,
+                "The Live API connection failed: " + c.getClass().getSimpleName(),
+                c);
     }
 
     private static Throwable unwrap(Throwable t) {
@@ -712,10 +768,12 @@ public final class LiveTranslateSession implements AutoCloseable {
         final CompletableFuture<Void> closed = new CompletableFuture<>();
         /** Completes with the {@link System#nanoTime()} at which the first audio chunk was sent. */
         final CompletableFuture<Long> firstAudioSent = new CompletableFuture<>();
+
         final StringBuilder partial = new StringBuilder();
         final ByteArrayOutputStream partialBinary = new ByteArrayOutputStream();
         /** Audio message index on this connection → chunk seq, in sending order (guarded by this). */
         final ArrayDeque<long[]> indexToSeq = new ArrayDeque<>();
+
         volatile WebSocket ws;
         volatile int closeCode;
         volatile String closeReason;
@@ -731,11 +789,13 @@ public final class LiveTranslateSession implements AutoCloseable {
             if (seq >= 0) {
                 indexToSeq.add(new long[] {i, seq});
             }
-            tail = tail.thenCompose(x -> ws.sendText(msg, true)).thenRun(() -> {
-                if (seq >= 0 && !firstAudioSent.isDone()) {
-                    firstAudioSent.complete(System.nanoTime());
-                }
-            }).exceptionally(t -> null);       // a failed send shows up as a close or an error
+            tail = tail.thenCompose(x -> ws.sendText(msg, true))
+                    .thenRun(() -> {
+                        if (seq >= 0 && !firstAudioSent.isDone()) {
+                            firstAudioSent.complete(System.nanoTime());
+                        }
+                    })
+                    .exceptionally(t -> null); // a failed send shows up as a close or an error
         }
 
         /** The newest chunk seq sent at or before message index {@code k}; -1 if none. */

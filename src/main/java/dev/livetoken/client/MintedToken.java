@@ -7,12 +7,18 @@ package dev.livetoken.client;
  * @param locked false when the device must choose the target language itself
  * @param targetLanguageCode the locked language, or null when unlocked
  */
-public record MintedToken(String token, String websocketUrl, boolean locked, String targetLanguageCode,
-        Boolean echoTargetLanguage, String model, String expireTime) {
+public record MintedToken(
+        String token,
+        String websocketUrl,
+        boolean locked,
+        String targetLanguageCode,
+        Boolean echoTargetLanguage,
+        String model,
+        String expireTime) {
 
     @Override
     public String toString() {
-        return "MintedToken[websocketUrl=" + websocketUrl + ", locked=" + locked + ", target="
-                + targetLanguageCode + ", model=" + model + ", expireTime=" + expireTime + "]";
+        return "MintedToken[websocketUrl=" + websocketUrl + ", locked=" + locked + ", target=" + targetLanguageCode
+                + ", model=" + model + ", expireTime=" + expireTime + "]";
     }
 }

@@ -21,8 +21,7 @@ public final class Pcm {
     /** Longest input file accepted (one hour). */
     static final long MAX_SECONDS = 3600;
 
-    private Pcm() {
-    }
+    private Pcm() {}
 
     /**
      * Reads a WAV (or AIFF/AU) file with {@code javax.sound.sampled} and converts it to 16 kHz mono
@@ -37,13 +36,21 @@ public final class Pcm {
                 AudioInputStream in = AudioSystem.getAudioInputStream(raw)) {
             AudioFormat src = in.getFormat();
             if (src.getFrameRate() <= 0 || src.getChannels() < 1) {
-                throw new LiveClientException(LiveClientException.Kind.BAD_INPUT, "Unsupported audio format in " + file);
+                throw new LiveClientException(
+                        LiveClientException.Kind.BAD_INPUT, "Unsupported audio format in " + file);
             }
             if (in.getFrameLength() > 0 && in.getFrameLength() / src.getFrameRate() > MAX_SECONDS) {
-                throw new LiveClientException(LiveClientException.Kind.BAD_INPUT, "Input longer than one hour: " + file);
+                throw new LiveClientException(
+                        LiveClientException.Kind.BAD_INPUT, "Input longer than one hour: " + file);
             }
-            AudioFormat pcm16 = new AudioFormat(AudioFormat.Encoding.PCM_SIGNED, src.getSampleRate(), 16,
-                    src.getChannels(), 2 * src.getChannels(), src.getSampleRate(), false);
+            AudioFormat pcm16 = new AudioFormat(
+                    AudioFormat.Encoding.PCM_SIGNED,
+                    src.getSampleRate(),
+                    16,
+                    src.getChannels(),
+                    2 * src.getChannels(),
+                    src.getSampleRate(),
+                    false);
             byte[] interleaved;
             try (AudioInputStream conv = AudioSystem.getAudioInputStream(pcm16, in)) {
                 interleaved = conv.readAllBytes();
@@ -51,10 +58,13 @@ public final class Pcm {
             short[] mono = downmix(interleaved, src.getChannels());
             return toBytes(resample(mono, Math.round(src.getSampleRate()), INPUT_RATE));
         } catch (UnsupportedAudioFileException | IllegalArgumentException e) {
-            throw new LiveClientException(LiveClientException.Kind.BAD_INPUT,
-                    "Not a readable WAV file: " + file + " (" + e.getMessage() + ")", e);
+            throw new LiveClientException(
+                    LiveClientException.Kind.BAD_INPUT,
+                    "Not a readable WAV file: " + file + " (" + e.getMessage() + ")",
+                    e);
         } catch (IOException e) {
-            throw new LiveClientException(LiveClientException.Kind.BAD_INPUT, "Cannot read " + file + ": " + e.getMessage(), e);
+            throw new LiveClientException(
+                    LiveClientException.Kind.BAD_INPUT, "Cannot read " + file + ": " + e.getMessage(), e);
         }
     }
 
@@ -116,7 +126,8 @@ public final class Pcm {
                 file.setLength(0);
                 file.write(header(0));
             } catch (IOException e) {
-                throw new LiveClientException(LiveClientException.Kind.IO, "Cannot write " + path + ": " + e.getMessage(), e);
+                throw new LiveClientException(
+                        LiveClientException.Kind.IO, "Cannot write " + path + ": " + e.getMessage(), e);
             }
         }
 
@@ -140,15 +151,22 @@ public final class Pcm {
                 file.write(header(dataBytes));
                 file.close();
             } catch (IOException e) {
-                throw new LiveClientException(LiveClientException.Kind.IO, "Cannot finish output: " + e.getMessage(), e);
+                throw new LiveClientException(
+                        LiveClientException.Kind.IO, "Cannot finish output: " + e.getMessage(), e);
             }
         }
 
         private byte[] header(long data) {
             java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(44).order(java.nio.ByteOrder.LITTLE_ENDIAN);
             b.put("RIFF".getBytes(java.nio.charset.StandardCharsets.US_ASCII)).putInt((int) (36 + data));
-            b.put("WAVEfmt ".getBytes(java.nio.charset.StandardCharsets.US_ASCII)).putInt(16);
-            b.putShort((short) 1).putShort((short) 1).putInt(rate).putInt(rate * 2).putShort((short) 2).putShort((short) 16);
+            b.put("WAVEfmt ".getBytes(java.nio.charset.StandardCharsets.US_ASCII))
+                    .putInt(16);
+            b.putShort((short) 1)
+                    .putShort((short) 1)
+                    .putInt(rate)
+                    .putInt(rate * 2)
+                    .putShort((short) 2)
+                    .putShort((short) 16);
             b.put("data".getBytes(java.nio.charset.StandardCharsets.US_ASCII)).putInt((int) data);
             return b.array();
         }

@@ -1,8 +1,5 @@
 package dev.livetoken.client;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -21,6 +18,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
  * {@code translate-text}: translates a chat message through the service's
@@ -41,12 +42,10 @@ public final class TextTranslateCli {
             """;
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private TextTranslateCli() {
-    }
+    private TextTranslateCli() {}
 
     /** What a run measured, in milliseconds from sending the request. */
-    public record Result(String text, double firstByteMillis, double totalMillis, JsonNode done) {
-    }
+    public record Result(String text, double firstByteMillis, double totalMillis, JsonNode done) {}
 
     public static int run(String[] args, PrintStream out, PrintStream err, Map<String, String> env) {
         try {
@@ -60,7 +59,8 @@ public final class TextTranslateCli {
                     o.put(a, "true");
                 } else if (a.startsWith("--")) {
                     if (!USAGE.contains(a + " ") || i + 1 >= args.length) {
-                        throw new LiveClientException(LiveClientException.Kind.USAGE, "unknown or incomplete option " + a);
+                        throw new LiveClientException(
+                                LiveClientException.Kind.USAGE, "unknown or incomplete option " + a);
                     }
                     o.put(a, args[++i]);
                 } else {
@@ -70,22 +70,38 @@ public final class TextTranslateCli {
             if (words.isEmpty() || !o.containsKey("--target")) {
                 throw new LiveClientException(LiveClientException.Kind.USAGE, "give --target LANG and the text");
             }
-            URI service = URI.create(o.getOrDefault("--service", "http://localhost:8080").replaceAll("/+$", ""));
-            HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+            URI service = URI.create(
+                    o.getOrDefault("--service", "http://localhost:8080").replaceAll("/+$", ""));
+            HttpClient http = HttpClient.newBuilder()
+                    .connectTimeout(Duration.ofSeconds(5))
+                    .build();
             String jwt = o.getOrDefault("--jwt", env.get("LIVE_TOKEN_JWT"));
             if (jwt == null) {
                 String[] st = o.getOrDefault("--dev-user", "").split("@", 2);
                 if (st.length != 2) {
-                    throw new LiveClientException(LiveClientException.Kind.USAGE, "give --jwt or --dev-user SUBJECT@TENANT");
+                    throw new LiveClientException(
+                            LiveClientException.Kind.USAGE, "give --jwt or --dev-user SUBJECT@TENANT");
                 }
                 jwt = new TokenServiceClient(http, service).devJwt(st[0], st[1]);
             }
-            Result r = translate(http, service, jwt, String.join(" ", words), o.get("--target"), o.get("--source"),
-                    !o.containsKey("--json"), out);
+            Result r = translate(
+                    http,
+                    service,
+                    jwt,
+                    String.join(" ", words),
+                    o.get("--target"),
+                    o.get("--source"),
+                    !o.containsKey("--json"),
+                    out);
             out.println();
-            out.printf(Locale.ROOT, "first byte %.0f ms (service's own: %s ms), total %.0f ms; %s characters, %s%n",
-                    r.firstByteMillis(), r.done().path("firstByteMs").asText("?"), r.totalMillis(),
-                    r.done().path("characters").asText("?"), r.done().path("usage").toString());
+            out.printf(
+                    Locale.ROOT,
+                    "first byte %.0f ms (service's own: %s ms), total %.0f ms; %s characters, %s%n",
+                    r.firstByteMillis(),
+                    r.done().path("firstByteMs").asText("?"),
+                    r.totalMillis(),
+                    r.done().path("characters").asText("?"),
+                    r.done().path("usage").toString());
             return 0;
         } catch (LiveClientException e) {
             err.println("error: " + e.getMessage());
@@ -97,8 +113,15 @@ public final class TextTranslateCli {
     }
 
     /** Sends the text and prints the translation to {@code out} piece by piece as it arrives. */
-    public static Result translate(HttpClient http, URI service, String jwt, String text, String target,
-            String source, boolean stream, PrintStream out) {
+    public static Result translate(
+            HttpClient http,
+            URI service,
+            String jwt,
+            String text,
+            String target,
+            String source,
+            boolean stream,
+            PrintStream out) {
         ObjectNode body = JSON.createObjectNode().put("text", text).put("targetLanguageCode", target);
         if (source != null) {
             body.put("sourceLanguageCode", source);
@@ -108,17 +131,22 @@ public final class TextTranslateCli {
                 .header("Authorization", "Bearer " + jwt)
                 .header("Content-Type", "application/json")
                 .header("Accept", stream ? "text/event-stream" : "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build();
+                .POST(HttpRequest.BodyPublishers.ofString(body.toString()))
+                .build();
         long start = System.nanoTime();
         HttpResponse<InputStream> resp;
         try {
             resp = http.send(req, HttpResponse.BodyHandlers.ofInputStream());
         } catch (ConnectException | HttpConnectTimeoutException e) {
-            throw new LiveClientException(LiveClientException.Kind.SERVICE_UNREACHABLE,
-                    "Cannot reach the Live Token Service at " + service + ". Is it running?", e);
+            throw new LiveClientException(
+                    LiveClientException.Kind.SERVICE_UNREACHABLE,
+                    "Cannot reach the Live Token Service at " + service + ". Is it running?",
+                    e);
         } catch (IOException e) {
-            throw new LiveClientException(LiveClientException.Kind.SERVICE_UNREACHABLE,
-                    "Cannot talk to the Live Token Service at " + service + ": " + e.getMessage(), e);
+            throw new LiveClientException(
+                    LiveClientException.Kind.SERVICE_UNREACHABLE,
+                    "Cannot talk to the Live Token Service at " + service + ": " + e.getMessage(),
+                    e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new LiveClientException(LiveClientException.Kind.IO, "Interrupted.", e);
@@ -128,8 +156,11 @@ public final class TextTranslateCli {
             if (resp.statusCode() != 200 || !type.startsWith("text/event-stream")) {
                 JsonNode answer = read(in);
                 if (resp.statusCode() != 200) {
-                    throw new LiveClientException(LiveClientException.Kind.MINT_REFUSED, "translation refused (HTTP "
-                            + resp.statusCode() + "): " + answer.path("detail").asText(answer.path("title").asText("")));
+                    throw new LiveClientException(
+                            LiveClientException.Kind.MINT_REFUSED,
+                            "translation refused (HTTP " + resp.statusCode() + "): "
+                                    + answer.path("detail")
+                                            .asText(answer.path("title").asText("")));
                 }
                 double ms = (System.nanoTime() - start) / 1e6;
                 out.print(answer.path("text").asText());
@@ -154,18 +185,25 @@ public final class TextTranslateCli {
                         out.print(piece);
                         out.flush();
                     } else if ("done".equals(event)) {
-                        return new Result(all.toString(), firstByte < 0 ? (System.nanoTime() - start) / 1e6 : firstByte,
-                                (System.nanoTime() - start) / 1e6, data);
+                        return new Result(
+                                all.toString(),
+                                firstByte < 0 ? (System.nanoTime() - start) / 1e6 : firstByte,
+                                (System.nanoTime() - start) / 1e6,
+                                data);
                     } else if ("error".equals(event)) {
                         out.println();
-                        throw new LiveClientException(LiveClientException.Kind.CLOSED_BY_SERVER,
-                                "the translation broke off: " + data.path("detail").asText(data.path("title").asText("")));
+                        throw new LiveClientException(
+                                LiveClientException.Kind.CLOSED_BY_SERVER,
+                                "the translation broke off: "
+                                        + data.path("detail")
+                                                .asText(data.path("title").asText("")));
                     }
                 }
             }
             throw new LiveClientException(LiveClientException.Kind.CLOSED_BY_SERVER, "the stream ended without 'done'");
         } catch (IOException e) {
-            throw new LiveClientException(LiveClientException.Kind.CLOSED_BY_SERVER, "the stream broke: " + e.getMessage(), e);
+            throw new LiveClientException(
+                    LiveClientException.Kind.CLOSED_BY_SERVER, "the stream broke: " + e.getMessage(), e);
         }
     }
 

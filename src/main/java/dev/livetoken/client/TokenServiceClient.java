@@ -1,8 +1,5 @@
 package dev.livetoken.client;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
@@ -12,6 +9,10 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.time.Duration;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /** Gets a Live API token from the Live Token Service ({@code POST /v1/tokens}) with the user's JWT. */
 public final class TokenServiceClient {
@@ -38,10 +39,16 @@ public final class TokenServiceClient {
 
     private static MintedToken token(JsonNode t) {
         JsonNode tc = t.path("translationConfig");
-        return new MintedToken(text(t, "token"), text(t, "websocketUrl"), t.path("locked").asBoolean(true),
+        return new MintedToken(
+                text(t, "token"),
+                text(t, "websocketUrl"),
+                t.path("locked").asBoolean(true),
                 tc.isObject() ? text(tc, "targetLanguageCode") : null,
-                tc.isObject() && tc.has("echoTargetLanguage") ? tc.get("echoTargetLanguage").asBoolean() : null,
-                text(t, "model"), text(t, "expireTime"));
+                tc.isObject() && tc.has("echoTargetLanguage")
+                        ? tc.get("echoTargetLanguage").asBoolean()
+                        : null,
+                text(t, "model"),
+                text(t, "expireTime"));
     }
 
     /**
@@ -100,7 +107,8 @@ public final class TokenServiceClient {
         JsonNode json = parse(resp.body());
         if (resp.statusCode() != expected) {
             String detail = json.path("detail").asText(json.path("title").asText(""));
-            throw new LiveClientException(LiveClientException.Kind.MINT_REFUSED,
+            throw new LiveClientException(
+                    LiveClientException.Kind.MINT_REFUSED,
                     "The Live Token Service " + what + " (HTTP " + resp.statusCode() + ")"
                             + (detail.isEmpty() ? "." : ": " + detail));
         }
@@ -119,15 +127,21 @@ public final class TokenServiceClient {
         try {
             return http.send(req.build(), HttpResponse.BodyHandlers.ofString());
         } catch (ConnectException | HttpConnectTimeoutException e) {
-            throw new LiveClientException(LiveClientException.Kind.SERVICE_UNREACHABLE,
-                    "Cannot reach the Live Token Service at " + service + " (" + e.getClass().getSimpleName()
-                            + "). Is it running? Try ./mvnw -Pdev quarkus:dev", e);
+            throw new LiveClientException(
+                    LiveClientException.Kind.SERVICE_UNREACHABLE,
+                    "Cannot reach the Live Token Service at " + service + " ("
+                            + e.getClass().getSimpleName() + "). Is it running? Try ./mvnw -Pdev quarkus:dev",
+                    e);
         } catch (HttpTimeoutException e) {
-            throw new LiveClientException(LiveClientException.Kind.SERVICE_UNREACHABLE,
-                    "The Live Token Service at " + service + " did not answer in " + TIMEOUT.toSeconds() + " s.", e);
+            throw new LiveClientException(
+                    LiveClientException.Kind.SERVICE_UNREACHABLE,
+                    "The Live Token Service at " + service + " did not answer in " + TIMEOUT.toSeconds() + " s.",
+                    e);
         } catch (IOException e) {
-            throw new LiveClientException(LiveClientException.Kind.SERVICE_UNREACHABLE,
-                    "Cannot talk to the Live Token Service at " + service + ": " + e.getMessage(), e);
+            throw new LiveClientException(
+                    LiveClientException.Kind.SERVICE_UNREACHABLE,
+                    "Cannot talk to the Live Token Service at " + service + ": " + e.getMessage(),
+                    e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new LiveClientException(LiveClientException.Kind.IO, "Interrupted.", e);

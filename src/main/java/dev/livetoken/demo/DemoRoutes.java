@@ -1,7 +1,20 @@
 package dev.livetoken.demo;
 
+import java.net.URI;
+import java.util.Map;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.quarkus.runtime.configuration.ConfigUtils;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+
 import dev.livetoken.ops.OpsHttpFilters;
 import dev.livetoken.problem.Problem;
 import dev.livetoken.problem.ProblemException;
@@ -9,15 +22,6 @@ import dev.livetoken.problem.ProblemResponses;
 import dev.livetoken.problem.ProblemType;
 import dev.livetoken.problem.RequestIds;
 import dev.livetoken.upstream.UpstreamFacade;
-import io.quarkus.runtime.configuration.ConfigUtils;
-import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpHeaders;
-import io.vertx.ext.web.Router;
-import io.vertx.ext.web.RoutingContext;
-import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
-import java.net.URI;
-import java.util.Map;
 
 /**
  * The browser demo at {@code /demo/}: static files under {@code META-INF/resources/demo/}, served
@@ -52,7 +56,7 @@ public class DemoRoutes {
 
     private void redirect(RoutingContext ctx) {
         if (!ctx.request().path().equals("/demo")) {
-            ctx.next();         // Vert.x matches "/demo/" here too
+            ctx.next(); // Vert.x matches "/demo/" here too
             return;
         }
         if (!config.enabled()) {
@@ -69,7 +73,8 @@ public class DemoRoutes {
         }
         ctx.put(OpsHttpFilters.CSP_KEY, csp());
         if (ctx.normalizedPath().equals(PATH + "config.json")) {
-            ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+            ctx.response()
+                    .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
                     .end(Buffer.buffer(write(Map.of("devSignIn", devSignIn))));
             return;
         }
@@ -99,11 +104,11 @@ public class DemoRoutes {
     }
 
     private void notFound(RoutingContext ctx) {
-        ProblemException p = ProblemException.of(ProblemType.NOT_FOUND,
-                "The demo page is not enabled on this server.");
+        ProblemException p = ProblemException.of(ProblemType.NOT_FOUND, "The demo page is not enabled on this server.");
         ctx.put(ProblemResponses.PROBLEM_TYPE_KEY, p.type().slug());
         byte[] body = write(ProblemResponses.body(p, ctx.request().path(), RequestIds.assign(ctx)));
-        ctx.response().setStatusCode(404)
+        ctx.response()
+                .setStatusCode(404)
                 .putHeader(HttpHeaders.CONTENT_TYPE, Problem.MEDIA_TYPE)
                 .putHeader(HttpHeaders.CACHE_CONTROL, "no-store")
                 .end(Buffer.buffer(body));

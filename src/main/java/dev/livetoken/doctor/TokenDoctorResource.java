@@ -1,5 +1,18 @@
 package dev.livetoken.doctor;
 
+import java.time.Instant;
+import java.util.List;
+
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+
+import org.eclipse.microprofile.jwt.JsonWebToken;
+
+import io.quarkus.security.Authenticated;
+import io.smallrye.common.annotation.Blocking;
+
 import dev.livetoken.audit.AuditLog;
 import dev.livetoken.audit.AuditRecord;
 import dev.livetoken.audit.TokenHasher;
@@ -7,15 +20,6 @@ import dev.livetoken.auth.Caller;
 import dev.livetoken.auth.CallerResolver;
 import dev.livetoken.problem.ProblemException;
 import dev.livetoken.problem.ProblemType;
-import io.quarkus.security.Authenticated;
-import io.smallrye.common.annotation.Blocking;
-import jakarta.ws.rs.POST;
-import jakarta.ws.rs.Path;
-import jakarta.ws.rs.Produces;
-import jakarta.ws.rs.core.MediaType;
-import java.time.Instant;
-import java.util.List;
-import org.eclipse.microprofile.jwt.JsonWebToken;
 
 /**
  * {@code POST /v1/tokens/diagnose}: why a Live API connection failed, from the token's audit record
@@ -28,8 +32,7 @@ import org.eclipse.microprofile.jwt.JsonWebToken;
 public class TokenDoctorResource {
 
     /** The token, and the close the client saw (both optional). */
-    public record DiagnoseRequest(String token, Integer closeCode, String closeReason) {
-    }
+    public record DiagnoseRequest(String token, Integer closeCode, String closeReason) {}
 
     private final JsonWebToken jwt;
     private final CallerResolver callers;
@@ -49,14 +52,18 @@ public class TokenDoctorResource {
         Caller c = callers.resolve(jwt);
         if (body == null || body.token() == null || !body.token().startsWith("auth_tokens/")) {
             throw ProblemException.builder(ProblemType.INVALID_REQUEST, "'token' must be an auth_tokens/… token.")
-                    .field("token").build();
+                    .field("token")
+                    .build();
         }
         if (body.closeCode() != null && (body.closeCode() < 1000 || body.closeCode() > 4999)) {
-            throw ProblemException.builder(ProblemType.INVALID_REQUEST,
-                    "'closeCode' must be a WebSocket close code (1000-4999).").field("closeCode").build();
+            throw ProblemException.builder(
+                            ProblemType.INVALID_REQUEST, "'closeCode' must be a WebSocket close code (1000-4999).")
+                    .field("closeCode")
+                    .build();
         }
         List<AuditRecord> found = audit.byTokenHash(hasher.hash(body.token())).stream()
-                .filter(r -> mayDiagnose(c, r)).toList();
+                .filter(r -> mayDiagnose(c, r))
+                .toList();
         if (found.isEmpty()) {
             // the same answer for "no such token" and "not yours": no probing other users' tokens
             throw ProblemException.of(ProblemType.NOT_FOUND, "No token with this value was issued to you.");

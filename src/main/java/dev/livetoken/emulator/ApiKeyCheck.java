@@ -1,7 +1,8 @@
 package dev.livetoken.emulator;
 
-import io.vertx.ext.web.RoutingContext;
 import java.util.Set;
+
+import io.vertx.ext.web.RoutingContext;
 
 /**
  * Google's API-key check as the emulated REST endpoints answer it (docs/live-api-protocol.md): the
@@ -10,8 +11,7 @@ import java.util.Set;
  */
 final class ApiKeyCheck {
 
-    private ApiKeyCheck() {
-    }
+    private ApiKeyCheck() {}
 
     /** True when the request may go on; otherwise Google's refusal has been sent. */
     static boolean admit(RoutingContext ctx, Set<String> keys, String ephemeralTokenRefusal) {
@@ -20,9 +20,13 @@ final class ApiKeyCheck {
             key = ctx.request().getParam("key");
         }
         if (key == null || key.isBlank()) {
-            GoogleError.send(ctx, 403, "PERMISSION_DENIED", "Method doesn't allow unregistered callers "
-                    + "(callers without established identity). Please use API Key or other form of API "
-                    + "consumer identity to call this API.");
+            GoogleError.send(
+                    ctx,
+                    403,
+                    "PERMISSION_DENIED",
+                    "Method doesn't allow unregistered callers "
+                            + "(callers without established identity). Please use API Key or other form of API "
+                            + "consumer identity to call this API.");
             return false;
         }
         if (key.startsWith("auth_tokens/")) {
@@ -30,7 +34,11 @@ final class ApiKeyCheck {
             return false;
         }
         if (!keys.contains(key)) {
-            GoogleError.send(ctx, 400, "INVALID_ARGUMENT", "API Key not found. Please pass a valid API key.",
+            GoogleError.send(
+                    ctx,
+                    400,
+                    "INVALID_ARGUMENT",
+                    "API Key not found. Please pass a valid API key.",
                     GoogleError.errorInfo("API_KEY_INVALID"));
             return false;
         }

@@ -1,16 +1,5 @@
 package dev.livetoken.emulator;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.quarkus.runtime.StartupEvent;
-import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonObject;
-import io.vertx.ext.web.Router;
-import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.BodyHandler;
-import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -18,7 +7,22 @@ import java.time.format.DateTimeParseException;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
 import org.jboss.logging.Logger;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.quarkus.runtime.StartupEvent;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
 
 /**
  * Emulates {@code POST /v1alpha/auth_tokens} (and {@code /v1beta/}) per docs/live-api-protocol.md §1:
@@ -31,8 +35,8 @@ public class AuthTokensEmulator {
     static final Duration DEFAULT_EXPIRE = Duration.ofMinutes(30);
     static final Duration DEFAULT_NEW_SESSION = Duration.ofSeconds(60);
     static final Duration MAX_AHEAD = Duration.ofHours(20);
-    private static final Set<String> TOKEN_FIELDS = Set.of(
-            "name", "uses", "expireTime", "newSessionExpireTime", "bidiGenerateContentSetup", "fieldMask");
+    private static final Set<String> TOKEN_FIELDS =
+            Set.of("name", "uses", "expireTime", "newSessionExpireTime", "bidiGenerateContentSetup", "fieldMask");
     private static final Logger LOG = Logger.getLogger(AuthTokensEmulator.class);
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -79,9 +83,10 @@ public class AuthTokensEmulator {
             Instant now = store.now();
             int uses = uses(body.get("uses"));
             Instant expire = time(body.get("expireTime"), "expire_time", now, now.plus(DEFAULT_EXPIRE));
-            Instant newSession = time(body.get("newSessionExpireTime"), "new_session_expire_time", now,
-                    now.plus(DEFAULT_NEW_SESSION));
-            // [?] Google's answers are undocumented; the stricter choice (docs/live-api-protocol.md, emulator decisions)
+            Instant newSession = time(
+                    body.get("newSessionExpireTime"), "new_session_expire_time", now, now.plus(DEFAULT_NEW_SESSION));
+            // [?] Google's answers are undocumented; the stricter choice (docs/live-api-protocol.md, emulator
+            // decisions)
             if (!expire.isAfter(now)) {
                 throw new SetupSchema.InvalidSetup("expire_time must be in the future.");
             }
@@ -89,22 +94,25 @@ public class AuthTokensEmulator {
                 throw new SetupSchema.InvalidSetup("new_session_expire_time must not be after expire_time.");
             }
             if (newSession.isAfter(expire)) {
-                newSession = expire;        // the 60 s default never outlives the token
+                newSession = expire; // the 60 s default never outlives the token
             }
             JsonNode rawSetup = body.get("bidiGenerateContentSetup");
-            ObjectNode setup = rawSetup == null || rawSetup.isNull() ? null
+            ObjectNode setup = rawSetup == null || rawSetup.isNull()
+                    ? null
                     : SetupSchema.normalise(rawSetup, "bidi_generate_content_setup");
             JsonNode rawMask = body.get("fieldMask");
             List<String> mask = null;
             if (rawMask != null && !rawMask.isNull()) {
                 if (!rawMask.isTextual()) {
-                    throw new SetupSchema.InvalidSetup("Invalid value at 'field_mask' (type.googleapis.com/google.protobuf.FieldMask), expected a string.");
+                    throw new SetupSchema.InvalidSetup(
+                            "Invalid value at 'field_mask' (type.googleapis.com/google.protobuf.FieldMask), expected a string.");
                 }
                 List<String> parsed = SetupSchema.parseMask(rawMask.asText());
                 mask = parsed.isEmpty() ? null : parsed;
             }
             String name = store.create(uses, expire, newSession, setup, mask);
-            ctx.response().setStatusCode(200)
+            ctx.response()
+                    .setStatusCode(200)
                     .putHeader("content-type", "application/json; charset=UTF-8")
                     .end(new JsonObject().put("name", name).encode());
         } catch (SetupSchema.InvalidSetup e) {
@@ -126,8 +134,8 @@ public class AuthTokensEmulator {
         for (Iterator<String> it = body.fieldNames(); it.hasNext(); ) {
             String f = it.next();
             if (!TOKEN_FIELDS.contains(SetupSchema.camel(f))) {
-                throw new SetupSchema.InvalidSetup("Invalid JSON payload received. Unknown name \"" + f
-                        + "\": Cannot find field.");
+                throw new SetupSchema.InvalidSetup(
+                        "Invalid JSON payload received. Unknown name \"" + f + "\": Cannot find field.");
             }
         }
         // proto JSON accepts snake_case too: bring every top-level name to camelCase

@@ -10,7 +10,13 @@ import io.vertx.core.Vertx;
  */
 final class ConnectionTimers {
 
-    enum Slot { GO_AWAY, TIME_LIMIT, TOKEN_EXPIRY, SESSION_LIMIT, RELEASE }
+    enum Slot {
+        GO_AWAY,
+        TIME_LIMIT,
+        TOKEN_EXPIRY,
+        SESSION_LIMIT,
+        RELEASE
+    }
 
     private final Vertx vertx;
     private final long[] ids = new long[Slot.values().length];

@@ -1,12 +1,14 @@
 package dev.livetoken.emulator;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import dev.livetoken.languages.Language;
-import dev.livetoken.languages.LanguageCatalog;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import dev.livetoken.languages.Language;
+import dev.livetoken.languages.LanguageCatalog;
 
 /**
  * The emulator's stand-in for a Live dialogue model serving an interpreter instruction
@@ -21,8 +23,7 @@ final class EmulatedInterpreter {
     /** Live dialogue models the emulator serves (docs/live-api-protocol.md §10). */
     static final java.util.Set<String> MODELS = java.util.Set.of("models/gemini-3.1-flash-live-preview");
 
-    private EmulatedInterpreter() {
-    }
+    private EmulatedInterpreter() {}
 
     /** The text of a {@code systemInstruction} ({@code {parts:[{text}]}}), or null when it has none. */
     static String instructionText(JsonNode systemInstruction) {
@@ -42,8 +43,7 @@ final class EmulatedInterpreter {
      * names fewer.
      */
     static List<Language> pair(String instruction, LanguageCatalog languages) {
-        record Hit(int at, int end, Language language) {
-        }
+        record Hit(int at, int end, Language language) {}
         List<Hit> hits = new ArrayList<>();
         for (Language l : languages.all()) {
             int at = instruction.indexOf(l.name());
@@ -55,7 +55,8 @@ final class EmulatedInterpreter {
         List<Language> out = new ArrayList<>(2);
         int covered = -1;
         for (Hit h : hits) {
-            if (h.at() < covered || out.stream().anyMatch(l -> l.code().equals(h.language().code()))) {
+            if (h.at() < covered
+                    || out.stream().anyMatch(l -> l.code().equals(h.language().code()))) {
                 continue;
             }
             out.add(h.language());
@@ -75,7 +76,8 @@ final class EmulatedInterpreter {
         String target;
         if (pair.isEmpty()) {
             target = "en";
-        } else if (pair.size() == 2 && primary(source).equals(primary(pair.get(0).code()))) {
+        } else if (pair.size() == 2
+                && primary(source).equals(primary(pair.get(0).code()))) {
             target = pair.get(1).code();
         } else {
             target = pair.get(0).code();

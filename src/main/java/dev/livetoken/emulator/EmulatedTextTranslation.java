@@ -17,8 +17,7 @@ public final class EmulatedTextTranslation {
     private static final Pattern CHUNK = Pattern.compile("\\S+\\s*|\\s+");
     private static final Pattern TARGET = Pattern.compile("language code ([A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*)\\)");
 
-    private EmulatedTextTranslation() {
-    }
+    private EmulatedTextTranslation() {}
 
     public static String translate(String text, String targetCode) {
         Matcher m = WORD.matcher(text);

@@ -1,9 +1,10 @@
 package dev.livetoken.emulator;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
  * What the emulator remembers of a token it minted: its constraints, expiry, new-session window

@@ -23,6 +23,7 @@ public final class EmulatedTranslation {
     private final boolean echoTargetLanguage;
     /** A dialogue model interpreting (docs/live-api-protocol.md §10) rather than Live Translate translating. */
     private final boolean interpreting;
+
     private Resampler resampler;
     private long inputSamples;
     private long reportedSamples;
@@ -39,8 +40,8 @@ public final class EmulatedTranslation {
         this(targetLanguage, sourceLanguage, echoTargetLanguage, false);
     }
 
-    private EmulatedTranslation(String targetLanguage, String sourceLanguage, boolean echoTargetLanguage,
-            boolean interpreting) {
+    private EmulatedTranslation(
+            String targetLanguage, String sourceLanguage, boolean echoTargetLanguage, boolean interpreting) {
         this.targetLanguage = targetLanguage;
         this.sourceLanguage = sourceLanguage;
         this.echoTargetLanguage = echoTargetLanguage;
@@ -126,7 +127,8 @@ public final class EmulatedTranslation {
         String s = String.format(Locale.ROOT, "%.1f", secs);
         return new String[] {
             "[emulated] " + s + " s of speech heard",
-            interpreting ? "[emulated] " + s + " s of speech, interpreted " + sourceLanguage + " -> " + targetLanguage
+            interpreting
+                    ? "[emulated] " + s + " s of speech, interpreted " + sourceLanguage + " -> " + targetLanguage
                     : "[emulated] " + s + " s of speech, translated to " + targetLanguage
         };
     }
@@ -147,8 +149,8 @@ public final class EmulatedTranslation {
     public static final class Resampler {
         private final int inRate;
         private final int outRate;
-        private long outIndex;          // next output sample, absolute
-        private long base;              // absolute input index of pending[0]
+        private long outIndex; // next output sample, absolute
+        private long base; // absolute input index of pending[0]
         private short[] pending = new short[0];
 
         public Resampler(int inRate, int outRate) {
@@ -179,7 +181,7 @@ public final class EmulatedTranslation {
         }
 
         private byte[] emit(boolean flush) {
-            long end = base + pending.length;       // exclusive
+            long end = base + pending.length; // exclusive
             // output sample k sits at input position k * in / out
             long maxOut = flush ? ceilDiv(end * outRate, inRate) : lastComplete(end);
             int count = (int) Math.max(0, maxOut - outIndex);

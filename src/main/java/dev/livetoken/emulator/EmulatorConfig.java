@@ -1,9 +1,10 @@
 package dev.livetoken.emulator;
 
-import io.smallrye.config.ConfigMapping;
-import io.smallrye.config.WithDefault;
 import java.time.Duration;
 import java.util.Set;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
 
 /**
  * The built-in emulator of Google's endpoints. Off unless switched on: dev and test profiles switch

@@ -1,16 +1,18 @@
 package dev.livetoken.emulator;
 
-import io.quarkus.runtime.configuration.ConfigUtils;
-import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
 import org.jboss.logging.Logger;
+
+import io.quarkus.runtime.configuration.ConfigUtils;
 
 /**
  * Failure modes of Google's Live API, on demand, for testing clients offline (dev and test only).

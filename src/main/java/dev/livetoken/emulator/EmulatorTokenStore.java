@@ -1,7 +1,5 @@
 package dev.livetoken.emulator;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import jakarta.enterprise.context.ApplicationScoped;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
@@ -11,6 +9,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /** The emulator's memory of minted tokens, shared by its REST and WebSocket parts. */
 @ApplicationScoped
@@ -34,13 +36,15 @@ public class EmulatorTokenStore {
     }
 
     /** Remembers a new token and returns its name, the credential. */
-    public String create(int uses, Instant expireTime, Instant newSessionExpireTime, ObjectNode setup,
-            List<String> fieldMask) {
+    public String create(
+            int uses, Instant expireTime, Instant newSessionExpireTime, ObjectNode setup, List<String> fieldMask) {
         byte[] raw = new byte[24];
         random.nextBytes(raw);
         String name = PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(raw);
-        tokens.put(name, new EmulatedToken(uses, now(), expireTime, newSessionExpireTime, setup, fieldMask,
-                new AtomicInteger()));
+        tokens.put(
+                name,
+                new EmulatedToken(
+                        uses, now(), expireTime, newSessionExpireTime, setup, fieldMask, new AtomicInteger()));
         return name;
     }
 

@@ -1,7 +1,13 @@
 package dev.livetoken.emulator;
 
-import dev.livetoken.languages.LanguageCatalog;
-import dev.livetoken.upstream.UpstreamFacade;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+import org.jboss.logging.Logger;
+
 import io.quarkus.runtime.ShutdownDelayInitiatedEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.vertx.core.Vertx;
@@ -9,11 +15,9 @@ import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import org.jboss.logging.Logger;
+
+import dev.livetoken.languages.LanguageCatalog;
+import dev.livetoken.upstream.UpstreamFacade;
 
 /**
  * Emulates the Live API WebSocket for ephemeral tokens ({@code BidiGenerateContentConstrained},
@@ -35,11 +39,17 @@ public class LiveApiEmulator {
     final LanguageCatalog languages;
     /** Open emulated Live API connections, so shutdown can close them (see {@link #closeLiveConnections}). */
     private final Set<LiveConnection> live = ConcurrentHashMap.newKeySet();
+
     private volatile boolean shuttingDown;
     private final LiveServices services;
 
-    LiveApiEmulator(EmulatorConfig config, EmulatorTokenStore tokens, ResumptionHandles handles, Vertx vertx,
-            EmulatorFaults faults, LanguageCatalog languages) {
+    LiveApiEmulator(
+            EmulatorConfig config,
+            EmulatorTokenStore tokens,
+            ResumptionHandles handles,
+            Vertx vertx,
+            EmulatorFaults faults,
+            LanguageCatalog languages) {
         this.faults = faults;
         this.languages = languages;
         this.config = config;
@@ -104,31 +114,42 @@ public class LiveApiEmulator {
         }
         String source = sourceLanguage(req);
         HttpConnection connection = req.connection();
-        req.toWebSocket().onSuccess(ws -> {
-            ws.closeHandler(v -> requestDone(req));     // LiveConnection.start() chains it on
-            if (shuttingDown) {
-                LiveCloses.close(ws, LiveCloses.SHUTTING_DOWN);
-                return;
-            }
-            EmulatedToken token = null;
-            LiveCloses.Close refusal = null;
-            if (!constrained) {
-                // Seen with access_token on plain BidiGenerateContent (protocol §2, cookbook#821).
-                refusal = path.endsWith(".BidiGenerateContent") ? LiveCloses.NO_IDENTITY : LiveCloses.NOT_FOUND;
-            } else if (credential == null) {
-                refusal = goesAsApiKey(req) ? LiveCloses.API_KEY_INVALID : LiveCloses.NO_IDENTITY;
-            } else {
-                token = tokens.find(credential).orElse(null);
-                if (token == null) {
-                    refusal = LiveCloses.TOKEN_INVALID;
-                } else if (tokens.now().isAfter(token.expireTime())) {
-                    refusal = LiveCloses.TOKEN_EXPIRED;
-                }
-            }
-            // Refusals are sent on the client's first message, like a spent token's (emulator decision).
-            new LiveConnection(services, ws, connection, credential, refusal == null ? token : null, refusal, fault,
-                    source).start(() -> requestDone(req));
-        }).onFailure(t -> LOG.debugf("Live API WebSocket upgrade failed: %s", t.getClass().getSimpleName()));
+        req.toWebSocket()
+                .onSuccess(ws -> {
+                    ws.closeHandler(v -> requestDone(req)); // LiveConnection.start() chains it on
+                    if (shuttingDown) {
+                        LiveCloses.close(ws, LiveCloses.SHUTTING_DOWN);
+                        return;
+                    }
+                    EmulatedToken token = null;
+                    LiveCloses.Close refusal = null;
+                    if (!constrained) {
+                        // Seen with access_token on plain BidiGenerateContent (protocol §2, cookbook#821).
+                        refusal = path.endsWith(".BidiGenerateContent") ? LiveCloses.NO_IDENTITY : LiveCloses.NOT_FOUND;
+                    } else if (credential == null) {
+                        refusal = goesAsApiKey(req) ? LiveCloses.API_KEY_INVALID : LiveCloses.NO_IDENTITY;
+                    } else {
+                        token = tokens.find(credential).orElse(null);
+                        if (token == null) {
+                            refusal = LiveCloses.TOKEN_INVALID;
+                        } else if (tokens.now().isAfter(token.expireTime())) {
+                            refusal = LiveCloses.TOKEN_EXPIRED;
+                        }
+                    }
+                    // Refusals are sent on the client's first message, like a spent token's (emulator decision).
+                    new LiveConnection(
+                                    services,
+                                    ws,
+                                    connection,
+                                    credential,
+                                    refusal == null ? token : null,
+                                    refusal,
+                                    fault,
+                                    source)
+                            .start(() -> requestDone(req));
+                })
+                .onFailure(t -> LOG.debugf(
+                        "Live API WebSocket upgrade failed: %s", t.getClass().getSimpleName()));
     }
 
     /**
@@ -147,7 +168,9 @@ public class LiveApiEmulator {
                 done.invoke(wrapper);
             }
         } catch (ReflectiveOperationException | RuntimeException e) {
-            LOG.debugf("Could not mark a closed WebSocket's request done: %s", e.getClass().getSimpleName());
+            LOG.debugf(
+                    "Could not mark a closed WebSocket's request done: %s",
+                    e.getClass().getSimpleName());
         }
     }
 

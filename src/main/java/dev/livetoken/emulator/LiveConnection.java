@@ -1,19 +1,22 @@
 package dev.livetoken.emulator;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.vertx.core.Context;
-import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpConnection;
-import io.vertx.core.http.ServerWebSocket;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+
 import org.jboss.logging.Logger;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.vertx.core.Context;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpConnection;
+import io.vertx.core.http.ServerWebSocket;
 
 /**
  * One emulated Live API connection. All callbacks run on the socket's Vert.x context, so the state
@@ -26,9 +29,10 @@ final class LiveConnection {
 
     private static final Logger LOG = Logger.getLogger(LiveConnection.class);
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Set<String> CLIENT_MESSAGES = Set.of("setup", "clientContent", "realtimeInput", "toolResponse");
-    private static final Set<String> REALTIME_FIELDS = Set.of(
-            "audio", "audioStreamEnd", "activityStart", "activityEnd", "video", "text", "mediaChunks");
+    private static final Set<String> CLIENT_MESSAGES =
+            Set.of("setup", "clientContent", "realtimeInput", "toolResponse");
+    private static final Set<String> REALTIME_FIELDS =
+            Set.of("audio", "audioStreamEnd", "activityStart", "activityEnd", "video", "text", "mediaChunks");
     private static final Set<String> BLOB_FIELDS = Set.of("mimeType", "data");
     /** Models the emulated Live API serves (docs/live-api-protocol.md §4, MC). */
     static final Set<String> MODELS = Set.of("models/gemini-3.5-live-translate-preview");
@@ -44,6 +48,7 @@ final class LiveConnection {
     private final EmulatedToken token;
     /** Why this connection is refused (sent on the first client message), or null. */
     private final LiveCloses.Close refusal;
+
     private final EmulatorFaults.Fault fault;
     private final String sourceLanguage;
     private final ConnectionTimers timers;
@@ -61,8 +66,15 @@ final class LiveConnection {
     private int audioSinceUpdate;
     private int audioMessages;
 
-    LiveConnection(LiveServices services, ServerWebSocket ws, HttpConnection connection, String tokenName,
-            EmulatedToken token, LiveCloses.Close refusal, EmulatorFaults.Fault fault, String sourceLanguage) {
+    LiveConnection(
+            LiveServices services,
+            ServerWebSocket ws,
+            HttpConnection connection,
+            String tokenName,
+            EmulatedToken token,
+            LiveCloses.Close refusal,
+            EmulatorFaults.Fault fault,
+            String sourceLanguage) {
         this.services = services;
         this.timers = new ConnectionTimers(services.vertx());
         this.ws = ws;
@@ -80,7 +92,8 @@ final class LiveConnection {
         services.opened().accept(this);
         ws.textMessageHandler(this::onMessage);
         ws.binaryMessageHandler((Buffer b) -> onMessage(b.toString(java.nio.charset.StandardCharsets.UTF_8)));
-        ws.exceptionHandler(t -> LOG.debugf("Live API socket error: %s", t.getClass().getSimpleName()));
+        ws.exceptionHandler(
+                t -> LOG.debugf("Live API socket error: %s", t.getClass().getSimpleName()));
         ws.closeHandler(v -> {
             cancelTimers();
             services.closed().accept(this);
@@ -94,7 +107,8 @@ final class LiveConnection {
         timers.start(ConnectionTimers.Slot.GO_AWAY, life.minus(before).toMillis(), this::goAway);
         timers.start(ConnectionTimers.Slot.TIME_LIMIT, life.toMillis(), () -> close(LiveCloses.TIME_LIMIT));
         if (token != null) {
-            long untilExpiry = Duration.between(services.tokens().now(), token.expireTime()).toMillis();
+            long untilExpiry = Duration.between(services.tokens().now(), token.expireTime())
+                    .toMillis();
             timers.start(ConnectionTimers.Slot.TOKEN_EXPIRY, untilExpiry, () -> close(LiveCloses.TOKEN_EXPIRED));
         }
     }
@@ -114,7 +128,7 @@ final class LiveConnection {
 
     private void onMessage(String text) {
         if (ws.isClosed() || silent) {
-            return;         // after a goAway-then-silence fault nothing is consumed any more
+            return; // after a goAway-then-silence fault nothing is consumed any more
         }
         if (refusal != null) {
             close(refusal);
@@ -182,8 +196,10 @@ final class LiveConnection {
         ResumptionHandles.Session s;
         if (handle != null) {
             // A resumption: no use is spent, and newSessionExpireTime does not apply (protocol §6).
-            ResumptionHandles.Resumed r = services.handles().resume(handle, now)
-                    .filter(x -> x.session().tokenName.equals(tokenName)).orElse(null);
+            ResumptionHandles.Resumed r = services.handles()
+                    .resume(handle, now)
+                    .filter(x -> x.session().tokenName.equals(tokenName))
+                    .orElse(null);
             if (r == null) {
                 close(LiveCloses.SESSION_NOT_FOUND);
                 return;
@@ -195,7 +211,7 @@ final class LiveConnection {
             }
             LiveConnection older = s.connection;
             if (fault.kind() == EmulatorFaults.Kind.REFUSE_RESUME_WHILE_OPEN && older != null && older.isOpen()) {
-                close(LiveCloses.UNAVAILABLE);      // protocol §7: close the old socket first
+                close(LiveCloses.UNAVAILABLE); // protocol §7: close the old socket first
                 return;
             }
             if (older != null && older.isOpen()) {
@@ -245,7 +261,8 @@ final class LiveConnection {
         }
         if (!eff.has("contextWindowCompression")) {
             // protocol §5: audio-only sessions end after 15 min unless compression is on
-            long left = Duration.between(now, s.startedAt.plus(services.config().liveSessionLimit())).toMillis();
+            long left = Duration.between(now, s.startedAt.plus(services.config().liveSessionLimit()))
+                    .toMillis();
             timers.start(ConnectionTimers.Slot.SESSION_LIMIT, left, () -> {
                 session.ended = true;
                 close(LiveCloses.SESSION_LIMIT);
@@ -254,7 +271,7 @@ final class LiveConnection {
         if (goAwayDue) {
             goAway();
         }
-        scheduleRelease();      // output still owed from the session's previous connection
+        scheduleRelease(); // output still owed from the session's previous connection
     }
 
     private EmulatedTranslation translation(ObjectNode eff) {
@@ -271,8 +288,8 @@ final class LiveConnection {
                     + "supported by " + eff.get("model").asText() + ".");
         }
         String instruction = EmulatedInterpreter.instructionText(eff.get("systemInstruction"));
-        List<dev.livetoken.languages.Language> pair = instruction == null ? List.of()
-                : EmulatedInterpreter.pair(instruction, services.languages());
+        List<dev.livetoken.languages.Language> pair =
+                instruction == null ? List.of() : EmulatedInterpreter.pair(instruction, services.languages());
         return EmulatedInterpreter.forSpeaker(sourceLanguage, pair);
     }
 
@@ -284,7 +301,8 @@ final class LiveConnection {
     private LiveCloses.Close changesLockedFields(ObjectNode client) {
         JsonNode ownInstruction = client.get("systemInstruction");
         if (ownInstruction != null && !ownInstruction.isNull() && locks("systemInstruction")) {
-            JsonNode lockedInstruction = token.setup() == null ? null : token.setup().get("systemInstruction");
+            JsonNode lockedInstruction =
+                    token.setup() == null ? null : token.setup().get("systemInstruction");
             if (!ownInstruction.equals(lockedInstruction)) {
                 return LiveCloses.LOCKED_INSTRUCTION;
             }
@@ -330,8 +348,8 @@ final class LiveConnection {
 
     private void realtimeInput(JsonNode body) {
         if (body == null || !body.isObject() || body.size() != 1) {
-            throw new SetupSchema.InvalidSetup("Request contains an invalid argument: realtime_input holds exactly "
-                    + "one field per message.");
+            throw new SetupSchema.InvalidSetup(
+                    "Request contains an invalid argument: realtime_input holds exactly " + "one field per message.");
         }
         String raw = body.fieldNames().next();
         String field = SetupSchema.camel(raw);
@@ -373,7 +391,8 @@ final class LiveConnection {
         try {
             pcm = data == null ? new byte[0] : EmulatedTranslation.decodeBase64(data.asText());
         } catch (IllegalArgumentException e) {
-            throw new SetupSchema.InvalidSetup("Invalid value at '" + where + ".data' (TYPE_BYTES), Base64 decoding failed.");
+            throw new SetupSchema.InvalidSetup(
+                    "Invalid value at '" + where + ".data' (TYPE_BYTES), Base64 decoding failed.");
         }
         ResumptionHandles.Session s = session;
         EmulatedTranslation t = s.translation;
@@ -386,7 +405,10 @@ final class LiveConnection {
         s.lastInputSilent = EmulatedTranslation.isSilence(pcm);
         if (out.length > 0 && !s.lastInputSilent && t.speaks()) {
             s.pending.add(new ResumptionHandles.PendingOutput(
-                    System.nanoTime() + services.config().live().translationDelay().toNanos(), out, s.consumed));
+                    System.nanoTime()
+                            + services.config().live().translationDelay().toNanos(),
+                    out,
+                    s.consumed));
             scheduleRelease();
         }
         if (t.transcriptDue(TRANSCRIPT_EVERY_SECONDS)) {
@@ -458,7 +480,10 @@ final class LiveConnection {
         byte[] rest = session.translation.flush();
         if (rest.length > 0 && !session.lastInputSilent && session.translation.speaks()) {
             session.pending.add(new ResumptionHandles.PendingOutput(
-                    System.nanoTime() + services.config().live().translationDelay().toNanos(), rest, session.consumed));
+                    System.nanoTime()
+                            + services.config().live().translationDelay().toNanos(),
+                    rest,
+                    session.consumed));
         }
         session.turnEnding = true;
         if (resumable) {
@@ -563,8 +588,15 @@ final class LiveConnection {
     }
 
     private void goAway() {
-        long left = Math.max(0, services.config().liveConnectionLifetime().toSeconds()
-                - Math.max(0, services.config().liveConnectionLifetime().minus(services.config().liveGoAwayBefore()).toSeconds()));
+        long left = Math.max(
+                0,
+                services.config().liveConnectionLifetime().toSeconds()
+                        - Math.max(
+                                0,
+                                services.config()
+                                        .liveConnectionLifetime()
+                                        .minus(services.config().liveGoAwayBefore())
+                                        .toSeconds()));
         // whole seconds only: the Java SDK parses Duration as an integer + "s" (protocol §4)
         goAway(left + "s");
     }
@@ -574,11 +606,11 @@ final class LiveConnection {
             return;
         }
         if (session == null) {
-            goAwayDue = true;       // the Java SDK needs setupComplete first: send it right after
+            goAwayDue = true; // the Java SDK needs setupComplete first: send it right after
             return;
         }
         if (resumable) {
-            sendUpdate(true);       // give the client the freshest handle to resume with
+            sendUpdate(true); // give the client the freshest handle to resume with
         }
         goAwaySent = true;
         send(LiveMessages.goAway(timeLeft));

@@ -1,9 +1,10 @@
 package dev.livetoken.emulator;
 
+import java.util.Base64;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.util.Base64;
 
 /**
  * The server messages of the emulated Live API, built as Google shapes them
@@ -14,8 +15,7 @@ final class LiveMessages {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private LiveMessages() {
-    }
+    private LiveMessages() {}
 
     static ObjectNode setupComplete() {
         return JSON.createObjectNode().set("setupComplete", JSON.createObjectNode());
@@ -24,10 +24,13 @@ final class LiveMessages {
     /** One chunk of output audio, with the session's cumulative usage (protocol §7: do not sum frames). */
     static ObjectNode audio(byte[] pcm, long promptTokens, long responseTokens) {
         ObjectNode msg = JSON.createObjectNode();
-        ObjectNode inline = msg.putObject("serverContent").putObject("modelTurn").putArray("parts")
-                .addObject().putObject("inlineData");
+        ObjectNode inline = msg.putObject("serverContent")
+                .putObject("modelTurn")
+                .putArray("parts")
+                .addObject()
+                .putObject("inlineData");
         inline.put("mimeType", "audio/pcm;rate=" + EmulatedTranslation.OUTPUT_RATE);
-        inline.put("data", Base64.getEncoder().encodeToString(pcm));   // standard alphabet: Jackson decodes it
+        inline.put("data", Base64.getEncoder().encodeToString(pcm)); // standard alphabet: Jackson decodes it
         msg.set("usageMetadata", usage(promptTokens, responseTokens));
         return msg;
     }

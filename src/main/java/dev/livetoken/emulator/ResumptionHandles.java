@@ -1,13 +1,15 @@
 package dev.livetoken.emulator;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import jakarta.enterprise.context.ApplicationScoped;
 import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
  * Session resumption handles the emulated Live API hands out. A handle names a session (its token
@@ -28,11 +30,13 @@ public class ResumptionHandles {
         final java.util.ArrayDeque<PendingOutput> pending = new java.util.ArrayDeque<>();
         /** The connection currently serving the session, or null. */
         volatile LiveConnection connection;
+
         boolean turnEnding;
         /** Whether the latest input chunk was silence (then its resampler tail is silence too). */
         boolean lastInputSilent;
         /** Audio chunks the session has consumed: a handle names the state at one such position. */
         long consumed;
+
         boolean ended;
         long promptTokens;
         long responseTokens;
@@ -50,15 +54,12 @@ public class ResumptionHandles {
     }
 
     /** Translated audio due at {@code dueNanos} ({@link System#nanoTime()}). */
-    record PendingOutput(long dueNanos, byte[] pcm, long position) {
-    }
+    record PendingOutput(long dueNanos, byte[] pcm, long position) {}
 
     /** A session as a handle names it: its state after {@code position} consumed chunks. */
-    public record Resumed(Session session, long position) {
-    }
+    public record Resumed(Session session, long position) {}
 
-    private record Entry(Session session, Instant validUntil, long position) {
-    }
+    private record Entry(Session session, Instant validUntil, long position) {}
 
     private final SecureRandom random = new SecureRandom();
     private final Map<String, Entry> handles = new ConcurrentHashMap<>();

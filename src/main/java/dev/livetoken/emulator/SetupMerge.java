@@ -1,9 +1,10 @@
 package dev.livetoken.emulator;
 
+import java.util.List;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.util.List;
 
 /**
  * The effective setup of a Live session: the token's constraints merged with the client's
@@ -12,8 +13,7 @@ import java.util.List;
  */
 public final class SetupMerge {
 
-    private SetupMerge() {
-    }
+    private SetupMerge() {}
 
     /**
      * @param tokenSetup the token's {@code bidiGenerateContentSetup}, or null

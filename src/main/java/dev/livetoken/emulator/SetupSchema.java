@@ -1,12 +1,13 @@
 package dev.livetoken.emulator;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
  * The parts of {@code BidiGenerateContentSetup} the emulator checks. Google's JSON parser accepts
@@ -23,17 +24,42 @@ public final class SetupSchema {
     }
 
     static final Set<String> SETUP_FIELDS = Set.of(
-            "model", "generationConfig", "systemInstruction", "tools", "realtimeInputConfig",
-            "sessionResumption", "contextWindowCompression", "inputAudioTranscription",
-            "outputAudioTranscription", "proactivity", "historyConfig", "avatarConfig", "safetySettings",
+            "model",
+            "generationConfig",
+            "systemInstruction",
+            "tools",
+            "realtimeInputConfig",
+            "sessionResumption",
+            "contextWindowCompression",
+            "inputAudioTranscription",
+            "outputAudioTranscription",
+            "proactivity",
+            "historyConfig",
+            "avatarConfig",
+            "safetySettings",
             // JS SDK 2.32+ sends LiveConnectConfig.labels as setup.labels (docs/live-api-protocol.md §7)
             "labels");
 
     static final Set<String> GENERATION_CONFIG_FIELDS = Set.of(
-            "candidateCount", "maxOutputTokens", "temperature", "topP", "topK", "presencePenalty",
-            "frequencyPenalty", "responseModalities", "speechConfig", "mediaResolution", "seed",
-            "thinkingConfig", "enableAffectiveDialog", "translationConfig", "stopSequences",
-            "responseMimeType", "audioTimestamp", "responseLogprobs", "logprobs");
+            "candidateCount",
+            "maxOutputTokens",
+            "temperature",
+            "topP",
+            "topK",
+            "presencePenalty",
+            "frequencyPenalty",
+            "responseModalities",
+            "speechConfig",
+            "mediaResolution",
+            "seed",
+            "thinkingConfig",
+            "enableAffectiveDialog",
+            "translationConfig",
+            "stopSequences",
+            "responseMimeType",
+            "audioTimestamp",
+            "responseLogprobs",
+            "logprobs");
 
     static final Set<String> TRANSLATION_CONFIG_FIELDS = Set.of("targetLanguageCode", "echoTargetLanguage");
 
@@ -51,11 +77,15 @@ public final class SetupSchema {
             "contextWindowCompression", Set.of("triggerTokens", "slidingWindow"),
             "contextWindowCompression.slidingWindow", Set.of("targetTokens"),
             "realtimeInputConfig", Set.of("automaticActivityDetection", "activityHandling", "turnCoverage"),
-            "realtimeInputConfig.automaticActivityDetection", Set.of("disabled", "startOfSpeechSensitivity",
-                    "endOfSpeechSensitivity", "prefixPaddingMs", "silenceDurationMs"));
+            "realtimeInputConfig.automaticActivityDetection",
+                    Set.of(
+                            "disabled",
+                            "startOfSpeechSensitivity",
+                            "endOfSpeechSensitivity",
+                            "prefixPaddingMs",
+                            "silenceDurationMs"));
 
-    private SetupSchema() {
-    }
+    private SetupSchema() {}
 
     /** {@code target_language_code} → {@code targetLanguageCode}; camelCase stays as it is. */
     public static String camel(String name) {
@@ -97,8 +127,8 @@ public final class SetupSchema {
                     throw new InvalidSetup("Invalid value at '" + where
                             + ".generation_config.translation_config': expected an object.");
                 }
-                ObjectNode t = renamed((ObjectNode) tc, TRANSLATION_CONFIG_FIELDS,
-                        where + ".generation_config.translation_config");
+                ObjectNode t = renamed(
+                        (ObjectNode) tc, TRANSLATION_CONFIG_FIELDS, where + ".generation_config.translation_config");
                 JsonNode code = t.get("targetLanguageCode");
                 if (code == null || !code.isTextual() || code.asText().isBlank()) {
                     throw new InvalidSetup("translation_config.target_language_code is required.");
@@ -120,7 +150,8 @@ public final class SetupSchema {
                     JsonNode m = modalities.get(i);
                     if (!m.isTextual() || !MODALITIES.contains(m.asText())) {
                         throw new InvalidSetup("Invalid value at '" + where + ".generation_config.response_modalities["
-                                + i + "]' (type.googleapis.com/google.ai.generativelanguage.v1alpha.GenerationConfig.Modality), "
+                                + i
+                                + "]' (type.googleapis.com/google.ai.generativelanguage.v1alpha.GenerationConfig.Modality), "
                                 + m);
                     }
                 }
@@ -129,7 +160,8 @@ public final class SetupSchema {
         }
         // parents before children: a parent's renaming creates the object its child is looked up in
         for (Map.Entry<String, Set<String>> e : NESTED_FIELDS.entrySet().stream()
-                .sorted(Map.Entry.comparingByKey(java.util.Comparator.comparingInt(String::length))).toList()) {
+                .sorted(Map.Entry.comparingByKey(java.util.Comparator.comparingInt(String::length)))
+                .toList()) {
             String[] path = e.getKey().split("\\.");
             ObjectNode parent = out;
             for (int i = 0; i < path.length - 1 && parent != null; i++) {
@@ -181,10 +213,11 @@ public final class SetupSchema {
             String p = norm.toString();
             String[] parts = p.split("\\.");
             if (!SETUP_FIELDS.contains(parts[0])
-                    || (parts[0].equals("generationConfig") && parts.length > 1
+                    || (parts[0].equals("generationConfig")
+                            && parts.length > 1
                             && !GENERATION_CONFIG_FIELDS.contains(parts[1]))) {
-                throw new InvalidSetup("Invalid field mask: '" + path
-                        + "' is not a field of BidiGenerateContentSetup.");
+                throw new InvalidSetup(
+                        "Invalid field mask: '" + path + "' is not a field of BidiGenerateContentSetup.");
             }
             out.add(p);
         }
@@ -197,8 +230,8 @@ public final class SetupSchema {
             Map.Entry<String, JsonNode> e = it.next();
             String name = camel(e.getKey());
             if (!known.contains(name)) {
-                throw new InvalidSetup("Invalid JSON payload received. Unknown name \"" + e.getKey()
-                        + "\" at '" + where + "': Cannot find field.");
+                throw new InvalidSetup("Invalid JSON payload received. Unknown name \"" + e.getKey() + "\" at '" + where
+                        + "': Cannot find field.");
             }
             out.set(name, e.getValue());
         }

@@ -1,8 +1,9 @@
 package dev.livetoken.emulator;
 
+import java.time.Duration;
+
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
-import java.time.Duration;
 
 /** Timing of the emulated {@code streamGenerateContent} (served only when the emulator is on). */
 @ConfigMapping(prefix = "livetoken.emulator.text")

@@ -1,15 +1,5 @@
 package dev.livetoken.emulator;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.vertx.core.http.HttpServerResponse;
-import io.vertx.ext.web.Router;
-import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.BodyHandler;
-import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
 import java.io.IOException;
 import java.util.Iterator;
 import java.util.List;
@@ -17,6 +7,19 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
 
 /**
  * Emulates {@code POST /v1beta/models/{model}:streamGenerateContent?alt=sse} in Google's wire shape:
@@ -32,8 +35,16 @@ import java.util.regex.Pattern;
 public class TextStreamEmulator {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Set<String> REQUEST_FIELDS = Set.of("contents", "systemInstruction", "generationConfig",
-            "safetySettings", "tools", "toolConfig", "cachedContent", "labels", "model");
+    private static final Set<String> REQUEST_FIELDS = Set.of(
+            "contents",
+            "systemInstruction",
+            "generationConfig",
+            "safetySettings",
+            "tools",
+            "toolConfig",
+            "cachedContent",
+            "labels",
+            "model");
     private static final Pattern MODEL = Pattern.compile("gemini-[a-z0-9.-]{1,100}");
     private static final Pattern STATUS_HOOK = Pattern.compile("\\[\\[emulator:status=(\\d{3})]]");
     static final String FAIL_MID_STREAM = "[[emulator:fail-mid-stream]]";
@@ -63,12 +74,17 @@ public class TextStreamEmulator {
         }
         String model = ctx.pathParam("param1");
         if (!MODEL.matcher(model).matches()) {
-            GoogleError.send(ctx, 404, "NOT_FOUND", "models/" + model + " is not found for API version "
-                    + ctx.pathParam("param0") + ", or is not supported for generateContent.");
+            GoogleError.send(
+                    ctx,
+                    404,
+                    "NOT_FOUND",
+                    "models/" + model + " is not found for API version " + ctx.pathParam("param0")
+                            + ", or is not supported for generateContent.");
             return;
         }
         if (!"sse".equals(ctx.request().getParam("alt"))) {
-            GoogleError.send(ctx, 400, "INVALID_ARGUMENT", "The emulator serves streamGenerateContent only with alt=sse.");
+            GoogleError.send(
+                    ctx, 400, "INVALID_ARGUMENT", "The emulator serves streamGenerateContent only with alt=sse.");
             return;
         }
         Request r;
@@ -81,27 +97,47 @@ public class TextStreamEmulator {
         Matcher hook = STATUS_HOOK.matcher(r.text());
         if (hook.find()) {
             int code = Integer.parseInt(hook.group(1));
-            GoogleError.send(ctx, code, code == 429 ? "RESOURCE_EXHAUSTED" : code == 503 ? "UNAVAILABLE" : "INTERNAL",
+            GoogleError.send(
+                    ctx,
+                    code,
+                    code == 429 ? "RESOURCE_EXHAUSTED" : code == 503 ? "UNAVAILABLE" : "INTERNAL",
                     "Emulated failure.");
             return;
         }
-        String translation = EmulatedTextTranslation.translate(r.text(), EmulatedTextTranslation.targetOf(r.instruction()));
+        String translation =
+                EmulatedTextTranslation.translate(r.text(), EmulatedTextTranslation.targetOf(r.instruction()));
         List<String> chunks = EmulatedTextTranslation.chunks(translation, text.wordsPerChunk());
         int promptTokens = tokens(r.instruction()) + tokens(r.text());
         String responseId = "emulated-" + responses.incrementAndGet();
         HttpServerResponse resp = ctx.response();
-        resp.setStatusCode(200).setChunked(true)
+        resp.setStatusCode(200)
+                .setChunked(true)
                 .putHeader("content-type", "text/event-stream")
                 .putHeader("content-disposition", "attachment")
                 .putHeader("vary", "Origin, X-Origin, Referer");
         // Google sends the status line at once and the first event when the model has its first token.
         resp.write("");
         boolean failMidStream = r.text().contains(FAIL_MID_STREAM);
-        send(ctx, chunks, 0, model, responseId, promptTokens, failMidStream, text.firstByteDelay().toMillis());
+        send(
+                ctx,
+                chunks,
+                0,
+                model,
+                responseId,
+                promptTokens,
+                failMidStream,
+                text.firstByteDelay().toMillis());
     }
 
-    private void send(RoutingContext ctx, List<String> chunks, int i, String model, String responseId,
-            int promptTokens, boolean failMidStream, long delayMs) {
+    private void send(
+            RoutingContext ctx,
+            List<String> chunks,
+            int i,
+            String model,
+            String responseId,
+            int promptTokens,
+            boolean failMidStream,
+            long delayMs) {
         ctx.vertx().setTimer(Math.max(1, delayMs), id -> {
             HttpServerResponse resp = ctx.response();
             if (resp.closed() || resp.ended()) {
@@ -113,18 +149,29 @@ public class TextStreamEmulator {
             }
             boolean last = i >= chunks.size() - 1;
             String piece = chunks.isEmpty() ? "" : chunks.get(i);
-            int outputTokens = chunks.subList(0, Math.min(i + 1, chunks.size())).stream().mapToInt(TextStreamEmulator::tokens).sum();
+            int outputTokens = chunks.subList(0, Math.min(i + 1, chunks.size())).stream()
+                    .mapToInt(TextStreamEmulator::tokens)
+                    .sum();
             resp.write("data: " + event(piece, last, model, responseId, promptTokens, outputTokens) + "\r\n\r\n");
             if (last) {
                 resp.end();
             } else {
-                send(ctx, chunks, i + 1, model, responseId, promptTokens, failMidStream, text.chunkInterval().toMillis());
+                send(
+                        ctx,
+                        chunks,
+                        i + 1,
+                        model,
+                        responseId,
+                        promptTokens,
+                        failMidStream,
+                        text.chunkInterval().toMillis());
             }
         });
     }
 
     /** One {@code GenerateContentResponse}, in the field order Google writes. */
-    static String event(String piece, boolean last, String model, String responseId, int promptTokens, int outputTokens) {
+    static String event(
+            String piece, boolean last, String model, String responseId, int promptTokens, int outputTokens) {
         ObjectNode root = JSON.createObjectNode();
         ObjectNode candidate = root.putArray("candidates").addObject();
         ObjectNode content = candidate.putObject("content");
@@ -140,15 +187,17 @@ public class TextStreamEmulator {
             usage.put("candidatesTokenCount", outputTokens);
         }
         usage.put("totalTokenCount", promptTokens + (last ? outputTokens : 0));
-        usage.putArray("promptTokensDetails").addObject().put("modality", "TEXT").put("tokenCount", promptTokens);
+        usage.putArray("promptTokensDetails")
+                .addObject()
+                .put("modality", "TEXT")
+                .put("tokenCount", promptTokens);
         root.put("modelVersion", model);
         root.put("responseId", responseId);
         return root.toString();
     }
 
     /** What the emulator was asked: the user's text and the system instruction. */
-    record Request(String text, String instruction) {
-    }
+    record Request(String text, String instruction) {}
 
     private static Request parse(RoutingContext ctx) {
         JsonNode body;
@@ -165,8 +214,8 @@ public class TextStreamEmulator {
         for (Iterator<String> it = body.fieldNames(); it.hasNext(); ) {
             String f = it.next();
             if (!REQUEST_FIELDS.contains(SetupSchema.camel(f))) {
-                throw new SetupSchema.InvalidSetup("Invalid JSON payload received. Unknown name \"" + f
-                        + "\": Cannot find field.");
+                throw new SetupSchema.InvalidSetup(
+                        "Invalid JSON payload received. Unknown name \"" + f + "\": Cannot find field.");
             }
             camel.set(SetupSchema.camel(f), body.get(f));
         }

@@ -1,5 +1,4 @@
 package dev.livetoken.languages;
 
 /** A Live Translate language: its canonical BCP-47 code and English name. */
-public record Language(String code, String name) {
-}
+public record Language(String code, String name) {}

@@ -1,8 +1,5 @@
 package dev.livetoken.languages;
 
-import dev.livetoken.problem.ProblemException;
-import dev.livetoken.problem.ProblemType;
-import jakarta.enterprise.context.ApplicationScoped;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -17,6 +14,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import dev.livetoken.problem.ProblemException;
+import dev.livetoken.problem.ProblemType;
 
 /**
  * The languages Live Translate supports (from Google's table, {@code languages.tsv}), with
@@ -40,7 +42,8 @@ public class LanguageCatalog {
             map.put(key(l.code()), l);
         }
         this.byKey = Map.copyOf(map);
-        this.all = languages.stream().sorted(Comparator.comparing(Language::code)).toList();
+        this.all =
+                languages.stream().sorted(Comparator.comparing(Language::code)).toList();
     }
 
     /** Every supported language, sorted by code. */
@@ -57,19 +60,20 @@ public class LanguageCatalog {
      * The canonical code, or a 400 problem naming {@code field} and the closest supported codes.
      */
     public Language require(String code, String field) {
-        return find(code).orElseThrow(() -> ProblemException.builder(ProblemType.UNKNOWN_LANGUAGE,
-                        "'" + printable(code) + "' is not a supported Live Translate language code.")
-                .field(field)
-                .suggestions(closest(code, all))
-                .build());
+        return find(code)
+                .orElseThrow(() -> ProblemException.builder(
+                                ProblemType.UNKNOWN_LANGUAGE,
+                                "'" + printable(code) + "' is not a supported Live Translate language code.")
+                        .field(field)
+                        .suggestions(closest(code, all))
+                        .build());
     }
 
     /** Up to three supported codes that look most like {@code code}. */
     public static List<String> closest(String code, Collection<Language> among) {
         String k = code == null ? "" : key(code);
         String primary = k.contains("-") ? k.substring(0, k.indexOf('-')) : k;
-        record Scored(String code, int score) {
-        }
+        record Scored(String code, int score) {}
         List<Scored> scored = new ArrayList<>();
         for (Language l : among) {
             String lk = key(l.code());

@@ -1,16 +1,20 @@
 package dev.livetoken.languages;
 
-import dev.livetoken.auth.CallerResolver;
-import dev.livetoken.policy.LockMode;
-import dev.livetoken.policy.PolicyService;
-import io.quarkus.security.Authenticated;
-import io.smallrye.mutiny.Uni;
+import java.util.List;
+
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
-import java.util.List;
+
 import org.eclipse.microprofile.jwt.JsonWebToken;
+
+import io.quarkus.security.Authenticated;
+import io.smallrye.mutiny.Uni;
+
+import dev.livetoken.auth.CallerResolver;
+import dev.livetoken.policy.LockMode;
+import dev.livetoken.policy.PolicyService;
 
 /** {@code GET /v1/languages}: the target languages the caller's tenant may use. */
 @Path("/v1/languages")
@@ -18,8 +22,7 @@ import org.eclipse.microprofile.jwt.JsonWebToken;
 public class LanguageResource {
 
     /** The languages and the default the service would pick. */
-    public record LanguageList(List<Language> languages, String defaultTargetLanguageCode, LockMode lockMode) {
-    }
+    public record LanguageList(List<Language> languages, String defaultTargetLanguageCode, LockMode lockMode) {}
 
     private final JsonWebToken jwt;
     private final CallerResolver callers;
@@ -37,8 +40,13 @@ public class LanguageResource {
     @Produces(MediaType.APPLICATION_JSON)
     public Uni<LanguageList> list() {
         var caller = callers.resolve(jwt);
-        return policies.effective(caller.tenant()).map(e -> e.policy()).map(p -> new LanguageList(
-                catalog.all().stream().filter(l -> p.allowsLanguage(l.code())).toList(),
-                p.defaultTargetLanguage(), p.lockMode()));
+        return policies.effective(caller.tenant())
+                .map(e -> e.policy())
+                .map(p -> new LanguageList(
+                        catalog.all().stream()
+                                .filter(l -> p.allowsLanguage(l.code()))
+                                .toList(),
+                        p.defaultTargetLanguage(),
+                        p.lockMode()));
     }
 }

@@ -1,8 +1,9 @@
 package dev.livetoken.limits;
 
-import com.fasterxml.jackson.annotation.JsonInclude;
 import java.time.Instant;
 import java.util.List;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
 
 /**
  * One usage limit as the API shows it. {@code limit} 0 means no limit, and then {@code remaining}

@@ -1,16 +1,5 @@
 package dev.livetoken.limits;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
-import dev.livetoken.policy.TokenPolicy;
-import dev.livetoken.problem.ProblemException;
-import dev.livetoken.problem.ProblemType;
-import dev.livetoken.store.Store;
-import dev.livetoken.store.StoreFailure;
-import io.quarkus.runtime.StartupEvent;
-import io.vertx.core.Vertx;
-import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -25,7 +14,23 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
 import org.jboss.logging.Logger;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+
+import io.quarkus.runtime.StartupEvent;
+import io.vertx.core.Vertx;
+
+import dev.livetoken.policy.TokenPolicy;
+import dev.livetoken.problem.ProblemException;
+import dev.livetoken.problem.ProblemType;
+import dev.livetoken.store.Store;
+import dev.livetoken.store.StoreFailure;
 
 /**
  * Per-user and per-tenant rate (per UTC minute) and quota (per UTC day), enforced in the shared
@@ -42,10 +47,13 @@ public class UsageLimiter {
 
     /** Which limit a counter enforces. Declaration order is the locking order. */
     public enum Scope {
-        TENANT_QUOTA("tenant-quota", "day"), USER_QUOTA("user-quota", "day"),
-        TENANT_RATE("tenant-rate", "minute"), USER_RATE("user-rate", "minute"),
+        TENANT_QUOTA("tenant-quota", "day"),
+        USER_QUOTA("user-quota", "day"),
+        TENANT_RATE("tenant-rate", "minute"),
+        USER_RATE("user-rate", "minute"),
         // Characters translated (POST /v1/translations): reserved by amount, never with the mint counters.
-        TENANT_CHARACTERS("tenant-characters", "day"), USER_CHARACTERS("user-characters", "day");
+        TENANT_CHARACTERS("tenant-characters", "day"),
+        USER_CHARACTERS("user-characters", "day");
 
         public final String label;
         public final String window;
@@ -57,8 +65,7 @@ public class UsageLimiter {
     }
 
     /** Counters one mint has incremented; give them back if the mint fails. */
-    public record Reservation(List<String> keys) {
-    }
+    public record Reservation(List<String> keys) {}
 
     /** One counter's state for a caller: limit (0 = none), used, and when the window resets. */
     public record Counter(Scope scope, long limit, long used, Instant resetsAt) {
@@ -67,12 +74,10 @@ public class UsageLimiter {
         }
     }
 
-    private record Planned(Scope scope, String key, String subject, Instant windowEnd, long limit) {
-    }
+    private record Planned(Scope scope, String key, String subject, Instant windowEnd, long limit) {}
 
     /** Characters one translation has reserved; settle them when it ends. */
-    public record CharacterReservation(List<String> keys, long characters) {
-    }
+    public record CharacterReservation(List<String> keys, long characters) {}
 
     /**
      * {@code usage_counter.window_kind} of character counters: distinct from {@code day}, so the
@@ -82,15 +87,18 @@ public class UsageLimiter {
 
     private final Store store;
     /** Keys whose row is known to exist, so the hot path skips the insert-if-absent. */
-    private final Cache<String, Boolean> ensured = Caffeine.newBuilder().maximumSize(200_000)
-            .expireAfterWrite(Duration.ofHours(25)).build();
+    private final Cache<String, Boolean> ensured = Caffeine.newBuilder()
+            .maximumSize(200_000)
+            .expireAfterWrite(Duration.ofHours(25))
+            .build();
 
     UsageLimiter(Store store) {
         this.store = store;
     }
 
     void cleanUpRegularly(@Observes StartupEvent ev, Vertx vertx) {
-        vertx.setPeriodic(Duration.ofMinutes(10).toMillis(), id -> store.executor().execute(this::purgeOld));
+        vertx.setPeriodic(
+                Duration.ofMinutes(10).toMillis(), id -> store.executor().execute(this::purgeOld));
     }
 
     /** Takes one mint from every applicable counter, or refuses with a 429 naming the limit. */
@@ -138,7 +146,8 @@ public class UsageLimiter {
         Map<String, Long> used = read(byKey.keySet());
         for (Planned k : byKey.values()) {
             long u = k.scope() == Scope.TENANT_QUOTA && !used.containsKey(k.key())
-                    ? tenantDayTotal(tenant, k.windowEnd()) : used.getOrDefault(k.key(), 0L);
+                    ? tenantDayTotal(tenant, k.windowEnd())
+                    : used.getOrDefault(k.key(), 0L);
             out.add(new Counter(k.scope(), k.limit(), u, k.windowEnd()));
         }
         return out;
@@ -183,9 +192,20 @@ public class UsageLimiter {
         Instant minuteEnd = Instant.ofEpochSecond((minute + 1) * 60);
         return List.of(
                 new Planned(Scope.TENANT_QUOTA, "d:" + day + ":t:" + tenant, null, dayEnd, p.tenantQuotaPerDay()),
-                new Planned(Scope.USER_QUOTA, "d:" + day + ":u:" + tenant + ":" + subject, subject, dayEnd, p.userQuotaPerDay()),
-                new Planned(Scope.TENANT_RATE, "m:" + minute + ":t:" + tenant, null, minuteEnd, p.tenantRatePerMinute()),
-                new Planned(Scope.USER_RATE, "m:" + minute + ":u:" + tenant + ":" + subject, subject, minuteEnd, p.userRatePerMinute()));
+                new Planned(
+                        Scope.USER_QUOTA,
+                        "d:" + day + ":u:" + tenant + ":" + subject,
+                        subject,
+                        dayEnd,
+                        p.userQuotaPerDay()),
+                new Planned(
+                        Scope.TENANT_RATE, "m:" + minute + ":t:" + tenant, null, minuteEnd, p.tenantRatePerMinute()),
+                new Planned(
+                        Scope.USER_RATE,
+                        "m:" + minute + ":u:" + tenant + ":" + subject,
+                        subject,
+                        minuteEnd,
+                        p.userRatePerMinute()));
     }
 
     private static Instant dayEnd(Instant now) {
@@ -233,9 +253,10 @@ public class UsageLimiter {
         long reset = Math.max(1, Duration.between(now, k.windowEnd()).toSeconds());
         boolean quota = k.scope().window.equals("day");
         String who = k.scope() == Scope.TENANT_QUOTA || k.scope() == Scope.TENANT_RATE ? "Your tenant" : "You";
-        return ProblemException.builder(quota ? ProblemType.QUOTA_EXCEEDED : ProblemType.RATE_LIMITED,
-                        who + " reached the limit of " + k.limit() + " tokens per "
-                                + (quota ? "UTC day" : "minute") + " (" + k.scope().label + ").")
+        return ProblemException.builder(
+                        quota ? ProblemType.QUOTA_EXCEEDED : ProblemType.RATE_LIMITED,
+                        who + " reached the limit of " + k.limit() + " tokens per " + (quota ? "UTC day" : "minute")
+                                + " (" + k.scope().label + ").")
                 .retryAfter(Duration.ofSeconds(reset))
                 .header("RateLimit-Limit", String.valueOf(k.limit()))
                 .header("RateLimit-Remaining", "0")
@@ -289,8 +310,8 @@ public class UsageLimiter {
      * limited) in one transaction of conditional updates, or refuses with a 429 naming the limit.
      * The user counter is always kept: it is the usage record.
      */
-    public CharacterReservation reserveCharacters(String tenant, String subject, TokenPolicy p, long characters,
-            Instant now) {
+    public CharacterReservation reserveCharacters(
+            String tenant, String subject, TokenPolicy p, long characters, Instant now) {
         List<Planned> plan = characterCounters(tenant, subject, p, now);
         for (Planned k : plan) {
             ensureRow(tenant, k);
@@ -361,12 +382,21 @@ public class UsageLimiter {
     /** The caller's character counters under the policy (user, tenant), without spending anything. */
     public List<Counter> characterUsage(String tenant, String subject, TokenPolicy p, Instant now) {
         List<Planned> all = List.of(
-                new Planned(Scope.TENANT_CHARACTERS, characterKey(now, "t:" + tenant), null, dayEnd(now),
+                new Planned(
+                        Scope.TENANT_CHARACTERS,
+                        characterKey(now, "t:" + tenant),
+                        null,
+                        dayEnd(now),
                         p.tenantCharactersPerDay()),
-                new Planned(Scope.USER_CHARACTERS, characterKey(now, "u:" + tenant + ":" + subject), subject,
-                        dayEnd(now), p.userCharactersPerDay()));
+                new Planned(
+                        Scope.USER_CHARACTERS,
+                        characterKey(now, "u:" + tenant + ":" + subject),
+                        subject,
+                        dayEnd(now),
+                        p.userCharactersPerDay()));
         Map<String, Long> used = read(all.stream().map(Planned::key).toList());
-        return all.stream().map(k -> new Counter(k.scope(), k.limit(), used.getOrDefault(k.key(), 0L), k.windowEnd()))
+        return all.stream()
+                .map(k -> new Counter(k.scope(), k.limit(), used.getOrDefault(k.key(), 0L), k.windowEnd()))
                 .toList();
     }
 
@@ -382,11 +412,19 @@ public class UsageLimiter {
     private static List<Planned> characterCounters(String tenant, String subject, TokenPolicy p, Instant now) {
         List<Planned> out = new ArrayList<>(2);
         if (p.tenantCharactersPerDay() > 0) {
-            out.add(new Planned(Scope.TENANT_CHARACTERS, characterKey(now, "t:" + tenant), null, dayEnd(now),
+            out.add(new Planned(
+                    Scope.TENANT_CHARACTERS,
+                    characterKey(now, "t:" + tenant),
+                    null,
+                    dayEnd(now),
                     p.tenantCharactersPerDay()));
         }
-        out.add(new Planned(Scope.USER_CHARACTERS, characterKey(now, "u:" + tenant + ":" + subject), subject,
-                dayEnd(now), p.userCharactersPerDay()));
+        out.add(new Planned(
+                Scope.USER_CHARACTERS,
+                characterKey(now, "u:" + tenant + ":" + subject),
+                subject,
+                dayEnd(now),
+                p.userCharactersPerDay()));
         return out;
     }
 
@@ -418,9 +456,10 @@ public class UsageLimiter {
         long reset = Math.max(1, Duration.between(now, k.windowEnd()).toSeconds());
         long remaining = Math.max(0, k.limit() - used);
         String who = k.scope() == Scope.TENANT_CHARACTERS ? "Your tenant has" : "You have";
-        return ProblemException.builder(ProblemType.QUOTA_EXCEEDED,
-                        who + " " + remaining + " of " + k.limit() + " characters per UTC day left ("
-                                + k.scope().label + "); this text has " + asked + ".")
+        return ProblemException.builder(
+                        ProblemType.QUOTA_EXCEEDED,
+                        who + " " + remaining + " of " + k.limit() + " characters per UTC day left (" + k.scope().label
+                                + "); this text has " + asked + ".")
                 .retryAfter(Duration.ofSeconds(reset))
                 .header("RateLimit-Limit", String.valueOf(k.limit()))
                 .header("RateLimit-Remaining", String.valueOf(remaining))
@@ -433,8 +472,9 @@ public class UsageLimiter {
     void purgeOld() {
         Instant now = Instant.now();
         try (Connection c = store.connection();
-                PreparedStatement ps = c.prepareStatement("DELETE FROM usage_counter WHERE "
-                        + "(window_kind = 'minute' AND window_end < ?) OR (window_kind IN ('day', 'chars') AND window_end < ?)")) {
+                PreparedStatement ps = c.prepareStatement(
+                        "DELETE FROM usage_counter WHERE "
+                                + "(window_kind = 'minute' AND window_end < ?) OR (window_kind IN ('day', 'chars') AND window_end < ?)")) {
             ps.setTimestamp(1, Timestamp.from(now.minus(Duration.ofMinutes(10))));
             ps.setTimestamp(2, Timestamp.from(now.minus(Duration.ofDays(35))));
             ps.executeUpdate();

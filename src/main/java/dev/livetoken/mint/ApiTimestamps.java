@@ -14,8 +14,7 @@ public final class ApiTimestamps {
     private static final DateTimeFormatter FORMAT =
             DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
 
-    private ApiTimestamps() {
-    }
+    private ApiTimestamps() {}
 
     public static String format(Instant t) {
         return FORMAT.format(t);

@@ -1,13 +1,15 @@
 package dev.livetoken.mint;
 
-import dev.livetoken.problem.ProblemException;
-import dev.livetoken.problem.ProblemType;
-import dev.livetoken.store.StoreFailure;
-import io.smallrye.mutiny.Uni;
-import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
+
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.Vertx;
+
+import dev.livetoken.problem.ProblemException;
+import dev.livetoken.problem.ProblemType;
+import dev.livetoken.store.StoreFailure;
 
 /**
  * The line back to one mint's caller. The mint itself always runs to its end, whatever happens
@@ -73,8 +75,10 @@ final class CallerLine<T> {
     }
 
     private static ProblemException storeTimedOut() {
-        return ProblemException.builder(ProblemType.STORE_UNAVAILABLE,
+        return ProblemException.builder(
+                        ProblemType.STORE_UNAVAILABLE,
                         "The service's store did not answer in time, so no token was issued; try again shortly.")
-                .retryAfter(StoreFailure.RETRY_AFTER).build();
+                .retryAfter(StoreFailure.RETRY_AFTER)
+                .build();
     }
 }

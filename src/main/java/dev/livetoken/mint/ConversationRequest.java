@@ -10,11 +10,7 @@ import java.util.List;
  * @param onBehalfOf the user a {@code token-broker} mints for
  */
 public record ConversationRequest(
-        List<String> languages,
-        String mode,
-        String onBehalfOf,
-        Long lifetimeSeconds,
-        Long newSessionWindowSeconds) {
+        List<String> languages, String mode, String onBehalfOf, Long lifetimeSeconds, Long newSessionWindowSeconds) {
 
     public static final String PAIR = "pair";
     public static final String INTERPRETER = "interpreter";

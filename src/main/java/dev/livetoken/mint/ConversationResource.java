@@ -1,24 +1,29 @@
 package dev.livetoken.mint;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.livetoken.auth.CallerResolver;
-import dev.livetoken.ops.AccessLog;
-import dev.livetoken.problem.ProblemException;
-import dev.livetoken.problem.ProblemType;
-import dev.livetoken.problem.RequestIds;
-import io.quarkus.security.Authenticated;
-import io.smallrye.mutiny.Uni;
-import io.vertx.ext.web.RoutingContext;
+import java.io.IOException;
+import java.time.Clock;
+import java.util.UUID;
+
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import java.io.IOException;
-import java.time.Clock;
-import java.util.UUID;
+
 import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.jboss.resteasy.reactive.RestHeader;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.quarkus.security.Authenticated;
+import io.smallrye.mutiny.Uni;
+import io.vertx.ext.web.RoutingContext;
+
+import dev.livetoken.auth.CallerResolver;
+import dev.livetoken.ops.AccessLog;
+import dev.livetoken.problem.ProblemException;
+import dev.livetoken.problem.ProblemType;
+import dev.livetoken.problem.RequestIds;
 
 /**
  * {@code POST /v1/conversations}: tokens for two people talking through one device
@@ -37,8 +42,13 @@ public class ConversationResource {
     private final AccessLog accessLog;
     private final Clock clock = Clock.systemUTC();
 
-    ConversationResource(JsonWebToken jwt, CallerResolver callers, MintService mint, ConversationPlanner planner,
-            ObjectMapper json, AccessLog accessLog) {
+    ConversationResource(
+            JsonWebToken jwt,
+            CallerResolver callers,
+            MintService mint,
+            ConversationPlanner planner,
+            ObjectMapper json,
+            AccessLog accessLog) {
         this.jwt = jwt;
         this.callers = callers;
         this.mint = mint;
@@ -56,8 +66,11 @@ public class ConversationResource {
         ConversationRequest request = parse(contentType, body);
         ConversationPlanner.Shape shape = planner.shape(request);
         String conversationId = "conv_" + UUID.randomUUID().toString().replace("-", "");
-        return mint.mintTogether(caller, effective -> planner.plan(caller, effective, request, shape, clock.instant()),
-                        conversationId, RequestIds.of(routing))
+        return mint.mintTogether(
+                        caller,
+                        effective -> planner.plan(caller, effective, request, shape, clock.instant()),
+                        conversationId,
+                        RequestIds.of(routing))
                 .invoke(tokens -> access.locked(true))
                 .map(tokens -> Response.status(Response.Status.CREATED)
                         .header("Cache-Control", "no-store")
@@ -68,8 +81,11 @@ public class ConversationResource {
 
     private ConversationRequest parse(String contentType, byte[] body) throws IOException {
         if (body == null || body.length == 0) {
-            throw ProblemException.builder(ProblemType.INVALID_REQUEST,
-                    "Send {\"languages\": [\"en\", \"ja\"]} (and optionally \"mode\").").field("languages").build();
+            throw ProblemException.builder(
+                            ProblemType.INVALID_REQUEST,
+                            "Send {\"languages\": [\"en\", \"ja\"]} (and optionally \"mode\").")
+                    .field("languages")
+                    .build();
         }
         if (contentType == null || !MediaType.valueOf(contentType).isCompatible(MediaType.APPLICATION_JSON_TYPE)) {
             throw ProblemException.of(ProblemType.UNSUPPORTED_MEDIA_TYPE, "Send the body as application/json.");

@@ -11,7 +11,7 @@ public record ConversationResponse(String conversationId, String mode, List<Mint
 
     @Override
     public String toString() {
-        return "ConversationResponse[conversationId=" + conversationId + ", mode=" + mode + ", tokens="
-                + tokens.size() + "]";
+        return "ConversationResponse[conversationId=" + conversationId + ", mode=" + mode + ", tokens=" + tokens.size()
+                + "]";
     }
 }

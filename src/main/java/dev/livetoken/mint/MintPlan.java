@@ -1,8 +1,9 @@
 package dev.livetoken.mint;
 
-import dev.livetoken.upstream.LiveSetup;
 import java.time.Instant;
 import java.util.List;
+
+import dev.livetoken.upstream.LiveSetup;
 
 /**
  * Everything decided about a token before it is minted: for whom, locked how, how long, how often.
@@ -28,8 +29,7 @@ public record MintPlan(
         List<Decision> decisions) {
 
     /** One part of the token and the rule that set it. */
-    public record Decision(String part, String value, String rule) {
-    }
+    public record Decision(String part, String value, String rule) {}
 
     public boolean locked() {
         return translation != null;

@@ -1,6 +1,7 @@
 package dev.livetoken.mint;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+
 import dev.livetoken.upstream.LiveSetup;
 
 /**

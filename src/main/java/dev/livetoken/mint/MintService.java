@@ -1,11 +1,27 @@
 package dev.livetoken.mint;
 
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.jboss.logging.Logger;
+
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+
 import dev.livetoken.audit.AuditLog;
 import dev.livetoken.audit.AuditRecord;
 import dev.livetoken.audit.TokenHasher;
 import dev.livetoken.auth.Caller;
 import dev.livetoken.limits.UsageLimiter;
 import dev.livetoken.ops.MintMetrics;
+import dev.livetoken.policy.EffectivePolicy;
 import dev.livetoken.policy.PolicyService;
 import dev.livetoken.problem.ProblemException;
 import dev.livetoken.problem.ProblemType;
@@ -14,18 +30,6 @@ import dev.livetoken.upstream.AuthTokenSpec;
 import dev.livetoken.upstream.LiveSetup;
 import dev.livetoken.upstream.ModelNames;
 import dev.livetoken.upstream.UpstreamFacade;
-import dev.livetoken.policy.EffectivePolicy;
-import io.smallrye.mutiny.Uni;
-import io.vertx.core.Context;
-import io.vertx.core.Vertx;
-import jakarta.enterprise.context.ApplicationScoped;
-import java.time.Clock;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.function.Function;
-import java.util.function.Supplier;
-import org.jboss.logging.Logger;
 
 /**
  * The mint flow: policy (cached) → plan → reserve limits → upstream → audit → answer. Limits are
@@ -48,6 +52,7 @@ public class MintService {
      * instruction to a translate session on our bill (locked as empty through the mask).
      */
     static final List<String> ALWAYS_LOCKED = List.of("tools", "systemInstruction");
+
     static final List<String> RESPONSE_MODALITIES = List.of("AUDIO");
 
     private final PolicyService policies;
@@ -61,8 +66,16 @@ public class MintService {
     private final Vertx vertx;
     private final Clock clock = Clock.systemUTC();
 
-    MintService(PolicyService policies, MintPlanner planner, UsageLimiter limiter, AuditLog audit, TokenHasher hasher,
-            UpstreamFacade upstream, Store store, MintMetrics metrics, Vertx vertx) {
+    MintService(
+            PolicyService policies,
+            MintPlanner planner,
+            UsageLimiter limiter,
+            AuditLog audit,
+            TokenHasher hasher,
+            UpstreamFacade upstream,
+            Store store,
+            MintMetrics metrics,
+            Vertx vertx) {
         this.metrics = metrics;
         this.vertx = vertx;
         this.policies = policies;
@@ -78,18 +91,22 @@ public class MintService {
         // The request's Vert.x context carries its MDC (request id); every hop returns to it.
         Context ctx = Vertx.currentContext();
         return Uni.createFrom().deferred(() -> {
-            CallerLine<MintResponse> line = new CallerLine<>(vertx, store.config().mintBudget());
+            CallerLine<MintResponse> line =
+                    new CallerLine<>(vertx, store.config().mintBudget());
             // The mint runs detached from the caller's subscription: a caller that hangs up cancels
             // only what it hears, never a mint halfway between its reservation and its audit record.
-            run(ctx, line, caller, request, requestId).subscribe().with(
-                    minted -> handOver(line, minted, requestId),
-                    failure -> {
+            run(ctx, line, caller, request, requestId)
+                    .subscribe()
+                    .with(minted -> handOver(line, minted, requestId), failure -> {
                         if (!line.fail(failure) && !(failure instanceof CallerGone)) {
-                            LOG.infof("Mint of request %s ended in %s after its caller had been answered or had "
-                                    + "hung up; nothing was kept", requestId, failure.getClass().getSimpleName());
+                            LOG.infof(
+                                    "Mint of request %s ended in %s after its caller had been answered or had "
+                                            + "hung up; nothing was kept",
+                                    requestId, failure.getClass().getSimpleName());
                         }
                     });
-            Uni<MintResponse> heard = Uni.createFrom().completionStage(line.answer().copy());
+            Uni<MintResponse> heard =
+                    Uni.createFrom().completionStage(line.answer().copy());
             if (ctx != null) {
                 heard = heard.emitOn(task -> ctx.runOnContext(v -> task.run()));
             }
@@ -112,7 +129,8 @@ public class MintService {
         }
     }
 
-    private Uni<Minted> run(Context ctx, CallerLine<MintResponse> line, Caller caller, MintRequest request, String requestId) {
+    private Uni<Minted> run(
+            Context ctx, CallerLine<MintResponse> line, Caller caller, MintRequest request, String requestId) {
         // On a cache miss the policy is read from the store: that counts against the store budget too.
         Uni<EffectivePolicy> policy = line.onStoreBudget(policies.effective(caller.tenant()));
         if (ctx != null) {
@@ -120,9 +138,12 @@ public class MintService {
         }
         return policy.chain(effective -> {
             MintPlan plan = planner.plan(caller, effective, request, clock.instant());
-            return line.onStoreBudget(blocking(ctx,
-                            () -> limiter.reserve(plan.tenant(), plan.subject(), effective.policy(), plan.serverTime())))
-                    .onFailure(ProblemException.class).invoke(e -> {
+            return line.onStoreBudget(blocking(
+                            ctx,
+                            () -> limiter.reserve(
+                                    plan.tenant(), plan.subject(), effective.policy(), plan.serverTime())))
+                    .onFailure(ProblemException.class)
+                    .invoke(e -> {
                         String scope = ((ProblemException) e).limitScope();
                         if (scope != null) {
                             metrics.limitRefused(plan.tenant(), scope);
@@ -131,12 +152,13 @@ public class MintService {
                     .chain(reservation -> line.closed()
                             ? giveBack(ctx, plan, reservation)
                             : upstream.create(spec(plan))
-                                    .onFailure().call(() -> blocking(ctx, () -> {
+                                    .onFailure()
+                                    .call(() -> blocking(ctx, () -> {
                                         limiter.release(reservation);
                                         return null;
                                     }))
-                                    .chain(minted -> line.onStoreBudget(blocking(ctx,
-                                            () -> record(plan, minted.name(), requestId, reservation, line)))));
+                                    .chain(minted -> line.onStoreBudget(blocking(
+                                            ctx, () -> record(plan, minted.name(), requestId, reservation, line)))));
         });
     }
 
@@ -167,33 +189,50 @@ public class MintService {
                 try {
                     audit.markDiscarded(minted.tokenHash());
                 } catch (RuntimeException e) {
-                    LOG.warnf("Could not mark the audit record of request %s as discarded (%s)", requestId,
-                            e.getClass().getSimpleName());
+                    LOG.warnf(
+                            "Could not mark the audit record of request %s as discarded (%s)",
+                            requestId, e.getClass().getSimpleName());
                 }
             });
         }
         LOG.infof("Caller of request %s was gone when its token was ready; token discarded, record kept", requestId);
     }
 
-    private Minted record(MintPlan plan, String token, String requestId, UsageLimiter.Reservation reservation,
-            CallerLine<?> line) {
+    private Minted record(
+            MintPlan plan, String token, String requestId, UsageLimiter.Reservation reservation, CallerLine<?> line) {
         String hash = hasher.hash(token);
         String delivery = line.closed() ? AuditRecord.DISCARDED : AuditRecord.RETURNED;
         try {
-            audit.write(new AuditRecord(null, plan.tenant(), plan.subject(), plan.actor(), plan.serverTime(),
-                    plan.model(), plan.locked(),
+            audit.write(new AuditRecord(
+                    null,
+                    plan.tenant(),
+                    plan.subject(),
+                    plan.actor(),
+                    plan.serverTime(),
+                    plan.model(),
+                    plan.locked(),
                     plan.locked() ? plan.translation().targetLanguageCode() : null,
                     plan.locked() ? plan.translation().echoTargetLanguage() : null,
-                    plan.uses(), plan.expireTime(), plan.newSessionExpireTime(), plan.policyTenant(),
-                    plan.policyVersion(), requestId == null ? "-" : requestId, hash, delivery));
+                    plan.uses(),
+                    plan.expireTime(),
+                    plan.newSessionExpireTime(),
+                    plan.policyTenant(),
+                    plan.policyVersion(),
+                    requestId == null ? "-" : requestId,
+                    hash,
+                    delivery));
         } catch (RuntimeException e) {
             // Fail closed: a token without its audit record must not leave the service.
-            LOG.errorf("Audit write failed (%s); the minted token is withheld", e.getClass().getSimpleName());
+            LOG.errorf(
+                    "Audit write failed (%s); the minted token is withheld",
+                    e.getClass().getSimpleName());
             metrics.auditFailed();
             limiter.release(reservation);
-            throw ProblemException.builder(ProblemType.AUDIT_UNAVAILABLE,
-                    "The audit trail cannot be written right now, so no token was issued; try again shortly.")
-                    .retryAfter(Duration.ofSeconds(5)).build();
+            throw ProblemException.builder(
+                            ProblemType.AUDIT_UNAVAILABLE,
+                            "The audit trail cannot be written right now, so no token was issued; try again shortly.")
+                    .retryAfter(Duration.ofSeconds(5))
+                    .build();
         }
         return new Minted(plan.tenant(), answer(plan, token), hash, delivery);
     }
@@ -208,20 +247,27 @@ public class MintService {
      *
      * @param orders turns the caller's effective policy into the tokens to mint (throws a problem to refuse)
      */
-    public Uni<List<MintResponse>> mintTogether(Caller caller, Function<EffectivePolicy, List<TokenOrder>> orders,
-            String conversationId, String requestId) {
+    public Uni<List<MintResponse>> mintTogether(
+            Caller caller,
+            Function<EffectivePolicy, List<TokenOrder>> orders,
+            String conversationId,
+            String requestId) {
         Context ctx = Vertx.currentContext();
         return Uni.createFrom().deferred(() -> {
-            CallerLine<List<MintResponse>> line = new CallerLine<>(vertx, store.config().mintBudget());
-            runTogether(ctx, line, caller, orders, conversationId, requestId).subscribe().with(
-                    minted -> handOverTogether(line, minted, requestId),
-                    failure -> {
+            CallerLine<List<MintResponse>> line =
+                    new CallerLine<>(vertx, store.config().mintBudget());
+            runTogether(ctx, line, caller, orders, conversationId, requestId)
+                    .subscribe()
+                    .with(minted -> handOverTogether(line, minted, requestId), failure -> {
                         if (!line.fail(failure) && !(failure instanceof CallerGone)) {
-                            LOG.infof("Conversation mint of request %s ended in %s after its caller had been answered "
-                                    + "or had hung up; nothing was kept", requestId, failure.getClass().getSimpleName());
+                            LOG.infof(
+                                    "Conversation mint of request %s ended in %s after its caller had been answered "
+                                            + "or had hung up; nothing was kept",
+                                    requestId, failure.getClass().getSimpleName());
                         }
                     });
-            Uni<List<MintResponse>> heard = Uni.createFrom().completionStage(line.answer().copy());
+            Uni<List<MintResponse>> heard =
+                    Uni.createFrom().completionStage(line.answer().copy());
             if (ctx != null) {
                 heard = heard.emitOn(task -> ctx.runOnContext(v -> task.run()));
             }
@@ -229,8 +275,13 @@ public class MintService {
         });
     }
 
-    private Uni<List<Minted>> runTogether(Context ctx, CallerLine<List<MintResponse>> line, Caller caller,
-            Function<EffectivePolicy, List<TokenOrder>> planner, String conversationId, String requestId) {
+    private Uni<List<Minted>> runTogether(
+            Context ctx,
+            CallerLine<List<MintResponse>> line,
+            Caller caller,
+            Function<EffectivePolicy, List<TokenOrder>> planner,
+            String conversationId,
+            String requestId) {
         Uni<EffectivePolicy> policy = line.onStoreBudget(policies.effective(caller.tenant()));
         if (ctx != null) {
             policy = policy.emitOn(task -> ctx.runOnContext(v -> task.run()));
@@ -247,8 +298,10 @@ public class MintService {
                             });
                         }
                         return mintEach(ctx, orders, reservations, conversationId, requestId, 0, new ArrayList<>())
-                                .chain(names -> line.onStoreBudget(blocking(ctx,
-                                        () -> recordAll(orders, names, reservations, conversationId, requestId, line))));
+                                .chain(names -> line.onStoreBudget(blocking(
+                                        ctx,
+                                        () -> recordAll(
+                                                orders, names, reservations, conversationId, requestId, line))));
                     });
         });
     }
@@ -272,17 +325,28 @@ public class MintService {
     }
 
     /** Asks Google for each token in turn; on a failure, gives everything back and records what exists as discarded. */
-    private Uni<List<String>> mintEach(Context ctx, List<TokenOrder> orders, List<UsageLimiter.Reservation> reservations,
-            String conversationId, String requestId, int index, List<String> names) {
+    private Uni<List<String>> mintEach(
+            Context ctx,
+            List<TokenOrder> orders,
+            List<UsageLimiter.Reservation> reservations,
+            String conversationId,
+            String requestId,
+            int index,
+            List<String> names) {
         if (index == orders.size()) {
             return Uni.createFrom().item(names);
         }
         return upstream.create(orders.get(index).spec())
-                .onFailure().call(() -> blocking(ctx, () -> {
+                .onFailure()
+                .call(() -> blocking(ctx, () -> {
                     reservations.forEach(limiter::release);
                     for (int i = 0; i < names.size(); i++) {
                         // minted at Google but never to be handed out: recorded, marked as never sent
-                        writeRecord(orders.get(i), hasher.hash(names.get(i)), requestId, conversationId,
+                        writeRecord(
+                                orders.get(i),
+                                hasher.hash(names.get(i)),
+                                requestId,
+                                conversationId,
                                 AuditRecord.DISCARDED);
                         metrics.mintAbandoned(orders.get(i).plan().tenant(), AuditRecord.DISCARDED);
                     }
@@ -294,8 +358,13 @@ public class MintService {
                 });
     }
 
-    private List<Minted> recordAll(List<TokenOrder> orders, List<String> names, List<UsageLimiter.Reservation> reservations,
-            String conversationId, String requestId, CallerLine<?> line) {
+    private List<Minted> recordAll(
+            List<TokenOrder> orders,
+            List<String> names,
+            List<UsageLimiter.Reservation> reservations,
+            String conversationId,
+            String requestId,
+            CallerLine<?> line) {
         String delivery = line.closed() ? AuditRecord.DISCARDED : AuditRecord.RETURNED;
         List<Minted> out = new ArrayList<>(orders.size());
         List<String> written = new ArrayList<>();
@@ -309,31 +378,50 @@ public class MintService {
             return out;
         } catch (RuntimeException e) {
             // Fail closed, all or nothing: no token leaves, every reservation goes back.
-            LOG.errorf("Audit write failed (%s); the conversation's tokens are withheld", e.getClass().getSimpleName());
+            LOG.errorf(
+                    "Audit write failed (%s); the conversation's tokens are withheld",
+                    e.getClass().getSimpleName());
             metrics.auditFailed();
             reservations.forEach(limiter::release);
             for (String hash : written) {
                 try {
                     audit.markDiscarded(hash);
                 } catch (RuntimeException again) {
-                    LOG.warnf("Could not mark a withheld conversation token as discarded (%s)",
+                    LOG.warnf(
+                            "Could not mark a withheld conversation token as discarded (%s)",
                             again.getClass().getSimpleName());
                 }
             }
-            throw ProblemException.builder(ProblemType.AUDIT_UNAVAILABLE,
-                    "The audit trail cannot be written right now, so no token was issued; try again shortly.")
-                    .retryAfter(Duration.ofSeconds(5)).build();
+            throw ProblemException.builder(
+                            ProblemType.AUDIT_UNAVAILABLE,
+                            "The audit trail cannot be written right now, so no token was issued; try again shortly.")
+                    .retryAfter(Duration.ofSeconds(5))
+                    .build();
         }
     }
 
     private void writeRecord(TokenOrder order, String hash, String requestId, String conversationId, String delivery) {
         MintPlan plan = order.plan();
-        audit.write(new AuditRecord(null, plan.tenant(), plan.subject(), plan.actor(), plan.serverTime(),
-                plan.model(), order.locked(),
-                plan.locked() ? plan.translation().targetLanguageCode() : null,
-                plan.locked() ? plan.translation().echoTargetLanguage() : null,
-                plan.uses(), plan.expireTime(), plan.newSessionExpireTime(), plan.policyTenant(),
-                plan.policyVersion(), requestId == null ? "-" : requestId, hash, delivery), conversationId);
+        audit.write(
+                new AuditRecord(
+                        null,
+                        plan.tenant(),
+                        plan.subject(),
+                        plan.actor(),
+                        plan.serverTime(),
+                        plan.model(),
+                        order.locked(),
+                        plan.locked() ? plan.translation().targetLanguageCode() : null,
+                        plan.locked() ? plan.translation().echoTargetLanguage() : null,
+                        plan.uses(),
+                        plan.expireTime(),
+                        plan.newSessionExpireTime(),
+                        plan.policyTenant(),
+                        plan.policyVersion(),
+                        requestId == null ? "-" : requestId,
+                        hash,
+                        delivery),
+                conversationId);
     }
 
     /** As {@link #handOver}, for all of a conversation's tokens at once. */
@@ -352,20 +440,31 @@ public class MintService {
                 try {
                     audit.markDiscarded(m.tokenHash());
                 } catch (RuntimeException e) {
-                    LOG.warnf("Could not mark an audit record of request %s as discarded (%s)", requestId,
-                            e.getClass().getSimpleName());
+                    LOG.warnf(
+                            "Could not mark an audit record of request %s as discarded (%s)",
+                            requestId, e.getClass().getSimpleName());
                 }
             }
         });
-        LOG.infof("Caller of request %s was gone when its conversation was ready; tokens discarded, records kept",
+        LOG.infof(
+                "Caller of request %s was gone when its conversation was ready; tokens discarded, records kept",
                 requestId);
     }
 
     private MintResponse answer(TokenOrder order, String token) {
         MintResponse plain = answer(order.plan(), token);
-        return new MintResponse(plain.token(), plain.expireTime(), plain.newSessionExpireTime(),
-                plain.expiresInSeconds(), plain.serverTime(), plain.uses(), plain.model(), plain.apiVersion(),
-                plain.websocketUrl(), order.locked(), plain.translationConfig());
+        return new MintResponse(
+                plain.token(),
+                plain.expireTime(),
+                plain.newSessionExpireTime(),
+                plain.expiresInSeconds(),
+                plain.serverTime(),
+                plain.uses(),
+                plain.model(),
+                plain.apiVersion(),
+                plain.websocketUrl(),
+                order.locked(),
+                plain.translationConfig());
     }
 
     /**
@@ -377,7 +476,8 @@ public class MintService {
         if (ctx == null) {
             return Uni.createFrom().item(work).runSubscriptionOn(store.executor());
         }
-        return Uni.createFrom().completionStage(() -> ctx.executeBlocking(work::get, false).toCompletionStage());
+        return Uni.createFrom()
+                .completionStage(() -> ctx.executeBlocking(work::get, false).toCompletionStage());
     }
 
     /** The field mask the token minted for this plan would carry (what {@code simulate} shows). */
@@ -398,7 +498,8 @@ public class MintService {
 
     private MintResponse answer(MintPlan plan, String token) {
         long expiresIn = Duration.between(plan.serverTime(), plan.expireTime()).toSeconds();
-        return new MintResponse(token,
+        return new MintResponse(
+                token,
                 ApiTimestamps.format(plan.expireTime()),
                 ApiTimestamps.format(plan.newSessionExpireTime()),
                 expiresIn,

@@ -1,8 +1,9 @@
 package dev.livetoken.mint;
 
+import java.util.List;
+
 import dev.livetoken.upstream.AuthTokenSpec;
 import dev.livetoken.upstream.LiveSetup;
-import java.util.List;
 
 /**
  * One token of a conversation ({@code POST /v1/conversations}, docs/conversations.md): its plan,
@@ -25,7 +26,7 @@ public record TokenOrder(MintPlan plan, LiveSetup setup, List<String> lockAdditi
     }
 
     AuthTokenSpec spec() {
-        return new AuthTokenSpec(plan.uses(), plan.expireTime(), plan.newSessionExpireTime(), setup,
-                lockAdditionalFields);
+        return new AuthTokenSpec(
+                plan.uses(), plan.expireTime(), plan.newSessionExpireTime(), setup, lockAdditionalFields);
     }
 }

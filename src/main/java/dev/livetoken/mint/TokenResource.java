@@ -1,22 +1,27 @@
 package dev.livetoken.mint;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.livetoken.auth.CallerResolver;
-import dev.livetoken.ops.AccessLog;
-import dev.livetoken.problem.ProblemException;
-import dev.livetoken.problem.ProblemType;
-import dev.livetoken.problem.RequestIds;
-import io.vertx.ext.web.RoutingContext;
-import io.quarkus.security.Authenticated;
-import io.smallrye.mutiny.Uni;
+import java.io.IOException;
+
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import java.io.IOException;
+
 import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.jboss.resteasy.reactive.RestHeader;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.quarkus.security.Authenticated;
+import io.smallrye.mutiny.Uni;
+import io.vertx.ext.web.RoutingContext;
+
+import dev.livetoken.auth.CallerResolver;
+import dev.livetoken.ops.AccessLog;
+import dev.livetoken.problem.ProblemException;
+import dev.livetoken.problem.ProblemType;
+import dev.livetoken.problem.RequestIds;
 
 /**
  * {@code POST /v1/tokens}. Runs on the event loop end to end: JWT check, policy, planning and the
@@ -32,8 +37,7 @@ public class TokenResource {
     private final ObjectMapper json;
     private final AccessLog accessLog;
 
-    TokenResource(JsonWebToken jwt, CallerResolver callers, MintService mint, ObjectMapper json,
-            AccessLog accessLog) {
+    TokenResource(JsonWebToken jwt, CallerResolver callers, MintService mint, ObjectMapper json, AccessLog accessLog) {
         this.jwt = jwt;
         this.callers = callers;
         this.mint = mint;
@@ -43,17 +47,19 @@ public class TokenResource {
 
     @POST
     @Produces(MediaType.APPLICATION_JSON)
-    public Uni<Response> mint(@RestHeader("Content-Type") String contentType, byte[] body, RoutingContext routing) throws IOException {
+    public Uni<Response> mint(@RestHeader("Content-Type") String contentType, byte[] body, RoutingContext routing)
+            throws IOException {
         var caller = callers.resolve(jwt);
         // ops: the access line and mint metrics (by tenant and lock mode) are written from this entry
         var access = accessLog.caller(caller);
         MintRequest request = parse(contentType, body);
-        return mint.mint(caller, request, RequestIds.of(routing)).invoke(answer -> access.locked(answer.locked()))
+        return mint.mint(caller, request, RequestIds.of(routing))
+                .invoke(answer -> access.locked(answer.locked()))
                 .map(answer -> Response.status(Response.Status.CREATED)
-                .header("Cache-Control", "no-store")
-                .header("Pragma", "no-cache")
-                .entity(answer)
-                .build());
+                        .header("Cache-Control", "no-store")
+                        .header("Pragma", "no-cache")
+                        .entity(answer)
+                        .build());
     }
 
     /** The body is optional, so an empty one (any or no content type) means "all defaults". */

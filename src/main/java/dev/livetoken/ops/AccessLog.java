@@ -1,10 +1,13 @@
 package dev.livetoken.ops;
 
-import dev.livetoken.auth.Caller;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.jboss.logging.MDC;
+
 import io.quarkus.vertx.http.runtime.CurrentVertxRequest;
 import io.vertx.ext.web.RoutingContext;
-import jakarta.enterprise.context.ApplicationScoped;
-import org.jboss.logging.MDC;
+
+import dev.livetoken.auth.Caller;
 
 /**
  * What resources tell the access line about the request in hand: who called, and for a mint the
@@ -18,7 +21,7 @@ public class AccessLog {
         void locked(boolean locked);
     }
 
-    private static final Entry NONE = locked -> { };
+    private static final Entry NONE = locked -> {};
 
     private final CurrentVertxRequest request;
 

@@ -1,15 +1,18 @@
 package dev.livetoken.ops;
 
-import dev.livetoken.problem.ProblemException;
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
-import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.function.Function;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+
+import dev.livetoken.problem.ProblemException;
 
 /**
  * The service's own Prometheus metrics, one method per event the other features report. Meters
@@ -58,9 +61,14 @@ public class MintMetrics {
     public void limitRefused(String tenant, String scope) {
         String t = orUnknown(tenant);
         String s = orUnknown(scope);
-        counter(LIMIT_REFUSALS + '\0' + t + '\0' + s, k -> Counter.builder(LIMIT_REFUSALS)
-                .description("Mints refused by a rate limit or quota")
-                .tag("tenant", t).tag("scope", s).register(registry)).increment();
+        counter(
+                        LIMIT_REFUSALS + '\0' + t + '\0' + s,
+                        k -> Counter.builder(LIMIT_REFUSALS)
+                                .description("Mints refused by a rate limit or quota")
+                                .tag("tenant", t)
+                                .tag("scope", s)
+                                .register(registry))
+                .increment();
     }
 
     /**
@@ -71,9 +79,14 @@ public class MintMetrics {
     public void mintAbandoned(String tenant, String result) {
         String t = orUnknown(tenant);
         String r = orUnknown(result);
-        counter(MINTS_ABANDONED + '\0' + t + '\0' + r, k -> Counter.builder(MINTS_ABANDONED)
-                .description("Mints whose caller was gone before the token was ready")
-                .tag("tenant", t).tag("result", r).register(registry)).increment();
+        counter(
+                        MINTS_ABANDONED + '\0' + t + '\0' + r,
+                        k -> Counter.builder(MINTS_ABANDONED)
+                                .description("Mints whose caller was gone before the token was ready")
+                                .tag("tenant", t)
+                                .tag("result", r)
+                                .register(registry))
+                .increment();
     }
 
     /** An audit record could not be written. */
@@ -84,21 +97,28 @@ public class MintMetrics {
     /** One upstream {@code auth_tokens} call took {@code took}; result {@code ok} or {@code error}. */
     public void upstreamLatency(Duration took, String result) {
         String r = orUnknown(result);
-        timers.computeIfAbsent(r, k -> Timer.builder(UPSTREAM)
-                .description("Upstream auth_tokens call duration")
-                .tag("result", r)
-                .publishPercentileHistogram()
-                .minimumExpectedValue(Duration.ofMillis(1))
-                .maximumExpectedValue(Duration.ofSeconds(30))
-                .register(registry)).record(took);
+        timers.computeIfAbsent(
+                        r,
+                        k -> Timer.builder(UPSTREAM)
+                                .description("Upstream auth_tokens call duration")
+                                .tag("result", r)
+                                .publishPercentileHistogram()
+                                .minimumExpectedValue(Duration.ofMillis(1))
+                                .maximumExpectedValue(Duration.ofSeconds(30))
+                                .register(registry))
+                .record(took);
     }
 
     /** One upstream call failed; kind is a {@code UpstreamFailures.Kind} name (any case). */
     public void upstreamError(String kind) {
         String k = orUnknown(kind).toLowerCase(Locale.ROOT);
-        counter(UPSTREAM_ERRORS + '\0' + k, x -> Counter.builder(UPSTREAM_ERRORS)
-                .description("Failed upstream auth_tokens calls by kind")
-                .tag("kind", k).register(registry)).increment();
+        counter(
+                        UPSTREAM_ERRORS + '\0' + k,
+                        x -> Counter.builder(UPSTREAM_ERRORS)
+                                .description("Failed upstream auth_tokens calls by kind")
+                                .tag("kind", k)
+                                .register(registry))
+                .increment();
     }
 
     /**
@@ -108,17 +128,25 @@ public class MintMetrics {
     public void upstreamCallEnded(long startNanos, Throwable failure) {
         upstreamLatency(Duration.ofNanos(System.nanoTime() - startNanos), failure == null ? "ok" : "error");
         if (failure != null) {
-            upstreamError(failure instanceof ProblemException p && p.upstreamFailure() != null
-                    ? p.upstreamFailure() : "other");
+            upstreamError(
+                    failure instanceof ProblemException p && p.upstreamFailure() != null
+                            ? p.upstreamFailure()
+                            : "other");
         }
     }
 
     private void mint(String tenant, String outcome, String lockMode) {
         String t = orUnknown(tenant);
         String o = orUnknown(outcome);
-        counter(MINTS + '\0' + t + '\0' + o + '\0' + lockMode, k -> Counter.builder(MINTS)
-                .description("Mint requests by tenant, outcome (minted or problem slug) and lock mode")
-                .tag("tenant", t).tag("outcome", o).tag("lock_mode", lockMode).register(registry)).increment();
+        counter(
+                        MINTS + '\0' + t + '\0' + o + '\0' + lockMode,
+                        k -> Counter.builder(MINTS)
+                                .description("Mint requests by tenant, outcome (minted or problem slug) and lock mode")
+                                .tag("tenant", t)
+                                .tag("outcome", o)
+                                .tag("lock_mode", lockMode)
+                                .register(registry))
+                .increment();
     }
 
     private Counter counter(String key, Function<String, Counter> create) {

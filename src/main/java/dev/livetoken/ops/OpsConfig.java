@@ -1,8 +1,9 @@
 package dev.livetoken.ops;
 
+import java.time.Duration;
+
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
-import java.time.Duration;
 
 /** Operational settings: security headers on every answer and the access log. */
 @ConfigMapping(prefix = "livetoken.ops")

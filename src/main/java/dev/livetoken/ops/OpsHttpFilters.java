@@ -1,15 +1,18 @@
 package dev.livetoken.ops;
 
-import dev.livetoken.problem.ProblemResponses;
-import dev.livetoken.problem.RequestIds;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+import org.jboss.logging.Logger;
+import org.jboss.logging.MDC;
+
 import io.quarkus.vertx.http.runtime.filters.Filters;
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.RoutingContext;
-import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
-import org.jboss.logging.Logger;
-import org.jboss.logging.MDC;
+
+import dev.livetoken.problem.ProblemResponses;
+import dev.livetoken.problem.RequestIds;
 
 /**
  * Runs first on every request: puts the request id into the log MDC (Quarkus keeps the MDC on the
@@ -24,10 +27,12 @@ public class OpsHttpFilters {
     public static final String MDC_REQUEST_ID = "requestId";
     /** MDC key of the caller's tenant, set once the JWT is verified. */
     public static final String MDC_TENANT = "tenant";
+
     static final String ACCESS_KEY = "livetoken.access";
     static final String CSP = "default-src 'none'; frame-ancestors 'none'";
     /** RoutingContext key of a route's own Content-Security-Policy (the demo page's); others get {@link #CSP}. */
     public static final String CSP_KEY = "livetoken.csp";
+
     static final String MINT_PATH = "/v1/tokens";
 
     private static final Logger ACCESS = Logger.getLogger("dev.livetoken.access");
@@ -38,7 +43,8 @@ public class OpsHttpFilters {
 
     OpsHttpFilters(MintMetrics metrics, OpsConfig config) {
         this.metrics = metrics;
-        this.hsts = config.hsts().enabled() ? "max-age=" + config.hsts().maxAge().toSeconds() : null;
+        this.hsts =
+                config.hsts().enabled() ? "max-age=" + config.hsts().maxAge().toSeconds() : null;
         this.accessLog = config.accessLog().enabled();
     }
 
@@ -81,9 +87,9 @@ public class OpsHttpFilters {
     private void finished(RoutingContext ctx, AccessEntry e, boolean mint, boolean completed) {
         int status = ctx.response().getStatusCode();
         String problem = ctx.get(ProblemResponses.PROBLEM_TYPE_KEY);
-        String outcome = !completed ? "client-closed"
-                : status < 400 ? MintMetrics.MINTED
-                : problem != null ? problem : "http-" + status;
+        String outcome = !completed
+                ? "client-closed"
+                : status < 400 ? MintMetrics.MINTED : problem != null ? problem : "http-" + status;
         if (mint) {
             if (completed && status == 201) {
                 metrics.mintSucceeded(e.tenant, e.locked == Boolean.TRUE);
@@ -94,9 +100,17 @@ public class OpsHttpFilters {
         if (accessLog && ACCESS.isInfoEnabled()) {
             long ms = (System.nanoTime() - e.startNanos) / 1_000_000;
             // The id is in the line itself too: the end handler may run outside the request's context.
-            ACCESS.infof("%s %s %d %dms tenant=%s subject=%s lock=%s outcome=%s requestId=%s",
-                    ctx.request().method(), ctx.normalizedPath(), status, ms,
-                    plain(e.tenant), plain(e.subject), e.lockMode(), outcome, e.requestId);
+            ACCESS.infof(
+                    "%s %s %d %dms tenant=%s subject=%s lock=%s outcome=%s requestId=%s",
+                    ctx.request().method(),
+                    ctx.normalizedPath(),
+                    status,
+                    ms,
+                    plain(e.tenant),
+                    plain(e.subject),
+                    e.lockMode(),
+                    outcome,
+                    e.requestId);
         }
     }
 

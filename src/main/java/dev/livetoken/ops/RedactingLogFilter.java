@@ -2,6 +2,7 @@ package dev.livetoken.ops;
 
 import java.util.logging.Filter;
 import java.util.logging.LogRecord;
+
 import org.jboss.logmanager.ExtLogRecord;
 
 /**

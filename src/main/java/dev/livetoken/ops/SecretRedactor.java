@@ -11,7 +11,8 @@ import java.util.regex.Pattern;
  */
 public final class SecretRedactor {
 
-    private static final Pattern SECRETS = Pattern.compile(String.join("|",
+    private static final Pattern SECRETS = Pattern.compile(String.join(
+            "|",
             // a JWS/JWE compact serialisation: base64url JSON header starting {"
             "eyJ[A-Za-z0-9_-]{4,}\\.[A-Za-z0-9_-]{4,}(?:\\.[A-Za-z0-9_-]*){1,3}",
             // a Gemini ephemeral token: the whole name is the credential

@@ -1,12 +1,15 @@
 package dev.livetoken.ops;
 
-import dev.livetoken.emulator.EmulatorConfig;
-import dev.livetoken.upstream.UpstreamConfig;
-import jakarta.enterprise.context.ApplicationScoped;
 import java.util.Optional;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
+
+import dev.livetoken.emulator.EmulatorConfig;
+import dev.livetoken.upstream.UpstreamConfig;
 
 /**
  * Readiness: a replica without a Gemini API key cannot mint, so it must not get traffic. With the

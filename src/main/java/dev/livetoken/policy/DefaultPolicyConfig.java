@@ -1,10 +1,11 @@
 package dev.livetoken.policy;
 
-import io.smallrye.config.ConfigMapping;
-import io.smallrye.config.WithDefault;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.Set;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
 
 /**
  * Defaults for every policy field: they fill in whatever a policy document leaves out, and, when

@@ -12,8 +12,12 @@ import java.util.Set;
  * @param platformRefusal why no token may be minted under this policy at all today (a model the
  *        platform no longer allows), or null
  */
-public record EffectivePolicy(TokenPolicy policy, String source, Set<String> blockedSubjects,
-        List<PlatformCeilings.Clamp> clamps, String platformRefusal) {
+public record EffectivePolicy(
+        TokenPolicy policy,
+        String source,
+        Set<String> blockedSubjects,
+        List<PlatformCeilings.Clamp> clamps,
+        String platformRefusal) {
 
     public EffectivePolicy {
         clamps = List.copyOf(clamps);

@@ -1,11 +1,13 @@
 package dev.livetoken.policy;
 
-import dev.livetoken.problem.FieldError;
-import dev.livetoken.upstream.ModelNames;
-import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
 import java.util.ArrayList;
 import java.util.List;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import dev.livetoken.problem.FieldError;
+import dev.livetoken.upstream.ModelNames;
 
 /**
  * Holds interpreter settings to the platform's ceilings ({@link InterpreterPlatformConfig}) and
@@ -30,8 +32,8 @@ public class InterpreterCeilings {
         this(config.allowedModels(), config.customTemplates(), config.maxTemplateLength(), config.defaultTemplate());
     }
 
-    public InterpreterCeilings(List<String> allowedModels, boolean customTemplates, int maxTemplateLength,
-            String defaultTemplate) {
+    public InterpreterCeilings(
+            List<String> allowedModels, boolean customTemplates, int maxTemplateLength, String defaultTemplate) {
         this.allowedModels = allowedModels.stream().map(ModelNames::comparable).toList();
         this.customTemplates = customTemplates;
         this.maxTemplateLength = maxTemplateLength;
@@ -55,17 +57,23 @@ public class InterpreterCeilings {
         List<FieldError> out = new ArrayList<>();
         InterpreterPolicy i = p.interpreter();
         if (!allowsModel(i.model())) {
-            out.add(new FieldError("interpreterModel", "must be one of " + allowedModels
-                    + ", the platform's interpreter models (livetoken.platform.interpreter.allowed-models)"));
+            out.add(new FieldError(
+                    "interpreterModel",
+                    "must be one of " + allowedModels
+                            + ", the platform's interpreter models (livetoken.platform.interpreter.allowed-models)"));
         }
         String template = i.instructionTemplate();
         if (template != null) {
             if (!customTemplates) {
-                out.add(new FieldError("interpreterInstructionTemplate", "the platform allows no tenant templates "
-                        + "(livetoken.platform.interpreter.custom-templates=false); leave it out"));
+                out.add(new FieldError(
+                        "interpreterInstructionTemplate",
+                        "the platform allows no tenant templates "
+                                + "(livetoken.platform.interpreter.custom-templates=false); leave it out"));
             } else if (template.length() > maxTemplateLength) {
-                out.add(new FieldError("interpreterInstructionTemplate", "must be at most " + maxTemplateLength
-                        + " characters (livetoken.platform.interpreter.max-template-length)"));
+                out.add(new FieldError(
+                        "interpreterInstructionTemplate",
+                        "must be at most " + maxTemplateLength
+                                + " characters (livetoken.platform.interpreter.max-template-length)"));
             }
         }
         return out;

@@ -1,8 +1,9 @@
 package dev.livetoken.policy;
 
+import java.util.List;
+
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
-import java.util.List;
 
 /**
  * The operator's ceilings over interpreter conversations ({@code livetoken.platform.interpreter.*},

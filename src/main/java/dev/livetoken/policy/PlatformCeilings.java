@@ -1,15 +1,16 @@
 package dev.livetoken.policy;
 
-import com.fasterxml.jackson.annotation.JsonIgnore;
-import dev.livetoken.problem.FieldError;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
+
+import com.fasterxml.jackson.annotation.JsonIgnore;
+
+import dev.livetoken.problem.FieldError;
 
 /**
  * The operator's ceilings over every tenant policy ({@code livetoken.platform.*}), and the policy
@@ -42,15 +43,13 @@ public record PlatformCeilings(
             .collect(Collectors.toCollection(TreeSet::new));
 
     /** What a mint-time clamp changed: the policy said {@code policy}, the mint uses {@code applied}. */
-    public record Clamp(String field, String policy, String applied, String property) {
-    }
+    public record Clamp(String field, String policy, String applied, String property) {}
 
     /**
      * A stored policy held to today's ceilings: the policy to mint under, what was lowered, and why a
      * mint must be refused outright (a model the platform no longer allows cannot be clamped), or null.
      */
-    public record Clamped(TokenPolicy policy, List<Clamp> clamps, String refusal) {
-    }
+    public record Clamped(TokenPolicy policy, List<Clamp> clamps, String refusal) {}
 
     public PlatformCeilings {
         allowedModels = List.copyOf(allowedModels);
@@ -60,10 +59,17 @@ public record PlatformCeilings(
 
     /** The ceilings configured under {@code livetoken.platform.*}; fails on unknown field names. */
     public static PlatformCeilings of(PlatformConfig c) {
-        PlatformCeilings p = new PlatformCeilings(c.allowedModels().stream().map(PlatformCeilings::bareModel).toList(),
+        PlatformCeilings p = new PlatformCeilings(
+                c.allowedModels().stream().map(PlatformCeilings::bareModel).toList(),
                 c.allowedTextModels().stream().map(PlatformCeilings::bareModel).toList(),
-                c.maxUses(), c.maxTokenLifetime().toSeconds(), c.maxNewSessionWindow().toSeconds(), c.allowUnlocked(),
-                c.maxUserRatePerMinute(), c.maxTenantRatePerMinute(), c.maxUserQuotaPerDay(), c.maxTenantQuotaPerDay(),
+                c.maxUses(),
+                c.maxTokenLifetime().toSeconds(),
+                c.maxNewSessionWindow().toSeconds(),
+                c.allowUnlocked(),
+                c.maxUserRatePerMinute(),
+                c.maxTenantRatePerMinute(),
+                c.maxUserQuotaPerDay(),
+                c.maxTenantQuotaPerDay(),
                 List.copyOf(c.tenantAdminFields()));
         List<String> problems = p.configProblems();
         if (!problems.isEmpty()) {
@@ -91,7 +97,10 @@ public record PlatformCeilings(
         if (maxNewSessionWindowSeconds < 1 || maxNewSessionWindowSeconds >= google) {
             out.add("livetoken.platform.max-new-session-window must be positive and under 20 hours");
         }
-        if (maxUserRatePerMinute < 0 || maxTenantRatePerMinute < 0 || maxUserQuotaPerDay < 0 || maxTenantQuotaPerDay < 0) {
+        if (maxUserRatePerMinute < 0
+                || maxTenantRatePerMinute < 0
+                || maxUserQuotaPerDay < 0
+                || maxTenantQuotaPerDay < 0) {
             out.add("livetoken.platform.max-*-rate-per-minute and max-*-quota-per-day must be 0 (no ceiling) or more");
         }
         for (String f : tenantAdminFields) {
@@ -121,28 +130,56 @@ public record PlatformCeilings(
     public List<FieldError> violations(TokenPolicy p) {
         List<FieldError> out = new ArrayList<>();
         if (!allowsModel(p.model())) {
-            out.add(new FieldError("model", "must be one of " + allowedModels
-                    + ", the platform's allowed models (livetoken.platform.allowed-models)"));
+            out.add(new FieldError(
+                    "model",
+                    "must be one of " + allowedModels
+                            + ", the platform's allowed models (livetoken.platform.allowed-models)"));
         }
         if (!allowsTextModel(p.textModel())) {
-            out.add(new FieldError("textModel", "must be one of " + allowedTextModels
-                    + ", the platform's allowed text models (livetoken.platform.allowed-text-models)"));
+            out.add(new FieldError(
+                    "textModel",
+                    "must be one of " + allowedTextModels
+                            + ", the platform's allowed text models (livetoken.platform.allowed-text-models)"));
         }
         if (p.lockMode() == LockMode.UNLOCKED && !allowUnlocked) {
-            out.add(new FieldError("lockMode", "must be LOCKED: the platform does not allow UNLOCKED tokens "
-                    + "(livetoken.platform.allow-unlocked)"));
+            out.add(new FieldError(
+                    "lockMode",
+                    "must be LOCKED: the platform does not allow UNLOCKED tokens "
+                            + "(livetoken.platform.allow-unlocked)"));
         }
         atMost(out, "defaultUses", p.defaultUses(), maxUses, "max-uses");
         atMost(out, "maxUses", p.maxUses(), maxUses, "max-uses");
-        atMost(out, "tokenLifetimeSeconds", p.tokenLifetime().toSeconds(), maxTokenLifetimeSeconds, "max-token-lifetime");
-        atMost(out, "maxTokenLifetimeSeconds", p.maxTokenLifetime().toSeconds(), maxTokenLifetimeSeconds,
+        atMost(
+                out,
+                "tokenLifetimeSeconds",
+                p.tokenLifetime().toSeconds(),
+                maxTokenLifetimeSeconds,
                 "max-token-lifetime");
-        atMost(out, "newSessionWindowSeconds", p.newSessionWindow().toSeconds(), maxNewSessionWindowSeconds,
+        atMost(
+                out,
+                "maxTokenLifetimeSeconds",
+                p.maxTokenLifetime().toSeconds(),
+                maxTokenLifetimeSeconds,
+                "max-token-lifetime");
+        atMost(
+                out,
+                "newSessionWindowSeconds",
+                p.newSessionWindow().toSeconds(),
+                maxNewSessionWindowSeconds,
                 "max-new-session-window");
-        atMost(out, "maxNewSessionWindowSeconds", p.maxNewSessionWindow().toSeconds(), maxNewSessionWindowSeconds,
+        atMost(
+                out,
+                "maxNewSessionWindowSeconds",
+                p.maxNewSessionWindow().toSeconds(),
+                maxNewSessionWindowSeconds,
                 "max-new-session-window");
         limit(out, "userRatePerMinute", p.userRatePerMinute(), maxUserRatePerMinute, "max-user-rate-per-minute");
-        limit(out, "tenantRatePerMinute", p.tenantRatePerMinute(), maxTenantRatePerMinute, "max-tenant-rate-per-minute");
+        limit(
+                out,
+                "tenantRatePerMinute",
+                p.tenantRatePerMinute(),
+                maxTenantRatePerMinute,
+                "max-tenant-rate-per-minute");
         limit(out, "userQuotaPerDay", p.userQuotaPerDay(), maxUserQuotaPerDay, "max-user-quota-per-day");
         limit(out, "tenantQuotaPerDay", p.tenantQuotaPerDay(), maxTenantQuotaPerDay, "max-tenant-quota-per-day");
         return out;
@@ -157,36 +194,73 @@ public record PlatformCeilings(
         List<Clamp> clamps = new ArrayList<>(0);
         int maxU = (int) lower(clamps, "maxUses", p.maxUses(), maxUses, "max-uses");
         int defaultU = (int) lower(clamps, "defaultUses", p.defaultUses(), maxU, "max-uses");
-        long maxLife = lower(clamps, "maxTokenLifetimeSeconds", p.maxTokenLifetime().toSeconds(),
-                maxTokenLifetimeSeconds, "max-token-lifetime");
+        long maxLife = lower(
+                clamps,
+                "maxTokenLifetimeSeconds",
+                p.maxTokenLifetime().toSeconds(),
+                maxTokenLifetimeSeconds,
+                "max-token-lifetime");
         long life = lower(clamps, "tokenLifetimeSeconds", p.tokenLifetime().toSeconds(), maxLife, "max-token-lifetime");
-        long maxWindow = lower(clamps, "maxNewSessionWindowSeconds", p.maxNewSessionWindow().toSeconds(),
-                Math.min(maxNewSessionWindowSeconds, maxLife), "max-new-session-window");
-        long window = lower(clamps, "newSessionWindowSeconds", p.newSessionWindow().toSeconds(), maxWindow,
+        long maxWindow = lower(
+                clamps,
+                "maxNewSessionWindowSeconds",
+                p.maxNewSessionWindow().toSeconds(),
+                Math.min(maxNewSessionWindowSeconds, maxLife),
+                "max-new-session-window");
+        long window = lower(
+                clamps,
+                "newSessionWindowSeconds",
+                p.newSessionWindow().toSeconds(),
+                maxWindow,
                 "max-new-session-window");
         LockMode lock = p.lockMode();
         if (lock == LockMode.UNLOCKED && !allowUnlocked) {
             lock = LockMode.LOCKED;
             clamps.add(new Clamp("lockMode", "UNLOCKED", "LOCKED", "livetoken.platform.allow-unlocked"));
         }
-        long userRate = lowerLimit(clamps, "userRatePerMinute", p.userRatePerMinute(), maxUserRatePerMinute,
-                "max-user-rate-per-minute");
-        long tenantRate = lowerLimit(clamps, "tenantRatePerMinute", p.tenantRatePerMinute(), maxTenantRatePerMinute,
+        long userRate = lowerLimit(
+                clamps, "userRatePerMinute", p.userRatePerMinute(), maxUserRatePerMinute, "max-user-rate-per-minute");
+        long tenantRate = lowerLimit(
+                clamps,
+                "tenantRatePerMinute",
+                p.tenantRatePerMinute(),
+                maxTenantRatePerMinute,
                 "max-tenant-rate-per-minute");
-        long userQuota = lowerLimit(clamps, "userQuotaPerDay", p.userQuotaPerDay(), maxUserQuotaPerDay,
-                "max-user-quota-per-day");
-        long tenantQuota = lowerLimit(clamps, "tenantQuotaPerDay", p.tenantQuotaPerDay(), maxTenantQuotaPerDay,
-                "max-tenant-quota-per-day");
-        String refusal = allowsModel(p.model()) ? null : "The policy names model '" + p.model()
-                + "', which the platform no longer allows (livetoken.platform.allowed-models).";
+        long userQuota = lowerLimit(
+                clamps, "userQuotaPerDay", p.userQuotaPerDay(), maxUserQuotaPerDay, "max-user-quota-per-day");
+        long tenantQuota = lowerLimit(
+                clamps, "tenantQuotaPerDay", p.tenantQuotaPerDay(), maxTenantQuotaPerDay, "max-tenant-quota-per-day");
+        String refusal = allowsModel(p.model())
+                ? null
+                : "The policy names model '" + p.model()
+                        + "', which the platform no longer allows (livetoken.platform.allowed-models).";
         if (clamps.isEmpty()) {
             return new Clamped(p, List.of(), refusal);
         }
-        TokenPolicy held = new TokenPolicy(p.tenantId(), p.enabled(), p.model(), lock, p.allowedTargetLanguages(),
-                p.defaultTargetLanguage(), p.echoTargetLanguage(), p.echoOverridable(), defaultU, maxU,
-                Duration.ofSeconds(life), Duration.ofSeconds(maxLife), Duration.ofSeconds(window),
-                Duration.ofSeconds(maxWindow), userRate, tenantRate, userQuota, tenantQuota, p.version(), p.textModel(),
-                p.userCharactersPerDay(), p.tenantCharactersPerDay(), p.interpreter());
+        TokenPolicy held = new TokenPolicy(
+                p.tenantId(),
+                p.enabled(),
+                p.model(),
+                lock,
+                p.allowedTargetLanguages(),
+                p.defaultTargetLanguage(),
+                p.echoTargetLanguage(),
+                p.echoOverridable(),
+                defaultU,
+                maxU,
+                Duration.ofSeconds(life),
+                Duration.ofSeconds(maxLife),
+                Duration.ofSeconds(window),
+                Duration.ofSeconds(maxWindow),
+                userRate,
+                tenantRate,
+                userQuota,
+                tenantQuota,
+                p.version(),
+                p.textModel(),
+                p.userCharactersPerDay(),
+                p.tenantCharactersPerDay(),
+                p.interpreter());
         return new Clamped(held, List.copyOf(clamps), refusal);
     }
 
@@ -197,15 +271,18 @@ public record PlatformCeilings(
 
     private static void atMost(List<FieldError> out, String field, long value, long ceiling, String property) {
         if (value > ceiling) {
-            out.add(new FieldError(field, "must be at most " + ceiling + ", the platform's ceiling (livetoken.platform."
-                    + property + ")"));
+            out.add(new FieldError(
+                    field,
+                    "must be at most " + ceiling + ", the platform's ceiling (livetoken.platform." + property + ")"));
         }
     }
 
     private static void limit(List<FieldError> out, String field, long value, long ceiling, String property) {
         if (ceiling > 0 && (value == 0 || value > ceiling)) {
-            out.add(new FieldError(field, "must be between 1 and " + ceiling + ", the platform's ceiling (livetoken.platform."
-                    + property + "); 0 (no limit) is above it"));
+            out.add(new FieldError(
+                    field,
+                    "must be between 1 and " + ceiling + ", the platform's ceiling (livetoken.platform." + property
+                            + "); 0 (no limit) is above it"));
         }
     }
 
@@ -221,7 +298,10 @@ public record PlatformCeilings(
         if (ceiling == 0 || (value != 0 && value <= ceiling)) {
             return value;
         }
-        clamps.add(new Clamp(field, value == 0 ? "0 (no limit)" : String.valueOf(value), String.valueOf(ceiling),
+        clamps.add(new Clamp(
+                field,
+                value == 0 ? "0 (no limit)" : String.valueOf(value),
+                String.valueOf(ceiling),
                 "livetoken.platform." + property));
         return ceiling;
     }

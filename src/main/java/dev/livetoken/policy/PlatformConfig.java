@@ -1,10 +1,11 @@
 package dev.livetoken.policy;
 
-import io.smallrye.config.ConfigMapping;
-import io.smallrye.config.WithDefault;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
 
 /**
  * The operator's ceilings ({@code livetoken.platform.*}): every tenant policy, whoever writes it,

@@ -1,15 +1,5 @@
 package dev.livetoken.policy;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.livetoken.auth.Caller;
-import dev.livetoken.languages.LanguageCatalog;
-import dev.livetoken.problem.FieldError;
-import dev.livetoken.problem.ProblemException;
-import dev.livetoken.problem.ProblemType;
-import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -17,6 +7,19 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import dev.livetoken.auth.Caller;
+import dev.livetoken.languages.LanguageCatalog;
+import dev.livetoken.problem.FieldError;
+import dev.livetoken.problem.ProblemException;
+import dev.livetoken.problem.ProblemType;
 
 /**
  * Every change to a stored tenant policy goes through here, whoever makes it (the admin API, a
@@ -58,8 +61,13 @@ public class PolicyAdmin {
     private final ObjectMapper json;
     private final InterpreterCeilings interpreterCeilings;
 
-    PolicyAdmin(PolicyStore store, PolicyService policies, LanguageCatalog languages, PlatformCeilings ceilings,
-            ObjectMapper json, InterpreterCeilings interpreterCeilings) {
+    PolicyAdmin(
+            PolicyStore store,
+            PolicyService policies,
+            LanguageCatalog languages,
+            PlatformCeilings ceilings,
+            ObjectMapper json,
+            InterpreterCeilings interpreterCeilings) {
         this.interpreterCeilings = interpreterCeilings;
         this.store = store;
         this.policies = policies;
@@ -85,7 +93,8 @@ public class PolicyAdmin {
      * policies file checks every entry before it inserts any.
      */
     public TokenPolicy validateAsPlatform(String tenant, ObjectNode document) {
-        return check(Actor.platform("bootstrap"), tenant, document, Optional.empty(), Optional.empty(), 1).policy();
+        return check(Actor.platform("bootstrap"), tenant, document, Optional.empty(), Optional.empty(), 1)
+                .policy();
     }
 
     /** {@link #create(Actor, String, ObjectNode)} from a typed document (for bootstraps and tools). */
@@ -129,8 +138,11 @@ public class PolicyAdmin {
             List<FieldError> errors = new ArrayList<>();
             PolicyStore.SetBy disabled = disabledBy(current);
             if (disabled != null && disabled.byPlatform()) {
-                errors.add(new FieldError("enabled", "disabled by platform-admin '" + disabled.subject()
-                        + "'; only a platform-admin may delete this policy, since the default policy would apply instead"));
+                errors.add(
+                        new FieldError(
+                                "enabled",
+                                "disabled by platform-admin '" + disabled.subject()
+                                        + "'; only a platform-admin may delete this policy, since the default policy would apply instead"));
             }
             Optional<PolicyStore.Stored> fallback = store.find(TokenPolicy.DEFAULT_TENANT);
             if (fallback.isPresent()) {
@@ -138,16 +150,20 @@ public class PolicyAdmin {
                 ObjectNode after = tree(fallback.get().policy());
                 for (String field : PlatformCeilings.WRITABLE_FIELDS) {
                     if (!ceilings.tenantAdminMayChange(field) && !Objects.equals(now.get(field), after.get(field))) {
-                        errors.add(new FieldError(field, "set by the platform to " + now.get(field)
-                                + "; deleting the policy would make it " + after.get(field)
-                                + " (the default policy's), and only a platform-admin may change it"));
+                        errors.add(new FieldError(
+                                field,
+                                "set by the platform to " + now.get(field)
+                                        + "; deleting the policy would make it " + after.get(field)
+                                        + " (the default policy's), and only a platform-admin may change it"));
                     }
                 }
             }
             if (!errors.isEmpty()) {
-                throw ProblemException.builder(ProblemType.PLATFORM_RESERVED,
-                        "Deleting this policy would undo what a platform-admin set; ask a platform-admin.")
-                        .errors(errors).build();
+                throw ProblemException.builder(
+                                ProblemType.PLATFORM_RESERVED,
+                                "Deleting this policy would undo what a platform-admin set; ask a platform-admin.")
+                        .errors(errors)
+                        .build();
             }
         }
         store.delete(tenant, expectedVersion);
@@ -173,25 +189,34 @@ public class PolicyAdmin {
         }
         Optional<PolicyStore.Stored> dflt = store.find(TokenPolicy.DEFAULT_TENANT);
         if (dflt.isEmpty() && !actor.platform()) {
-            throw ProblemException.of(ProblemType.UNKNOWN_TENANT, "Tenant '" + tenant
-                    + "' has no policy and there is no default policy: only a platform-admin may admit it.");
+            throw ProblemException.of(
+                    ProblemType.UNKNOWN_TENANT,
+                    "Tenant '" + tenant
+                            + "' has no policy and there is no default policy: only a platform-admin may admit it.");
         }
         return dflt;
     }
 
-    private record Checked(TokenPolicy policy, PolicyStore.SetBy disabled) {
-    }
+    private record Checked(TokenPolicy policy, PolicyStore.SetBy disabled) {}
 
-    private Checked check(Actor actor, String tenant, ObjectNode document, Optional<PolicyStore.Stored> own,
-            Optional<PolicyStore.Stored> base, long newVersion) {
+    private Checked check(
+            Actor actor,
+            String tenant,
+            ObjectNode document,
+            Optional<PolicyStore.Stored> own,
+            Optional<PolicyStore.Stored> base,
+            long newVersion) {
         if (!actor.platform()) {
             requireNotReservedTenant(tenant);
         }
         ObjectNode doc = document.deepCopy();
         JsonNode id = doc.get("tenantId");
         if (id != null && !id.isNull() && !tenant.equals(id.asText())) {
-            throw ProblemException.builder(ProblemType.INVALID_REQUEST,
-                    "The body's tenantId '" + id.asText() + "' does not match the path.").field("tenantId").build();
+            throw ProblemException.builder(
+                            ProblemType.INVALID_REQUEST,
+                            "The body's tenantId '" + id.asText() + "' does not match the path.")
+                    .field("tenantId")
+                    .build();
         }
         PlatformCeilings.READ_ONLY_FIELDS.forEach(doc::remove);
         RESPONSE_ONLY_FIELDS.forEach(doc::remove);
@@ -212,37 +237,48 @@ public class PolicyAdmin {
         PolicyStore.SetBy baseDisabled = base.map(PolicyAdmin::disabledBy).orElse(null);
         if (!actor.platform()) {
             for (String field : PlatformCeilings.WRITABLE_FIELDS) {
-                if (!ceilings.tenantAdminMayChange(field) && baseTree != null
+                if (!ceilings.tenantAdminMayChange(field)
+                        && baseTree != null
                         && !Objects.equals(baseTree.get(field), after.get(field))) {
-                    reserved.add(new FieldError(field, "only a platform-admin may change it (it is "
-                            + baseTree.get(field) + "; livetoken.platform.tenant-admin-fields)"));
+                    reserved.add(new FieldError(
+                            field,
+                            "only a platform-admin may change it (it is " + baseTree.get(field)
+                                    + "; livetoken.platform.tenant-admin-fields)"));
                 }
             }
             if (p.enabled() && baseDisabled != null && baseDisabled.byPlatform()) {
-                reserved.add(new FieldError("enabled", "disabled by platform-admin '" + baseDisabled.subject()
-                        + "'; only a platform-admin may enable it"));
+                reserved.add(new FieldError(
+                        "enabled",
+                        "disabled by platform-admin '" + baseDisabled.subject()
+                                + "'; only a platform-admin may enable it"));
             }
         }
         // Values this write does not change are left alone: a policy stored before a ceiling was
         // lowered is clamped at mint time, and must not stop its admins from changing anything else.
         ObjectNode ownTree = own.map(o -> tree(o.policy())).orElse(null);
-        List<FieldError> beyond = java.util.stream.Stream.concat(ceilings.violations(p).stream(),
-                        interpreterCeilings.violations(p).stream())
+        List<FieldError> beyond = java.util.stream.Stream.concat(
+                        ceilings.violations(p).stream(), interpreterCeilings.violations(p).stream())
                 .filter(e -> ownTree == null || !Objects.equals(ownTree.get(e.field()), after.get(e.field())))
                 .toList();
         if (!reserved.isEmpty()) {
             List<FieldError> all = new ArrayList<>(reserved);
             all.addAll(beyond);
-            throw ProblemException.builder(ProblemType.PLATFORM_RESERVED, "A tenant-admin may not change "
-                    + reserved.size() + " of these field(s); see errors (GET /admin/v1/platform lists what it may change).")
-                    .errors(all).build();
+            throw ProblemException.builder(
+                            ProblemType.PLATFORM_RESERVED,
+                            "A tenant-admin may not change " + reserved.size()
+                                    + " of these field(s); see errors (GET /admin/v1/platform lists what it may change).")
+                    .errors(all)
+                    .build();
         }
         if (!beyond.isEmpty()) {
-            throw ProblemException.builder(ProblemType.PLATFORM_CEILING, beyond.size()
-                    + " field(s) exceed the platform's ceilings (GET /admin/v1/platform).")
-                    .errors(beyond).build();
+            throw ProblemException.builder(
+                            ProblemType.PLATFORM_CEILING,
+                            beyond.size() + " field(s) exceed the platform's ceilings (GET /admin/v1/platform).")
+                    .errors(beyond)
+                    .build();
         }
-        PolicyStore.SetBy disabled = p.enabled() ? null
+        PolicyStore.SetBy disabled = p.enabled()
+                ? null
                 : baseDisabled != null ? baseDisabled : new PolicyStore.SetBy(actor.subject(), actor.role());
         return new Checked(p, disabled);
     }
@@ -264,9 +300,11 @@ public class PolicyAdmin {
         }
         PolicyDocument.Result r = d.toPolicy(tenant, version, policies.defaults(), languages);
         if (r.policy() == null) {
-            throw ProblemException.builder(ProblemType.INVALID_REQUEST,
-                    "The policy is invalid: " + r.errors().size() + " field(s) to fix.")
-                    .errors(r.errors()).build();
+            throw ProblemException.builder(
+                            ProblemType.INVALID_REQUEST,
+                            "The policy is invalid: " + r.errors().size() + " field(s) to fix.")
+                    .errors(r.errors())
+                    .build();
         }
         return r.policy();
     }
@@ -277,7 +315,8 @@ public class PolicyAdmin {
 
     private static void requireNotReservedTenant(String tenant) {
         if (TokenPolicy.DEFAULT_TENANT.equals(tenant)) {
-            throw ProblemException.of(ProblemType.PLATFORM_RESERVED,
+            throw ProblemException.of(
+                    ProblemType.PLATFORM_RESERVED,
                     "The default policy, which every tenant without its own uses, is administered by platform-admins only.");
         }
     }

@@ -1,8 +1,9 @@
 package dev.livetoken.policy;
 
+import java.time.Duration;
+
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
-import java.time.Duration;
 
 /** How policies and blocks are cached, and how fast a change reaches every replica. */
 @ConfigMapping(prefix = "livetoken.policy")

@@ -1,9 +1,5 @@
 package dev.livetoken.policy;
 
-import com.fasterxml.jackson.annotation.JsonInclude;
-import dev.livetoken.languages.Language;
-import dev.livetoken.languages.LanguageCatalog;
-import dev.livetoken.problem.FieldError;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -11,6 +7,12 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+
+import dev.livetoken.languages.Language;
+import dev.livetoken.languages.LanguageCatalog;
+import dev.livetoken.problem.FieldError;
 
 /**
  * A tenant policy as the admin API reads and writes it. Durations are whole seconds; limits of 0
@@ -49,14 +51,33 @@ public record PolicyDocument(
 
     /** The document of a stored policy, every field explicit. */
     public static PolicyDocument of(TokenPolicy p, Instant updatedAt, String updatedBy) {
-        return new PolicyDocument(p.tenantId(), p.enabled(), p.model(), p.lockMode(),
-                List.copyOf(new TreeSet<>(p.allowedTargetLanguages())), p.defaultTargetLanguage(),
-                p.echoTargetLanguage(), p.echoOverridable(), p.defaultUses(), p.maxUses(),
-                p.tokenLifetime().toSeconds(), p.maxTokenLifetime().toSeconds(),
-                p.newSessionWindow().toSeconds(), p.maxNewSessionWindow().toSeconds(),
-                p.userRatePerMinute(), p.tenantRatePerMinute(), p.userQuotaPerDay(), p.tenantQuotaPerDay(),
-                p.textModel(), p.userCharactersPerDay(), p.tenantCharactersPerDay(),
-                p.version(), updatedAt, updatedBy, p.interpreter().enabled(), p.interpreter().model(),
+        return new PolicyDocument(
+                p.tenantId(),
+                p.enabled(),
+                p.model(),
+                p.lockMode(),
+                List.copyOf(new TreeSet<>(p.allowedTargetLanguages())),
+                p.defaultTargetLanguage(),
+                p.echoTargetLanguage(),
+                p.echoOverridable(),
+                p.defaultUses(),
+                p.maxUses(),
+                p.tokenLifetime().toSeconds(),
+                p.maxTokenLifetime().toSeconds(),
+                p.newSessionWindow().toSeconds(),
+                p.maxNewSessionWindow().toSeconds(),
+                p.userRatePerMinute(),
+                p.tenantRatePerMinute(),
+                p.userQuotaPerDay(),
+                p.tenantQuotaPerDay(),
+                p.textModel(),
+                p.userCharactersPerDay(),
+                p.tenantCharactersPerDay(),
+                p.version(),
+                updatedAt,
+                updatedBy,
+                p.interpreter().enabled(),
+                p.interpreter().model(),
                 p.interpreter().instructionTemplate());
     }
 
@@ -67,13 +88,15 @@ public record PolicyDocument(
     public Result toPolicy(String tenant, long newVersion, TokenPolicy defaults, LanguageCatalog languages) {
         List<FieldError> errors = new ArrayList<>();
         Set<String> allowed = new LinkedHashSet<>();
-        List<String> requested = allowedTargetLanguages != null ? allowedTargetLanguages
+        List<String> requested = allowedTargetLanguages != null
+                ? allowedTargetLanguages
                 : List.copyOf(defaults.allowedTargetLanguages());
         for (int i = 0; i < requested.size(); i++) {
             String code = requested.get(i);
             var lang = languages.find(code);
             if (lang.isEmpty()) {
-                errors.add(new FieldError("allowedTargetLanguages[" + i + "]",
+                errors.add(new FieldError(
+                        "allowedTargetLanguages[" + i + "]",
                         "'" + code + "' is not a supported language code"
                                 + suggestion(LanguageCatalog.closest(code, languages.all()))));
             } else {
@@ -84,9 +107,11 @@ public record PolicyDocument(
         if (defaultTargetLanguage != null) {
             var lang = languages.find(defaultTargetLanguage);
             if (lang.isEmpty()) {
-                errors.add(new FieldError("defaultTargetLanguage", "'" + defaultTargetLanguage
-                        + "' is not a supported language code"
-                        + suggestion(LanguageCatalog.closest(defaultTargetLanguage, languages.all()))));
+                errors.add(new FieldError(
+                        "defaultTargetLanguage",
+                        "'" + defaultTargetLanguage
+                                + "' is not a supported language code"
+                                + suggestion(LanguageCatalog.closest(defaultTargetLanguage, languages.all()))));
             }
             dflt = lang.map(Language::code).orElse(defaultTargetLanguage);
         } else if (!allowed.isEmpty() && !allowed.contains(dflt)) {
@@ -94,21 +119,30 @@ public record PolicyDocument(
             dflt = allowed.iterator().next();
         }
         Long tokenLifetime = or(tokenLifetimeSeconds, defaults.tokenLifetime().toSeconds());
-        Long maxTokenLifetime = or(maxTokenLifetimeSeconds, Math.max(tokenLifetime, defaults.maxTokenLifetime().toSeconds()));
-        Long window = or(newSessionWindowSeconds, Math.min(defaults.newSessionWindow().toSeconds(), tokenLifetime));
-        Long maxWindow = or(maxNewSessionWindowSeconds, Math.max(window, Math.min(defaults.maxNewSessionWindow().toSeconds(), maxTokenLifetime)));
+        Long maxTokenLifetime = or(
+                maxTokenLifetimeSeconds,
+                Math.max(tokenLifetime, defaults.maxTokenLifetime().toSeconds()));
+        Long window =
+                or(newSessionWindowSeconds, Math.min(defaults.newSessionWindow().toSeconds(), tokenLifetime));
+        Long maxWindow = or(
+                maxNewSessionWindowSeconds,
+                Math.max(window, Math.min(defaults.maxNewSessionWindow().toSeconds(), maxTokenLifetime)));
         Integer defaultU = or(defaultUses, defaults.defaultUses());
-        TokenPolicy p = new TokenPolicy(tenant,
+        TokenPolicy p = new TokenPolicy(
+                tenant,
                 or(enabled, defaults.enabled()),
                 or(model, defaults.model()),
                 or(lockMode, defaults.lockMode()),
-                allowed, dflt,
+                allowed,
+                dflt,
                 or(echoTargetLanguage, defaults.echoTargetLanguage()),
                 or(echoOverridable, defaults.echoOverridable()),
                 defaultU,
                 or(maxUses, Math.max(defaultU, defaults.maxUses())),
-                Duration.ofSeconds(tokenLifetime), Duration.ofSeconds(maxTokenLifetime),
-                Duration.ofSeconds(window), Duration.ofSeconds(maxWindow),
+                Duration.ofSeconds(tokenLifetime),
+                Duration.ofSeconds(maxTokenLifetime),
+                Duration.ofSeconds(window),
+                Duration.ofSeconds(maxWindow),
                 or(userRatePerMinute, defaults.userRatePerMinute()),
                 or(tenantRatePerMinute, defaults.tenantRatePerMinute()),
                 or(userQuotaPerDay, defaults.userQuotaPerDay()),
@@ -117,10 +151,12 @@ public record PolicyDocument(
                 or(textModel, defaults.textModel()),
                 or(userCharactersPerDay, defaults.userCharactersPerDay()),
                 or(tenantCharactersPerDay, defaults.tenantCharactersPerDay()),
-                new InterpreterPolicy(or(interpreterEnabled, defaults.interpreter().enabled()),
+                new InterpreterPolicy(
+                        or(interpreterEnabled, defaults.interpreter().enabled()),
                         or(interpreterModel, defaults.interpreter().model()),
                         // an empty template goes back to the platform's
-                        interpreterInstructionTemplate == null ? defaults.interpreter().instructionTemplate()
+                        interpreterInstructionTemplate == null
+                                ? defaults.interpreter().instructionTemplate()
                                 : interpreterInstructionTemplate.isEmpty() ? null : interpreterInstructionTemplate));
         if (errors.isEmpty()) {
             errors.addAll(PolicyRules.violations(p));
@@ -129,8 +165,7 @@ public record PolicyDocument(
     }
 
     /** A valid policy or the reasons there is none. */
-    public record Result(TokenPolicy policy, List<FieldError> errors) {
-    }
+    public record Result(TokenPolicy policy, List<FieldError> errors) {}
 
     private static <T> T or(T v, T dflt) {
         return v != null ? v : dflt;

@@ -1,19 +1,20 @@
 package dev.livetoken.policy;
 
-import dev.livetoken.problem.FieldError;
-import dev.livetoken.upstream.ModelNames;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+
+import dev.livetoken.problem.FieldError;
+import dev.livetoken.upstream.ModelNames;
 
 /** Consistency rules every policy must meet, whatever its source; errors name the API field. */
 public final class PolicyRules {
 
     /** The text model lands in an upstream URL path: plain model ids only, no '/', '?' or ':'. */
-    private static final java.util.regex.Pattern TEXT_MODEL = java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,119}");
+    private static final java.util.regex.Pattern TEXT_MODEL =
+            java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,119}");
 
-    private PolicyRules() {
-    }
+    private PolicyRules() {}
 
     public static List<FieldError> violations(TokenPolicy p) {
         List<FieldError> out = new ArrayList<>();
@@ -38,16 +39,18 @@ public final class PolicyRules {
         nonNegative(out, "userQuotaPerDay", p.userQuotaPerDay());
         nonNegative(out, "tenantQuotaPerDay", p.tenantQuotaPerDay());
         if (p.textModel() == null || !TEXT_MODEL.matcher(p.textModel()).matches()) {
-            out.add(new FieldError("textModel", "must be a model name of at most 120 letters, digits, '.', '-' or '_'"));
+            out.add(new FieldError(
+                    "textModel", "must be a model name of at most 120 letters, digits, '.', '-' or '_'"));
         }
         nonNegative(out, "userCharactersPerDay", p.userCharactersPerDay());
         nonNegative(out, "tenantCharactersPerDay", p.tenantCharactersPerDay());
         InterpreterPolicy i = p.interpreter();
         if (i.model() == null || !TEXT_MODEL.matcher(ModelNames.bare(i.model())).matches()) {
-            out.add(new FieldError("interpreterModel", "must be a model name of at most 120 letters, digits, '.', '-' or '_'"));
+            out.add(new FieldError(
+                    "interpreterModel", "must be a model name of at most 120 letters, digits, '.', '-' or '_'"));
         }
-        String templateProblem = i.instructionTemplate() == null ? null
-                : InterpreterCeilings.templateProblem(i.instructionTemplate());
+        String templateProblem =
+                i.instructionTemplate() == null ? null : InterpreterCeilings.templateProblem(i.instructionTemplate());
         if (templateProblem != null) {
             out.add(new FieldError("interpreterInstructionTemplate", templateProblem));
         }
@@ -64,11 +67,13 @@ public final class PolicyRules {
     private static void checkWindow(List<FieldError> out, String field, Duration d, Duration bound) {
         if (d == null || d.isNegative() || d.isZero()) {
             out.add(new FieldError(field, "must be a positive number of seconds"));
-        } else if (bound != null && d.compareTo(bound) > 0
-                || d.compareTo(TokenPolicy.UPSTREAM_MAX_LIFETIME) >= 0) {
-            out.add(new FieldError(field, bound == TokenPolicy.UPSTREAM_MAX_LIFETIME
-                    ? "must be under 20 hours (72000 seconds), Google's bound"
-                    : "must not exceed " + (bound == null ? "its maximum" : bound.toSeconds() + " seconds, its maximum")));
+        } else if (bound != null && d.compareTo(bound) > 0 || d.compareTo(TokenPolicy.UPSTREAM_MAX_LIFETIME) >= 0) {
+            out.add(new FieldError(
+                    field,
+                    bound == TokenPolicy.UPSTREAM_MAX_LIFETIME
+                            ? "must be under 20 hours (72000 seconds), Google's bound"
+                            : "must not exceed "
+                                    + (bound == null ? "its maximum" : bound.toSeconds() + " seconds, its maximum")));
         }
     }
 

@@ -1,22 +1,27 @@
 package dev.livetoken.policy;
 
-import com.github.benmanes.caffeine.cache.AsyncLoadingCache;
-import com.github.benmanes.caffeine.cache.Caffeine;
-import dev.livetoken.languages.LanguageCatalog;
-import dev.livetoken.problem.ProblemException;
-import dev.livetoken.problem.ProblemType;
-import dev.livetoken.store.Store;
-import io.quarkus.runtime.StartupEvent;
-import io.smallrye.mutiny.Uni;
-import io.vertx.core.Vertx;
-import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
 import org.jboss.logging.Logger;
+
+import com.github.benmanes.caffeine.cache.AsyncLoadingCache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+
+import io.quarkus.runtime.StartupEvent;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.Vertx;
+
+import dev.livetoken.languages.LanguageCatalog;
+import dev.livetoken.problem.ProblemException;
+import dev.livetoken.problem.ProblemType;
+import dev.livetoken.store.Store;
 
 /**
  * The policy in force for a tenant, read through a Caffeine cache. A change made on any replica
@@ -29,8 +34,7 @@ public class PolicyService {
     private static final Logger LOG = Logger.getLogger(PolicyService.class);
 
     /** What the store holds for one tenant. */
-    record TenantEntry(Optional<TokenPolicy> policy, Set<String> blocked) {
-    }
+    record TenantEntry(Optional<TokenPolicy> policy, Set<String> blocked) {}
 
     private final PolicyStore store;
     private final Store db;
@@ -42,8 +46,14 @@ public class PolicyService {
     private final AtomicLong seenVersion = new AtomicLong(Long.MIN_VALUE);
     private final AtomicBoolean polling = new AtomicBoolean();
 
-    PolicyService(PolicyStore store, Store db, PolicyConfig config, DefaultPolicyConfig defaultsConfig,
-            LanguageCatalog languages, io.micrometer.core.instrument.MeterRegistry registry, PlatformCeilings ceilings) {
+    PolicyService(
+            PolicyStore store,
+            Store db,
+            PolicyConfig config,
+            DefaultPolicyConfig defaultsConfig,
+            LanguageCatalog languages,
+            io.micrometer.core.instrument.MeterRegistry registry,
+            PlatformCeilings ceilings) {
         this.store = store;
         this.ceilings = ceilings;
         this.db = db;
@@ -61,10 +71,11 @@ public class PolicyService {
                 .expireAfterWrite(config.cacheTtl())
                 .executor(db.executor())
                 .recordStats()
-                .buildAsync(tenant -> new TenantEntry(store.find(tenant).map(PolicyStore.Stored::policy),
-                        store.blockedSubjects(tenant)));
+                .buildAsync(tenant -> new TenantEntry(
+                        store.find(tenant).map(PolicyStore.Stored::policy), store.blockedSubjects(tenant)));
         // cache_gets_total{cache="policy",result="hit|miss"}, evictions and size at /q/metrics
-        io.micrometer.core.instrument.binder.cache.CaffeineCacheMetrics.monitor(registry, cache.synchronous(), "policy");
+        io.micrometer.core.instrument.binder.cache.CaffeineCacheMetrics.monitor(
+                registry, cache.synchronous(), "policy");
     }
 
     /** The configured defaults that fill in omitted policy fields (tenant id {@code default}). */
@@ -113,11 +124,15 @@ public class PolicyService {
             if (own.policy().isPresent()) {
                 return Uni.createFrom().item(held(own.policy().get(), "tenant", own.blocked()));
             }
-            return Uni.createFrom().completionStage(cache.get(TokenPolicy.DEFAULT_TENANT)).map(dflt -> {
-                TokenPolicy p = dflt.policy().orElseThrow(() -> ProblemException.of(ProblemType.UNKNOWN_TENANT,
-                        "Tenant '" + tenant + "' has no token policy and there is no default policy."));
-                return held(p, "default", own.blocked());
-            });
+            return Uni.createFrom()
+                    .completionStage(cache.get(TokenPolicy.DEFAULT_TENANT))
+                    .map(dflt -> {
+                        TokenPolicy p = dflt.policy()
+                                .orElseThrow(() -> ProblemException.of(
+                                        ProblemType.UNKNOWN_TENANT,
+                                        "Tenant '" + tenant + "' has no token policy and there is no default policy."));
+                        return held(p, "default", own.blocked());
+                    });
         });
     }
 
@@ -128,14 +143,37 @@ public class PolicyService {
 
     static TokenPolicy fromConfig(DefaultPolicyConfig c, LanguageCatalog languages) {
         Set<String> allowed = c.allowedTargetLanguages().orElse(Set.of()).stream()
-                .map(code -> languages.require(code, "livetoken.default-policy.allowed-target-languages").code())
+                .map(code -> languages
+                        .require(code, "livetoken.default-policy.allowed-target-languages")
+                        .code())
                 .collect(Collectors.toUnmodifiableSet());
-        String dflt = languages.require(c.defaultTargetLanguage(), "livetoken.default-policy.default-target-language").code();
-        TokenPolicy p = new TokenPolicy(TokenPolicy.DEFAULT_TENANT, c.enabled(), c.model(), c.lockMode(), allowed, dflt,
-                c.echoTargetLanguage(), c.echoOverridable(), c.defaultUses(), c.maxUses(),
-                c.tokenLifetime(), c.maxTokenLifetime(), c.newSessionWindow(), c.maxNewSessionWindow(),
-                c.userRatePerMinute(), c.tenantRatePerMinute(), c.userQuotaPerDay(), c.tenantQuotaPerDay(), 1,
-                c.textModel(), c.userCharactersPerDay(), c.tenantCharactersPerDay(), InterpreterPolicy.DEFAULT);
+        String dflt = languages
+                .require(c.defaultTargetLanguage(), "livetoken.default-policy.default-target-language")
+                .code();
+        TokenPolicy p = new TokenPolicy(
+                TokenPolicy.DEFAULT_TENANT,
+                c.enabled(),
+                c.model(),
+                c.lockMode(),
+                allowed,
+                dflt,
+                c.echoTargetLanguage(),
+                c.echoOverridable(),
+                c.defaultUses(),
+                c.maxUses(),
+                c.tokenLifetime(),
+                c.maxTokenLifetime(),
+                c.newSessionWindow(),
+                c.maxNewSessionWindow(),
+                c.userRatePerMinute(),
+                c.tenantRatePerMinute(),
+                c.userQuotaPerDay(),
+                c.tenantQuotaPerDay(),
+                1,
+                c.textModel(),
+                c.userCharactersPerDay(),
+                c.tenantCharactersPerDay(),
+                InterpreterPolicy.DEFAULT);
         PolicyRules.check(p);
         return p;
     }

@@ -1,12 +1,5 @@
 package dev.livetoken.policy;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
-import dev.livetoken.languages.LanguageCatalog;
-import dev.livetoken.store.Store;
-import dev.livetoken.store.StoreFailure;
-import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.sql.Connection;
@@ -21,6 +14,16 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
+import jakarta.enterprise.context.ApplicationScoped;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+
+import dev.livetoken.languages.LanguageCatalog;
+import dev.livetoken.store.Store;
+import dev.livetoken.store.StoreFailure;
+
 /**
  * Durable tenant policies and kill-switch blocks (plain JDBC). Every write bumps the shared
  * {@code config_version} in the same transaction, which is how other replicas learn to drop their
@@ -34,8 +37,7 @@ public class PolicyStore {
      *
      * @param disabled who turned the policy off, while it is off; null while it is enabled
      */
-    public record Stored(TokenPolicy policy, Instant updatedAt, String updatedBy, SetBy disabled) {
-    }
+    public record Stored(TokenPolicy policy, Instant updatedAt, String updatedBy, SetBy disabled) {}
 
     /** Who made a decision, and with which role ({@code platform-admin} or {@code tenant-admin}). */
     public record SetBy(String subject, String role) {
@@ -49,8 +51,8 @@ public class PolicyStore {
      * A kill-switch entry; subject {@code *} blocks the whole tenant. {@code createdByRole} says whose
      * decision it is: only a platform-admin may lift a platform-admin's block.
      */
-    public record Block(String tenantId, String subject, String reason, Instant createdAt, String createdBy,
-            String createdByRole) {
+    public record Block(
+            String tenantId, String subject, String reason, Instant createdAt, String createdBy, String createdByRole) {
 
         public boolean byPlatform() {
             return PLATFORM_ADMIN.equals(createdByRole);
@@ -58,11 +60,14 @@ public class PolicyStore {
     }
 
     /** The block in force after a block call, and whether this call created it. */
-    public record Blocked(Block block, boolean created) {
-    }
+    public record Blocked(Block block, boolean created) {}
 
     /** What an unblock call found. */
-    public enum Unblocked { LIFTED, NOT_FOUND, PLATFORM_RESERVED }
+    public enum Unblocked {
+        LIFTED,
+        NOT_FOUND,
+        PLATFORM_RESERVED
+    }
 
     /** Thrown when the stored version is not the one the writer read. */
     public static final class VersionConflict extends RuntimeException {
@@ -78,6 +83,7 @@ public class PolicyStore {
 
     /** Role names recorded with blocks and disables (the JWT group names). */
     public static final String PLATFORM_ADMIN = "platform-admin";
+
     public static final String TENANT_ADMIN = "tenant-admin";
 
     /**
@@ -86,7 +92,8 @@ public class PolicyStore {
      */
     private static final Set<String> RACES = Set.of("23505", "40001", "40P01", "90131");
 
-    private static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule())
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .registerModule(new JavaTimeModule())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
 
     private final Store store;
@@ -117,7 +124,8 @@ public class PolicyStore {
         String sql = "SELECT tenant_id, policy_json, version, updated_at, updated_by, disabled_by, disabled_by_role "
                 + "FROM tenant_policy"
                 + (onlyTenant == null ? "" : " WHERE tenant_id = ?") + " ORDER BY tenant_id";
-        try (Connection c = store.connection(); PreparedStatement ps = c.prepareStatement(sql)) {
+        try (Connection c = store.connection();
+                PreparedStatement ps = c.prepareStatement(sql)) {
             if (onlyTenant != null) {
                 ps.setString(1, onlyTenant);
             }
@@ -193,7 +201,8 @@ public class PolicyStore {
         });
     }
 
-    private static void setDisabled(PreparedStatement ps, int first, TokenPolicy p, SetBy disabled) throws SQLException {
+    private static void setDisabled(PreparedStatement ps, int first, TokenPolicy p, SetBy disabled)
+            throws SQLException {
         SetBy d = p.enabled() ? null : disabled;
         ps.setString(first, d == null ? null : d.subject());
         ps.setString(first + 1, d == null ? null : d.role());
@@ -201,8 +210,8 @@ public class PolicyStore {
 
     public void delete(String tenant, long expectedVersion) {
         inTransaction(c -> {
-            try (PreparedStatement ps = c.prepareStatement(
-                    "DELETE FROM tenant_policy WHERE tenant_id = ? AND version = ?")) {
+            try (PreparedStatement ps =
+                    c.prepareStatement("DELETE FROM tenant_policy WHERE tenant_id = ? AND version = ?")) {
                 ps.setString(1, tenant);
                 ps.setLong(2, expectedVersion);
                 if (ps.executeUpdate() == 0) {
@@ -258,8 +267,9 @@ public class PolicyStore {
                 return inTransaction(c -> {
                     Block existing = findBlock(c, tenant, subject);
                     if (existing == null) {
-                        try (PreparedStatement ps = c.prepareStatement("INSERT INTO mint_block "
-                                + "(tenant_id, subject, reason, created_at, created_by, created_by_role) VALUES (?, ?, ?, ?, ?, ?)")) {
+                        try (PreparedStatement ps = c.prepareStatement(
+                                "INSERT INTO mint_block "
+                                        + "(tenant_id, subject, reason, created_at, created_by, created_by_role) VALUES (?, ?, ?, ?, ?, ?)")) {
                             ps.setString(1, tenant);
                             ps.setString(2, subject);
                             ps.setString(3, reason);
@@ -272,8 +282,9 @@ public class PolicyStore {
                         return new Blocked(findBlock(c, tenant, subject), true);
                     }
                     if (PLATFORM_ADMIN.equals(role) && !existing.byPlatform()) {
-                        try (PreparedStatement ps = c.prepareStatement("UPDATE mint_block SET reason = ?, created_at = ?, "
-                                + "created_by = ?, created_by_role = ? WHERE tenant_id = ? AND subject = ?")) {
+                        try (PreparedStatement ps =
+                                c.prepareStatement("UPDATE mint_block SET reason = ?, created_at = ?, "
+                                        + "created_by = ?, created_by_role = ? WHERE tenant_id = ? AND subject = ?")) {
                             ps.setString(1, reason != null ? reason : existing.reason());
                             ps.setTimestamp(2, Timestamp.from(Instant.now()));
                             ps.setString(3, by);
@@ -313,8 +324,9 @@ public class PolicyStore {
     }
 
     private static Block findBlock(Connection c, String tenant, String subject) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT subject, reason, created_at, created_by, created_by_role "
-                + "FROM mint_block WHERE tenant_id = ? AND subject = ?")) {
+        try (PreparedStatement ps =
+                c.prepareStatement("SELECT subject, reason, created_at, created_by, created_by_role "
+                        + "FROM mint_block WHERE tenant_id = ? AND subject = ?")) {
             ps.setString(1, tenant);
             ps.setString(2, subject);
             try (ResultSet rs = ps.executeQuery()) {
@@ -324,7 +336,12 @@ public class PolicyStore {
     }
 
     private static Block block(String tenant, ResultSet rs) throws SQLException {
-        return new Block(tenant, rs.getString(1), rs.getString(2), rs.getTimestamp(3).toInstant(), rs.getString(4),
+        return new Block(
+                tenant,
+                rs.getString(1),
+                rs.getString(2),
+                rs.getTimestamp(3).toInstant(),
+                rs.getString(4),
                 rs.getString(5));
     }
 
@@ -348,7 +365,8 @@ public class PolicyStore {
     }
 
     private static void bumpConfigVersion(Connection c) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("UPDATE config_version SET version = version + 1 WHERE id = 1")) {
+        try (PreparedStatement ps =
+                c.prepareStatement("UPDATE config_version SET version = version + 1 WHERE id = 1")) {
             ps.executeUpdate();
         }
     }
@@ -399,11 +417,13 @@ public class PolicyStore {
         try {
             PolicyDocument doc = JSON.readValue(json, PolicyDocument.class);
             // Stored documents are complete, so "defaults" are never consulted; pass the document's own values.
-            TokenPolicy p = doc.toPolicy(tenant, version, completeDefaults(doc, defaults), languages).policy();
+            TokenPolicy p = doc.toPolicy(tenant, version, completeDefaults(doc, defaults), languages)
+                    .policy();
             if (p == null) {
                 throw new IllegalStateException("stored policy of tenant " + tenant + " no longer validates");
             }
-            return new Stored(p, at, by, p.enabled() || disabledBy == null ? null : new SetBy(disabledBy, disabledRole));
+            return new Stored(
+                    p, at, by, p.enabled() || disabledBy == null ? null : new SetBy(disabledBy, disabledRole));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -414,17 +434,32 @@ public class PolicyStore {
      * no text fields: those take the configured defaults.
      */
     private static TokenPolicy completeDefaults(PolicyDocument d, DefaultPolicyConfig config) {
-        return new TokenPolicy(d.tenantId() == null ? "?" : d.tenantId(), d.enabled(), d.model(), d.lockMode(),
-                Set.copyOf(d.allowedTargetLanguages()), d.defaultTargetLanguage(), d.echoTargetLanguage(),
-                d.echoOverridable(), d.defaultUses(), d.maxUses(),
-                java.time.Duration.ofSeconds(d.tokenLifetimeSeconds()), java.time.Duration.ofSeconds(d.maxTokenLifetimeSeconds()),
-                java.time.Duration.ofSeconds(d.newSessionWindowSeconds()), java.time.Duration.ofSeconds(d.maxNewSessionWindowSeconds()),
-                d.userRatePerMinute(), d.tenantRatePerMinute(), d.userQuotaPerDay(), d.tenantQuotaPerDay(), 0,
+        return new TokenPolicy(
+                d.tenantId() == null ? "?" : d.tenantId(),
+                d.enabled(),
+                d.model(),
+                d.lockMode(),
+                Set.copyOf(d.allowedTargetLanguages()),
+                d.defaultTargetLanguage(),
+                d.echoTargetLanguage(),
+                d.echoOverridable(),
+                d.defaultUses(),
+                d.maxUses(),
+                java.time.Duration.ofSeconds(d.tokenLifetimeSeconds()),
+                java.time.Duration.ofSeconds(d.maxTokenLifetimeSeconds()),
+                java.time.Duration.ofSeconds(d.newSessionWindowSeconds()),
+                java.time.Duration.ofSeconds(d.maxNewSessionWindowSeconds()),
+                d.userRatePerMinute(),
+                d.tenantRatePerMinute(),
+                d.userQuotaPerDay(),
+                d.tenantQuotaPerDay(),
+                0,
                 d.textModel() != null ? d.textModel() : config.textModel(),
                 d.userCharactersPerDay() != null ? d.userCharactersPerDay() : config.userCharactersPerDay(),
                 d.tenantCharactersPerDay() != null ? d.tenantCharactersPerDay() : config.tenantCharactersPerDay(),
                 // documents stored before interpreter conversations existed: interpreter off
-                new InterpreterPolicy(d.interpreterEnabled() != null && d.interpreterEnabled(),
+                new InterpreterPolicy(
+                        d.interpreterEnabled() != null && d.interpreterEnabled(),
                         d.interpreterModel() != null ? d.interpreterModel() : InterpreterPolicy.DEFAULT_MODEL,
                         d.interpreterInstructionTemplate()));
     }

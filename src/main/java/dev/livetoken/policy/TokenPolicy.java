@@ -52,16 +52,53 @@ public record TokenPolicy(
     }
 
     /** A policy without interpreter settings ({@link InterpreterPolicy#DEFAULT}), for tests and fixtures. */
-    public TokenPolicy(String tenantId, boolean enabled, String model, LockMode lockMode,
-            Set<String> allowedTargetLanguages, String defaultTargetLanguage, boolean echoTargetLanguage,
-            boolean echoOverridable, int defaultUses, int maxUses, Duration tokenLifetime, Duration maxTokenLifetime,
-            Duration newSessionWindow, Duration maxNewSessionWindow, long userRatePerMinute, long tenantRatePerMinute,
-            long userQuotaPerDay, long tenantQuotaPerDay, long version, String textModel, long userCharactersPerDay,
+    public TokenPolicy(
+            String tenantId,
+            boolean enabled,
+            String model,
+            LockMode lockMode,
+            Set<String> allowedTargetLanguages,
+            String defaultTargetLanguage,
+            boolean echoTargetLanguage,
+            boolean echoOverridable,
+            int defaultUses,
+            int maxUses,
+            Duration tokenLifetime,
+            Duration maxTokenLifetime,
+            Duration newSessionWindow,
+            Duration maxNewSessionWindow,
+            long userRatePerMinute,
+            long tenantRatePerMinute,
+            long userQuotaPerDay,
+            long tenantQuotaPerDay,
+            long version,
+            String textModel,
+            long userCharactersPerDay,
             long tenantCharactersPerDay) {
-        this(tenantId, enabled, model, lockMode, allowedTargetLanguages, defaultTargetLanguage, echoTargetLanguage,
-                echoOverridable, defaultUses, maxUses, tokenLifetime, maxTokenLifetime, newSessionWindow,
-                maxNewSessionWindow, userRatePerMinute, tenantRatePerMinute, userQuotaPerDay, tenantQuotaPerDay, version,
-                textModel, userCharactersPerDay, tenantCharactersPerDay, null);
+        this(
+                tenantId,
+                enabled,
+                model,
+                lockMode,
+                allowedTargetLanguages,
+                defaultTargetLanguage,
+                echoTargetLanguage,
+                echoOverridable,
+                defaultUses,
+                maxUses,
+                tokenLifetime,
+                maxTokenLifetime,
+                newSessionWindow,
+                maxNewSessionWindow,
+                userRatePerMinute,
+                tenantRatePerMinute,
+                userQuotaPerDay,
+                tenantQuotaPerDay,
+                version,
+                textModel,
+                userCharactersPerDay,
+                tenantCharactersPerDay,
+                null);
     }
 
     public boolean allowsLanguage(String canonicalCode) {

@@ -1,7 +1,19 @@
 package dev.livetoken.problem;
 
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+
 import io.quarkus.vertx.http.runtime.cors.CORSFilter;
 import io.quarkus.vertx.http.runtime.filters.Filters;
 import io.vertx.core.buffer.Buffer;
@@ -9,14 +21,6 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.impl.RoutingContextInternal;
-import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
-import java.util.List;
-import java.util.Map;
-import java.util.Optional;
-import java.util.Set;
-import java.util.regex.Pattern;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * Runs before any resource, and before Quarkus' CORS filter, and answers with a problem document
@@ -42,7 +46,9 @@ public class HttpEdgeFilters {
     private final Set<String> corsOrigins;
     private final List<Pattern> corsOriginPatterns;
 
-    HttpEdgeFilters(ObjectMapper json, EdgeConfig config,
+    HttpEdgeFilters(
+            ObjectMapper json,
+            EdgeConfig config,
             @ConfigProperty(name = "quarkus.http.cors.enabled", defaultValue = "false") boolean corsEnabled,
             @ConfigProperty(name = "quarkus.http.cors.origins") Optional<List<String>> origins) {
         this.json = json;
@@ -65,8 +71,13 @@ public class HttpEdgeFilters {
         String id = RequestIds.assign(ctx);
         HttpServerRequest req = ctx.request();
         if (req.uri().length() > maxUriLength) {
-            refuse(ctx, id, ProblemException.of(ProblemType.URI_TOO_LONG,
-                    "The request URI may be at most " + maxUriLength + " characters."), true);
+            refuse(
+                    ctx,
+                    id,
+                    ProblemException.of(
+                            ProblemType.URI_TOO_LONG,
+                            "The request URI may be at most " + maxUriLength + " characters."),
+                    true);
             return;
         }
         // One pass over the headers: their total size, and how many Authorization headers there are.
@@ -74,25 +85,42 @@ public class HttpEdgeFilters {
         int authorizations = 0;
         for (Map.Entry<String, String> h : req.headers()) {
             headerBytes += h.getKey().length() + h.getValue().length() + 4;
-            if (h.getKey().length() == 13 && HttpHeaders.AUTHORIZATION.toString().equalsIgnoreCase(h.getKey())) {
+            if (h.getKey().length() == 13
+                    && HttpHeaders.AUTHORIZATION.toString().equalsIgnoreCase(h.getKey())) {
                 authorizations++;
             }
         }
         if (headerBytes > maxHeaderBytes) {
-            refuse(ctx, id, ProblemException.of(ProblemType.HEADERS_TOO_LARGE,
-                    "The request headers may be at most " + maxHeaderBytes + " bytes in all."), true);
+            refuse(
+                    ctx,
+                    id,
+                    ProblemException.of(
+                            ProblemType.HEADERS_TOO_LARGE,
+                            "The request headers may be at most " + maxHeaderBytes + " bytes in all."),
+                    true);
             return;
         }
         if (authorizations > 1) {
             // Which one would win depends on the component reading it: refuse rather than guess.
-            refuse(ctx, id, ProblemException.builder(ProblemType.INVALID_REQUEST,
-                    "Send one Authorization header, not " + authorizations + ".").field("Authorization").build(), true);
+            refuse(
+                    ctx,
+                    id,
+                    ProblemException.builder(
+                                    ProblemType.INVALID_REQUEST,
+                                    "Send one Authorization header, not " + authorizations + ".")
+                            .field("Authorization")
+                            .build(),
+                    true);
             return;
         }
         String origin = req.getHeader(HttpHeaders.ORIGIN);
         if (origin != null && !originAllowed(req, origin)) {
-            refuse(ctx, id, ProblemException.of(ProblemType.ORIGIN_NOT_ALLOWED,
-                    "Browser calls from this origin are not allowed."), false);
+            refuse(
+                    ctx,
+                    id,
+                    ProblemException.of(
+                            ProblemType.ORIGIN_NOT_ALLOWED, "Browser calls from this origin are not allowed."),
+                    false);
             return;
         }
         String length = req.getHeader(HttpHeaders.CONTENT_LENGTH);
@@ -147,7 +175,9 @@ public class HttpEdgeFilters {
     }
 
     private boolean originAllowed(HttpServerRequest req, String origin) {
-        if (corsAnyOrigin || corsOrigins.contains(origin) || CORSFilter.isOriginAllowedByRegex(corsOriginPatterns, origin)) {
+        if (corsAnyOrigin
+                || corsOrigins.contains(origin)
+                || CORSFilter.isOriginAllowedByRegex(corsOriginPatterns, origin)) {
             return true;
         }
         // Same origin is not a cross-origin call (Quarkus' CORS filter lets it through too).
@@ -156,12 +186,14 @@ public class HttpEdgeFilters {
     }
 
     private ProblemException bodyTooLarge() {
-        return ProblemException.of(ProblemType.BODY_TOO_LARGE, "The request body may be at most " + maxBodyBytes + " bytes.");
+        return ProblemException.of(
+                ProblemType.BODY_TOO_LARGE, "The request body may be at most " + maxBodyBytes + " bytes.");
     }
 
     private void refuse(RoutingContext ctx, String id, ProblemException p, boolean close) {
         ctx.put(ProblemResponses.PROBLEM_TYPE_KEY, p.type().slug());
-        var response = ctx.response().setStatusCode(p.type().status())
+        var response = ctx.response()
+                .setStatusCode(p.type().status())
                 .putHeader(HttpHeaders.CONTENT_TYPE, Problem.MEDIA_TYPE)
                 .putHeader(HttpHeaders.CACHE_CONTROL, "no-store");
         if (close) {
@@ -169,7 +201,8 @@ public class HttpEdgeFilters {
             response.putHeader(HttpHeaders.CONNECTION, "close");
         }
         try {
-            response.end(Buffer.buffer(json.writeValueAsBytes(ProblemResponses.body(p, ctx.request().path(), id))));
+            response.end(Buffer.buffer(json.writeValueAsBytes(
+                    ProblemResponses.body(p, ctx.request().path(), id))));
         } catch (JsonProcessingException e) {
             response.end();
         }

@@ -1,8 +1,9 @@
 package dev.livetoken.problem;
 
-import com.fasterxml.jackson.annotation.JsonInclude;
 import java.net.URI;
 import java.util.List;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
 
 /**
  * An RFC 9457 problem document. The extension members say which field was wrong and what would

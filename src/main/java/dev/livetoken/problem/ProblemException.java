@@ -119,7 +119,6 @@ public class ProblemException extends RuntimeException {
             return this;
         }
 
-
         public Builder errors(List<FieldError> errors) {
             this.errors = List.copyOf(errors);
             if (field == null && errors.size() == 1) {
@@ -127,7 +126,6 @@ public class ProblemException extends RuntimeException {
             }
             return this;
         }
-
 
         public Builder limitScope(String scope) {
             this.limitScope = scope;

@@ -8,13 +8,20 @@ public final class ProblemResponses {
     /** RoutingContext key holding the slug of the problem answered, for the access line and metrics. */
     public static final String PROBLEM_TYPE_KEY = "livetoken.problemType";
 
-    private ProblemResponses() {
-    }
+    private ProblemResponses() {}
 
     public static Problem body(ProblemException e, String instance, String requestId) {
         ProblemType t = e.type();
-        return new Problem(t.uri(), t.title(), t.status(), e.getMessage(), instance, requestId,
-                e.field(), e.suggestions(), e.errors());
+        return new Problem(
+                t.uri(),
+                t.title(),
+                t.status(),
+                e.getMessage(),
+                instance,
+                requestId,
+                e.field(),
+                e.suggestions(),
+                e.errors());
     }
 
     public static Response response(ProblemException e, String instance, String requestId) {

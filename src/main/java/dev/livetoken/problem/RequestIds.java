@@ -1,8 +1,9 @@
 package dev.livetoken.problem;
 
-import io.vertx.ext.web.RoutingContext;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Pattern;
+
+import io.vertx.ext.web.RoutingContext;
 
 /**
  * The request id that ties a problem answer, an audit record and log lines together. A caller's
@@ -15,8 +16,7 @@ public final class RequestIds {
     private static final Pattern ACCEPTABLE = Pattern.compile("[A-Za-z0-9._:-]{8,64}");
     private static final char[] HEX = "0123456789abcdef".toCharArray();
 
-    private RequestIds() {
-    }
+    private RequestIds() {}
 
     /** Assigns the id once per request and echoes it in the response header. */
     public static String assign(RoutingContext ctx) {

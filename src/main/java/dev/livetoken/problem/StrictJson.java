@@ -1,9 +1,11 @@
 package dev.livetoken.problem;
 
+import jakarta.inject.Singleton;
+
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+
 import io.quarkus.jackson.ObjectMapperCustomizer;
-import jakarta.inject.Singleton;
 
 /**
  * Request bodies are read strictly: content after the JSON value ({@code {} garbage}) and a

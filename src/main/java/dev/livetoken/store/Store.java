@@ -1,12 +1,5 @@
 package dev.livetoken.store;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
-import io.agroal.api.AgroalDataSource;
-import io.quarkus.agroal.runtime.AgroalDataSourceUtil;
-import io.quarkus.runtime.StartupEvent;
-import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -14,7 +7,18 @@ import java.sql.Statement;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
 import org.jboss.logging.Logger;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+
+import io.agroal.api.AgroalDataSource;
+import io.quarkus.agroal.runtime.AgroalDataSourceUtil;
+import io.quarkus.runtime.StartupEvent;
 
 /**
  * The active datasource (PostgreSQL or embedded H2, see {@link StoreSelection}) and the executor
@@ -31,7 +35,8 @@ public class Store {
     private volatile String kind;
     private final StoreConfig config;
     /** Physical connections whose session already carries our timeouts (weak: the pool owns them). */
-    private final Cache<Connection, Boolean> bounded = Caffeine.newBuilder().weakKeys().build();
+    private final Cache<Connection, Boolean> bounded =
+            Caffeine.newBuilder().weakKeys().build();
     /** JDBC blocks; virtual threads park cheaply while the pool or the database makes them wait. */
     private final ExecutorService executor = Executors.newThreadPerTaskExecutor(
             Thread.ofVirtual().name("livetoken-jdbc-", 0).factory());
@@ -55,7 +60,8 @@ public class Store {
      * and this makes sure of it in case the URL was overridden.
      */
     private String durableCommits() {
-        try (Connection c = connection(); Statement s = c.createStatement()) {
+        try (Connection c = connection();
+                Statement s = c.createStatement()) {
             try (ResultSet rs = s.executeQuery(
                     "SELECT SETTING_VALUE FROM INFORMATION_SCHEMA.SETTINGS WHERE SETTING_NAME = 'WRITE_DELAY'")) {
                 if (rs.next() && "0".equals(rs.getString(1))) {
@@ -65,8 +71,8 @@ public class Store {
             s.execute("SET WRITE_DELAY 0");
             return "WRITE_DELAY was not 0 in the URL; set to 0";
         } catch (SQLException e) {
-            throw new IllegalStateException("cannot make the embedded store's commits durable (SQLState "
-                    + e.getSQLState() + ")", e);
+            throw new IllegalStateException(
+                    "cannot make the embedded store's commits durable (SQLState " + e.getSQLState() + ")", e);
         }
     }
 

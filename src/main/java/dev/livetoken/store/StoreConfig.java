@@ -1,8 +1,9 @@
 package dev.livetoken.store;
 
+import java.time.Duration;
+
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
-import java.time.Duration;
 
 /**
  * How long store work may take. Together with the upstream's connect and read timeouts these make

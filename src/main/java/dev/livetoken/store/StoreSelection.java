@@ -1,13 +1,15 @@
 package dev.livetoken.store;
 
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalInt;
+
+import org.eclipse.microprofile.config.spi.ConfigSource;
+
 import io.smallrye.config.ConfigSourceContext;
 import io.smallrye.config.ConfigSourceFactory;
 import io.smallrye.config.ConfigValue;
 import io.smallrye.config.PropertiesConfigSource;
-import java.util.List;
-import java.util.Map;
-import java.util.OptionalInt;
-import org.eclipse.microprofile.config.spi.ConfigSource;
 
 /**
  * Picks the store at startup: PostgreSQL (the default datasource) when
@@ -22,11 +24,14 @@ public class StoreSelection implements ConfigSourceFactory {
     @Override
     public Iterable<ConfigSource> getConfigSources(ConfigSourceContext context) {
         ConfigValue url = context.getValue(PG_URL);
-        boolean postgres = url != null && url.getValue() != null && !url.getValue().isBlank();
-        return List.of(new PropertiesConfigSource(Map.of(
-                "quarkus.datasource.active", String.valueOf(postgres),
-                "quarkus.datasource.\"embedded\".active", String.valueOf(!postgres)),
-                "livetoken-store-selection", 280));
+        boolean postgres =
+                url != null && url.getValue() != null && !url.getValue().isBlank();
+        return List.of(new PropertiesConfigSource(
+                Map.of(
+                        "quarkus.datasource.active", String.valueOf(postgres),
+                        "quarkus.datasource.\"embedded\".active", String.valueOf(!postgres)),
+                "livetoken-store-selection",
+                280));
     }
 
     @Override

@@ -1,8 +1,12 @@
 package dev.livetoken.translate;
 
+import java.net.URI;
+import java.time.Duration;
+
+import org.jboss.logging.Logger;
+
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.livetoken.problem.ProblemException;
-import dev.livetoken.upstream.UpstreamFailures;
+
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -13,9 +17,9 @@ import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
-import java.net.URI;
-import java.time.Duration;
-import org.jboss.logging.Logger;
+
+import dev.livetoken.problem.ProblemException;
+import dev.livetoken.upstream.UpstreamFailures;
 
 /**
  * The {@code models/{model}:streamGenerateContent?alt=sse} call, non-blocking on Vert.x: no thread
@@ -55,8 +59,15 @@ public class GeminiTextStream {
     private final Duration maxDuration;
     private final UpstreamFailures failures;
 
-    public GeminiTextStream(Vertx vertx, URI baseUrl, String apiKey, Duration connectTimeout, Duration readTimeout,
-            Duration maxDuration, int maxConnections, Duration defaultRetryAfter) {
+    public GeminiTextStream(
+            Vertx vertx,
+            URI baseUrl,
+            String apiKey,
+            Duration connectTimeout,
+            Duration readTimeout,
+            Duration maxDuration,
+            int maxConnections,
+            Duration defaultRetryAfter) {
         boolean tls = "https".equalsIgnoreCase(baseUrl.getScheme());
         int port = baseUrl.getPort() > 0 ? baseUrl.getPort() : (tls ? 443 : 80);
         this.vertx = vertx;
@@ -66,7 +77,8 @@ public class GeminiTextStream {
         this.firstByte = connectTimeout.plus(readTimeout);
         this.readTimeout = readTimeout;
         this.maxDuration = maxDuration;
-        this.failures = new UpstreamFailures(LOG, "streamGenerateContent", "translation upstream", host, defaultRetryAfter);
+        this.failures =
+                new UpstreamFailures(LOG, "streamGenerateContent", "translation upstream", host, defaultRetryAfter);
         HttpClientOptions options = new HttpClientOptions()
                 .setDefaultHost(host)
                 .setDefaultPort(port)
@@ -184,7 +196,9 @@ public class GeminiTextStream {
                     }
                 }
             } catch (GoogleSse.Malformed e) {
-                fail(failures.badResponse(200, "The translation upstream sent a stream we could not read.",
+                fail(failures.badResponse(
+                        200,
+                        "The translation upstream sent a stream we could not read.",
                         failures.defaultRetryAfter()));
             }
         }
@@ -194,7 +208,9 @@ public class GeminiTextStream {
                 return;
             }
             if (!sawFinish || sse.hasIncompleteEvent()) {
-                fail(failures.badResponse(200, "The translation upstream ended the stream before finishing.",
+                fail(failures.badResponse(
+                        200,
+                        "The translation upstream ended the stream before finishing.",
                         failures.defaultRetryAfter()));
                 return;
             }

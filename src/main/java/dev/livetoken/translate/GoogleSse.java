@@ -1,12 +1,14 @@
 package dev.livetoken.translate;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.vertx.core.buffer.Buffer;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.vertx.core.buffer.Buffer;
 
 /**
  * Reads Google's {@code streamGenerateContent?alt=sse} answer as it arrives: events end at a blank
@@ -17,12 +19,10 @@ import java.util.List;
 final class GoogleSse {
 
     /** One {@code GenerateContentResponse}: its text, and what the last one carries. */
-    record Chunk(String text, String finishReason, Usage usage, JsonNode error) {
-    }
+    record Chunk(String text, String finishReason, Usage usage, JsonNode error) {}
 
     /** Token counts from {@code usageMetadata}; null when the upstream gave none. */
-    record Usage(Integer promptTokenCount, Integer candidatesTokenCount, Integer totalTokenCount) {
-    }
+    record Usage(Integer promptTokenCount, Integer candidatesTokenCount, Integer totalTokenCount) {}
 
     /** The answer cannot be read as Google's stream. */
     static final class Malformed extends Exception {
@@ -33,6 +33,7 @@ final class GoogleSse {
 
     /** No single event may grow beyond this: a stream that never ends an event is not Google's. */
     static final int MAX_EVENT_BYTES = 1 << 20;
+
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private Buffer pending = Buffer.buffer();
@@ -119,10 +120,14 @@ final class GoogleSse {
                 text.append(part.get("text").asText());
             }
         }
-        String finish = candidate.path("finishReason").isTextual() ? candidate.get("finishReason").asText() : null;
+        String finish = candidate.path("finishReason").isTextual()
+                ? candidate.get("finishReason").asText()
+                : null;
         JsonNode u = root.get("usageMetadata");
-        Usage usage = u == null || !u.isObject() ? null
-                : new Usage(count(u, "promptTokenCount"), count(u, "candidatesTokenCount"), count(u, "totalTokenCount"));
+        Usage usage = u == null || !u.isObject()
+                ? null
+                : new Usage(
+                        count(u, "promptTokenCount"), count(u, "candidatesTokenCount"), count(u, "totalTokenCount"));
         return new Chunk(text.toString(), finish, usage, null);
     }
 

@@ -1,8 +1,10 @@
 package dev.livetoken.translate;
 
-import dev.livetoken.policy.PlatformCeilings;
-import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import dev.livetoken.policy.PlatformCeilings;
 
 /**
  * The one place that answers "may translations use this text model?": the operator's

@@ -1,8 +1,9 @@
 package dev.livetoken.translate;
 
+import java.time.Duration;
+
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
-import java.time.Duration;
 
 /** Platform settings of text translation ({@code POST /v1/translations}); the operator's, not a tenant's. */
 @ConfigMapping(prefix = "livetoken.translate")

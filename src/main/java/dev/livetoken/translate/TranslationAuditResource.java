@@ -1,19 +1,23 @@
 package dev.livetoken.translate;
 
-import dev.livetoken.admin.AdminAccess;
-import dev.livetoken.audit.TranslationAuditLog;
-import dev.livetoken.audit.TranslationAuditRecord;
-import dev.livetoken.problem.ProblemException;
-import dev.livetoken.problem.ProblemType;
-import io.quarkus.security.Authenticated;
+import java.util.List;
+
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
-import java.util.List;
+
 import org.eclipse.microprofile.jwt.JsonWebToken;
+
+import io.quarkus.security.Authenticated;
+
+import dev.livetoken.admin.AdminAccess;
+import dev.livetoken.audit.TranslationAuditLog;
+import dev.livetoken.audit.TranslationAuditRecord;
+import dev.livetoken.problem.ProblemException;
+import dev.livetoken.problem.ProblemType;
 
 /** {@code GET /admin/v1/tenants/{t}/translations}: a tenant's latest text translations, as audited (never the text). */
 @Path("/admin/v1/tenants/{tenantId}/translations")
@@ -22,8 +26,7 @@ import org.eclipse.microprofile.jwt.JsonWebToken;
 public class TranslationAuditResource {
 
     /** The newest records first. */
-    public record Page(List<TranslationAuditRecord> items) {
-    }
+    public record Page(List<TranslationAuditRecord> items) {}
 
     private final JsonWebToken jwt;
     private final AdminAccess access;
@@ -41,7 +44,8 @@ public class TranslationAuditResource {
         int n = limit == null ? 50 : limit;
         if (n < 1 || n > 500) {
             throw ProblemException.builder(ProblemType.INVALID_REQUEST, "'limit' must be between 1 and 500.")
-                    .field("limit").build();
+                    .field("limit")
+                    .build();
         }
         return new Page(audit.recent(tenant, n));
     }

@@ -1,8 +1,9 @@
 package dev.livetoken.translate;
 
+import java.time.Instant;
+
 import dev.livetoken.languages.Language;
 import dev.livetoken.policy.TokenPolicy;
-import java.time.Instant;
 
 /**
  * What one accepted translation request will do: for whom, under which policy (its model and

@@ -1,5 +1,10 @@
 package dev.livetoken.translate;
 
+import java.time.Instant;
+import java.util.List;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
 import dev.livetoken.auth.Caller;
 import dev.livetoken.languages.Language;
 import dev.livetoken.languages.LanguageCatalog;
@@ -7,9 +12,6 @@ import dev.livetoken.policy.EffectivePolicy;
 import dev.livetoken.policy.TokenPolicy;
 import dev.livetoken.problem.ProblemException;
 import dev.livetoken.problem.ProblemType;
-import jakarta.enterprise.context.ApplicationScoped;
-import java.time.Instant;
-import java.util.List;
 
 /**
  * Decides whether a translation request may run under the tenant's policy and the platform's
@@ -35,42 +37,56 @@ public class TranslationPlanner {
         }
         if (r.text() == null || r.text().isBlank()) {
             throw ProblemException.builder(ProblemType.INVALID_REQUEST, "'text' is required and must not be blank.")
-                    .field("text").build();
+                    .field("text")
+                    .build();
         }
         int characters = r.text().codePointCount(0, r.text().length());
         if (characters > maxCharacters) {
-            throw ProblemException.builder(ProblemType.INVALID_REQUEST, "'text' may be at most " + maxCharacters
-                    + " characters; this one has " + characters + ". Split it.").field("text").build();
+            throw ProblemException.builder(
+                            ProblemType.INVALID_REQUEST,
+                            "'text' may be at most " + maxCharacters + " characters; this one has " + characters
+                                    + ". Split it.")
+                    .field("text")
+                    .build();
         }
         if (r.targetLanguageCode() == null) {
             throw ProblemException.builder(ProblemType.INVALID_REQUEST, "'targetLanguageCode' is required.")
-                    .field("targetLanguageCode").build();
+                    .field("targetLanguageCode")
+                    .build();
         }
         Language target = languages.require(r.targetLanguageCode(), "targetLanguageCode");
-        Language source = r.sourceLanguageCode() == null ? null
-                : languages.require(r.sourceLanguageCode(), "sourceLanguageCode");
+        Language source =
+                r.sourceLanguageCode() == null ? null : languages.require(r.sourceLanguageCode(), "sourceLanguageCode");
         TokenPolicy policy = effective.policy();
         if (effective.tenantBlocked()) {
-            throw ProblemException.of(ProblemType.BLOCKED, "Tenant '" + caller.tenant() + "' is blocked by an operator.");
+            throw ProblemException.of(
+                    ProblemType.BLOCKED, "Tenant '" + caller.tenant() + "' is blocked by an operator.");
         }
         if (effective.blocks(caller.subject())) {
             throw ProblemException.of(ProblemType.BLOCKED, "This user is blocked by an operator.");
         }
         if (!policy.enabled()) {
-            throw ProblemException.of(ProblemType.POLICY_FORBIDS,
-                    "The service is disabled for tenant '" + caller.tenant() + "'.");
+            throw ProblemException.of(
+                    ProblemType.POLICY_FORBIDS, "The service is disabled for tenant '" + caller.tenant() + "'.");
         }
         if (!models.allows(policy.textModel())) {
             // An operator narrowed the platform's models after the tenant policy was written.
-            throw ProblemException.of(ProblemType.POLICY_FORBIDS, "Your tenant's text model '" + policy.textModel()
-                    + "' is not allowed on this platform; ask your administrator to change the policy.");
+            throw ProblemException.of(
+                    ProblemType.POLICY_FORBIDS,
+                    "Your tenant's text model '" + policy.textModel()
+                            + "' is not allowed on this platform; ask your administrator to change the policy.");
         }
         if (!policy.allowsLanguage(target.code())) {
-            List<String> allowed = policy.allowedTargetLanguages().stream().sorted().toList();
-            throw ProblemException.builder(ProblemType.LANGUAGE_NOT_ALLOWED,
-                    "Your tenant's policy does not allow target language '" + target.code() + "'.")
-                    .field("targetLanguageCode").suggestions(allowed).build();
+            List<String> allowed =
+                    policy.allowedTargetLanguages().stream().sorted().toList();
+            throw ProblemException.builder(
+                            ProblemType.LANGUAGE_NOT_ALLOWED,
+                            "Your tenant's policy does not allow target language '" + target.code() + "'.")
+                    .field("targetLanguageCode")
+                    .suggestions(allowed)
+                    .build();
         }
-        return new TranslationPlan(caller.tenant(), caller.subject(), policy, target, source, r.text(), characters, now);
+        return new TranslationPlan(
+                caller.tenant(), caller.subject(), policy, target, source, r.text(), characters, now);
     }
 }

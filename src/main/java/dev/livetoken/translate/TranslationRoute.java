@@ -1,16 +1,20 @@
 package dev.livetoken.translate;
 
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.ws.rs.core.MediaType;
+
+import org.eclipse.microprofile.jwt.JsonWebToken;
+import org.jboss.logging.Logger;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.livetoken.auth.Caller;
-import dev.livetoken.auth.CallerResolver;
-import dev.livetoken.limits.UsageLimiter;
-import dev.livetoken.ops.AccessLog;
-import dev.livetoken.problem.EdgeConfig;
-import dev.livetoken.problem.ProblemException;
-import dev.livetoken.problem.ProblemMappers;
-import dev.livetoken.problem.ProblemType;
-import dev.livetoken.problem.RequestIds;
+
 import io.quarkus.security.identity.IdentityProviderManager;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.quarkus.vertx.http.runtime.security.QuarkusHttpUser;
@@ -22,16 +26,16 @@ import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
-import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
-import jakarta.ws.rs.core.MediaType;
-import java.nio.charset.StandardCharsets;
-import java.util.LinkedHashMap;
-import java.util.Map;
-import java.util.concurrent.Callable;
-import java.util.function.Consumer;
-import org.eclipse.microprofile.jwt.JsonWebToken;
-import org.jboss.logging.Logger;
+
+import dev.livetoken.auth.Caller;
+import dev.livetoken.auth.CallerResolver;
+import dev.livetoken.limits.UsageLimiter;
+import dev.livetoken.ops.AccessLog;
+import dev.livetoken.problem.EdgeConfig;
+import dev.livetoken.problem.ProblemException;
+import dev.livetoken.problem.ProblemMappers;
+import dev.livetoken.problem.ProblemType;
+import dev.livetoken.problem.RequestIds;
 
 /**
  * {@code POST /v1/translations}, as a Vert.x route so that a stream holds no thread while it waits
@@ -54,8 +58,13 @@ public class TranslationRoute {
     private final ObjectMapper json;
     private final long maxBodyBytes;
 
-    TranslationRoute(TranslationService service, CallerResolver callers, IdentityProviderManager identities,
-            AccessLog accessLog, ObjectMapper json, EdgeConfig edge) {
+    TranslationRoute(
+            TranslationService service,
+            CallerResolver callers,
+            IdentityProviderManager identities,
+            AccessLog accessLog,
+            ObjectMapper json,
+            EdgeConfig edge) {
         this.service = service;
         this.callers = callers;
         this.identities = identities;
@@ -66,13 +75,20 @@ public class TranslationRoute {
 
     void routes(@Observes Router router) {
         // After Quarkus' own filters (CORS, authentication: orders -300…-100) and ours, before RESTEasy.
-        router.post(PATH).order(500)
+        router.post(PATH)
+                .order(500)
                 .handler(BodyHandler.create(false).setBodyLimit(maxBodyBytes))
                 .handler(ctx -> new Exchange(ctx).start())
                 .failureHandler(this::failed);
-        router.route(PATH).order(501).handler(ctx -> VertxProblems.send(ctx, json,
-                ProblemException.builder(ProblemType.METHOD_NOT_ALLOWED, "This method is not allowed on this path.")
-                        .header("Allow", "POST").build()));
+        router.route(PATH)
+                .order(501)
+                .handler(ctx -> VertxProblems.send(
+                        ctx,
+                        json,
+                        ProblemException.builder(
+                                        ProblemType.METHOD_NOT_ALLOWED, "This method is not allowed on this path.")
+                                .header("Allow", "POST")
+                                .build()));
     }
 
     /** What Vert.x or Quarkus' lazy authentication fails the route with, as a problem answer. */
@@ -80,9 +96,11 @@ public class TranslationRoute {
         Throwable t = ctx.failure();
         ProblemException p;
         if (ctx.statusCode() == 413) {
-            p = ProblemException.of(ProblemType.BODY_TOO_LARGE, "The request body may be at most " + maxBodyBytes + " bytes.");
+            p = ProblemException.of(
+                    ProblemType.BODY_TOO_LARGE, "The request body may be at most " + maxBodyBytes + " bytes.");
         } else if (t instanceof io.quarkus.security.AuthenticationException
-                || t instanceof io.quarkus.security.UnauthorizedException || ctx.statusCode() == 401) {
+                || t instanceof io.quarkus.security.UnauthorizedException
+                || ctx.statusCode() == 401) {
             p = ProblemException.of(ProblemType.AUTHENTICATION_REQUIRED, "A valid bearer JWT is required.");
         } else if (t instanceof ProblemException pe) {
             p = pe;
@@ -116,13 +134,18 @@ public class TranslationRoute {
             ctx.response().closeHandler(v -> clientClosed());
             QuarkusHttpUser.getSecurityIdentity(ctx, identities)
                     .emitOn(task -> context.runOnContext(v -> task.run()))
-                    .subscribe().with(this::authenticated, t -> refuse(ProblemException.of(
-                            ProblemType.AUTHENTICATION_REQUIRED, "A valid bearer JWT is required.")));
+                    .subscribe()
+                    .with(
+                            this::authenticated,
+                            t -> refuse(ProblemException.of(
+                                    ProblemType.AUTHENTICATION_REQUIRED, "A valid bearer JWT is required.")));
         }
 
         private void authenticated(SecurityIdentity identity) {
             try {
-                if (identity == null || identity.isAnonymous() || !(identity.getPrincipal() instanceof JsonWebToken jwt)) {
+                if (identity == null
+                        || identity.isAnonymous()
+                        || !(identity.getPrincipal() instanceof JsonWebToken jwt)) {
                     throw ProblemException.of(ProblemType.AUTHENTICATION_REQUIRED, "A valid bearer JWT is required.");
                 }
                 Caller caller = callers.resolve(jwt);
@@ -131,7 +154,8 @@ public class TranslationRoute {
                 TranslationRequest request = parse();
                 service.plan(caller, request)
                         .emitOn(task -> context.runOnContext(v -> task.run()))
-                        .subscribe().with(this::planned, this::refuseOrFail);
+                        .subscribe()
+                        .with(this::planned, this::refuseOrFail);
             } catch (ProblemException e) {
                 refuse(e);
             }
@@ -176,7 +200,9 @@ public class TranslationRoute {
         private void startStream() {
             if (!streaming) {
                 streaming = true;
-                ctx.response().setStatusCode(200).setChunked(true)
+                ctx.response()
+                        .setStatusCode(200)
+                        .setChunked(true)
                         .putHeader("Content-Type", EVENT_STREAM)
                         .putHeader("Cache-Control", "no-store")
                         // Proxies such as nginx must pass each event on at once.
@@ -191,29 +217,32 @@ public class TranslationRoute {
             String outcome = TranslationService.COMPLETED;
             // Fail closed: the record is committed before the caller hears "done" (or gets the JSON).
             blocking(() -> {
-                service.record(plan, outcome, outputCharacters, usage, delivered, RequestIds.of(ctx), reservation);
-                return null;
-            }).onComplete(ar -> {
-                if (ar.failed()) {
-                    refuseOrFail(ar.cause());
-                    return;
-                }
-                Map<String, Object> done = summary(usage, finishReason);
-                if (sse) {
-                    // The model may have produced no text at all: still a stream, with only its end.
-                    startStream();
-                    write("done", done);
-                    ctx.response().end();
-                } else {
-                    Map<String, Object> answer = new LinkedHashMap<>();
-                    answer.put("text", collected.toString());
-                    answer.putAll(done);
-                    ctx.response().setStatusCode(200)
-                            .putHeader("Content-Type", MediaType.APPLICATION_JSON)
-                            .putHeader("Cache-Control", "no-store")
-                            .end(Buffer.buffer(bytes(answer)));
-                }
-            });
+                        service.record(
+                                plan, outcome, outputCharacters, usage, delivered, RequestIds.of(ctx), reservation);
+                        return null;
+                    })
+                    .onComplete(ar -> {
+                        if (ar.failed()) {
+                            refuseOrFail(ar.cause());
+                            return;
+                        }
+                        Map<String, Object> done = summary(usage, finishReason);
+                        if (sse) {
+                            // The model may have produced no text at all: still a stream, with only its end.
+                            startStream();
+                            write("done", done);
+                            ctx.response().end();
+                        } else {
+                            Map<String, Object> answer = new LinkedHashMap<>();
+                            answer.put("text", collected.toString());
+                            answer.putAll(done);
+                            ctx.response()
+                                    .setStatusCode(200)
+                                    .putHeader("Content-Type", MediaType.APPLICATION_JSON)
+                                    .putHeader("Cache-Control", "no-store")
+                                    .end(Buffer.buffer(bytes(answer)));
+                        }
+                    });
         }
 
         @Override
@@ -227,10 +256,17 @@ public class TranslationRoute {
             }
             // Text already reached the caller: the characters stay spent and the partial translation is audited.
             blocking(() -> {
-                service.record(plan, TranslationService.UPSTREAM_FAILED, outputCharacters, null, true,
-                        RequestIds.of(ctx), reservation);
-                return null;
-            }).onComplete(ar -> endWithError(problem));
+                        service.record(
+                                plan,
+                                TranslationService.UPSTREAM_FAILED,
+                                outputCharacters,
+                                null,
+                                true,
+                                RequestIds.of(ctx),
+                                reservation);
+                        return null;
+                    })
+                    .onComplete(ar -> endWithError(problem));
         }
 
         private void clientClosed() {
@@ -247,8 +283,14 @@ public class TranslationRoute {
             }
             if (streaming) {
                 blocking(() -> {
-                    service.record(plan, TranslationService.CLIENT_CLOSED, outputCharacters, null, true,
-                            RequestIds.of(ctx), reservation);
+                    service.record(
+                            plan,
+                            TranslationService.CLIENT_CLOSED,
+                            outputCharacters,
+                            null,
+                            true,
+                            RequestIds.of(ctx),
+                            reservation);
                     return null;
                 });
             } else {
@@ -374,8 +416,8 @@ public class TranslationRoute {
             json |= type.equals("application/json") || type.equals("application/*") || type.equals("*/*");
         }
         if (!json) {
-            throw ProblemException.of(ProblemType.NOT_ACCEPTABLE,
-                    "This resource answers application/json or text/event-stream.");
+            throw ProblemException.of(
+                    ProblemType.NOT_ACCEPTABLE, "This resource answers application/json or text/event-stream.");
         }
         return false;
     }
@@ -383,13 +425,14 @@ public class TranslationRoute {
     private ProblemException storeOrInternal(Throwable t) {
         if (t instanceof dev.livetoken.store.StoreFailure) {
             LOG.errorf("Store failure during a translation: %s", t.getMessage());
-            return ProblemException.builder(ProblemType.STORE_UNAVAILABLE,
-                    "The service's store is unavailable; try again shortly.")
-                    .retryAfter(java.time.Duration.ofSeconds(5)).build();
+            return ProblemException.builder(
+                            ProblemType.STORE_UNAVAILABLE, "The service's store is unavailable; try again shortly.")
+                    .retryAfter(java.time.Duration.ofSeconds(5))
+                    .build();
         }
         LOG.errorf("Unexpected %s during a translation", t.getClass().getName());
-        return ProblemException.of(ProblemType.INTERNAL_ERROR,
-                "Something went wrong on our side; quote the request id if you report it.");
+        return ProblemException.of(
+                ProblemType.INTERNAL_ERROR, "Something went wrong on our side; quote the request id if you report it.");
     }
 
     private static void putIfSet(Map<String, Object> m, String key, Integer value) {

@@ -1,5 +1,19 @@
 package dev.livetoken.translate;
 
+import java.time.Clock;
+import java.time.Duration;
+import java.time.temporal.ChronoUnit;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+import org.jboss.logging.Logger;
+
+import io.quarkus.runtime.ShutdownEvent;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+
 import dev.livetoken.audit.TokenHasher;
 import dev.livetoken.audit.TranslationAuditLog;
 import dev.livetoken.audit.TranslationAuditRecord;
@@ -11,16 +25,6 @@ import dev.livetoken.problem.ProblemException;
 import dev.livetoken.problem.ProblemType;
 import dev.livetoken.upstream.UpstreamConfig;
 import dev.livetoken.upstream.UpstreamFacade;
-import io.quarkus.runtime.ShutdownEvent;
-import io.smallrye.mutiny.Uni;
-import io.vertx.core.Context;
-import io.vertx.core.Vertx;
-import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
-import java.time.Clock;
-import java.time.Duration;
-import java.time.temporal.ChronoUnit;
-import org.jboss.logging.Logger;
 
 /**
  * The pieces of a translation around the upstream stream: policy and plan (non-blocking, cached
@@ -33,6 +37,7 @@ public class TranslationService {
 
     /** How a translation that delivered something ended, as audited. */
     public static final String COMPLETED = "completed";
+
     public static final String UPSTREAM_FAILED = "upstream-failed";
     public static final String CLIENT_CLOSED = "client-closed";
 
@@ -51,9 +56,17 @@ public class TranslationService {
     private final Clock clock = Clock.systemUTC();
     private volatile GeminiTextStream upstream;
 
-    TranslationService(PolicyService policies, TranslationPlanner planner, UsageLimiter limiter,
-            TranslationAuditLog audit, TokenHasher hasher, UpstreamFacade upstreamBase, UpstreamConfig upstreamConfig,
-            TranslateConfig config, MintMetrics metrics, Vertx vertx) {
+    TranslationService(
+            PolicyService policies,
+            TranslationPlanner planner,
+            UsageLimiter limiter,
+            TranslationAuditLog audit,
+            TokenHasher hasher,
+            UpstreamFacade upstreamBase,
+            UpstreamConfig upstreamConfig,
+            TranslateConfig config,
+            MintMetrics metrics,
+            Vertx vertx) {
         this.policies = policies;
         this.planner = planner;
         this.limiter = limiter;
@@ -69,15 +82,15 @@ public class TranslationService {
     /** The tenant's policy (cached) and the plan under it; a refusal fails the Uni with a problem. */
     public Uni<TranslationPlan> plan(Caller caller, TranslationRequest request) {
         return policies.effective(caller.tenant())
-                .map(effective -> planner.plan(caller, effective, request,
-                        clock.instant().truncatedTo(ChronoUnit.MILLIS)));
+                .map(effective ->
+                        planner.plan(caller, effective, request, clock.instant().truncatedTo(ChronoUnit.MILLIS)));
     }
 
     /** Blocking. Takes the text's characters from the daily budgets, or refuses with a 429. */
     public UsageLimiter.CharacterReservation reserve(TranslationPlan plan) {
         try {
-            return limiter.reserveCharacters(plan.tenant(), plan.subject(), plan.policy(),
-                    plan.characters(), plan.at());
+            return limiter.reserveCharacters(
+                    plan.tenant(), plan.subject(), plan.policy(), plan.characters(), plan.at());
         } catch (ProblemException e) {
             if (e.limitScope() != null) {
                 metrics.limitRefused(plan.tenant(), e.limitScope());
@@ -96,22 +109,44 @@ public class TranslationService {
      * reservation back and throws {@code 503 audit-unavailable}: an unaudited translation does not count
      * as delivered.
      */
-    public void record(TranslationPlan plan, String outcome, int outputCharacters, GoogleSse.Usage usage,
-            boolean streamed, String requestId, UsageLimiter.CharacterReservation reservation) {
+    public void record(
+            TranslationPlan plan,
+            String outcome,
+            int outputCharacters,
+            GoogleSse.Usage usage,
+            boolean streamed,
+            String requestId,
+            UsageLimiter.CharacterReservation reservation) {
         try {
-            audit.write(new TranslationAuditRecord(null, plan.tenant(), plan.subject(), plan.at(), plan.model(),
-                    plan.source() == null ? null : plan.source().code(), plan.target().code(), plan.characters(),
-                    outputCharacters, usage == null ? null : usage.promptTokenCount(),
-                    usage == null ? null : usage.candidatesTokenCount(), outcome, streamed, plan.policy().tenantId(),
-                    plan.policy().version(), requestId == null ? "-" : requestId, hasher.hash(plan.text())));
+            audit.write(new TranslationAuditRecord(
+                    null,
+                    plan.tenant(),
+                    plan.subject(),
+                    plan.at(),
+                    plan.model(),
+                    plan.source() == null ? null : plan.source().code(),
+                    plan.target().code(),
+                    plan.characters(),
+                    outputCharacters,
+                    usage == null ? null : usage.promptTokenCount(),
+                    usage == null ? null : usage.candidatesTokenCount(),
+                    outcome,
+                    streamed,
+                    plan.policy().tenantId(),
+                    plan.policy().version(),
+                    requestId == null ? "-" : requestId,
+                    hasher.hash(plan.text())));
         } catch (RuntimeException e) {
-            LOG.errorf("Translation audit write failed (%s); the translation is not counted as delivered",
+            LOG.errorf(
+                    "Translation audit write failed (%s); the translation is not counted as delivered",
                     e.getClass().getSimpleName());
             metrics.auditFailed();
             limiter.settleCharacters(reservation, 0);
-            throw ProblemException.builder(ProblemType.AUDIT_UNAVAILABLE,
-                    "The audit trail cannot be written right now, so the translation was not completed; try again shortly.")
-                    .retryAfter(Duration.ofSeconds(5)).build();
+            throw ProblemException.builder(
+                            ProblemType.AUDIT_UNAVAILABLE,
+                            "The audit trail cannot be written right now, so the translation was not completed; try again shortly.")
+                    .retryAfter(Duration.ofSeconds(5))
+                    .build();
         }
     }
 
@@ -122,11 +157,19 @@ public class TranslationService {
             synchronized (this) {
                 u = upstream;
                 if (u == null) {
-                    String key = upstreamConfig.apiKey().filter(k -> !k.isBlank()).orElseThrow(() ->
-                            ProblemException.of(ProblemType.UPSTREAM_UNAVAILABLE,
-                                    "The service has no Gemini API key configured."));
-                    u = new GeminiTextStream(vertx, upstreamBase.baseUrl(), key, upstreamConfig.connectTimeout(),
-                            upstreamConfig.readTimeout(), config.maxDuration(), config.maxConnections(),
+                    String key = upstreamConfig
+                            .apiKey()
+                            .filter(k -> !k.isBlank())
+                            .orElseThrow(() -> ProblemException.of(
+                                    ProblemType.UPSTREAM_UNAVAILABLE, "The service has no Gemini API key configured."));
+                    u = new GeminiTextStream(
+                            vertx,
+                            upstreamBase.baseUrl(),
+                            key,
+                            upstreamConfig.connectTimeout(),
+                            upstreamConfig.readTimeout(),
+                            config.maxDuration(),
+                            config.maxConnections(),
                             upstreamConfig.retryAfter());
                     upstream = u;
                 }

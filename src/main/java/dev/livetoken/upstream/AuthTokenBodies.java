@@ -1,8 +1,5 @@
 package dev.livetoken.upstream;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -11,6 +8,10 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
  * Builds the {@code POST v1alpha/auth_tokens} body byte for byte as the official SDKs do for the
@@ -25,8 +26,18 @@ public final class AuthTokenBodies {
      * any other extra name is kept verbatim, as the SDKs do.
      */
     static final Set<String> GENERATION_CONFIG_FIELDS = Set.of(
-            "temperature", "topK", "top_k", "topP", "top_p", "maxOutputTokens", "max_output_tokens",
-            "responseModalities", "response_modalities", "seed", "speechConfig", "speech_config");
+            "temperature",
+            "topK",
+            "top_k",
+            "topP",
+            "top_p",
+            "maxOutputTokens",
+            "max_output_tokens",
+            "responseModalities",
+            "response_modalities",
+            "seed",
+            "speechConfig",
+            "speech_config");
 
     /** The JS SDK's {@code Date.toISOString()}: always milliseconds, always {@code Z}. */
     static final DateTimeFormatter TIMESTAMP =
@@ -35,8 +46,7 @@ public final class AuthTokenBodies {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
-    private AuthTokenBodies() {
-    }
+    private AuthTokenBodies() {}
 
     public static String timestamp(Instant t) {
         return TIMESTAMP.format(t);

@@ -15,5 +15,4 @@ public record AuthTokenSpec(
         Instant expireTime,
         Instant newSessionExpireTime,
         LiveSetup constraints,
-        List<String> lockAdditionalFields) {
-}
+        List<String> lockAdditionalFields) {}

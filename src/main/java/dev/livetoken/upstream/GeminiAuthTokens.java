@@ -1,8 +1,15 @@
 package dev.livetoken.upstream;
 
+import java.net.URI;
+import java.time.Duration;
+import java.util.concurrent.TimeoutException;
+import java.util.regex.Pattern;
+
+import org.jboss.logging.Logger;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.livetoken.problem.ProblemException;
+
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -14,11 +21,8 @@ import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
-import java.net.URI;
-import java.time.Duration;
-import java.util.concurrent.TimeoutException;
-import java.util.regex.Pattern;
-import org.jboss.logging.Logger;
+
+import dev.livetoken.problem.ProblemException;
 
 /**
  * The {@code auth_tokens.create} REST client, package-private: the rest of the service reaches it
@@ -41,8 +45,14 @@ final class GeminiAuthTokens {
     private final long deadlineMillis;
     private final UpstreamFailures failures;
 
-    GeminiAuthTokens(Vertx vertx, URI baseUrl, String apiKey, Duration connectTimeout,
-            Duration readTimeout, int maxConnections, Duration defaultRetryAfter) {
+    GeminiAuthTokens(
+            Vertx vertx,
+            URI baseUrl,
+            String apiKey,
+            Duration connectTimeout,
+            Duration readTimeout,
+            int maxConnections,
+            Duration defaultRetryAfter) {
         boolean tls = "https".equalsIgnoreCase(baseUrl.getScheme());
         int port = baseUrl.getPort() > 0 ? baseUrl.getPort() : (tls ? 443 : 80);
         this.vertx = vertx;
@@ -61,7 +71,8 @@ final class GeminiAuthTokens {
                 // The per-call deadline below bounds every call. A connection idle timeout shorter
                 // than it would close the connection under a slow answer and turn a timeout into a
                 // "connection closed" (502 instead of 504); this one only reaps forgotten connections.
-                .setIdleTimeout((int) Math.max(1, 2 * Duration.ofMillis(deadlineMillis).toSeconds() + 1))
+                .setIdleTimeout(
+                        (int) Math.max(1, 2 * Duration.ofMillis(deadlineMillis).toSeconds() + 1))
                 .setTryUseCompression(false)
                 .setName("gemini-auth-tokens");
         this.http = vertx.createHttpClient(options, new PoolOptions().setHttp1MaxSize(maxConnections));
@@ -76,8 +87,10 @@ final class GeminiAuthTokens {
      */
     Uni<MintedName> create(AuthTokenSpec spec) {
         byte[] body = AuthTokenBodies.encode(spec);
-        return Uni.createFrom().completionStage(() -> call(body).toCompletionStage())
-                .onFailure(t -> !(t instanceof ProblemException)).transform(this::mapFailure)
+        return Uni.createFrom()
+                .completionStage(() -> call(body).toCompletionStage())
+                .onFailure(t -> !(t instanceof ProblemException))
+                .transform(this::mapFailure)
                 .map(this::interpret);
     }
 
@@ -104,7 +117,8 @@ final class GeminiAuthTokens {
             }
             result.future().onFailure(t -> req.reset());
             req.send(Buffer.buffer(body))
-                    .compose(resp -> resp.body().map(b -> new Answer(resp.statusCode(), resp.getHeader("Retry-After"), b)))
+                    .compose(resp ->
+                            resp.body().map(b -> new Answer(resp.statusCode(), resp.getHeader("Retry-After"), b)))
                     .onComplete(done -> {
                         if (done.succeeded()) {
                             result.tryComplete(done.result());
@@ -120,21 +134,23 @@ final class GeminiAuthTokens {
         http.close();
     }
 
-    private record Answer(int status, String retryAfter, Buffer body) {
-    }
+    private record Answer(int status, String retryAfter, Buffer body) {}
 
     private MintedName interpret(Answer a) {
         if (a.status() == 200) {
             try {
                 JsonNode tree = JSON.readTree(a.body().getBytes());
                 JsonNode name = tree == null ? null : tree.get("name");
-                if (name != null && name.isTextual() && TOKEN_NAME.matcher(name.asText()).matches()) {
+                if (name != null
+                        && name.isTextual()
+                        && TOKEN_NAME.matcher(name.asText()).matches()) {
                     return new MintedName(name.asText());
                 }
             } catch (java.io.IOException ignored) {
                 // handled below: malformed is malformed
             }
-            throw failures.badResponse(a.status(), "The token service upstream gave an answer we could not read.", null);
+            throw failures.badResponse(
+                    a.status(), "The token service upstream gave an answer we could not read.", null);
         }
         throw failures.ofStatus(a.status(), a.retryAfter());
     }

@@ -20,14 +20,17 @@ public record LiveSetup(
         String systemInstruction) {
 
     /** A Live Translate setup: no system instruction. */
-    public LiveSetup(String model, List<String> responseModalities, Translation translation,
-            boolean inputAudioTranscription, boolean outputAudioTranscription) {
+    public LiveSetup(
+            String model,
+            List<String> responseModalities,
+            Translation translation,
+            boolean inputAudioTranscription,
+            boolean outputAudioTranscription) {
         this(model, responseModalities, translation, inputAudioTranscription, outputAudioTranscription, null);
     }
 
     /** {@code generationConfig.translationConfig} of a Live API setup. */
-    public record Translation(String targetLanguageCode, boolean echoTargetLanguage) {
-    }
+    public record Translation(String targetLanguageCode, boolean echoTargetLanguage) {}
 
     public String qualifiedModel() {
         return ModelNames.qualified(model);

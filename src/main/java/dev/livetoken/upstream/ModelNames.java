@@ -11,8 +11,7 @@ public final class ModelNames {
 
     public static final String PREFIX = "models/";
 
-    private ModelNames() {
-    }
+    private ModelNames() {}
 
     /** {@code gemini-x} or {@code models/gemini-x} → {@code models/gemini-x}. */
     public static String qualified(String model) {

@@ -1,9 +1,10 @@
 package dev.livetoken.upstream;
 
-import io.smallrye.config.ConfigMapping;
-import io.smallrye.config.WithDefault;
 import java.time.Duration;
 import java.util.Optional;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
 
 /** Where and how the service reaches Google's {@code auth_tokens} endpoint (or the emulator). */
 @ConfigMapping(prefix = "livetoken.upstream")

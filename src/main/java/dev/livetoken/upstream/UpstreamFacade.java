@@ -1,15 +1,19 @@
 package dev.livetoken.upstream;
 
-import dev.livetoken.ops.MintMetrics;
-import dev.livetoken.problem.ProblemException;
-import dev.livetoken.problem.ProblemType;
+import java.net.URI;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+import org.eclipse.microprofile.config.ConfigProvider;
+
 import io.quarkus.runtime.ShutdownEvent;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Vertx;
-import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
-import java.net.URI;
-import org.eclipse.microprofile.config.ConfigProvider;
+
+import dev.livetoken.ops.MintMetrics;
+import dev.livetoken.problem.ProblemException;
+import dev.livetoken.problem.ProblemType;
 
 /**
  * The service's one door to Google (super-heroes' pattern: a package-private REST client behind a
@@ -54,7 +58,8 @@ public class UpstreamFacade {
         URI u = baseUrl;
         if (u == null) {
             // Read through Config, not the mapping: the mapping was resolved before the port was bound.
-            String raw = ConfigProvider.getConfig().getOptionalValue("livetoken.upstream.base-url", String.class)
+            String raw = ConfigProvider.getConfig()
+                    .getOptionalValue("livetoken.upstream.base-url", String.class)
                     .orElse(config.baseUrl());
             u = URI.create(raw.replaceAll("/+$", ""));
             baseUrl = u;
@@ -76,11 +81,18 @@ public class UpstreamFacade {
             synchronized (this) {
                 c = client;
                 if (c == null) {
-                    String key = config.apiKey().filter(k -> !k.isBlank()).orElseThrow(() ->
-                            ProblemException.of(ProblemType.UPSTREAM_UNAVAILABLE,
-                                    "The service has no Gemini API key configured."));
-                    c = new GeminiAuthTokens(vertx, baseUrl(), key, config.connectTimeout(),
-                            config.readTimeout(), config.maxConnections(), config.retryAfter());
+                    String key = config.apiKey()
+                            .filter(k -> !k.isBlank())
+                            .orElseThrow(() -> ProblemException.of(
+                                    ProblemType.UPSTREAM_UNAVAILABLE, "The service has no Gemini API key configured."));
+                    c = new GeminiAuthTokens(
+                            vertx,
+                            baseUrl(),
+                            key,
+                            config.connectTimeout(),
+                            config.readTimeout(),
+                            config.maxConnections(),
+                            config.retryAfter());
                     client = c;
                 }
             }

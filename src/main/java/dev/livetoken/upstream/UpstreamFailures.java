@@ -1,12 +1,14 @@
 package dev.livetoken.upstream;
 
-import dev.livetoken.problem.ProblemException;
-import dev.livetoken.problem.ProblemType;
 import java.net.ConnectException;
 import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.concurrent.TimeoutException;
+
 import org.jboss.logging.Logger;
+
+import dev.livetoken.problem.ProblemException;
+import dev.livetoken.problem.ProblemType;
 
 /**
  * How a failed call to Google becomes a problem answer, the same for every upstream call (the
@@ -18,7 +20,15 @@ import org.jboss.logging.Logger;
 public final class UpstreamFailures {
 
     /** Failure kinds, as logged and counted ({@code livetoken_upstream_errors_total{kind}}). */
-    public enum Kind { TIMEOUT, CONNECT, THROTTLED, UNAVAILABLE, SERVER_ERROR, REJECTED, BAD_RESPONSE }
+    public enum Kind {
+        TIMEOUT,
+        CONNECT,
+        THROTTLED,
+        UNAVAILABLE,
+        SERVER_ERROR,
+        REJECTED,
+        BAD_RESPONSE
+    }
 
     private final Logger log;
     private final String call;
@@ -41,21 +51,37 @@ public final class UpstreamFailures {
     /** A non-success HTTP status (or an in-stream error code) with the upstream's Retry-After, if any. */
     public ProblemException ofStatus(int status, String retryAfterHeader) {
         if (status == 429) {
-            return of(Kind.THROTTLED, status, ProblemType.UPSTREAM_THROTTLED,
-                    "The " + upstream + " is throttling us; try again shortly.", retryAfter(retryAfterHeader));
+            return of(
+                    Kind.THROTTLED,
+                    status,
+                    ProblemType.UPSTREAM_THROTTLED,
+                    "The " + upstream + " is throttling us; try again shortly.",
+                    retryAfter(retryAfterHeader));
         }
         if (status == 503) {
-            return of(Kind.UNAVAILABLE, status, ProblemType.UPSTREAM_UNAVAILABLE,
-                    "The " + upstream + " is unavailable; try again shortly.", retryAfter(retryAfterHeader));
+            return of(
+                    Kind.UNAVAILABLE,
+                    status,
+                    ProblemType.UPSTREAM_UNAVAILABLE,
+                    "The " + upstream + " is unavailable; try again shortly.",
+                    retryAfter(retryAfterHeader));
         }
         if (status >= 500) {
-            return of(Kind.SERVER_ERROR, status, ProblemType.UPSTREAM_ERROR, "The " + upstream + " failed.",
+            return of(
+                    Kind.SERVER_ERROR,
+                    status,
+                    ProblemType.UPSTREAM_ERROR,
+                    "The " + upstream + " failed.",
                     defaultRetryAfter);
         }
         // 4xx other than 429: our key or our request was refused. The caller cannot fix that, and
         // the detail is for operators (see the log line, which has the status but no upstream text).
-        return of(Kind.REJECTED, status, ProblemType.UPSTREAM_REJECTED,
-                "The " + upstream + " refused our request; operators have been told.", null);
+        return of(
+                Kind.REJECTED,
+                status,
+                ProblemType.UPSTREAM_REJECTED,
+                "The " + upstream + " refused our request; operators have been told.",
+                null);
     }
 
     /** A call that failed without an answer: timed out, unreachable, or cut off. */
@@ -68,16 +94,28 @@ public final class UpstreamFailures {
             return timeout();
         }
         if (root instanceof ConnectException || root instanceof UnknownHostException) {
-            return of(Kind.CONNECT, 0, ProblemType.UPSTREAM_UNAVAILABLE,
-                    "The " + upstream + " cannot be reached; try again shortly.", defaultRetryAfter);
+            return of(
+                    Kind.CONNECT,
+                    0,
+                    ProblemType.UPSTREAM_UNAVAILABLE,
+                    "The " + upstream + " cannot be reached; try again shortly.",
+                    defaultRetryAfter);
         }
-        return of(Kind.BAD_RESPONSE, 0, ProblemType.UPSTREAM_BAD_RESPONSE,
-                "The connection to the " + upstream + " failed.", defaultRetryAfter);
+        return of(
+                Kind.BAD_RESPONSE,
+                0,
+                ProblemType.UPSTREAM_BAD_RESPONSE,
+                "The connection to the " + upstream + " failed.",
+                defaultRetryAfter);
     }
 
     /** No (whole) answer within the call's deadline. */
     public ProblemException timeout() {
-        return of(Kind.TIMEOUT, 0, ProblemType.UPSTREAM_TIMEOUT, "The " + upstream + " did not answer in time.",
+        return of(
+                Kind.TIMEOUT,
+                0,
+                ProblemType.UPSTREAM_TIMEOUT,
+                "The " + upstream + " did not answer in time.",
                 defaultRetryAfter);
     }
 

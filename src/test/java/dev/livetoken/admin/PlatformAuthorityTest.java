@@ -1,15 +1,17 @@
 package dev.livetoken.admin;
 
-import static io.restassured.RestAssured.given;
-import static org.hamcrest.Matchers.containsString;
-import static org.hamcrest.Matchers.equalTo;
-import static org.hamcrest.Matchers.hasItem;
+import org.junit.jupiter.api.Test;
+
+import io.quarkus.test.junit.QuarkusTest;
 
 import dev.livetoken.support.Admin;
 import dev.livetoken.support.Contract;
 import dev.livetoken.support.TestJwts;
-import io.quarkus.test.junit.QuarkusTest;
-import org.junit.jupiter.api.Test;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
 
 /**
  * Issue 8 item 4: a tenant-admin cannot undo what a platform-admin decided. Who set a block or a
@@ -21,13 +23,23 @@ class PlatformAuthorityTest {
     static final String RESERVED = "https://livetoken.dev/problems/platform-reserved";
 
     static void mint(String bearer, int status) {
-        given().filter(Contract.VALIDATED).header("Authorization", bearer).contentType("application/json")
-                .when().post("/v1/tokens").then().statusCode(status);
+        given().filter(Contract.VALIDATED)
+                .header("Authorization", bearer)
+                .contentType("application/json")
+                .when()
+                .post("/v1/tokens")
+                .then()
+                .statusCode(status);
     }
 
     static String etag(String tenant) {
-        return given().header("Authorization", Admin.PLATFORM).when().get("/admin/v1/tenants/" + tenant + "/policy")
-                .then().statusCode(200).extract().header("ETag");
+        return given().header("Authorization", Admin.PLATFORM)
+                .when()
+                .get("/admin/v1/tenants/" + tenant + "/policy")
+                .then()
+                .statusCode(200)
+                .extract()
+                .header("ETag");
     }
 
     @Test
@@ -37,27 +49,49 @@ class PlatformAuthorityTest {
         String ops = TestJwts.bearer("ops", tenant, "tenant-admin");
         String alice = TestJwts.bearer("alice", tenant);
 
-        given().filter(Contract.VALIDATED).header("Authorization", Admin.PLATFORM)
-                .contentType("application/json").body("{\"reason\":\"unpaid invoice\"}")
-                .when().put("/admin/v1/tenants/" + tenant + "/blocks/tenant")
-                .then().statusCode(201).body("createdBy", equalTo("root"))
+        given().filter(Contract.VALIDATED)
+                .header("Authorization", Admin.PLATFORM)
+                .contentType("application/json")
+                .body("{\"reason\":\"unpaid invoice\"}")
+                .when()
+                .put("/admin/v1/tenants/" + tenant + "/blocks/tenant")
+                .then()
+                .statusCode(201)
+                .body("createdBy", equalTo("root"))
                 .body("createdByRole", equalTo("platform-admin"));
-        given().filter(Contract.VALIDATED).header("Authorization", ops)
-                .when().delete("/admin/v1/tenants/" + tenant + "/blocks/tenant")
-                .then().statusCode(403).body("type", equalTo(RESERVED))
+        given().filter(Contract.VALIDATED)
+                .header("Authorization", ops)
+                .when()
+                .delete("/admin/v1/tenants/" + tenant + "/blocks/tenant")
+                .then()
+                .statusCode(403)
+                .body("type", equalTo(RESERVED))
                 .body("detail", containsString("platform-admin"));
         mint(alice, 403);
 
         // repeating the block as tenant-admin does not take the block over (and so cannot lift it next)
-        given().filter(Contract.VALIDATED).header("Authorization", ops)
-                .when().put("/admin/v1/tenants/" + tenant + "/blocks/tenant")
-                .then().statusCode(200).body("createdByRole", equalTo("platform-admin")).body("createdBy", equalTo("root"));
-        given().filter(Contract.VALIDATED).header("Authorization", ops)
-                .when().delete("/admin/v1/tenants/" + tenant + "/blocks/tenant").then().statusCode(403);
+        given().filter(Contract.VALIDATED)
+                .header("Authorization", ops)
+                .when()
+                .put("/admin/v1/tenants/" + tenant + "/blocks/tenant")
+                .then()
+                .statusCode(200)
+                .body("createdByRole", equalTo("platform-admin"))
+                .body("createdBy", equalTo("root"));
+        given().filter(Contract.VALIDATED)
+                .header("Authorization", ops)
+                .when()
+                .delete("/admin/v1/tenants/" + tenant + "/blocks/tenant")
+                .then()
+                .statusCode(403);
         mint(alice, 403);
 
-        given().filter(Contract.VALIDATED).header("Authorization", Admin.PLATFORM)
-                .when().delete("/admin/v1/tenants/" + tenant + "/blocks/tenant").then().statusCode(204);
+        given().filter(Contract.VALIDATED)
+                .header("Authorization", Admin.PLATFORM)
+                .when()
+                .delete("/admin/v1/tenants/" + tenant + "/blocks/tenant")
+                .then()
+                .statusCode(204);
         mint(alice, 201);
     }
 
@@ -66,27 +100,55 @@ class PlatformAuthorityTest {
         String tenant = Admin.newTenant("oblock");
         Admin.createPolicy(tenant, "{}");
         String ops = TestJwts.bearer("ops", tenant, "tenant-admin");
-        given().filter(Contract.VALIDATED).header("Authorization", ops)
-                .when().put("/admin/v1/tenants/" + tenant + "/blocks/users/bob")
-                .then().statusCode(201).body("createdByRole", equalTo("tenant-admin"));
-        given().filter(Contract.VALIDATED).header("Authorization", ops)
-                .when().delete("/admin/v1/tenants/" + tenant + "/blocks/users/bob").then().statusCode(204);
+        given().filter(Contract.VALIDATED)
+                .header("Authorization", ops)
+                .when()
+                .put("/admin/v1/tenants/" + tenant + "/blocks/users/bob")
+                .then()
+                .statusCode(201)
+                .body("createdByRole", equalTo("tenant-admin"));
+        given().filter(Contract.VALIDATED)
+                .header("Authorization", ops)
+                .when()
+                .delete("/admin/v1/tenants/" + tenant + "/blocks/users/bob")
+                .then()
+                .statusCode(204);
 
-        given().filter(Contract.VALIDATED).header("Authorization", Admin.PLATFORM)
-                .when().put("/admin/v1/tenants/" + tenant + "/blocks/users/mallory").then().statusCode(201);
-        given().filter(Contract.VALIDATED).header("Authorization", ops)
-                .when().delete("/admin/v1/tenants/" + tenant + "/blocks/users/mallory")
-                .then().statusCode(403).body("type", equalTo(RESERVED));
+        given().filter(Contract.VALIDATED)
+                .header("Authorization", Admin.PLATFORM)
+                .when()
+                .put("/admin/v1/tenants/" + tenant + "/blocks/users/mallory")
+                .then()
+                .statusCode(201);
+        given().filter(Contract.VALIDATED)
+                .header("Authorization", ops)
+                .when()
+                .delete("/admin/v1/tenants/" + tenant + "/blocks/users/mallory")
+                .then()
+                .statusCode(403)
+                .body("type", equalTo(RESERVED));
         mint(TestJwts.bearer("mallory", tenant), 403);
 
         // a platform-admin repeating a tenant-admin's block takes it over
-        given().filter(Contract.VALIDATED).header("Authorization", ops)
-                .when().put("/admin/v1/tenants/" + tenant + "/blocks/users/eve").then().statusCode(201);
-        given().filter(Contract.VALIDATED).header("Authorization", Admin.PLATFORM)
-                .when().put("/admin/v1/tenants/" + tenant + "/blocks/users/eve")
-                .then().statusCode(200).body("createdByRole", equalTo("platform-admin"));
-        given().filter(Contract.VALIDATED).header("Authorization", ops)
-                .when().delete("/admin/v1/tenants/" + tenant + "/blocks/users/eve").then().statusCode(403);
+        given().filter(Contract.VALIDATED)
+                .header("Authorization", ops)
+                .when()
+                .put("/admin/v1/tenants/" + tenant + "/blocks/users/eve")
+                .then()
+                .statusCode(201);
+        given().filter(Contract.VALIDATED)
+                .header("Authorization", Admin.PLATFORM)
+                .when()
+                .put("/admin/v1/tenants/" + tenant + "/blocks/users/eve")
+                .then()
+                .statusCode(200)
+                .body("createdByRole", equalTo("platform-admin"));
+        given().filter(Contract.VALIDATED)
+                .header("Authorization", ops)
+                .when()
+                .delete("/admin/v1/tenants/" + tenant + "/blocks/users/eve")
+                .then()
+                .statusCode(403);
     }
 
     @Test
@@ -95,37 +157,74 @@ class PlatformAuthorityTest {
         String etag = Admin.createPolicy(tenant, "{}");
         String ops = TestJwts.bearer("ops", tenant, "tenant-admin");
         String alice = TestJwts.bearer("alice", tenant);
-        given().filter(Contract.VALIDATED).header("Authorization", Admin.PLATFORM).header("If-Match", etag)
-                .contentType("application/merge-patch+json").body("{\"enabled\":false}")
-                .when().patch("/admin/v1/tenants/" + tenant + "/policy")
-                .then().statusCode(200).body("disabledBy", equalTo("root"))
+        given().filter(Contract.VALIDATED)
+                .header("Authorization", Admin.PLATFORM)
+                .header("If-Match", etag)
+                .contentType("application/merge-patch+json")
+                .body("{\"enabled\":false}")
+                .when()
+                .patch("/admin/v1/tenants/" + tenant + "/policy")
+                .then()
+                .statusCode(200)
+                .body("disabledBy", equalTo("root"))
                 .body("disabledByRole", equalTo("platform-admin"));
         mint(alice, 403);
 
-        given().filter(Contract.VALIDATED).header("Authorization", ops).header("If-Match", etag(tenant))
-                .contentType("application/merge-patch+json").body("{\"enabled\":true}")
-                .when().patch("/admin/v1/tenants/" + tenant + "/policy")
-                .then().statusCode(403).body("type", equalTo(RESERVED)).body("errors.field", hasItem("enabled"));
-        given().filter(Contract.VALIDATED).header("Authorization", ops).header("If-Match", etag(tenant))
-                .contentType("application/json").body("{\"enabled\":true}")
-                .when().put("/admin/v1/tenants/" + tenant + "/policy")
-                .then().statusCode(403).body("errors.field", hasItem("enabled"));
+        given().filter(Contract.VALIDATED)
+                .header("Authorization", ops)
+                .header("If-Match", etag(tenant))
+                .contentType("application/merge-patch+json")
+                .body("{\"enabled\":true}")
+                .when()
+                .patch("/admin/v1/tenants/" + tenant + "/policy")
+                .then()
+                .statusCode(403)
+                .body("type", equalTo(RESERVED))
+                .body("errors.field", hasItem("enabled"));
+        given().filter(Contract.VALIDATED)
+                .header("Authorization", ops)
+                .header("If-Match", etag(tenant))
+                .contentType("application/json")
+                .body("{\"enabled\":true}")
+                .when()
+                .put("/admin/v1/tenants/" + tenant + "/policy")
+                .then()
+                .statusCode(403)
+                .body("errors.field", hasItem("enabled"));
         // deleting its policy would fall back to the (enabled) default policy: also refused
-        given().filter(Contract.VALIDATED).header("Authorization", ops).header("If-Match", etag(tenant))
-                .when().delete("/admin/v1/tenants/" + tenant + "/policy")
-                .then().statusCode(403).body("type", equalTo(RESERVED));
+        given().filter(Contract.VALIDATED)
+                .header("Authorization", ops)
+                .header("If-Match", etag(tenant))
+                .when()
+                .delete("/admin/v1/tenants/" + tenant + "/policy")
+                .then()
+                .statusCode(403)
+                .body("type", equalTo(RESERVED));
         mint(alice, 403);
 
         // other changes stay possible and keep the platform's disable
-        given().filter(Contract.VALIDATED).header("Authorization", ops).header("If-Match", etag(tenant))
-                .contentType("application/merge-patch+json").body("{\"userQuotaPerDay\":5}")
-                .when().patch("/admin/v1/tenants/" + tenant + "/policy")
-                .then().statusCode(200).body("enabled", equalTo(false)).body("disabledByRole", equalTo("platform-admin"));
+        given().filter(Contract.VALIDATED)
+                .header("Authorization", ops)
+                .header("If-Match", etag(tenant))
+                .contentType("application/merge-patch+json")
+                .body("{\"userQuotaPerDay\":5}")
+                .when()
+                .patch("/admin/v1/tenants/" + tenant + "/policy")
+                .then()
+                .statusCode(200)
+                .body("enabled", equalTo(false))
+                .body("disabledByRole", equalTo("platform-admin"));
         mint(alice, 403);
 
-        given().filter(Contract.VALIDATED).header("Authorization", Admin.PLATFORM).header("If-Match", etag(tenant))
-                .contentType("application/merge-patch+json").body("{\"enabled\":true}")
-                .when().patch("/admin/v1/tenants/" + tenant + "/policy").then().statusCode(200);
+        given().filter(Contract.VALIDATED)
+                .header("Authorization", Admin.PLATFORM)
+                .header("If-Match", etag(tenant))
+                .contentType("application/merge-patch+json")
+                .body("{\"enabled\":true}")
+                .when()
+                .patch("/admin/v1/tenants/" + tenant + "/policy")
+                .then()
+                .statusCode(200);
         mint(alice, 201);
     }
 
@@ -134,14 +233,27 @@ class PlatformAuthorityTest {
         String tenant = Admin.newTenant("tdisable");
         Admin.createPolicy(tenant, "{}");
         String ops = TestJwts.bearer("ops", tenant, "tenant-admin");
-        given().filter(Contract.VALIDATED).header("Authorization", ops).header("If-Match", etag(tenant))
-                .contentType("application/merge-patch+json").body("{\"enabled\":false}")
-                .when().patch("/admin/v1/tenants/" + tenant + "/policy")
-                .then().statusCode(200).body("disabledBy", equalTo("ops")).body("disabledByRole", equalTo("tenant-admin"));
+        given().filter(Contract.VALIDATED)
+                .header("Authorization", ops)
+                .header("If-Match", etag(tenant))
+                .contentType("application/merge-patch+json")
+                .body("{\"enabled\":false}")
+                .when()
+                .patch("/admin/v1/tenants/" + tenant + "/policy")
+                .then()
+                .statusCode(200)
+                .body("disabledBy", equalTo("ops"))
+                .body("disabledByRole", equalTo("tenant-admin"));
         mint(TestJwts.bearer("alice", tenant), 403);
-        given().filter(Contract.VALIDATED).header("Authorization", ops).header("If-Match", etag(tenant))
-                .contentType("application/merge-patch+json").body("{\"enabled\":true}")
-                .when().patch("/admin/v1/tenants/" + tenant + "/policy").then().statusCode(200);
+        given().filter(Contract.VALIDATED)
+                .header("Authorization", ops)
+                .header("If-Match", etag(tenant))
+                .contentType("application/merge-patch+json")
+                .body("{\"enabled\":true}")
+                .when()
+                .patch("/admin/v1/tenants/" + tenant + "/policy")
+                .then()
+                .statusCode(200);
         mint(TestJwts.bearer("alice", tenant), 201);
     }
 
@@ -150,21 +262,36 @@ class PlatformAuthorityTest {
         String tenant = Admin.newTenant("pdelete");
         String etag = Admin.createPolicy(tenant, "{\"tenantQuotaPerDay\":5}");
         String ops = TestJwts.bearer("ops", tenant, "tenant-admin");
-        given().filter(Contract.VALIDATED).header("Authorization", ops).header("If-Match", etag)
-                .when().delete("/admin/v1/tenants/" + tenant + "/policy")
-                .then().statusCode(403).body("type", equalTo(RESERVED))
+        given().filter(Contract.VALIDATED)
+                .header("Authorization", ops)
+                .header("If-Match", etag)
+                .when()
+                .delete("/admin/v1/tenants/" + tenant + "/policy")
+                .then()
+                .statusCode(403)
+                .body("type", equalTo(RESERVED))
                 .body("errors.field", hasItem("tenantQuotaPerDay"));
         // nor change that field directly
-        given().filter(Contract.VALIDATED).header("Authorization", ops).header("If-Match", etag)
-                .contentType("application/merge-patch+json").body("{\"tenantQuotaPerDay\":0}")
-                .when().patch("/admin/v1/tenants/" + tenant + "/policy")
-                .then().statusCode(403).body("errors.field", hasItem("tenantQuotaPerDay"));
+        given().filter(Contract.VALIDATED)
+                .header("Authorization", ops)
+                .header("If-Match", etag)
+                .contentType("application/merge-patch+json")
+                .body("{\"tenantQuotaPerDay\":0}")
+                .when()
+                .patch("/admin/v1/tenants/" + tenant + "/policy")
+                .then()
+                .statusCode(403)
+                .body("errors.field", hasItem("tenantQuotaPerDay"));
 
         // a policy that differs from the default only in what the tenant-admin may change can go
         String other = Admin.newTenant("tdelete");
         String etag2 = Admin.createPolicy(other, "{\"userQuotaPerDay\":3}");
-        given().filter(Contract.VALIDATED).header("Authorization", TestJwts.bearer("ops", other, "tenant-admin"))
+        given().filter(Contract.VALIDATED)
+                .header("Authorization", TestJwts.bearer("ops", other, "tenant-admin"))
                 .header("If-Match", etag2)
-                .when().delete("/admin/v1/tenants/" + other + "/policy").then().statusCode(204);
+                .when()
+                .delete("/admin/v1/tenants/" + other + "/policy")
+                .then()
+                .statusCode(204);
     }
 }

@@ -1,12 +1,14 @@
 package dev.livetoken.admin;
 
-import static io.restassured.RestAssured.given;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.hamcrest.Matchers.containsString;
-import static org.hamcrest.Matchers.equalTo;
-import static org.hamcrest.Matchers.hasItem;
-import static org.hamcrest.Matchers.hasItems;
-import static org.hamcrest.Matchers.not;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Set;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.Test;
+
+import io.quarkus.test.junit.QuarkusTest;
 
 import dev.livetoken.emulator.EmulatorTokenStore;
 import dev.livetoken.policy.LockMode;
@@ -15,12 +17,14 @@ import dev.livetoken.policy.TokenPolicy;
 import dev.livetoken.support.Admin;
 import dev.livetoken.support.Contract;
 import dev.livetoken.support.TestJwts;
-import io.quarkus.test.junit.QuarkusTest;
-import jakarta.inject.Inject;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.Set;
-import org.junit.jupiter.api.Test;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.hasItems;
+import static org.hamcrest.Matchers.not;
 
 /**
  * Issue 8 item 5: platform-owned ceilings every tenant policy stays within, whoever writes it, and
@@ -42,10 +46,14 @@ class PlatformCeilingsApiTest {
 
     @Test
     void anyAdminReadsTheCeilingsAnAppUserDoesNot() {
-        for (String admin : new String[] {Admin.PLATFORM, TestJwts.bearer("ops", Admin.newTenant("reader"), "tenant-admin")}) {
-            given().filter(Contract.VALIDATED).header("Authorization", admin)
-                    .when().get("/admin/v1/platform")
-                    .then().statusCode(200)
+        for (String admin :
+                new String[] {Admin.PLATFORM, TestJwts.bearer("ops", Admin.newTenant("reader"), "tenant-admin")}) {
+            given().filter(Contract.VALIDATED)
+                    .header("Authorization", admin)
+                    .when()
+                    .get("/admin/v1/platform")
+                    .then()
+                    .statusCode(200)
                     .body("allowedModels", equalTo(java.util.List.of(LIVE)))
                     .body("maxUses", equalTo(10))
                     .body("maxTokenLifetimeSeconds", equalTo(3600))
@@ -56,8 +64,12 @@ class PlatformCeilingsApiTest {
                     .body("tenantAdminFields", not(hasItem("lockMode")))
                     .body("tenantAdminFields", not(hasItem("tenantQuotaPerDay")));
         }
-        given().filter(Contract.VALIDATED).header("Authorization", TestJwts.bearer("alice", "acme"))
-                .when().get("/admin/v1/platform").then().statusCode(403);
+        given().filter(Contract.VALIDATED)
+                .header("Authorization", TestJwts.bearer("alice", "acme"))
+                .when()
+                .get("/admin/v1/platform")
+                .then()
+                .statusCode(403);
     }
 
     @Test
@@ -69,119 +81,237 @@ class PlatformCeilingsApiTest {
         String greedy = "{\"model\":\"gemini-2.5-pro\",\"maxUses\":1000,\"defaultUses\":1000,"
                 + "\"tokenLifetimeSeconds\":71999,\"maxTokenLifetimeSeconds\":71999,\"lockMode\":\"UNLOCKED\","
                 + "\"userRatePerMinute\":0,\"userQuotaPerDay\":0,\"tenantRatePerMinute\":0,\"tenantQuotaPerDay\":0}";
-        given().filter(Contract.VALIDATED).header("Authorization", ops).header("If-Match", etag)
-                .contentType("application/json").body(greedy)
-                .when().put("/admin/v1/tenants/" + tenant + "/policy")
-                .then().statusCode(403)
+        given().filter(Contract.VALIDATED)
+                .header("Authorization", ops)
+                .header("If-Match", etag)
+                .contentType("application/json")
+                .body(greedy)
+                .when()
+                .put("/admin/v1/tenants/" + tenant + "/policy")
+                .then()
+                .statusCode(403)
                 .body("type", equalTo(RESERVED))
-                .body("errors.field", hasItems("model", "lockMode", "maxUses", "defaultUses", "tokenLifetimeSeconds",
-                        "maxTokenLifetimeSeconds"))
+                .body(
+                        "errors.field",
+                        hasItems(
+                                "model",
+                                "lockMode",
+                                "maxUses",
+                                "defaultUses",
+                                "tokenLifetimeSeconds",
+                                "maxTokenLifetimeSeconds"))
                 .body("errors.find { it.field == 'maxUses' }.message", containsString("at most 10"))
                 .body("errors.find { it.field == 'maxTokenLifetimeSeconds' }.message", containsString("at most 3600"))
                 .body("errors.find { it.field == 'model' }.message", containsString("platform-admin"));
         // the same without the platform's fields: still beyond the ceilings
-        given().filter(Contract.VALIDATED).header("Authorization", ops).header("If-Match", etag)
+        given().filter(Contract.VALIDATED)
+                .header("Authorization", ops)
+                .header("If-Match", etag)
                 .contentType("application/merge-patch+json")
                 .body("{\"maxUses\":1000,\"tokenLifetimeSeconds\":71999,\"maxTokenLifetimeSeconds\":71999}")
-                .when().patch("/admin/v1/tenants/" + tenant + "/policy")
-                .then().statusCode(403)
+                .when()
+                .patch("/admin/v1/tenants/" + tenant + "/policy")
+                .then()
+                .statusCode(403)
                 .body("type", equalTo(CEILING))
                 .body("errors.field", hasItems("maxUses", "tokenLifetimeSeconds", "maxTokenLifetimeSeconds"));
 
         // nothing was stored: the next mint goes upstream with the platform's model, uses and lifetime
-        String token = given().filter(Contract.VALIDATED).header("Authorization", TestJwts.bearer("alice", tenant))
-                .contentType("application/json").when().post("/v1/tokens")
-                .then().statusCode(201)
+        String token = given().filter(Contract.VALIDATED)
+                .header("Authorization", TestJwts.bearer("alice", tenant))
+                .contentType("application/json")
+                .when()
+                .post("/v1/tokens")
+                .then()
+                .statusCode(201)
                 .body("model", equalTo("models/" + LIVE))
                 .body("uses", equalTo(1))
                 .body("locked", equalTo(true))
-                .extract().path("token");
+                .extract()
+                .path("token");
         var upstream = emulator.find(token).orElseThrow();
         assertThat(upstream.uses()).isEqualTo(1);
         assertThat(upstream.setup().path("model").asText()).endsWith(LIVE);
-        assertThat(Duration.between(upstream.createdAt(), upstream.expireTime())).isLessThanOrEqualTo(Duration.ofHours(1));
+        assertThat(Duration.between(upstream.createdAt(), upstream.expireTime()))
+                .isLessThanOrEqualTo(Duration.ofHours(1));
 
         // within its fields and the ceilings a tenant-admin is free
-        given().filter(Contract.VALIDATED).header("Authorization", ops).header("If-Match", etag)
+        given().filter(Contract.VALIDATED)
+                .header("Authorization", ops)
+                .header("If-Match", etag)
                 .contentType("application/merge-patch+json")
                 .body("{\"maxUses\":10,\"maxTokenLifetimeSeconds\":3600,\"userQuotaPerDay\":0}")
-                .when().patch("/admin/v1/tenants/" + tenant + "/policy")
-                .then().statusCode(200).body("maxUses", equalTo(10)).body("updatedBy", equalTo("ops"));
+                .when()
+                .patch("/admin/v1/tenants/" + tenant + "/policy")
+                .then()
+                .statusCode(200)
+                .body("maxUses", equalTo(10))
+                .body("updatedBy", equalTo("ops"));
     }
 
     @Test
     void aPlatformAdminMaySetAnythingWithinTheCeilingsButNotBeyond() {
         String tenant = Admin.newTenant("bounded");
-        given().filter(Contract.VALIDATED).header("Authorization", Admin.PLATFORM)
+        given().filter(Contract.VALIDATED)
+                .header("Authorization", Admin.PLATFORM)
                 .contentType("application/json")
                 .body("{\"model\":\"gemini-2.5-pro\",\"maxUses\":11,\"maxNewSessionWindowSeconds\":601}")
-                .when().put("/admin/v1/tenants/" + tenant + "/policy")
-                .then().statusCode(403)
+                .when()
+                .put("/admin/v1/tenants/" + tenant + "/policy")
+                .then()
+                .statusCode(403)
                 .body("type", equalTo(CEILING))
                 .body("errors.field", hasItems("model", "maxUses", "maxNewSessionWindowSeconds"))
                 .body("errors.find { it.field == 'model' }.message", containsString(LIVE));
-        Admin.createPolicy(tenant, "{\"model\":\"models/" + LIVE + "\",\"maxUses\":10,\"maxTokenLifetimeSeconds\":3600,"
-                + "\"maxNewSessionWindowSeconds\":600,\"lockMode\":\"UNLOCKED\",\"tenantQuotaPerDay\":0}");
+        Admin.createPolicy(
+                tenant,
+                "{\"model\":\"models/" + LIVE + "\",\"maxUses\":10,\"maxTokenLifetimeSeconds\":3600,"
+                        + "\"maxNewSessionWindowSeconds\":600,\"lockMode\":\"UNLOCKED\",\"tenantQuotaPerDay\":0}");
     }
 
     @Test
     void aPolicyStoredBeforeTheCeilingsWereLoweredIsClampedAtMintTime() {
         String tenant = Admin.newTenant("legacy");
         // stored straight into the store, as a policy written under older, looser ceilings would be
-        TokenPolicy old = new TokenPolicy(tenant, true, LIVE, LockMode.LOCKED, Set.of("es"), "es", false, true,
-                20, 50, Duration.ofHours(5), Duration.ofHours(10), Duration.ofMinutes(30), Duration.ofHours(1),
-                0, 0, 0, 0, 1, "gemini-3.1-flash-lite", 0, 0);
+        TokenPolicy old = new TokenPolicy(
+                tenant,
+                true,
+                LIVE,
+                LockMode.LOCKED,
+                Set.of("es"),
+                "es",
+                false,
+                true,
+                20,
+                50,
+                Duration.ofHours(5),
+                Duration.ofHours(10),
+                Duration.ofMinutes(30),
+                Duration.ofHours(1),
+                0,
+                0,
+                0,
+                0,
+                1,
+                "gemini-3.1-flash-lite",
+                0,
+                0);
         assertThat(store.insert(old, "legacy-import")).isTrue();
         String alice = TestJwts.bearer("alice", tenant);
 
         Instant before = Instant.now();
-        String token = given().filter(Contract.VALIDATED).header("Authorization", alice)
-                .contentType("application/json").when().post("/v1/tokens")
-                .then().statusCode(201)
+        String token = given().filter(Contract.VALIDATED)
+                .header("Authorization", alice)
+                .contentType("application/json")
+                .when()
+                .post("/v1/tokens")
+                .then()
+                .statusCode(201)
                 .body("uses", equalTo(10))
                 .body("expiresInSeconds", equalTo(3600))
-                .extract().path("token");
+                .extract()
+                .path("token");
         var upstream = emulator.find(token).orElseThrow();
         assertThat(upstream.uses()).isEqualTo(10);
-        assertThat(upstream.expireTime()).isBefore(before.plus(Duration.ofHours(1)).plusSeconds(5));
-        assertThat(upstream.newSessionExpireTime()).isBefore(before.plus(Duration.ofMinutes(10)).plusSeconds(5));
+        assertThat(upstream.expireTime())
+                .isBefore(before.plus(Duration.ofHours(1)).plusSeconds(5));
+        assertThat(upstream.newSessionExpireTime())
+                .isBefore(before.plus(Duration.ofMinutes(10)).plusSeconds(5));
 
-        given().filter(Contract.VALIDATED).header("Authorization", alice).contentType("application/json")
-                .body("{\"uses\":50}").when().post("/v1/tokens")
-                .then().statusCode(400).body("field", equalTo("uses")).body("detail", containsString("10"));
-        given().filter(Contract.VALIDATED).header("Authorization", alice).contentType("application/json")
-                .body("{\"lifetimeSeconds\":7200}").when().post("/v1/tokens")
-                .then().statusCode(400).body("field", equalTo("lifetimeSeconds"));
-        given().filter(Contract.VALIDATED).header("Authorization", alice).when().get("/v1/policy")
-                .then().statusCode(200).body("policy.maxUses", equalTo(10)).body("policy.maxTokenLifetimeSeconds", equalTo(3600));
-        given().filter(Contract.VALIDATED).header("Authorization", Admin.PLATFORM).contentType("application/json")
+        given().filter(Contract.VALIDATED)
+                .header("Authorization", alice)
+                .contentType("application/json")
+                .body("{\"uses\":50}")
+                .when()
+                .post("/v1/tokens")
+                .then()
+                .statusCode(400)
+                .body("field", equalTo("uses"))
+                .body("detail", containsString("10"));
+        given().filter(Contract.VALIDATED)
+                .header("Authorization", alice)
+                .contentType("application/json")
+                .body("{\"lifetimeSeconds\":7200}")
+                .when()
+                .post("/v1/tokens")
+                .then()
+                .statusCode(400)
+                .body("field", equalTo("lifetimeSeconds"));
+        given().filter(Contract.VALIDATED)
+                .header("Authorization", alice)
+                .when()
+                .get("/v1/policy")
+                .then()
+                .statusCode(200)
+                .body("policy.maxUses", equalTo(10))
+                .body("policy.maxTokenLifetimeSeconds", equalTo(3600));
+        given().filter(Contract.VALIDATED)
+                .header("Authorization", Admin.PLATFORM)
+                .contentType("application/json")
                 .body("{\"claims\":{\"subject\":\"alice\",\"tenant\":\"" + tenant + "\"}}")
-                .when().post("/admin/v1/simulate")
-                .then().statusCode(200)
+                .when()
+                .post("/admin/v1/simulate")
+                .then()
+                .statusCode(200)
                 .body("token.uses", equalTo(10))
-                .body("decisions.find { it.part == 'policy.maxUses' }.rule", containsString("livetoken.platform.max-uses"));
+                .body(
+                        "decisions.find { it.part == 'policy.maxUses' }.rule",
+                        containsString("livetoken.platform.max-uses"));
 
         // the stored values stay (they are clamped, not rewritten), and a change that leaves them alone is accepted
-        given().filter(Contract.VALIDATED).header("Authorization", Admin.PLATFORM)
-                .when().get("/admin/v1/tenants/" + tenant + "/policy")
-                .then().statusCode(200).body("maxUses", equalTo(50));
-        given().filter(Contract.VALIDATED).header("Authorization", TestJwts.bearer("ops", tenant, "tenant-admin"))
-                .header("If-Match", "\"1\"").contentType("application/merge-patch+json").body("{\"enabled\":false}")
-                .when().patch("/admin/v1/tenants/" + tenant + "/policy")
-                .then().statusCode(200);
+        given().filter(Contract.VALIDATED)
+                .header("Authorization", Admin.PLATFORM)
+                .when()
+                .get("/admin/v1/tenants/" + tenant + "/policy")
+                .then()
+                .statusCode(200)
+                .body("maxUses", equalTo(50));
+        given().filter(Contract.VALIDATED)
+                .header("Authorization", TestJwts.bearer("ops", tenant, "tenant-admin"))
+                .header("If-Match", "\"1\"")
+                .contentType("application/merge-patch+json")
+                .body("{\"enabled\":false}")
+                .when()
+                .patch("/admin/v1/tenants/" + tenant + "/policy")
+                .then()
+                .statusCode(200);
     }
 
     @Test
     void aPolicyNamingAModelThePlatformNoLongerAllowsMintsNothing() {
         String tenant = Admin.newTenant("oldmodel");
-        TokenPolicy old = new TokenPolicy(tenant, true, "gemini-2.5-pro", LockMode.LOCKED, Set.of(), "en", false, true,
-                1, 10, Duration.ofMinutes(30), Duration.ofHours(1), Duration.ofMinutes(1), Duration.ofMinutes(10),
-                0, 0, 0, 0, 1, "gemini-3.1-flash-lite", 0, 0);
+        TokenPolicy old = new TokenPolicy(
+                tenant,
+                true,
+                "gemini-2.5-pro",
+                LockMode.LOCKED,
+                Set.of(),
+                "en",
+                false,
+                true,
+                1,
+                10,
+                Duration.ofMinutes(30),
+                Duration.ofHours(1),
+                Duration.ofMinutes(1),
+                Duration.ofMinutes(10),
+                0,
+                0,
+                0,
+                0,
+                1,
+                "gemini-3.1-flash-lite",
+                0,
+                0);
         assertThat(store.insert(old, "legacy-import")).isTrue();
         int before = emulator.size();
-        given().filter(Contract.VALIDATED).header("Authorization", TestJwts.bearer("alice", tenant))
-                .contentType("application/json").when().post("/v1/tokens")
-                .then().statusCode(403)
+        given().filter(Contract.VALIDATED)
+                .header("Authorization", TestJwts.bearer("alice", tenant))
+                .contentType("application/json")
+                .when()
+                .post("/v1/tokens")
+                .then()
+                .statusCode(403)
                 .body("type", equalTo("https://livetoken.dev/problems/policy-forbids"))
                 .body("field", equalTo("model"))
                 .body("detail", containsString("gemini-2.5-pro"));

@@ -1,10 +1,16 @@
 package dev.livetoken.admin;
 
-import static io.restassured.RestAssured.given;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.hamcrest.Matchers.containsString;
-import static org.hamcrest.Matchers.equalTo;
-import static org.hamcrest.Matchers.hasItems;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.Test;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
 
 import dev.livetoken.policy.LockMode;
 import dev.livetoken.policy.PolicyStore;
@@ -12,14 +18,12 @@ import dev.livetoken.policy.TokenPolicy;
 import dev.livetoken.support.Admin;
 import dev.livetoken.support.Contract;
 import dev.livetoken.support.TestJwts;
-import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
-import io.quarkus.test.junit.TestProfile;
-import jakarta.inject.Inject;
-import java.time.Duration;
-import java.util.Map;
-import java.util.Set;
-import org.junit.jupiter.api.Test;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItems;
 
 /**
  * Issue 8 item 5, the "minimum limits": an operator who sets rate and quota ceilings gets policies
@@ -39,8 +43,9 @@ class PlatformLimitCeilingsTest {
                     "livetoken.platform.max-user-rate-per-minute", "30",
                     "livetoken.platform.max-user-quota-per-day", "500",
                     "livetoken.platform.max-tenant-quota-per-day", "10000",
-                    "livetoken.platform.tenant-admin-fields", "enabled,lockMode,userRatePerMinute,userQuotaPerDay,"
-                            + "tenantQuotaPerDay,allowedTargetLanguages,defaultTargetLanguage",
+                    "livetoken.platform.tenant-admin-fields",
+                            "enabled,lockMode,userRatePerMinute,userQuotaPerDay,"
+                                    + "tenantQuotaPerDay,allowedTargetLanguages,defaultTargetLanguage",
                     // the defaults must themselves stay within the ceilings, or the service does not start
                     "livetoken.default-policy.user-rate-per-minute", "10",
                     "livetoken.default-policy.user-quota-per-day", "200",
@@ -55,8 +60,12 @@ class PlatformLimitCeilingsTest {
 
     @Test
     void theCeilingsAreReadable() {
-        given().filter(Contract.VALIDATED).header("Authorization", Admin.PLATFORM)
-                .when().get("/admin/v1/platform").then().statusCode(200)
+        given().filter(Contract.VALIDATED)
+                .header("Authorization", Admin.PLATFORM)
+                .when()
+                .get("/admin/v1/platform")
+                .then()
+                .statusCode(200)
                 .body("allowUnlocked", equalTo(false))
                 .body("maxUserRatePerMinute", equalTo(30))
                 .body("maxUserQuotaPerDay", equalTo(500))
@@ -70,50 +79,104 @@ class PlatformLimitCeilingsTest {
         String tenant = Admin.newTenant("limits");
         String etag = Admin.createPolicy(tenant, "{}");
         String ops = TestJwts.bearer("ops", tenant, "tenant-admin");
-        given().filter(Contract.VALIDATED).header("Authorization", ops).header("If-Match", etag)
+        given().filter(Contract.VALIDATED)
+                .header("Authorization", ops)
+                .header("If-Match", etag)
                 .contentType("application/merge-patch+json")
-                .body("{\"userRatePerMinute\":0,\"userQuotaPerDay\":501,\"tenantQuotaPerDay\":0,\"lockMode\":\"UNLOCKED\"}")
-                .when().patch("/admin/v1/tenants/" + tenant + "/policy")
-                .then().statusCode(403)
+                .body(
+                        "{\"userRatePerMinute\":0,\"userQuotaPerDay\":501,\"tenantQuotaPerDay\":0,\"lockMode\":\"UNLOCKED\"}")
+                .when()
+                .patch("/admin/v1/tenants/" + tenant + "/policy")
+                .then()
+                .statusCode(403)
                 .body("type", equalTo(CEILING))
                 .body("errors.field", hasItems("userRatePerMinute", "userQuotaPerDay", "tenantQuotaPerDay", "lockMode"))
                 .body("errors.find { it.field == 'userRatePerMinute' }.message", containsString("between 1 and 30"))
                 .body("errors.find { it.field == 'userQuotaPerDay' }.message", containsString("500"))
                 .body("errors.find { it.field == 'tenantQuotaPerDay' }.message", containsString("10000"))
-                .body("errors.find { it.field == 'lockMode' }.message", containsString("livetoken.platform.allow-unlocked"));
+                .body(
+                        "errors.find { it.field == 'lockMode' }.message",
+                        containsString("livetoken.platform.allow-unlocked"));
         // the platform-admin is held to the same ceilings
-        given().filter(Contract.VALIDATED).header("Authorization", Admin.PLATFORM).header("If-Match", etag)
-                .contentType("application/merge-patch+json").body("{\"userQuotaPerDay\":0}")
-                .when().patch("/admin/v1/tenants/" + tenant + "/policy")
-                .then().statusCode(403).body("type", equalTo(CEILING)).body("field", equalTo("userQuotaPerDay"));
+        given().filter(Contract.VALIDATED)
+                .header("Authorization", Admin.PLATFORM)
+                .header("If-Match", etag)
+                .contentType("application/merge-patch+json")
+                .body("{\"userQuotaPerDay\":0}")
+                .when()
+                .patch("/admin/v1/tenants/" + tenant + "/policy")
+                .then()
+                .statusCode(403)
+                .body("type", equalTo(CEILING))
+                .body("field", equalTo("userQuotaPerDay"));
         // within them, the tenant-admin sets the fields the operator gave it
-        given().filter(Contract.VALIDATED).header("Authorization", ops).header("If-Match", etag)
+        given().filter(Contract.VALIDATED)
+                .header("Authorization", ops)
+                .header("If-Match", etag)
                 .contentType("application/merge-patch+json")
                 .body("{\"userRatePerMinute\":30,\"userQuotaPerDay\":500,\"tenantQuotaPerDay\":10000}")
-                .when().patch("/admin/v1/tenants/" + tenant + "/policy")
-                .then().statusCode(200).body("tenantQuotaPerDay", equalTo(10000));
+                .when()
+                .patch("/admin/v1/tenants/" + tenant + "/policy")
+                .then()
+                .statusCode(200)
+                .body("tenantQuotaPerDay", equalTo(10000));
         // ...and only those: maxUses is not among them here
-        given().filter(Contract.VALIDATED).header("Authorization", ops).header("If-Match", "\"2\"")
-                .contentType("application/merge-patch+json").body("{\"maxUses\":5}")
-                .when().patch("/admin/v1/tenants/" + tenant + "/policy")
-                .then().statusCode(403).body("type", equalTo("https://livetoken.dev/problems/platform-reserved"))
+        given().filter(Contract.VALIDATED)
+                .header("Authorization", ops)
+                .header("If-Match", "\"2\"")
+                .contentType("application/merge-patch+json")
+                .body("{\"maxUses\":5}")
+                .when()
+                .patch("/admin/v1/tenants/" + tenant + "/policy")
+                .then()
+                .statusCode(403)
+                .body("type", equalTo("https://livetoken.dev/problems/platform-reserved"))
                 .body("field", equalTo("maxUses"));
     }
 
     @Test
     void anUnlimitedStoredPolicyMintsUnderTheCeilingAndLocked() {
         String tenant = Admin.newTenant("unlimited");
-        TokenPolicy old = new TokenPolicy(tenant, true, "gemini-3.5-live-translate-preview", LockMode.UNLOCKED,
-                Set.of("fr"), "fr", false, true, 1, 10, Duration.ofMinutes(30), Duration.ofHours(1),
-                Duration.ofMinutes(1), Duration.ofMinutes(10), 0, 0, 0, 0, 1, "gemini-3.1-flash-lite", 0, 0);
+        TokenPolicy old = new TokenPolicy(
+                tenant,
+                true,
+                "gemini-3.5-live-translate-preview",
+                LockMode.UNLOCKED,
+                Set.of("fr"),
+                "fr",
+                false,
+                true,
+                1,
+                10,
+                Duration.ofMinutes(30),
+                Duration.ofHours(1),
+                Duration.ofMinutes(1),
+                Duration.ofMinutes(10),
+                0,
+                0,
+                0,
+                0,
+                1,
+                "gemini-3.1-flash-lite",
+                0,
+                0);
         assertThat(store.insert(old, "legacy-import")).isTrue();
         String alice = TestJwts.bearer("alice", tenant);
-        given().filter(Contract.VALIDATED).header("Authorization", alice).contentType("application/json")
-                .when().post("/v1/tokens").then().statusCode(201)
+        given().filter(Contract.VALIDATED)
+                .header("Authorization", alice)
+                .contentType("application/json")
+                .when()
+                .post("/v1/tokens")
+                .then()
+                .statusCode(201)
                 .body("locked", equalTo(true))
                 .body("translationConfig.targetLanguageCode", equalTo("fr"));
-        given().filter(Contract.VALIDATED).header("Authorization", alice).when().get("/v1/policy")
-                .then().statusCode(200)
+        given().filter(Contract.VALIDATED)
+                .header("Authorization", alice)
+                .when()
+                .get("/v1/policy")
+                .then()
+                .statusCode(200)
                 .body("policy.lockMode", equalTo("LOCKED"))
                 .body("limits.find { it.scope == 'user-rate' }.limit", equalTo(30))
                 .body("limits.find { it.scope == 'user-quota' }.limit", equalTo(500))

@@ -1,14 +1,16 @@
 package dev.livetoken.admin;
 
-import static io.restassured.RestAssured.given;
-import static org.hamcrest.Matchers.containsString;
-import static org.hamcrest.Matchers.equalTo;
+import org.junit.jupiter.api.Test;
+
+import io.quarkus.test.junit.QuarkusTest;
 
 import dev.livetoken.support.Admin;
 import dev.livetoken.support.Contract;
 import dev.livetoken.support.TestJwts;
-import io.quarkus.test.junit.QuarkusTest;
-import org.junit.jupiter.api.Test;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
 
 /**
  * Issue 8 item 6: tenant id {@code default} names the platform's fallback policy, so nobody may
@@ -22,48 +24,94 @@ class ReservedDefaultTenantTest {
     @Test
     void aTenantAdminOfTenantDefaultCannotReadOrChangeTheDefaultPolicy() {
         String etag = given().header("Authorization", Admin.PLATFORM)
-                .when().get("/admin/v1/tenants/default/policy").then().statusCode(200).extract().header("ETag");
+                .when()
+                .get("/admin/v1/tenants/default/policy")
+                .then()
+                .statusCode(200)
+                .extract()
+                .header("ETag");
         for (String tenant : new String[] {"default", "DEFAULT", "Default"}) {
             String impostor = TestJwts.bearer("ops", tenant, "tenant-admin");
-            given().filter(Contract.VALIDATED).header("Authorization", impostor)
-                    .when().get("/admin/v1/tenants/default/policy")
-                    .then().statusCode(403).body("type", equalTo(TENANT_CLAIM))
+            given().filter(Contract.VALIDATED)
+                    .header("Authorization", impostor)
+                    .when()
+                    .get("/admin/v1/tenants/default/policy")
+                    .then()
+                    .statusCode(403)
+                    .body("type", equalTo(TENANT_CLAIM))
                     .body("detail", containsString("reserved"));
-            given().filter(Contract.VALIDATED).header("Authorization", impostor).header("If-Match", etag)
-                    .contentType("application/merge-patch+json").body("{\"userQuotaPerDay\":100000}")
-                    .when().patch("/admin/v1/tenants/default/policy")
-                    .then().statusCode(403).body("type", equalTo(TENANT_CLAIM));
-            given().filter(Contract.VALIDATED).header("Authorization", impostor)
-                    .when().get("/admin/v1/tenants").then().statusCode(403);
+            given().filter(Contract.VALIDATED)
+                    .header("Authorization", impostor)
+                    .header("If-Match", etag)
+                    .contentType("application/merge-patch+json")
+                    .body("{\"userQuotaPerDay\":100000}")
+                    .when()
+                    .patch("/admin/v1/tenants/default/policy")
+                    .then()
+                    .statusCode(403)
+                    .body("type", equalTo(TENANT_CLAIM));
+            given().filter(Contract.VALIDATED)
+                    .header("Authorization", impostor)
+                    .when()
+                    .get("/admin/v1/tenants")
+                    .then()
+                    .statusCode(403);
         }
         // nothing changed
-        given().filter(Contract.VALIDATED).header("Authorization", Admin.PLATFORM)
-                .when().get("/admin/v1/tenants/default/policy").then().statusCode(200).header("ETag", equalTo(etag));
+        given().filter(Contract.VALIDATED)
+                .header("Authorization", Admin.PLATFORM)
+                .when()
+                .get("/admin/v1/tenants/default/policy")
+                .then()
+                .statusCode(200)
+                .header("ETag", equalTo(etag));
     }
 
     @Test
     void noCallerMayBelongToTenantDefault() {
-        given().filter(Contract.VALIDATED).header("Authorization", TestJwts.bearer("alice", "default"))
-                .contentType("application/json").when().post("/v1/tokens")
-                .then().statusCode(403).body("type", equalTo(TENANT_CLAIM));
-        given().filter(Contract.VALIDATED).header("Authorization", TestJwts.bearer("alice", "default"))
-                .when().get("/v1/policy").then().statusCode(403).body("type", equalTo(TENANT_CLAIM));
-        given().filter(Contract.VALIDATED).header("Authorization", TestJwts.bearer("root", "default", "platform-admin"))
-                .when().get("/admin/v1/tenants/default/policy").then().statusCode(403);
+        given().filter(Contract.VALIDATED)
+                .header("Authorization", TestJwts.bearer("alice", "default"))
+                .contentType("application/json")
+                .when()
+                .post("/v1/tokens")
+                .then()
+                .statusCode(403)
+                .body("type", equalTo(TENANT_CLAIM));
+        given().filter(Contract.VALIDATED)
+                .header("Authorization", TestJwts.bearer("alice", "default"))
+                .when()
+                .get("/v1/policy")
+                .then()
+                .statusCode(403)
+                .body("type", equalTo(TENANT_CLAIM));
+        given().filter(Contract.VALIDATED)
+                .header("Authorization", TestJwts.bearer("root", "default", "platform-admin"))
+                .when()
+                .get("/admin/v1/tenants/default/policy")
+                .then()
+                .statusCode(403);
     }
 
     @Test
     void aTenantAdminCannotAdministerTheDefaultPolicyFromAnotherTenant() {
         String tenant = Admin.newTenant("notdefault");
-        given().filter(Contract.VALIDATED).header("Authorization", TestJwts.bearer("ops", tenant, "tenant-admin"))
-                .when().get("/admin/v1/tenants/default/policy").then().statusCode(403);
+        given().filter(Contract.VALIDATED)
+                .header("Authorization", TestJwts.bearer("ops", tenant, "tenant-admin"))
+                .when()
+                .get("/admin/v1/tenants/default/policy")
+                .then()
+                .statusCode(403);
     }
 
     @Test
     void tenantDefaultHasNoUsersToBlock() {
-        given().filter(Contract.VALIDATED).header("Authorization", Admin.PLATFORM)
-                .when().put("/admin/v1/tenants/default/blocks/tenant")
-                .then().statusCode(400).body("field", equalTo("tenantId"))
+        given().filter(Contract.VALIDATED)
+                .header("Authorization", Admin.PLATFORM)
+                .when()
+                .put("/admin/v1/tenants/default/blocks/tenant")
+                .then()
+                .statusCode(400)
+                .body("field", equalTo("tenantId"))
                 .body("detail", containsString("enabled"));
     }
 }

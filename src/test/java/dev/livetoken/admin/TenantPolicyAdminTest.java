@@ -1,16 +1,18 @@
 package dev.livetoken.admin;
 
+import org.junit.jupiter.api.Test;
+
+import io.quarkus.test.junit.QuarkusTest;
+
+import dev.livetoken.support.Admin;
+import dev.livetoken.support.Contract;
+import dev.livetoken.support.TestJwts;
+
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.not;
-
-import dev.livetoken.support.Admin;
-import dev.livetoken.support.Contract;
-import dev.livetoken.support.TestJwts;
-import io.quarkus.test.junit.QuarkusTest;
-import org.junit.jupiter.api.Test;
 
 /** The admin policy API: create, read, replace, merge-patch, delete, with ETag / If-Match and roles. */
 @QuarkusTest
@@ -23,85 +25,141 @@ class TenantPolicyAdminTest {
     void createReadReplacePatchDeleteWithOptimisticConcurrency() {
         String tenant = Admin.newTenant("crud");
         String etag = Admin.createPolicy(tenant, POLICY);
-        given().filter(Contract.VALIDATED).header("Authorization", Admin.PLATFORM)
-                .when().get("/admin/v1/tenants/" + tenant + "/policy")
-                .then().statusCode(200)
+        given().filter(Contract.VALIDATED)
+                .header("Authorization", Admin.PLATFORM)
+                .when()
+                .get("/admin/v1/tenants/" + tenant + "/policy")
+                .then()
+                .statusCode(200)
                 .header("ETag", equalTo(etag))
                 .body("allowedTargetLanguages", contains("es", "fr"))
                 .body("version", equalTo(1))
                 .body("updatedBy", equalTo("root"));
 
         // no If-Match: 428; stale If-Match: 412
-        given().filter(Contract.VALIDATED).header("Authorization", Admin.PLATFORM)
-                .contentType("application/json").body(POLICY)
-                .when().put("/admin/v1/tenants/" + tenant + "/policy")
-                .then().statusCode(428).body("type", equalTo("https://livetoken.dev/problems/precondition-required"));
-        given().filter(Contract.VALIDATED).header("Authorization", Admin.PLATFORM).header("If-Match", "\"99\"")
-                .contentType("application/json").body(POLICY)
-                .when().put("/admin/v1/tenants/" + tenant + "/policy")
-                .then().statusCode(412).body("type", equalTo("https://livetoken.dev/problems/precondition-failed"));
+        given().filter(Contract.VALIDATED)
+                .header("Authorization", Admin.PLATFORM)
+                .contentType("application/json")
+                .body(POLICY)
+                .when()
+                .put("/admin/v1/tenants/" + tenant + "/policy")
+                .then()
+                .statusCode(428)
+                .body("type", equalTo("https://livetoken.dev/problems/precondition-required"));
+        given().filter(Contract.VALIDATED)
+                .header("Authorization", Admin.PLATFORM)
+                .header("If-Match", "\"99\"")
+                .contentType("application/json")
+                .body(POLICY)
+                .when()
+                .put("/admin/v1/tenants/" + tenant + "/policy")
+                .then()
+                .statusCode(412)
+                .body("type", equalTo("https://livetoken.dev/problems/precondition-failed"));
 
-        String etag2 = given().filter(Contract.VALIDATED).header("Authorization", Admin.PLATFORM).header("If-Match", etag)
-                .contentType("application/merge-patch+json").body("{\"userRatePerMinute\":7,\"echoTargetLanguage\":true}")
-                .when().patch("/admin/v1/tenants/" + tenant + "/policy")
-                .then().statusCode(200)
+        String etag2 = given().filter(Contract.VALIDATED)
+                .header("Authorization", Admin.PLATFORM)
+                .header("If-Match", etag)
+                .contentType("application/merge-patch+json")
+                .body("{\"userRatePerMinute\":7,\"echoTargetLanguage\":true}")
+                .when()
+                .patch("/admin/v1/tenants/" + tenant + "/policy")
+                .then()
+                .statusCode(200)
                 .body("userRatePerMinute", equalTo(7))
                 .body("echoTargetLanguage", equalTo(true))
                 .body("userQuotaPerDay", equalTo(100))
                 .body("version", equalTo(2))
-                .extract().header("ETag");
+                .extract()
+                .header("ETag");
 
         // the old ETag is now stale for every kind of change
-        given().filter(Contract.VALIDATED).header("Authorization", Admin.PLATFORM).header("If-Match", etag)
-                .contentType("application/merge-patch+json").body("{\"enabled\":false}")
-                .when().patch("/admin/v1/tenants/" + tenant + "/policy")
-                .then().statusCode(412);
-        given().filter(Contract.VALIDATED).header("Authorization", Admin.PLATFORM).header("If-Match", etag)
-                .when().delete("/admin/v1/tenants/" + tenant + "/policy")
-                .then().statusCode(412);
+        given().filter(Contract.VALIDATED)
+                .header("Authorization", Admin.PLATFORM)
+                .header("If-Match", etag)
+                .contentType("application/merge-patch+json")
+                .body("{\"enabled\":false}")
+                .when()
+                .patch("/admin/v1/tenants/" + tenant + "/policy")
+                .then()
+                .statusCode(412);
+        given().filter(Contract.VALIDATED)
+                .header("Authorization", Admin.PLATFORM)
+                .header("If-Match", etag)
+                .when()
+                .delete("/admin/v1/tenants/" + tenant + "/policy")
+                .then()
+                .statusCode(412);
 
-        given().filter(Contract.VALIDATED).header("Authorization", Admin.PLATFORM).header("If-Match", etag2)
-                .contentType("application/json").body("{\"lockMode\":\"UNLOCKED\"}")
-                .when().put("/admin/v1/tenants/" + tenant + "/policy")
-                .then().statusCode(200)
+        given().filter(Contract.VALIDATED)
+                .header("Authorization", Admin.PLATFORM)
+                .header("If-Match", etag2)
+                .contentType("application/json")
+                .body("{\"lockMode\":\"UNLOCKED\"}")
+                .when()
+                .put("/admin/v1/tenants/" + tenant + "/policy")
+                .then()
+                .statusCode(200)
                 .body("lockMode", equalTo("UNLOCKED"))
                 .body("allowedTargetLanguages", equalTo(java.util.List.of()))
                 .body("version", equalTo(3));
 
-        given().filter(Contract.VALIDATED).header("Authorization", Admin.PLATFORM).header("If-Match", "\"3\"")
-                .when().delete("/admin/v1/tenants/" + tenant + "/policy")
-                .then().statusCode(204);
-        given().filter(Contract.VALIDATED).header("Authorization", Admin.PLATFORM)
-                .when().get("/admin/v1/tenants/" + tenant + "/policy")
-                .then().statusCode(404);
+        given().filter(Contract.VALIDATED)
+                .header("Authorization", Admin.PLATFORM)
+                .header("If-Match", "\"3\"")
+                .when()
+                .delete("/admin/v1/tenants/" + tenant + "/policy")
+                .then()
+                .statusCode(204);
+        given().filter(Contract.VALIDATED)
+                .header("Authorization", Admin.PLATFORM)
+                .when()
+                .get("/admin/v1/tenants/" + tenant + "/policy")
+                .then()
+                .statusCode(404);
     }
 
     @Test
     void invalidPolicyNamesEveryBadField() {
         String tenant = Admin.newTenant("bad");
-        given().filter(Contract.RESPONSE_ONLY).header("Authorization", Admin.PLATFORM)
+        given().filter(Contract.RESPONSE_ONLY)
+                .header("Authorization", Admin.PLATFORM)
                 .contentType("application/json")
-                .body("{\"allowedTargetLanguages\":[\"es\",\"klingon\"],\"defaultUses\":0,\"tokenLifetimeSeconds\":72000}")
-                .when().put("/admin/v1/tenants/" + tenant + "/policy")
-                .then().statusCode(400)
+                .body(
+                        "{\"allowedTargetLanguages\":[\"es\",\"klingon\"],\"defaultUses\":0,\"tokenLifetimeSeconds\":72000}")
+                .when()
+                .put("/admin/v1/tenants/" + tenant + "/policy")
+                .then()
+                .statusCode(400)
                 .contentType("application/problem+json")
                 .body("errors.field", hasItem("allowedTargetLanguages[1]"));
-        given().filter(Contract.RESPONSE_ONLY).header("Authorization", Admin.PLATFORM)
+        given().filter(Contract.RESPONSE_ONLY)
+                .header("Authorization", Admin.PLATFORM)
                 .contentType("application/json")
                 .body("{\"defaultUses\":0,\"tokenLifetimeSeconds\":72000,\"maxTokenLifetimeSeconds\":72000}")
-                .when().put("/admin/v1/tenants/" + tenant + "/policy")
-                .then().statusCode(400)
+                .when()
+                .put("/admin/v1/tenants/" + tenant + "/policy")
+                .then()
+                .statusCode(400)
                 .body("errors.field", hasItem("defaultUses"))
                 .body("errors.field", hasItem("maxTokenLifetimeSeconds"));
-        given().filter(Contract.RESPONSE_ONLY).header("Authorization", Admin.PLATFORM)
-                .contentType("application/json").body("{\"maxUsers\":3}")
-                .when().put("/admin/v1/tenants/" + tenant + "/policy")
-                .then().statusCode(400)
+        given().filter(Contract.RESPONSE_ONLY)
+                .header("Authorization", Admin.PLATFORM)
+                .contentType("application/json")
+                .body("{\"maxUsers\":3}")
+                .when()
+                .put("/admin/v1/tenants/" + tenant + "/policy")
+                .then()
+                .statusCode(400)
                 .body("field", equalTo("maxUsers"));
-        given().filter(Contract.RESPONSE_ONLY).header("Authorization", Admin.PLATFORM)
-                .contentType("text/plain").body("x")
-                .when().put("/admin/v1/tenants/" + tenant + "/policy")
-                .then().statusCode(415);
+        given().filter(Contract.RESPONSE_ONLY)
+                .header("Authorization", Admin.PLATFORM)
+                .contentType("text/plain")
+                .body("x")
+                .when()
+                .put("/admin/v1/tenants/" + tenant + "/policy")
+                .then()
+                .statusCode(415);
     }
 
     @Test
@@ -111,24 +169,46 @@ class TenantPolicyAdminTest {
         Admin.createPolicy(mine, POLICY);
         Admin.createPolicy(theirs, POLICY);
         String tenantAdmin = TestJwts.bearer("ops", mine, "tenant-admin");
-        given().filter(Contract.VALIDATED).header("Authorization", tenantAdmin)
-                .when().get("/admin/v1/tenants/" + mine + "/policy").then().statusCode(200);
-        given().filter(Contract.VALIDATED).header("Authorization", tenantAdmin)
-                .when().get("/admin/v1/tenants/" + theirs + "/policy").then().statusCode(403);
-        given().filter(Contract.VALIDATED).header("Authorization", tenantAdmin)
-                .when().get("/admin/v1/tenants")
-                .then().statusCode(200)
+        given().filter(Contract.VALIDATED)
+                .header("Authorization", tenantAdmin)
+                .when()
+                .get("/admin/v1/tenants/" + mine + "/policy")
+                .then()
+                .statusCode(200);
+        given().filter(Contract.VALIDATED)
+                .header("Authorization", tenantAdmin)
+                .when()
+                .get("/admin/v1/tenants/" + theirs + "/policy")
+                .then()
+                .statusCode(403);
+        given().filter(Contract.VALIDATED)
+                .header("Authorization", tenantAdmin)
+                .when()
+                .get("/admin/v1/tenants")
+                .then()
+                .statusCode(200)
                 .body("tenants.tenantId", contains(mine));
-        given().filter(Contract.VALIDATED).header("Authorization", Admin.PLATFORM)
-                .when().get("/admin/v1/tenants")
-                .then().statusCode(200)
+        given().filter(Contract.VALIDATED)
+                .header("Authorization", Admin.PLATFORM)
+                .when()
+                .get("/admin/v1/tenants")
+                .then()
+                .statusCode(200)
                 .body("tenants.tenantId", hasItem(mine))
                 .body("tenants.tenantId", hasItem(theirs));
         // an app user is not an admin
-        given().filter(Contract.VALIDATED).header("Authorization", TestJwts.bearer("alice", mine))
-                .when().get("/admin/v1/tenants/" + mine + "/policy").then().statusCode(403);
-        given().filter(Contract.VALIDATED).header("Authorization", TestJwts.bearer("alice", mine, "token-broker"))
-                .when().get("/admin/v1/tenants").then().statusCode(403)
+        given().filter(Contract.VALIDATED)
+                .header("Authorization", TestJwts.bearer("alice", mine))
+                .when()
+                .get("/admin/v1/tenants/" + mine + "/policy")
+                .then()
+                .statusCode(403);
+        given().filter(Contract.VALIDATED)
+                .header("Authorization", TestJwts.bearer("alice", mine, "token-broker"))
+                .when()
+                .get("/admin/v1/tenants")
+                .then()
+                .statusCode(403)
                 .body("tenants", not(hasItem(mine)));
     }
 
@@ -137,12 +217,30 @@ class TenantPolicyAdminTest {
         String tenant = Admin.newTenant("apply");
         String etag = Admin.createPolicy(tenant, POLICY);
         String user = TestJwts.bearer("alice", tenant);
-        given().filter(Contract.VALIDATED).header("Authorization", user).contentType("application/json")
-                .body("{\"targetLanguageCode\":\"de\"}").when().post("/v1/tokens").then().statusCode(403);
-        given().filter(Contract.VALIDATED).header("Authorization", Admin.PLATFORM).header("If-Match", etag)
-                .contentType("application/merge-patch+json").body("{\"allowedTargetLanguages\":[\"es\",\"de\"]}")
-                .when().patch("/admin/v1/tenants/" + tenant + "/policy").then().statusCode(200);
-        given().filter(Contract.VALIDATED).header("Authorization", user).contentType("application/json")
-                .body("{\"targetLanguageCode\":\"de\"}").when().post("/v1/tokens").then().statusCode(201);
+        given().filter(Contract.VALIDATED)
+                .header("Authorization", user)
+                .contentType("application/json")
+                .body("{\"targetLanguageCode\":\"de\"}")
+                .when()
+                .post("/v1/tokens")
+                .then()
+                .statusCode(403);
+        given().filter(Contract.VALIDATED)
+                .header("Authorization", Admin.PLATFORM)
+                .header("If-Match", etag)
+                .contentType("application/merge-patch+json")
+                .body("{\"allowedTargetLanguages\":[\"es\",\"de\"]}")
+                .when()
+                .patch("/admin/v1/tenants/" + tenant + "/policy")
+                .then()
+                .statusCode(200);
+        given().filter(Contract.VALIDATED)
+                .header("Authorization", user)
+                .contentType("application/json")
+                .body("{\"targetLanguageCode\":\"de\"}")
+                .when()
+                .post("/v1/tokens")
+                .then()
+                .statusCode(201);
     }
 }

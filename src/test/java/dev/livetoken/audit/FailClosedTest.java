@@ -1,9 +1,12 @@
 package dev.livetoken.audit;
 
-import static io.restassured.RestAssured.given;
-import static org.hamcrest.Matchers.equalTo;
-import static org.hamcrest.Matchers.not;
-import static org.hamcrest.Matchers.containsString;
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.Test;
+
+import io.quarkus.test.junit.QuarkusMock;
+import io.quarkus.test.junit.QuarkusTest;
+import io.smallrye.mutiny.Uni;
 
 import dev.livetoken.problem.ProblemException;
 import dev.livetoken.problem.ProblemType;
@@ -14,11 +17,11 @@ import dev.livetoken.support.TestJwts;
 import dev.livetoken.upstream.AuthTokenSpec;
 import dev.livetoken.upstream.MintedName;
 import dev.livetoken.upstream.UpstreamFacade;
-import io.quarkus.test.junit.QuarkusMock;
-import io.quarkus.test.junit.QuarkusTest;
-import io.smallrye.mutiny.Uni;
-import jakarta.inject.Inject;
-import org.junit.jupiter.api.Test;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.not;
 
 /**
  * No token leaves without its audit record (503, fail closed), and neither a failed audit write nor
@@ -34,25 +37,36 @@ class FailClosedTest {
     UpstreamFacade realUpstream;
 
     static String usedToday(String tenant, String subject) {
-        return given().header("Authorization", Admin.PLATFORM).queryParam("subject", subject)
-                .when().get("/admin/v1/tenants/" + tenant + "/usage")
-                .then().statusCode(200).extract().path("limits.find { it.scope == 'user-quota' }.used").toString();
+        return given().header("Authorization", Admin.PLATFORM)
+                .queryParam("subject", subject)
+                .when()
+                .get("/admin/v1/tenants/" + tenant + "/usage")
+                .then()
+                .statusCode(200)
+                .extract()
+                .path("limits.find { it.scope == 'user-quota' }.used")
+                .toString();
     }
 
     @Test
     void auditFailureWithholdsTheTokenAndGivesTheQuotaBack() {
         String tenant = Admin.newTenant("closed");
         Admin.createPolicy(tenant, "{\"userQuotaPerDay\":1}");
-        QuarkusMock.installMockForType(new AuditLog(store) {
-            @Override
-            public void write(AuditRecord r) {
-                throw new IllegalStateException("disk full");
-            }
-        }, AuditLog.class);
-        given().filter(Contract.VALIDATED).header("Authorization", TestJwts.bearer("alice", tenant))
+        QuarkusMock.installMockForType(
+                new AuditLog(store) {
+                    @Override
+                    public void write(AuditRecord r) {
+                        throw new IllegalStateException("disk full");
+                    }
+                },
+                AuditLog.class);
+        given().filter(Contract.VALIDATED)
+                .header("Authorization", TestJwts.bearer("alice", tenant))
                 .contentType("application/json")
-                .when().post("/v1/tokens")
-                .then().statusCode(503)
+                .when()
+                .post("/v1/tokens")
+                .then()
+                .statusCode(503)
                 .contentType("application/problem+json")
                 .body("type", equalTo("https://livetoken.dev/problems/audit-unavailable"))
                 .body(not(containsString("auth_tokens/")));
@@ -63,21 +77,26 @@ class FailClosedTest {
     void upstreamFailureGivesTheReservationBack() {
         String tenant = Admin.newTenant("upfail");
         Admin.createPolicy(tenant, "{\"userQuotaPerDay\":1}");
-        QuarkusMock.installMockForType(new UpstreamFacade(null, null, null) {
-            @Override
-            public Uni<MintedName> create(AuthTokenSpec spec) {
-                return Uni.createFrom().failure(ProblemException.of(ProblemType.UPSTREAM_UNAVAILABLE, "down"));
-            }
+        QuarkusMock.installMockForType(
+                new UpstreamFacade(null, null, null) {
+                    @Override
+                    public Uni<MintedName> create(AuthTokenSpec spec) {
+                        return Uni.createFrom().failure(ProblemException.of(ProblemType.UPSTREAM_UNAVAILABLE, "down"));
+                    }
 
-            @Override
-            public String websocketUrl() {
-                return realUpstream.websocketUrl();
-            }
-        }, UpstreamFacade.class);
-        given().filter(Contract.VALIDATED).header("Authorization", TestJwts.bearer("alice", tenant))
+                    @Override
+                    public String websocketUrl() {
+                        return realUpstream.websocketUrl();
+                    }
+                },
+                UpstreamFacade.class);
+        given().filter(Contract.VALIDATED)
+                .header("Authorization", TestJwts.bearer("alice", tenant))
                 .contentType("application/json")
-                .when().post("/v1/tokens")
-                .then().statusCode(503)
+                .when()
+                .post("/v1/tokens")
+                .then()
+                .statusCode(503)
                 .body("type", equalTo("https://livetoken.dev/problems/upstream-unavailable"));
         org.assertj.core.api.Assertions.assertThat(usedToday(tenant, "alice")).isEqualTo("0");
     }

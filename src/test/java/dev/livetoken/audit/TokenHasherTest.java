@@ -1,10 +1,11 @@
 package dev.livetoken.audit;
 
+import java.util.Optional;
+
+import org.junit.jupiter.api.Test;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
-import java.util.Optional;
-import org.junit.jupiter.api.Test;
 
 class TokenHasherTest {
 
@@ -12,7 +13,8 @@ class TokenHasherTest {
 
     @Test
     void refusesToRunWithoutAStrongEnoughKey() {
-        assertThatThrownBy(() -> new TokenHasher(Optional::empty)).isInstanceOf(IllegalStateException.class)
+        assertThatThrownBy(() -> new TokenHasher(Optional::empty))
+                .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("LIVETOKEN_AUDIT_HMAC_KEY");
         assertThatThrownBy(() -> new TokenHasher(() -> Optional.of("short"))).isInstanceOf(IllegalStateException.class);
     }

@@ -1,12 +1,14 @@
 package dev.livetoken.auth;
 
+import org.junit.jupiter.api.Test;
+
+import io.quarkus.test.junit.QuarkusTest;
+
+import dev.livetoken.support.Contract;
+
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.startsWith;
-
-import dev.livetoken.support.Contract;
-import io.quarkus.test.junit.QuarkusTest;
-import org.junit.jupiter.api.Test;
 
 @QuarkusTest
 class DevJwtResourceTest {
@@ -16,25 +18,34 @@ class DevJwtResourceTest {
         String jwt = given().filter(Contract.VALIDATED)
                 .contentType("application/json")
                 .body("{\"subject\":\"alice\",\"tenant\":\"acme\",\"groups\":[\"token-broker\"]}")
-                .when().post("/dev/v1/jwt")
-                .then().statusCode(200)
+                .when()
+                .post("/dev/v1/jwt")
+                .then()
+                .statusCode(200)
                 .body("tokenType", equalTo("Bearer"))
-                .extract().path("jwt");
+                .extract()
+                .path("jwt");
 
         given().filter(Contract.VALIDATED)
                 .header("Authorization", "Bearer " + jwt)
-                .contentType("application/json").body("{\"targetLanguageCode\":\"es\"}")
-                .when().post("/v1/tokens")
-                .then().statusCode(201)
+                .contentType("application/json")
+                .body("{\"targetLanguageCode\":\"es\"}")
+                .when()
+                .post("/v1/tokens")
+                .then()
+                .statusCode(201)
                 .body("token", startsWith("auth_tokens/"));
     }
 
     @Test
     void devJwtNeedsSubjectAndTenant() {
         given().filter(Contract.RESPONSE_ONLY)
-                .contentType("application/json").body("{\"subject\":\"alice\",\"tenant\":\"bad tenant!\"}")
-                .when().post("/dev/v1/jwt")
-                .then().statusCode(400)
+                .contentType("application/json")
+                .body("{\"subject\":\"alice\",\"tenant\":\"bad tenant!\"}")
+                .when()
+                .post("/dev/v1/jwt")
+                .then()
+                .statusCode(400)
                 .contentType("application/problem+json")
                 .body("field", equalTo("tenant"));
     }

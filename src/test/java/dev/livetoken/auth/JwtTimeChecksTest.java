@@ -1,13 +1,16 @@
 package dev.livetoken.auth;
 
-import static io.restassured.RestAssured.given;
-import static org.hamcrest.Matchers.equalTo;
+import java.time.Instant;
+
+import org.junit.jupiter.api.Test;
+
+import io.quarkus.test.junit.QuarkusTest;
 
 import dev.livetoken.support.Contract;
 import dev.livetoken.support.TestJwts;
-import io.quarkus.test.junit.QuarkusTest;
-import java.time.Instant;
-import org.junit.jupiter.api.Test;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.equalTo;
 
 /**
  * {@code iat} in the future beyond the 30 s skew, and a JWT valid for longer than
@@ -20,18 +23,37 @@ class JwtTimeChecksTest {
 
     static int mintWith(long iat, long exp) {
         return given().filter(Contract.RESPONSE_ONLY)
-                .header("Authorization", "Bearer " + TestJwts.user("alice", "acme").claim("iat", iat).claim("exp", exp).sign())
-                .contentType("application/json").body("{}")
-                .when().post("/v1/tokens")
-                .then().extract().statusCode();
+                .header(
+                        "Authorization",
+                        "Bearer "
+                                + TestJwts.user("alice", "acme")
+                                        .claim("iat", iat)
+                                        .claim("exp", exp)
+                                        .sign())
+                .contentType("application/json")
+                .body("{}")
+                .when()
+                .post("/v1/tokens")
+                .then()
+                .extract()
+                .statusCode();
     }
 
     static void refused(long iat, long exp) {
         given().filter(Contract.RESPONSE_ONLY)
-                .header("Authorization", "Bearer " + TestJwts.user("alice", "acme").claim("iat", iat).claim("exp", exp).sign())
-                .contentType("application/json").body("{}")
-                .when().post("/v1/tokens")
-                .then().statusCode(401)
+                .header(
+                        "Authorization",
+                        "Bearer "
+                                + TestJwts.user("alice", "acme")
+                                        .claim("iat", iat)
+                                        .claim("exp", exp)
+                                        .sign())
+                .contentType("application/json")
+                .body("{}")
+                .when()
+                .post("/v1/tokens")
+                .then()
+                .statusCode(401)
                 .contentType("application/problem+json")
                 .header("WWW-Authenticate", "Bearer")
                 .body("type", equalTo("https://livetoken.dev/problems/authentication-required"));
@@ -47,7 +69,8 @@ class JwtTimeChecksTest {
     void iatJustBeyondTheSkewIsRefusedButWithinIsAccepted() {
         long now = Instant.now().getEpochSecond();
         refused(now + 120, now + 600);
-        org.assertj.core.api.Assertions.assertThat(mintWith(now + 10, now + 600)).isEqualTo(201);
+        org.assertj.core.api.Assertions.assertThat(mintWith(now + 10, now + 600))
+                .isEqualTo(201);
     }
 
     @Test
@@ -60,6 +83,7 @@ class JwtTimeChecksTest {
     void lifetimeIsBoundedByTheMaxAge() {
         long now = Instant.now().getEpochSecond();
         refused(now - 60, now - 60 + DAY + 1);
-        org.assertj.core.api.Assertions.assertThat(mintWith(now - 60, now - 60 + DAY)).isEqualTo(201);
+        org.assertj.core.api.Assertions.assertThat(mintWith(now - 60, now - 60 + DAY))
+                .isEqualTo(201);
     }
 }

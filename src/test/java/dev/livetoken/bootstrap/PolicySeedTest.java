@@ -1,11 +1,5 @@
 package dev.livetoken.bootstrap;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
-import dev.livetoken.policy.PolicyStore;
-import dev.livetoken.support.Admin;
-import io.quarkus.test.junit.QuarkusTest;
-import jakarta.inject.Inject;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,8 +9,18 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+
+import jakarta.inject.Inject;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import io.quarkus.test.junit.QuarkusTest;
+
+import dev.livetoken.policy.PolicyStore;
+import dev.livetoken.support.Admin;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The bootstrap policies file: validated like an admin PUT (each problem naming tenant and field),
@@ -51,22 +55,26 @@ class PolicySeedTest {
                 },
                 "extra": 1}"""));
         assertThat(loaded.policies()).isEmpty();
-        assertThat(loaded.problems()).hasSize(6).anySatisfy(p -> assertThat(p)
-                .startsWith("policies.acme.allowedTargetLanguages[1]: 'xx' is not a supported language code"));
-        assertThat(loaded.problems()).contains(
-                "unknown field 'extra' (only 'policies' is allowed)",
-                "policies.globex.userQuotaPerDay: wrong type",
-                "policies.initech.nonsense: unknown field",
-                "policies.bad tenant!: 'bad tenant!' is not a valid tenant id (1 to 64 letters, digits, '.', '_' or '-', "
-                        + "starting with a letter or digit)",
-                "policies.umbrella.version: read-only; remove version");
+        assertThat(loaded.problems())
+                .hasSize(6)
+                .anySatisfy(p -> assertThat(p)
+                        .startsWith("policies.acme.allowedTargetLanguages[1]: 'xx' is not a supported language code"));
+        assertThat(loaded.problems())
+                .contains(
+                        "unknown field 'extra' (only 'policies' is allowed)",
+                        "policies.globex.userQuotaPerDay: wrong type",
+                        "policies.initech.nonsense: unknown field",
+                        "policies.bad tenant!: 'bad tenant!' is not a valid tenant id (1 to 64 letters, digits, '.', '_' or '-', "
+                                + "starting with a letter or digit)",
+                        "policies.umbrella.version: read-only; remove version");
     }
 
     @Test
     void anUnreadableOrMalformedFileIsReportedAsSuch() throws IOException {
         assertThat(seed.load(tmp.resolve("missing.json")).problems()).containsExactly("file not found");
         assertThat(seed.load(file("{\"policies\": {\"acme\": }")).problems())
-                .singleElement().satisfies(p -> assertThat(p).startsWith("not valid JSON at line 1"));
+                .singleElement()
+                .satisfies(p -> assertThat(p).startsWith("not valid JSON at line 1"));
         assertThat(seed.load(file("[]")).problems())
                 .containsExactly("must be a JSON object {\"policies\": {\"<tenant>\": {<policy>}, ...}}");
     }
@@ -83,7 +91,8 @@ class PolicySeedTest {
         assertThat(seed.apply(loaded)).containsExactly(fresh);
         assertThat(store.find(fresh).orElseThrow().policy().userQuotaPerDay()).isEqualTo(5);
         assertThat(store.find(fresh).orElseThrow().updatedBy()).isEqualTo(PolicySeed.CREATED_BY);
-        assertThat(store.find(existing).orElseThrow().policy().userQuotaPerDay()).isEqualTo(11);
+        assertThat(store.find(existing).orElseThrow().policy().userQuotaPerDay())
+                .isEqualTo(11);
 
         // a restart applies the file again: nothing changes
         assertThat(seed.apply(loaded)).isEmpty();

@@ -1,7 +1,5 @@
 package dev.livetoken.bootstrap;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,8 +9,11 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /** The production settings check: every problem at once, by environment variable, with path and reason, never a value. */
 class ProductionSettingsTest {
@@ -84,7 +85,9 @@ class ProductionSettingsTest {
         m.put(ProductionSettings.API_KEY, "AIzaSecret\nAIzaOther");
         List<ProductionSettings.Problem> problems = check(m);
         assertThat(envs(problems)).containsExactly("GEMINI_API_KEY");
-        assertThat(ProductionSettings.message(problems)).doesNotContain("AIzaSecret").contains("line break");
+        assertThat(ProductionSettings.message(problems))
+                .doesNotContain("AIzaSecret")
+                .contains("line break");
     }
 
     @Test
@@ -94,7 +97,8 @@ class ProductionSettingsTest {
         m.put(ProductionSettings.KEY_LOCATION, path);
         List<ProductionSettings.Problem> problems = check(m);
         assertThat(envs(problems)).containsExactly("MP_JWT_VERIFY_PUBLICKEY_LOCATION");
-        assertThat(problems.get(0).reason()).isEqualTo(path + ": file not found (nor a classpath resource of that name)");
+        assertThat(problems.get(0).reason())
+                .isEqualTo(path + ": file not found (nor a classpath resource of that name)");
     }
 
     @Test
@@ -102,16 +106,21 @@ class ProductionSettingsTest {
         Map<String, String> m = valid();
         String location = "file:" + tmp.resolve("gone.pem");
         m.put(ProductionSettings.KEY_LOCATION, location);
-        assertThat(check(m)).singleElement().extracting(ProductionSettings.Problem::reason)
+        assertThat(check(m))
+                .singleElement()
+                .extracting(ProductionSettings.Problem::reason)
                 .isEqualTo(location + ": file not found");
     }
 
     @Test
     void aFileThatIsNotAKeyIsRefusedWithTheReason() throws IOException {
         Path notAKey = Files.writeString(tmp.resolve("jwks.html"), "<html>Sign in</html>\n");
-        assertThat(locationProblem(notAKey.toString())).contains(notAKey + ": not a PEM public key, PEM certificate, JWK or JWKS");
-        Path garbledPem = Files.writeString(tmp.resolve("bad.pem"), "-----BEGIN PUBLIC KEY-----\nnot base64!\n-----END PUBLIC KEY-----\n");
-        assertThat(locationProblem(garbledPem.toString())).contains(garbledPem + ": not a PEM RSA public key (for algorithm RS256)");
+        assertThat(locationProblem(notAKey.toString()))
+                .contains(notAKey + ": not a PEM public key, PEM certificate, JWK or JWKS");
+        Path garbledPem = Files.writeString(
+                tmp.resolve("bad.pem"), "-----BEGIN PUBLIC KEY-----\nnot base64!\n-----END PUBLIC KEY-----\n");
+        assertThat(locationProblem(garbledPem.toString()))
+                .contains(garbledPem + ": not a PEM RSA public key (for algorithm RS256)");
         Path badJson = Files.writeString(tmp.resolve("jwks.json"), "{\"keys\": [{\"kty\": \"nope\"}]}");
         assertThat(locationProblem(badJson.toString())).contains(badJson + ": a JWKS without any usable key");
         Path badJwk = Files.writeString(tmp.resolve("jwk.json"), "{\"kty\": \"RSA\", \"n\": 1}");
@@ -120,8 +129,10 @@ class ProductionSettingsTest {
 
     @Test
     void aPrivateKeyIsRefusedAsSuch() throws IOException {
-        Path priv = Files.writeString(tmp.resolve("jwt-private.pem"), "-----BEGIN PRIVATE KEY-----\nMIIE\n-----END PRIVATE KEY-----\n");
-        assertThat(locationProblem(priv.toString())).contains(priv + ": holds a private key; give the identity provider's public key");
+        Path priv = Files.writeString(
+                tmp.resolve("jwt-private.pem"), "-----BEGIN PRIVATE KEY-----\nMIIE\n-----END PRIVATE KEY-----\n");
+        assertThat(locationProblem(priv.toString()))
+                .contains(priv + ": holds a private key; give the identity provider's public key");
     }
 
     @Test
@@ -130,7 +141,8 @@ class ProductionSettingsTest {
         Path locked = Files.writeString(tmp.resolve("locked.pem"), "x");
         assertThat(locked.toFile().setReadable(false, false)).isTrue();
         if (!Files.isReadable(locked)) { // root reads anything; the check only matters where permissions apply
-            assertThat(locationProblem(locked.toString())).contains(locked + ": file not readable by this process (check its owner and mode)");
+            assertThat(locationProblem(locked.toString()))
+                    .contains(locked + ": file not readable by this process (check its owner and mode)");
         }
     }
 
@@ -138,15 +150,19 @@ class ProductionSettingsTest {
     void keysInEveryFormSmallRyeReadsAreAccepted() throws Exception {
         var rsa = KeyPairGenerator.getInstance("RSA");
         rsa.initialize(2048);
-        String pem = "-----BEGIN PUBLIC KEY-----\n" + Base64.getMimeEncoder(64, "\n".getBytes())
-                .encodeToString(rsa.generateKeyPair().getPublic().getEncoded()) + "\n-----END PUBLIC KEY-----\n";
+        String pem = "-----BEGIN PUBLIC KEY-----\n"
+                + Base64.getMimeEncoder(64, "\n".getBytes())
+                        .encodeToString(rsa.generateKeyPair().getPublic().getEncoded())
+                + "\n-----END PUBLIC KEY-----\n";
         Path file = Files.writeString(tmp.resolve("key.pem"), pem);
         assertThat(locationProblem(file.toString())).isEmpty();
         assertThat(locationProblem("file:" + file)).isEmpty();
         assertThat(locationProblem("classpath:dev/jwt-public.pem")).isEmpty();
-        Path jwks = Files.writeString(tmp.resolve("jwks.json"), "{\"keys\":[{\"kty\":\"RSA\",\"kid\":\"k1\",\"use\":\"sig\","
-                + "\"n\":\"0vx7agoebGcQSuuPiLJXZptN9nndrQmbXEps2aiAFbWhM78LhWx4cbbfAAtVT86zwu1RK7aPFFxuhDR1L6tSoc_BJECPebWKRXjBZCiFV4n3oknjhMstn64tZ_2W-5JsGY4Hc5n9yBXArwl93lqt7_RN5w6Cf0h4QyQ5v-65YGjQR0_FDW2QvzqY368QQMicAtaSqzs8KJZgnYb9c7d0zgdAZHzu6qMQvRL5hajrn1n91CbOpbISD08qNLyrdkt-bFTWhAI4vMQFh6WeZu0fM4lFd2NcRwr3XPksINHaQ-G_xBniIqbw0Ls1jF44-csFCur-kEgU8awapJzKnqDKgw\","
-                + "\"e\":\"AQAB\"}]}");
+        Path jwks = Files.writeString(
+                tmp.resolve("jwks.json"),
+                "{\"keys\":[{\"kty\":\"RSA\",\"kid\":\"k1\",\"use\":\"sig\","
+                        + "\"n\":\"0vx7agoebGcQSuuPiLJXZptN9nndrQmbXEps2aiAFbWhM78LhWx4cbbfAAtVT86zwu1RK7aPFFxuhDR1L6tSoc_BJECPebWKRXjBZCiFV4n3oknjhMstn64tZ_2W-5JsGY4Hc5n9yBXArwl93lqt7_RN5w6Cf0h4QyQ5v-65YGjQR0_FDW2QvzqY368QQMicAtaSqzs8KJZgnYb9c7d0zgdAZHzu6qMQvRL5hajrn1n91CbOpbISD08qNLyrdkt-bFTWhAI4vMQFh6WeZu0fM4lFd2NcRwr3XPksINHaQ-G_xBniIqbw0Ls1jF44-csFCur-kEgU8awapJzKnqDKgw\","
+                        + "\"e\":\"AQAB\"}]}");
         assertThat(locationProblem(jwks.toString())).isEmpty();
     }
 
@@ -154,19 +170,24 @@ class ProductionSettingsTest {
     void anEcKeyDoesNotPassForRs256() throws Exception {
         var ec = KeyPairGenerator.getInstance("EC");
         ec.initialize(256);
-        String pem = "-----BEGIN PUBLIC KEY-----\n" + Base64.getMimeEncoder().encodeToString(ec.generateKeyPair().getPublic().getEncoded())
-                + "\n-----END PUBLIC KEY-----\n";
+        String pem = "-----BEGIN PUBLIC KEY-----\n"
+                + Base64.getMimeEncoder()
+                        .encodeToString(ec.generateKeyPair().getPublic().getEncoded()) + "\n-----END PUBLIC KEY-----\n";
         Path file = Files.writeString(tmp.resolve("ec.pem"), pem);
-        assertThat(locationProblem(file.toString())).contains(file + ": not a PEM RSA public key (for algorithm RS256)");
+        assertThat(locationProblem(file.toString()))
+                .contains(file + ": not a PEM RSA public key (for algorithm RS256)");
         assertThat(JwtKeyCheck.locationProblem(file.toString(), "ES256")).isEmpty();
     }
 
     @Test
     void aJwksUrlIsCheckedForFormOnly() {
-        assertThat(locationProblem("https://login.example.com/.well-known/jwks.json")).isEmpty();
-        assertThat(locationProblem("http://keycloak.auth.svc:8080/realms/r/protocol/openid-connect/certs")).isEmpty();
+        assertThat(locationProblem("https://login.example.com/.well-known/jwks.json"))
+                .isEmpty();
+        assertThat(locationProblem("http://keycloak.auth.svc:8080/realms/r/protocol/openid-connect/certs"))
+                .isEmpty();
         assertThat(locationProblem("https:///jwks.json")).contains("https:///jwks.json: not a valid http(s) URL");
-        assertThat(locationProblem("https://login example.com/jwks")).hasValueSatisfying(r -> assertThat(r).contains("not a valid URL"));
+        assertThat(locationProblem("https://login example.com/jwks"))
+                .hasValueSatisfying(r -> assertThat(r).contains("not a valid URL"));
     }
 
     @Test

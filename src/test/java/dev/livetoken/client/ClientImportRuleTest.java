@@ -1,8 +1,5 @@
 package dev.livetoken.client;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,7 +8,11 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+
 import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The reference client must be liftable into any app: JDK and Jackson only, no server code. */
 class ClientImportRuleTest {
@@ -33,8 +34,10 @@ class ClientImportRuleTest {
             Matcher m = IMPORT.matcher(src);
             while (m.find()) {
                 String imp = m.group(2);
-                boolean ok = imp.startsWith("java.") || imp.startsWith("javax.sound.")
-                        || imp.startsWith("javax.net.") || imp.startsWith("com.fasterxml.jackson.")
+                boolean ok = imp.startsWith("java.")
+                        || imp.startsWith("javax.sound.")
+                        || imp.startsWith("javax.net.")
+                        || imp.startsWith("com.fasterxml.jackson.")
                         || imp.startsWith("dev.livetoken.client.");
                 if (!ok) {
                     violations.add(f.getFileName() + ": import " + imp);

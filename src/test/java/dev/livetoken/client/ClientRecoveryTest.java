@@ -1,18 +1,5 @@
 package dev.livetoken.client;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.livetoken.emulator.EmulatorFaults;
-import dev.livetoken.emulator.EmulatorFaults.Fault;
-import dev.livetoken.emulator.EmulatorFaults.Kind;
-import dev.livetoken.emulator.EmulatorTokenStore;
-import dev.livetoken.emulator.SetupSchema;
-import dev.livetoken.support.LiveTestSocket;
-import io.quarkus.test.junit.QuarkusTest;
-import jakarta.inject.Inject;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.nio.file.Files;
@@ -24,7 +11,25 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.LongStream;
+
+import jakarta.inject.Inject;
+
 import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.quarkus.test.junit.QuarkusTest;
+
+import dev.livetoken.emulator.EmulatorFaults;
+import dev.livetoken.emulator.EmulatorFaults.Fault;
+import dev.livetoken.emulator.EmulatorFaults.Kind;
+import dev.livetoken.emulator.EmulatorTokenStore;
+import dev.livetoken.emulator.SetupSchema;
+import dev.livetoken.support.LiveTestSocket;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The reference client recovers from every failure the emulator can inject (docs/live-api-protocol.md
@@ -36,20 +41,28 @@ import org.junit.jupiter.api.Test;
 class ClientRecoveryTest {
 
     static final String MODEL = "models/gemini-3.5-live-translate-preview";
-    static final List<String> LOCKED_MASK = List.of("model", "generationConfig.responseModalities",
-            "generationConfig.translationConfig", "inputAudioTranscription", "outputAudioTranscription");
-    static final int CHUNKS = 600;          // 60 s of 100 ms chunks
+    static final List<String> LOCKED_MASK = List.of(
+            "model",
+            "generationConfig.responseModalities",
+            "generationConfig.translationConfig",
+            "inputAudioTranscription",
+            "outputAudioTranscription");
+    static final int CHUNKS = 600; // 60 s of 100 ms chunks
     static final double SPEED = 5;
 
     @Inject
     EmulatorTokenStore store;
+
     @Inject
     EmulatorFaults faults;
 
     static ObjectNode tokenSetup() throws Exception {
-        return SetupSchema.normalise(new ObjectMapper().readTree("{\"model\":\"" + MODEL + "\",\"generationConfig\":"
-                + "{\"responseModalities\":[\"AUDIO\"],\"translationConfig\":{\"targetLanguageCode\":\"es\"}},"
-                + "\"inputAudioTranscription\":{},\"outputAudioTranscription\":{}}"), "test");
+        return SetupSchema.normalise(
+                new ObjectMapper()
+                        .readTree("{\"model\":\"" + MODEL + "\",\"generationConfig\":"
+                                + "{\"responseModalities\":[\"AUDIO\"],\"translationConfig\":{\"targetLanguageCode\":\"es\"}},"
+                                + "\"inputAudioTranscription\":{},\"outputAudioTranscription\":{}}"),
+                "test");
     }
 
     /** 100 ms of tone whose first 8 bytes carry the chunk's number, so the emulator's log names it. */
@@ -67,15 +80,22 @@ class ClientRecoveryTest {
     }
 
     static LiveTranslateSession.Options options(String token, LiveTranslateSession.TokenRenewer renewer) {
-        return new LiveTranslateSession.Options(URI.create("ws://localhost:" + LiveTestSocket.httpPort()
-                + LiveTestSocket.PATH), token, MODEL, null, null, false, Duration.ofSeconds(5),
-                new LiveTranslateSession.Recovery(Duration.ofMillis(100), Duration.ofSeconds(2), 10, Duration.ofSeconds(20)),
+        return new LiveTranslateSession.Options(
+                URI.create("ws://localhost:" + LiveTestSocket.httpPort() + LiveTestSocket.PATH),
+                token,
+                MODEL,
+                null,
+                null,
+                false,
+                Duration.ofSeconds(5),
+                new LiveTranslateSession.Recovery(
+                        Duration.ofMillis(100), Duration.ofSeconds(2), 10, Duration.ofSeconds(20)),
                 renewer);
     }
 
     /** Collects output with its arrival times. */
     static class Output implements LiveTranslateSession.Listener {
-        final List<long[]> arrivals = new ArrayList<>();    // {nanoTime, bytes}
+        final List<long[]> arrivals = new ArrayList<>(); // {nanoTime, bytes}
         final AtomicInteger goAways = new AtomicInteger();
         final Pcm.WavWriter wav;
 
@@ -90,8 +110,7 @@ class ClientRecoveryTest {
         }
 
         @Override
-        public void onTranscript(boolean source, String text, String languageCode, boolean finished) {
-        }
+        public void onTranscript(boolean source, String text, String languageCode, boolean finished) {}
 
         @Override
         public void onGoAway(String timeLeft) {
@@ -116,9 +135,14 @@ class ClientRecoveryTest {
         Instant now = Instant.now();
         String token = store.create(1, now.plusSeconds(600), now.plusSeconds(60), tokenSetup(), LOCKED_MASK);
         // one fault per connection, in order; the 429 refuses the first reconnect after the 1011
-        faults.plan(token, new Fault(Kind.DROP, 120), new Fault(Kind.GOAWAY_SILENCE, 120),
-                new Fault(Kind.RESOURCE_EXHAUSTED, 120), new Fault(Kind.HTTP_429, 0),
-                new Fault(Kind.GOAWAY_DEADLINE, 120), Fault.NONE);
+        faults.plan(
+                token,
+                new Fault(Kind.DROP, 120),
+                new Fault(Kind.GOAWAY_SILENCE, 120),
+                new Fault(Kind.RESOURCE_EXHAUSTED, 120),
+                new Fault(Kind.HTTP_429, 0),
+                new Fault(Kind.GOAWAY_DEADLINE, 120),
+                Fault.NONE);
         Path wavFile = Files.createTempFile("recovery", ".wav");
         Output out = new Output(wavFile);
         LiveTranslateSession session = LiveTranslateSession.open(HttpClient.newHttpClient(), options(token, null), out);
@@ -130,7 +154,9 @@ class ClientRecoveryTest {
         session.close();
         out.wav.close();
 
-        assertEquals(LongStream.range(0, CHUNKS).boxed().toList(), faults.consumed(token),
+        assertEquals(
+                LongStream.range(0, CHUNKS).boxed().toList(),
+                faults.consumed(token),
                 "every input chunk reached the emulator exactly once, in order");
         List<LiveTranslateSession.Resumed> rs = session.recoveries();
         assertEquals(4, rs.size(), rs.toString());
@@ -139,23 +165,38 @@ class ClientRecoveryTest {
         assertTrue(rs.get(2).cause().startsWith("1011 RESOURCE_EXHAUSTED"), rs.toString());
         assertEquals(2, rs.get(2).attempts(), "the first reconnect met HTTP 429: " + rs);
         assertEquals("goAway", rs.get(3).cause(), rs.toString());
-        double worstRecovery = rs.stream().mapToDouble(LiveTranslateSession.Resumed::millis).max().orElseThrow();
+        double worstRecovery = rs.stream()
+                .mapToDouble(LiveTranslateSession.Resumed::millis)
+                .max()
+                .orElseThrow();
         rs.forEach(r -> assertTrue(r.millis() >= 0 && r.millis() < 5000, r.toString()));
         // the emulated translation runs 200 ms behind in tests; output resumes that long after input
         double gap = out.longestGapMillis();
-        assertTrue(gap <= worstRecovery + 200 + 300, "longest output gap " + gap + " ms, worst recovery "
-                + worstRecovery + " ms");
-        assertTrue(out.bytes() >= (long) CHUNKS * AudioStreamer.CHUNK_BYTES * 3 / 2,
+        assertTrue(
+                gap <= worstRecovery + 200 + 300,
+                "longest output gap " + gap + " ms, worst recovery " + worstRecovery + " ms");
+        assertTrue(
+                out.bytes() >= (long) CHUNKS * AudioStreamer.CHUNK_BYTES * 3 / 2,
                 "all audio came back: " + out.bytes());
 
-        String summary = new LiveTranslateCli.Report(stats, session.timeToFirstAudioMillis(), out.bytes(), rs, cpu,
-                wavFile).summary();
+        String summary = new LiveTranslateCli.Report(
+                        stats, session.timeToFirstAudioMillis(), out.bytes(), rs, cpu, wavFile)
+                .summary();
         assertTrue(summary.contains("resumptions 4 (1006"), summary);
-        String figures = String.format(Locale.ROOT, "recovery (ms from the drop to the first audio sent on the new "
-                + "connection): drop %.0f, goAway+silence %.0f, 1011 exhausted+429 %.0f, goAway+1011 deadline %.0f; "
-                + "longest output gap %.0f ms; pacing mean %.3f ms worst %.3f ms; CPU %.1f %% of one core%n%s%n",
-                rs.get(0).millis(), rs.get(1).millis(), rs.get(2).millis(), rs.get(3).millis(), gap,
-                stats.meanErrorMillis(), stats.worstErrorMillis(), cpu, summary);
+        String figures = String.format(
+                Locale.ROOT,
+                "recovery (ms from the drop to the first audio sent on the new "
+                        + "connection): drop %.0f, goAway+silence %.0f, 1011 exhausted+429 %.0f, goAway+1011 deadline %.0f; "
+                        + "longest output gap %.0f ms; pacing mean %.3f ms worst %.3f ms; CPU %.1f %% of one core%n%s%n",
+                rs.get(0).millis(),
+                rs.get(1).millis(),
+                rs.get(2).millis(),
+                rs.get(3).millis(),
+                gap,
+                stats.meanErrorMillis(),
+                stats.worstErrorMillis(),
+                cpu,
+                summary);
         Files.writeString(Path.of("target/recovery-figures.txt"), figures);
         System.out.print(figures);
     }
@@ -177,8 +218,7 @@ class ClientRecoveryTest {
                 throw new IllegalStateException(e);
             }
             issued.add(fresh);
-            return new MintedToken(fresh, wsUrl, true,
-                    "es", false, MODEL, null);
+            return new MintedToken(fresh, wsUrl, true, "es", false, MODEL, null);
         };
         Output out = new Output(Files.createTempFile("renew", ".wav")) {
             @Override
@@ -186,8 +226,9 @@ class ClientRecoveryTest {
                 reasons.add(reason);
             }
         };
-        LiveTranslateSession session = LiveTranslateSession.open(HttpClient.newHttpClient(), options(first, renewer), out);
-        int chunks = 40;        // 4 s of audio in 2 s: the token expires half way
+        LiveTranslateSession session =
+                LiveTranslateSession.open(HttpClient.newHttpClient(), options(first, renewer), out);
+        int chunks = 40; // 4 s of audio in 2 s: the token expires half way
         byte[] audio = new byte[chunks * AudioStreamer.CHUNK_BYTES];
         for (int i = 0; i < chunks; i++) {
             System.arraycopy(chunk(i), 0, audio, i * AudioStreamer.CHUNK_BYTES, AudioStreamer.CHUNK_BYTES);
@@ -200,11 +241,14 @@ class ClientRecoveryTest {
 
         assertEquals(List.of("Auth token has expired."), reasons);
         assertEquals(2, issued.size());
-        assertTrue(session.recoveries().get(0).newSession(), session.recoveries().toString());
+        assertTrue(
+                session.recoveries().get(0).newSession(), session.recoveries().toString());
         java.util.Set<Long> heard = new java.util.TreeSet<>(faults.consumed(issued.get(0)));
         heard.addAll(faults.consumed(issued.get(1)));
         assertEquals(LongStream.range(0, chunks).boxed().toList(), List.copyOf(heard), "no chunk was lost");
-        assertEquals(faults.consumed(issued.get(1)).stream().sorted().toList(), faults.consumed(issued.get(1)),
+        assertEquals(
+                faults.consumed(issued.get(1)).stream().sorted().toList(),
+                faults.consumed(issued.get(1)),
                 "the new session heard the rest in order");
     }
 

@@ -1,25 +1,29 @@
 package dev.livetoken.client;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
-import dev.livetoken.support.LiveTestSocket;
-import dev.livetoken.emulator.EmulatorFaults;
-import dev.livetoken.emulator.EmulatorFaults.Fault;
-import dev.livetoken.emulator.EmulatorFaults.Kind;
-import io.quarkus.test.junit.QuarkusTest;
-import jakarta.inject.Inject;
-import java.net.URI;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.ServerSocket;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import javax.sound.sampled.AudioFileFormat;
 import javax.sound.sampled.AudioSystem;
+
+import jakarta.inject.Inject;
+
 import org.junit.jupiter.api.Test;
+
+import io.quarkus.test.junit.QuarkusTest;
+
+import dev.livetoken.emulator.EmulatorFaults;
+import dev.livetoken.emulator.EmulatorFaults.Fault;
+import dev.livetoken.emulator.EmulatorFaults.Kind;
+import dev.livetoken.support.LiveTestSocket;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The command-line client end to end against the service and its emulator, and its error exits. */
 @QuarkusTest
@@ -40,14 +44,16 @@ class LiveTranslateCliTest {
         }
     }
 
-    record Run(int exit, String out, String err) {
-    }
+    record Run(int exit, String out, String err) {}
 
     static Run run(String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code = LiveTranslateCli.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8), Map.of());
+        int code = LiveTranslateCli.run(
+                args,
+                new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8),
+                Map.of());
         return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
 
@@ -58,15 +64,27 @@ class LiveTranslateCliTest {
     @Test
     void clientTranslatesTheSampleWavIntoA24kWavWithTranscripts() throws Exception {
         Path out = dir.resolve("hello-es.wav");
-        Run r = run("--service", service(), "--dev-user", "alice@acme", "--target", "es",
-                "--in", SAMPLE.toString(), "--out", out.toString(), "--idle", "0.5");
+        Run r = run(
+                "--service",
+                service(),
+                "--dev-user",
+                "alice@acme",
+                "--target",
+                "es",
+                "--in",
+                SAMPLE.toString(),
+                "--out",
+                out.toString(),
+                "--idle",
+                "0.5");
         assertEquals(0, r.exit(), r.err() + r.out());
         AudioFileFormat f = AudioSystem.getAudioFileFormat(out.toFile());
         assertEquals(24_000f, f.getFormat().getSampleRate());
         assertEquals(1, f.getFormat().getChannels());
         long inSamples = AudioSystem.getAudioFileFormat(SAMPLE.toFile()).getFrameLength();
         // silence in, nothing out: the pauses of the sample do not come back
-        assertTrue(f.getFrameLength() <= inSamples * 3 / 2 + 1 && f.getFrameLength() > inSamples / 2,
+        assertTrue(
+                f.getFrameLength() <= inSamples * 3 / 2 + 1 && f.getFrameLength() > inSamples / 2,
                 "the speech came back, resampled to 24 kHz: " + f.getFrameLength() + " of " + inSamples * 3 / 2);
         assertTrue(r.out().contains("source      [en] [emulated]"), r.out());
         assertTrue(r.out().contains("translation [es] [emulated]"), r.out());
@@ -86,8 +104,21 @@ class LiveTranslateCliTest {
         java.util.Arrays.fill(plan, 1, plan.length, new Fault(Kind.HTTP_429, 0));
         faults.planAny(plan);
         try {
-            Run r = run("--service", service(), "--dev-user", "alice@acme", "--target", "es", "--in", SAMPLE.toString(),
-                    "--out", dir.resolve("o7.wav").toString(), "--resume-budget", "2", "--speed", "4");
+            Run r = run(
+                    "--service",
+                    service(),
+                    "--dev-user",
+                    "alice@acme",
+                    "--target",
+                    "es",
+                    "--in",
+                    SAMPLE.toString(),
+                    "--out",
+                    dir.resolve("o7.wav").toString(),
+                    "--resume-budget",
+                    "2",
+                    "--speed",
+                    "4");
             assertEquals(7, r.exit(), r.err() + r.out());
             assertTrue(r.err().contains("Gave up resuming"), r.err());
             assertTrue(r.err().contains("[quota-or-overload]"), r.err());
@@ -99,7 +130,8 @@ class LiveTranslateCliTest {
 
     @Test
     void renewalMintsAFreshTokenWhileTheServiceHasNoRenewEndpoint() {
-        TokenServiceClient svc = new TokenServiceClient(java.net.http.HttpClient.newHttpClient(), URI.create(service()));
+        TokenServiceClient svc =
+                new TokenServiceClient(java.net.http.HttpClient.newHttpClient(), URI.create(service()));
         String jwt = svc.devJwt("renew-user", "acme");
         MintedToken first = svc.mint(jwt, "es");
         MintedToken fresh = svc.renew(jwt, first.token(), "es");
@@ -113,24 +145,49 @@ class LiveTranslateCliTest {
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
         }
-        Run r = run("--service", "http://localhost:" + port, "--jwt", "x.y.z", "--in", SAMPLE.toString(),
-                "--out", dir.resolve("o.wav").toString());
+        Run r = run(
+                "--service",
+                "http://localhost:" + port,
+                "--jwt",
+                "x.y.z",
+                "--in",
+                SAMPLE.toString(),
+                "--out",
+                dir.resolve("o.wav").toString());
         assertEquals(3, r.exit());
         assertTrue(r.err().contains("Cannot reach the Live Token Service"), r.err());
     }
 
     @Test
     void refusedMintExitsWith4AndPrintsTheProblemDetail() {
-        Run r = run("--service", service(), "--dev-user", "alice@acme", "--target", "xx-nope",
-                "--in", SAMPLE.toString(), "--out", dir.resolve("o.wav").toString());
+        Run r = run(
+                "--service",
+                service(),
+                "--dev-user",
+                "alice@acme",
+                "--target",
+                "xx-nope",
+                "--in",
+                SAMPLE.toString(),
+                "--out",
+                dir.resolve("o.wav").toString());
         assertEquals(4, r.exit());
         assertTrue(r.err().contains("HTTP 400") && r.err().contains("xx-nope"), r.err());
     }
 
     @Test
     void socketClosedByServerExitsWith5WithCodeAndReason() {
-        Run r = run("--token", "auth_tokens/unknown", "--ws-url", "ws://localhost:" + LiveTestSocket.httpPort()
-                + LiveTestSocket.PATH, "--target", "es", "--in", SAMPLE.toString(), "--out", dir.resolve("o.wav").toString());
+        Run r = run(
+                "--token",
+                "auth_tokens/unknown",
+                "--ws-url",
+                "ws://localhost:" + LiveTestSocket.httpPort() + LiveTestSocket.PATH,
+                "--target",
+                "es",
+                "--in",
+                SAMPLE.toString(),
+                "--out",
+                dir.resolve("o.wav").toString());
         assertEquals(5, r.exit());
         assertTrue(r.err().contains("code 1008") && r.err().contains("Auth token is not valid."), r.err());
     }

@@ -1,8 +1,5 @@
 package dev.livetoken.client;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-
 import java.io.ByteArrayInputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,8 +7,12 @@ import javax.sound.sampled.AudioFileFormat;
 import javax.sound.sampled.AudioFormat;
 import javax.sound.sampled.AudioInputStream;
 import javax.sound.sampled.AudioSystem;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 class PcmTest {
 
@@ -38,8 +39,10 @@ class PcmTest {
             }
         }
         AudioFormat fmt = new AudioFormat(rate, bits, channels, true, bigEndian);
-        AudioSystem.write(new AudioInputStream(new ByteArrayInputStream(data), fmt, frames),
-                AudioFileFormat.Type.WAVE, file.toFile());
+        AudioSystem.write(
+                new AudioInputStream(new ByteArrayInputStream(data), fmt, frames),
+                AudioFileFormat.Type.WAVE,
+                file.toFile());
         return file;
     }
 
@@ -59,8 +62,8 @@ class PcmTest {
     void resamplingKeepsDurationAndInterpolates() {
         short[] out = Pcm.resample(new short[] {0, 300, 600, 900}, 16_000, 24_000);
         assertEquals(6, out.length);
-        assertEquals(200, out[1]);        // 2/3 of the way from 0 to 300
-        assertEquals(400, out[2]);        // input position 4/3
+        assertEquals(200, out[1]); // 2/3 of the way from 0 to 300
+        assertEquals(400, out[2]); // input position 4/3
         assertEquals(600, out[3]);
     }
 
@@ -69,8 +72,10 @@ class PcmTest {
         Path f = Files.writeString(dir.resolve("x.wav"), "this is not audio");
         LiveClientException e = assertThrows(LiveClientException.class, () -> Pcm.read16kMono(f));
         assertEquals(LiveClientException.Kind.BAD_INPUT, e.kind());
-        assertEquals(LiveClientException.Kind.BAD_INPUT,
-                assertThrows(LiveClientException.class, () -> Pcm.read16kMono(dir.resolve("missing.wav"))).kind());
+        assertEquals(
+                LiveClientException.Kind.BAD_INPUT,
+                assertThrows(LiveClientException.class, () -> Pcm.read16kMono(dir.resolve("missing.wav")))
+                        .kind());
     }
 
     @Test

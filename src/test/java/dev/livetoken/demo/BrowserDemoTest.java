@@ -1,18 +1,21 @@
 package dev.livetoken.demo;
 
-import static io.restassured.RestAssured.given;
-import static org.assertj.core.api.Assertions.assertThat;
-
-import dev.livetoken.support.Admin;
-import io.quarkus.test.common.http.TestHTTPResource;
-import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
-import io.quarkus.test.junit.TestProfile;
 import java.net.URL;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+
 import org.junit.jupiter.api.Test;
+
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+
+import dev.livetoken.support.Admin;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The demo page in a real (headless) Chromium with a fake microphone, against the emulator with its
@@ -27,8 +30,11 @@ class BrowserDemoTest {
     public static class ShortConnections implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("livetoken.emulator.live-connection-lifetime", "PT4S",
-                    "livetoken.emulator.live-go-away-before", "PT2S");
+            return Map.of(
+                    "livetoken.emulator.live-connection-lifetime",
+                    "PT4S",
+                    "livetoken.emulator.live-go-away-before",
+                    "PT2S");
         }
     }
 
@@ -55,7 +61,8 @@ class BrowserDemoTest {
             // a fresh session (not a resumption) starts without what the expired one had heard but not
             // yet translated; most of the sample's sound still comes back
             double spoken = DemoScenarios.spokenSeconds(java.nio.file.Path.of("samples/hello-en.wav"));
-            assertThat(b.bodyNumber("data-played-bytes") / 2.0 / 24_000).as("seconds of translated audio")
+            assertThat(b.bodyNumber("data-played-bytes") / 2.0 / 24_000)
+                    .as("seconds of translated audio")
                     .isGreaterThan(spoken * 0.8);
             DemoScenarios.assertLanguages(b);
             DemoScenarios.assertNoSecretsAnywhere(b);
@@ -66,18 +73,24 @@ class BrowserDemoTest {
     void aRefusedMintIsExplainedInWords() {
         String tenant = Admin.newTenant("demo");
         Admin.createPolicy(tenant, "{}");
-        given().header("Authorization", Admin.PLATFORM).contentType("application/json")
+        given().header("Authorization", Admin.PLATFORM)
+                .contentType("application/json")
                 .body("{\"reason\":\"demo test\"}")
-                .when().put("/admin/v1/tenants/" + tenant + "/blocks/users/alice").then().statusCode(201);
+                .when()
+                .put("/admin/v1/tenants/" + tenant + "/blocks/users/alice")
+                .then()
+                .statusCode(201);
         try (DemoBrowser b = DemoBrowser.start()) {
             b.open(demo + "?autostart=1&user=alice@" + tenant + "&target=es&source=sample");
             b.await("failed", Duration.ofSeconds(20), () -> "failed".equals(b.state()));
-            assertThat(b.message()).startsWith("Getting a token failed: Minting blocked by an operator.")
+            assertThat(b.message())
+                    .startsWith("Getting a token failed: Minting blocked by an operator.")
                     .contains("(request ");
             assertThat(b.bodyNumber("data-played-bytes")).isZero();
             // the browser itself reports the 403 as a console error; nothing may carry a secret
-            assertThat(b.console()).noneMatch(e -> e.getMessage().contains(DemoScenarios.TOKEN_PREFIX)
-                    || e.getMessage().contains(DemoScenarios.JWT_PREFIX));
+            assertThat(b.console())
+                    .noneMatch(e -> e.getMessage().contains(DemoScenarios.TOKEN_PREFIX)
+                            || e.getMessage().contains(DemoScenarios.JWT_PREFIX));
         }
     }
 }

@@ -1,12 +1,14 @@
 package dev.livetoken.demo;
 
+import java.net.URL;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
-import java.net.URL;
-import java.util.Map;
-import org.junit.jupiter.api.Test;
 
 /**
  * The demo page against the emulator sending text frames ({@code livetoken.emulator.live.text-frames}),

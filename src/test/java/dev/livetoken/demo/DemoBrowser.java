@@ -1,13 +1,12 @@
 package dev.livetoken.demo;
 
-import static org.junit.jupiter.api.Assertions.fail;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.BooleanSupplier;
 import java.util.logging.Level;
+
 import org.junit.jupiter.api.Assumptions;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
@@ -20,6 +19,8 @@ import org.openqa.selenium.logging.LogEntry;
 import org.openqa.selenium.logging.LogType;
 import org.openqa.selenium.logging.LoggingPreferences;
 
+import static org.junit.jupiter.api.Assertions.fail;
+
 /**
  * Debian's headless {@code chromium}, driven through its {@code chromium-driver}, with a fake
  * microphone that plays {@code samples/hello-en.wav}. Selenium is pointed at both binaries, so
@@ -30,7 +31,8 @@ import org.openqa.selenium.logging.LoggingPreferences;
 final class DemoBrowser implements AutoCloseable {
 
     static final Path CHROMIUM = Path.of(System.getProperty("livetoken.test.chromium", "/usr/bin/chromium"));
-    static final Path CHROMEDRIVER = Path.of(System.getProperty("livetoken.test.chromedriver", "/usr/bin/chromedriver"));
+    static final Path CHROMEDRIVER =
+            Path.of(System.getProperty("livetoken.test.chromedriver", "/usr/bin/chromedriver"));
     static final Path SAMPLE = Path.of("samples/hello-en.wav").toAbsolutePath();
 
     final ChromeDriver driver;
@@ -54,10 +56,19 @@ final class DemoBrowser implements AutoCloseable {
         }
         ChromeOptions o = new ChromeOptions();
         o.setBinary(CHROMIUM.toString());
-        o.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
-                "--window-size=1000,1000", "--hide-scrollbars", "--mute-audio",
-                "--no-first-run", "--no-default-browser-check", "--disable-extensions",
-                "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
+        o.addArguments(
+                "--headless=new",
+                "--no-sandbox",
+                "--disable-dev-shm-usage",
+                "--disable-gpu",
+                "--window-size=1000,1000",
+                "--hide-scrollbars",
+                "--mute-audio",
+                "--no-first-run",
+                "--no-default-browser-check",
+                "--disable-extensions",
+                "--use-fake-ui-for-media-stream",
+                "--use-fake-device-for-media-stream",
                 "--use-file-for-fake-audio-capture=" + SAMPLE,
                 "--autoplay-policy=no-user-gesture-required");
         LoggingPreferences logs = new LoggingPreferences();

@@ -1,14 +1,14 @@
 package dev.livetoken.deploy;
 
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import java.util.function.Consumer;
 
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** deploy/compose.yaml parses and runs the service read-only, with documented variables and secrets. */
 class ComposeFileTest {
@@ -55,15 +55,21 @@ class ComposeFileTest {
             env(c).remove("GEMINI_API_KEY_FILE");
             env(c).put("GEMINI_API_KEY", "AIza-not-a-real-key");
         });
-        failsWhen(ComposeRules::secretsAreNeverInline, c -> ((ObjectNode) c.path("services").path("postgres").path("environment"))
-                .put("POSTGRES_PASSWORD", "postgres"));
-        failsWhen(ComposeRules::secretsAreNeverInline, c -> service(c).putArray("secrets").add("db_password"));
+        failsWhen(
+                ComposeRules::secretsAreNeverInline,
+                c -> ((ObjectNode) c.path("services").path("postgres").path("environment"))
+                        .put("POSTGRES_PASSWORD", "postgres"));
+        failsWhen(
+                ComposeRules::secretsAreNeverInline,
+                c -> service(c).putArray("secrets").add("db_password"));
     }
 
     @Test
     void postgres16AndHealthchecks() {
         ComposeRules.postgres16AndHealthchecks(compose());
-        failsWhen(ComposeRules::postgres16AndHealthchecks, c -> ((ObjectNode) c.path("services").path("postgres")).put("image", "postgres:latest"));
+        failsWhen(
+                ComposeRules::postgres16AndHealthchecks,
+                c -> ((ObjectNode) c.path("services").path("postgres")).put("image", "postgres:latest"));
         failsWhen(ComposeRules::postgres16AndHealthchecks, c -> service(c).remove("healthcheck"));
     }
 

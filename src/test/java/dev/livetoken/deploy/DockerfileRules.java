@@ -1,11 +1,5 @@
 package dev.livetoken.deploy;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
-
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -14,15 +8,19 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
 /** Static rules for deploy/Dockerfile (no Docker engine on the build machines); see DockerfileTest. */
 final class DockerfileRules {
 
     /** One instruction, its arguments with line continuations joined, and its 0-based stage (-1 before any FROM). */
-    record Instruction(String keyword, String args, int stage) {
-    }
+    record Instruction(String keyword, String args, int stage) {}
 
-    private DockerfileRules() {
-    }
+    private DockerfileRules() {}
 
     static List<Instruction> parse(String dockerfile) {
         List<Instruction> out = new ArrayList<>();
@@ -34,7 +32,8 @@ final class DockerfileRules {
                 continue;
             }
             boolean continues = line.endsWith("\\");
-            current.append(continues ? line.substring(0, line.length() - 1) : line).append(' ');
+            current.append(continues ? line.substring(0, line.length() - 1) : line)
+                    .append(' ');
             if (continues) {
                 continue;
             }
@@ -67,7 +66,9 @@ final class DockerfileRules {
             }
         }
         assertTrue(user != null, "the final stage has no USER: the container would run as root");
-        assertTrue(user.matches("\\d+(:\\d+)?"), "the final USER '" + user + "' must be numeric (uid[:gid]) so runAsNonRoot can verify it");
+        assertTrue(
+                user.matches("\\d+(:\\d+)?"),
+                "the final USER '" + user + "' must be numeric (uid[:gid]) so runAsNonRoot can verify it");
         assertNotEquals(0, Integer.parseInt(user.split(":")[0]), "the final USER is root (uid 0)");
     }
 
@@ -75,8 +76,10 @@ final class DockerfileRules {
         for (Instruction i : parse(dockerfile)) {
             if (i.keyword().equals("ENV") || i.keyword().equals("ARG")) {
                 for (String name : names(i)) {
-                    assertFalse(SecretNames.holdsSecret(name), i.keyword() + " " + name
-                            + " looks like a secret; secrets are given at run time, never baked into the image");
+                    assertFalse(
+                            SecretNames.holdsSecret(name),
+                            i.keyword() + " " + name
+                                    + " looks like a secret; secrets are given at run time, never baked into the image");
                 }
             }
         }
@@ -92,16 +95,25 @@ final class DockerfileRules {
     static void exposes8080(String dockerfile) {
         List<Instruction> ins = parse(dockerfile);
         int last = finalStage(ins);
-        assertTrue(ins.stream().anyMatch(i -> i.stage() == last && i.keyword().equals("EXPOSE")
-                && List.of(i.args().split("\\s+")).contains("8080")), "the final stage must EXPOSE 8080");
+        assertTrue(
+                ins.stream()
+                        .anyMatch(i -> i.stage() == last
+                                && i.keyword().equals("EXPOSE")
+                                && List.of(i.args().split("\\s+")).contains("8080")),
+                "the final stage must EXPOSE 8080");
     }
 
     static void buildsWithTheWrapperOnPinnedJdk21Images(String dockerfile) {
         List<Instruction> ins = parse(dockerfile);
         int last = finalStage(ins);
         assertTrue(last >= 1, "the Dockerfile must be multi-stage (build, runtime)");
-        assertTrue(ins.stream().anyMatch(i -> i.stage() < last && i.keyword().equals("RUN")
-                && i.args().contains("./mvnw") && i.args().matches("(?s).*\\bpackage\\b.*") && i.args().contains("-DskipTests")),
+        assertTrue(
+                ins.stream()
+                        .anyMatch(i -> i.stage() < last
+                                && i.keyword().equals("RUN")
+                                && i.args().contains("./mvnw")
+                                && i.args().matches("(?s).*\\bpackage\\b.*")
+                                && i.args().contains("-DskipTests")),
                 "a build stage must run ./mvnw package -DskipTests");
         Map<String, String> argDefaults = new HashMap<>();
         for (Instruction i : ins) {
@@ -109,12 +121,16 @@ final class DockerfileRules {
                 argDefaults.putAll(pairs(i.args()));
             }
             if (i.keyword().equals("FROM")) {
-                String image = resolve(i.args().replaceAll("(?i)--platform=\\S+\\s+", "").split("\\s+")[0], argDefaults);
-                assertTrue(image.contains("@sha256:") || image.matches("[^@]*:[^/:]*\\d[^/:]*"),
+                String image = resolve(
+                        i.args().replaceAll("(?i)--platform=\\S+\\s+", "").split("\\s+")[0], argDefaults);
+                assertTrue(
+                        image.contains("@sha256:") || image.matches("[^@]*:[^/:]*\\d[^/:]*"),
                         "base image '" + image + "' must be pinned to a versioned tag or digest");
                 assertTrue(image.contains("21"), "base image '" + image + "' must be a Java 21 image");
                 if (i.stage() == last) {
-                    assertTrue(image.matches("(?i).*(jre|runtime).*"), "the runtime stage '" + image + "' should be a JRE/runtime image");
+                    assertTrue(
+                            image.matches("(?i).*(jre|runtime).*"),
+                            "the runtime stage '" + image + "' should be a JRE/runtime image");
                 }
             }
         }
@@ -127,8 +143,10 @@ final class DockerfileRules {
      */
     static void embeddedStoreIsWritableByTheImageUser(String dockerfile) {
         String path = finalStageEnv(dockerfile).get("LIVETOKEN_STORE_EMBEDDED_PATH");
-        assertTrue(path != null && path.startsWith("/"), "the final stage must set an absolute LIVETOKEN_STORE_EMBEDDED_PATH "
-                + "(the service's default ./data/livetoken is under the root-owned WORKDIR)");
+        assertTrue(
+                path != null && path.startsWith("/"),
+                "the final stage must set an absolute LIVETOKEN_STORE_EMBEDDED_PATH "
+                        + "(the service's default ./data/livetoken is under the root-owned WORKDIR)");
         String dir = path.substring(0, path.lastIndexOf('/'));
         List<Instruction> ins = parse(dockerfile);
         int last = finalStage(ins);
@@ -140,12 +158,23 @@ final class DockerfileRules {
         }
         assertTrue(user != null, "the final stage has no USER");
         String uid = user.split(":")[0];
-        Pattern chown = Pattern.compile("chown\\s+(-R\\s+)?" + Pattern.quote(uid) + "(:\\d+)?\\s+(\\S+\\s+)*" + Pattern.quote(dir) + "(\\s|$|&|;)");
-        assertTrue(ins.stream().anyMatch(i -> i.stage() == last && i.keyword().equals("RUN")
-                        && i.args().contains("mkdir") && i.args().contains(dir) && chown.matcher(i.args()).find()),
+        Pattern chown = Pattern.compile("chown\\s+(-R\\s+)?" + Pattern.quote(uid) + "(:\\d+)?\\s+(\\S+\\s+)*"
+                + Pattern.quote(dir) + "(\\s|$|&|;)");
+        assertTrue(
+                ins.stream()
+                        .anyMatch(i -> i.stage() == last
+                                && i.keyword().equals("RUN")
+                                && i.args().contains("mkdir")
+                                && i.args().contains(dir)
+                                && chown.matcher(i.args()).find()),
                 "the final stage must create " + dir + " and chown it to the runtime user " + uid);
-        assertTrue(ins.stream().anyMatch(i -> i.stage() == last && i.keyword().equals("VOLUME") && i.args().contains(dir)),
-                "the final stage must declare VOLUME " + dir + " so the store is writable under a read-only root filesystem");
+        assertTrue(
+                ins.stream()
+                        .anyMatch(i -> i.stage() == last
+                                && i.keyword().equals("VOLUME")
+                                && i.args().contains(dir)),
+                "the final stage must declare VOLUME " + dir
+                        + " so the store is writable under a read-only root filesystem");
     }
 
     /** The final stage's ENV, in order. */
@@ -153,7 +182,9 @@ final class DockerfileRules {
         List<Instruction> ins = parse(dockerfile);
         int last = finalStage(ins);
         Map<String, String> env = new HashMap<>();
-        ins.stream().filter(i -> i.stage() == last && i.keyword().equals("ENV")).forEach(i -> env.putAll(pairs(i.args())));
+        ins.stream()
+                .filter(i -> i.stage() == last && i.keyword().equals("ENV"))
+                .forEach(i -> env.putAll(pairs(i.args())));
         return env;
     }
 
@@ -165,7 +196,8 @@ final class DockerfileRules {
         return new ArrayList<>(pairs(args).keySet());
     }
 
-    private static final Pattern PAIR = Pattern.compile("([A-Za-z_][A-Za-z0-9_.\\-]*)(?:=(\"(?:[^\"\\\\]|\\\\.)*\"|'[^']*'|\\S*))?");
+    private static final Pattern PAIR =
+            Pattern.compile("([A-Za-z_][A-Za-z0-9_.\\-]*)(?:=(\"(?:[^\"\\\\]|\\\\.)*\"|'[^']*'|\\S*))?");
 
     /** NAME=value pairs (values may be quoted), or bare NAMEs (value ""). */
     static Map<String, String> pairs(String args) {

@@ -1,8 +1,5 @@
 package dev.livetoken.deploy;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -14,14 +11,16 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 /** deploy/entrypoint.sh, run for real with /bin/sh against a fake {@code java} that prints what it got. */
 class EntrypointScriptTest {
 
     @TempDir
     Path tmp;
 
-    private record Result(int exit, String out) {
-    }
+    private record Result(int exit, String out) {}
 
     private Result run(Map<String, String> env, String... args) throws IOException, InterruptedException {
         Path bin = Files.createDirectories(tmp.resolve("bin"));
@@ -56,8 +55,15 @@ class EntrypointScriptTest {
     @Test
     void readsTheApiKeyFromItsFileAndStartsJavaWithJavaOpts() throws Exception {
         Path key = secretFile("gemini", "AIza-file-key\n");
-        Result r = run(Map.of("GEMINI_API_KEY_FILE", key.toString(), "JAVA_OPTS", "-XX:MaxRAMPercentage=75",
-                "JAVA_OPTS_APPEND", "-Dextra=1"), "--flag");
+        Result r = run(
+                Map.of(
+                        "GEMINI_API_KEY_FILE",
+                        key.toString(),
+                        "JAVA_OPTS",
+                        "-XX:MaxRAMPercentage=75",
+                        "JAVA_OPTS_APPEND",
+                        "-Dextra=1"),
+                "--flag");
         assertEquals(0, r.exit(), r.out());
         assertTrue(r.out().contains("key=AIza-file-key\n"), "the file's content, trailing newline trimmed: " + r.out());
         assertTrue(r.out().contains("keyfile=<unset>"), "the _FILE variable is not passed on: " + r.out());
@@ -66,7 +72,8 @@ class EntrypointScriptTest {
 
     @Test
     void readsOtherSecretsFromFilesToo() throws Exception {
-        Result r = run(Map.of("QUARKUS_DATASOURCE_PASSWORD_FILE", secretFile("db", "pw").toString()));
+        Result r = run(Map.of(
+                "QUARKUS_DATASOURCE_PASSWORD_FILE", secretFile("db", "pw").toString()));
         assertEquals(0, r.exit(), r.out());
         assertTrue(r.out().contains("db=pw\n"), r.out());
     }
@@ -80,14 +87,24 @@ class EntrypointScriptTest {
 
     @Test
     void refusesBothTheKeyAndItsFile() throws Exception {
-        Result r = run(Map.of("GEMINI_API_KEY", "a", "GEMINI_API_KEY_FILE", secretFile("k", "b").toString()));
+        Result r = run(Map.of(
+                "GEMINI_API_KEY",
+                "a",
+                "GEMINI_API_KEY_FILE",
+                secretFile("k", "b").toString()));
         assertEquals(64, r.exit(), r.out());
         assertTrue(r.out().contains("set only one") && !r.out().contains("key="), r.out());
     }
 
     @Test
     void refusesAMissingOrEmptyKeyFile() throws Exception {
-        assertEquals(66, run(Map.of("GEMINI_API_KEY_FILE", tmp.resolve("nope").toString())).exit());
-        assertEquals(65, run(Map.of("GEMINI_API_KEY_FILE", secretFile("empty", "\n").toString())).exit());
+        assertEquals(
+                66,
+                run(Map.of("GEMINI_API_KEY_FILE", tmp.resolve("nope").toString()))
+                        .exit());
+        assertEquals(
+                65,
+                run(Map.of("GEMINI_API_KEY_FILE", secretFile("empty", "\n").toString()))
+                        .exit());
     }
 }

@@ -1,12 +1,12 @@
 package dev.livetoken.deploy;
 
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Every overlay under k8s/overlays, rendered offline with kubectl kustomize, meets the deploy rules. */
 class K8sOverlaysTest {
@@ -17,7 +17,8 @@ class K8sOverlaysTest {
 
     @Test
     void devAndProdOverlaysExist() {
-        assertTrue(overlays().containsAll(List.of("dev", "prod")), "k8s/overlays must hold dev and prod: " + overlays());
+        assertTrue(
+                overlays().containsAll(List.of("dev", "prod")), "k8s/overlays must hold dev and prod: " + overlays());
     }
 
     @ParameterizedTest

@@ -1,17 +1,17 @@
 package dev.livetoken.deploy;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
-
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
 import com.fasterxml.jackson.databind.JsonNode;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * The production-readiness rules every rendered overlay must meet. Each rule throws an
@@ -26,11 +26,11 @@ final class K8sRules {
             "GEMINI_API_KEY", "gemini-api-key",
             "QUARKUS_DATASOURCE_PASSWORD", "db-password",
             "LIVETOKEN_AUDIT_HMAC_KEY", "audit-hmac-key");
+
     static final String GOOGLE = "https://generativelanguage.googleapis.com";
     static final String DEV_JWT_KEY = "dev/jwt-public.pem";
 
-    private K8sRules() {
-    }
+    private K8sRules() {}
 
     static void probesPointAtHealthEndpoints(Manifests m) {
         JsonNode c = m.container();
@@ -50,7 +50,9 @@ final class K8sRules {
         JsonNode r = m.container().path("resources");
         for (String section : List.of("requests", "limits")) {
             for (String res : List.of("cpu", "memory")) {
-                assertTrue(r.path(section).hasNonNull(res), m.overlay() + ": resources." + section + "." + res + " missing");
+                assertTrue(
+                        r.path(section).hasNonNull(res),
+                        m.overlay() + ": resources." + section + "." + res + " missing");
             }
         }
     }
@@ -58,8 +60,12 @@ final class K8sRules {
     static void podRunsAsNonRoot(Manifests m) {
         JsonNode pod = m.podSpec().path("securityContext");
         JsonNode c = m.container().path("securityContext");
-        assertTrue(pod.path("runAsNonRoot").asBoolean(false), m.overlay() + ": pod securityContext.runAsNonRoot must be true");
-        assertFalse(c.has("runAsNonRoot") && !c.path("runAsNonRoot").asBoolean(), m.overlay() + ": container overrides runAsNonRoot");
+        assertTrue(
+                pod.path("runAsNonRoot").asBoolean(false),
+                m.overlay() + ": pod securityContext.runAsNonRoot must be true");
+        assertFalse(
+                c.has("runAsNonRoot") && !c.path("runAsNonRoot").asBoolean(),
+                m.overlay() + ": container overrides runAsNonRoot");
         for (JsonNode sc : List.of(pod, c)) {
             if (sc.has("runAsUser")) {
                 assertNotEquals(0, sc.path("runAsUser").asInt(), m.overlay() + ": runAsUser 0 is root");
@@ -69,11 +75,13 @@ final class K8sRules {
 
     static void rootFilesystemIsReadOnlyWithTmpEmptyDir(Manifests m) {
         JsonNode c = m.container();
-        assertTrue(c.path("securityContext").path("readOnlyRootFilesystem").asBoolean(false),
+        assertTrue(
+                c.path("securityContext").path("readOnlyRootFilesystem").asBoolean(false),
                 m.overlay() + ": readOnlyRootFilesystem must be true");
         String volume = null;
         for (JsonNode mount : c.path("volumeMounts")) {
-            if ("/tmp".equals(mount.path("mountPath").asText()) && !mount.path("readOnly").asBoolean(false)) {
+            if ("/tmp".equals(mount.path("mountPath").asText())
+                    && !mount.path("readOnly").asBoolean(false)) {
                 volume = mount.path("name").asText();
             }
         }
@@ -89,7 +97,9 @@ final class K8sRules {
 
     static void noPrivilegeEscalationAndAllCapabilitiesDropped(Manifests m) {
         JsonNode sc = m.container().path("securityContext");
-        assertTrue(sc.has("allowPrivilegeEscalation") && !sc.path("allowPrivilegeEscalation").asBoolean(),
+        assertTrue(
+                sc.has("allowPrivilegeEscalation")
+                        && !sc.path("allowPrivilegeEscalation").asBoolean(),
                 m.overlay() + ": allowPrivilegeEscalation must be false");
         assertFalse(sc.path("privileged").asBoolean(false), m.overlay() + ": container must not be privileged");
         Set<String> dropped = new HashSet<>();
@@ -99,20 +109,32 @@ final class K8sRules {
     }
 
     static void seccompProfileIsRuntimeDefault(Manifests m) {
-        String pod = m.podSpec().path("securityContext").path("seccompProfile").path("type").asText(null);
-        String container = m.container().path("securityContext").path("seccompProfile").path("type").asText(null);
+        String pod = m.podSpec()
+                .path("securityContext")
+                .path("seccompProfile")
+                .path("type")
+                .asText(null);
+        String container = m.container()
+                .path("securityContext")
+                .path("seccompProfile")
+                .path("type")
+                .asText(null);
         String effective = container != null ? container : pod;
         assertEquals("RuntimeDefault", effective, m.overlay() + ": seccompProfile.type");
     }
 
     static void serviceAccountTokenIsNotMounted(Manifests m) {
         String saName = m.podSpec().path("serviceAccountName").asText(null);
-        assertTrue(saName != null && !"default".equals(saName), m.overlay() + ": the pod must use its own ServiceAccount");
+        assertTrue(
+                saName != null && !"default".equals(saName), m.overlay() + ": the pod must use its own ServiceAccount");
         JsonNode sa = m.find("ServiceAccount", saName)
                 .orElseGet(() -> fail(m.overlay() + ": ServiceAccount '" + saName + "' is not rendered"));
-        assertTrue(sa.has("automountServiceAccountToken") && !sa.path("automountServiceAccountToken").asBoolean(),
+        assertTrue(
+                sa.has("automountServiceAccountToken")
+                        && !sa.path("automountServiceAccountToken").asBoolean(),
                 m.overlay() + ": ServiceAccount automountServiceAccountToken must be false");
-        assertFalse(m.podSpec().path("automountServiceAccountToken").asBoolean(false),
+        assertFalse(
+                m.podSpec().path("automountServiceAccountToken").asBoolean(false),
                 m.overlay() + ": the pod must not switch automountServiceAccountToken back on");
     }
 
@@ -125,57 +147,80 @@ final class K8sRules {
             assertEquals(key, ref.path("key").asText(), m.overlay() + ": env " + env + " secretKeyRef.key");
         });
         for (JsonNode secret : m.ofKind("Secret")) {
-            assertTrue(secret.path("data").isEmpty() && secret.path("stringData").isEmpty(),
-                    m.overlay() + ": Secret '" + secret.path("metadata").path("name").asText() + "' carries data");
+            assertTrue(
+                    secret.path("data").isEmpty() && secret.path("stringData").isEmpty(),
+                    m.overlay() + ": Secret '"
+                            + secret.path("metadata").path("name").asText() + "' carries data");
         }
         for (JsonNode e : m.container().path("env")) {
             String name = e.path("name").asText();
-            assertFalse(SecretNames.holdsSecret(name) && e.has("value"),
+            assertFalse(
+                    SecretNames.holdsSecret(name) && e.has("value"),
                     m.overlay() + ": env " + name + " looks secret but has a literal value");
         }
         for (JsonNode cm : m.ofKind("ConfigMap")) {
-            cm.path("data").fieldNames().forEachRemaining(k -> assertFalse(SecretNames.holdsSecret(k),
-                    m.overlay() + ": ConfigMap key " + k + " looks secret; it belongs in " + SECRET_NAME));
+            cm.path("data")
+                    .fieldNames()
+                    .forEachRemaining(k -> assertFalse(
+                            SecretNames.holdsSecret(k),
+                            m.overlay() + ": ConfigMap key " + k + " looks secret; it belongs in " + SECRET_NAME));
         }
     }
 
     static void jwtVerificationIsConfigured(Manifests m) {
         Map<String, String> env = m.effectiveEnv();
-        for (String k : List.of("MP_JWT_VERIFY_ISSUER", "MP_JWT_VERIFY_AUDIENCES", "MP_JWT_VERIFY_PUBLICKEY_LOCATION")) {
-            assertFalse(env.getOrDefault(k, "").isBlank(), m.overlay() + ": " + k + " must be set (the service refuses to start without it)");
+        for (String k :
+                List.of("MP_JWT_VERIFY_ISSUER", "MP_JWT_VERIFY_AUDIENCES", "MP_JWT_VERIFY_PUBLICKEY_LOCATION")) {
+            assertFalse(
+                    env.getOrDefault(k, "").isBlank(),
+                    m.overlay() + ": " + k + " must be set (the service refuses to start without it)");
         }
         // every setting a production start requires, from the ConfigMap, a literal or a Secret reference
         for (String k : dev.livetoken.bootstrap.ProductionSettings.REQUIRED) {
-            boolean fromSecret = m.envEntry(k).map(e -> e.path("valueFrom").has("secretKeyRef")).orElse(false);
-            assertTrue(fromSecret || !env.getOrDefault(k, "").isBlank(),
+            boolean fromSecret = m.envEntry(k)
+                    .map(e -> e.path("valueFrom").has("secretKeyRef"))
+                    .orElse(false);
+            assertTrue(
+                    fromSecret || !env.getOrDefault(k, "").isBlank(),
                     m.overlay() + ": " + k + " must be set (the service refuses to start without it)");
         }
     }
 
     static void shutdownIsGraceful(Manifests m) {
-        JsonNode cmd = m.container().path("lifecycle").path("preStop").path("exec").path("command");
-        JsonNode sleepAction = m.container().path("lifecycle").path("preStop").path("sleep").path("seconds");
-        int sleep = sleepAction.isInt() ? sleepAction.asInt()
-                : cmd.size() == 2 && "sleep".equals(cmd.get(0).asText()) ? Integer.parseInt(cmd.get(1).asText()) : -1;
+        JsonNode cmd =
+                m.container().path("lifecycle").path("preStop").path("exec").path("command");
+        JsonNode sleepAction =
+                m.container().path("lifecycle").path("preStop").path("sleep").path("seconds");
+        int sleep = sleepAction.isInt()
+                ? sleepAction.asInt()
+                : cmd.size() == 2 && "sleep".equals(cmd.get(0).asText())
+                        ? Integer.parseInt(cmd.get(1).asText())
+                        : -1;
         assertTrue(sleep > 0, m.overlay() + ": a preStop sleep is missing");
         int grace = m.podSpec().path("terminationGracePeriodSeconds").asInt(30);
-        assertTrue(m.podSpec().has("terminationGracePeriodSeconds"), m.overlay() + ": terminationGracePeriodSeconds missing");
-        assertTrue(grace > sleep + 10, m.overlay() + ": terminationGracePeriodSeconds " + grace
-                + " leaves no time to drain after the preStop sleep of " + sleep + " s");
+        assertTrue(
+                m.podSpec().has("terminationGracePeriodSeconds"),
+                m.overlay() + ": terminationGracePeriodSeconds missing");
+        assertTrue(
+                grace > sleep + 10,
+                m.overlay() + ": terminationGracePeriodSeconds " + grace
+                        + " leaves no time to drain after the preStop sleep of " + sleep + " s");
     }
 
     static void podsSpreadAcrossNodes(Manifests m) {
         JsonNode tsc = m.podSpec().path("topologySpreadConstraints");
         assertFalse(tsc.isEmpty(), m.overlay() + ": topologySpreadConstraints missing");
         for (JsonNode c : tsc) {
-            assertTrue(Manifests.selects(c.path("labelSelector").path("matchLabels"), m.podLabels()),
+            assertTrue(
+                    Manifests.selects(c.path("labelSelector").path("matchLabels"), m.podLabels()),
                     m.overlay() + ": a topology spread constraint does not select the pods");
         }
     }
 
     static void serviceRoutesToThePods(Manifests m) {
         JsonNode svc = m.one("Service");
-        assertTrue(Manifests.selects(svc.path("spec").path("selector"), m.podLabels()),
+        assertTrue(
+                Manifests.selects(svc.path("spec").path("selector"), m.podLabels()),
                 m.overlay() + ": Service selector does not match the pod labels");
         for (JsonNode port : svc.path("spec").path("ports")) {
             assertEquals(8080, containerPort(m, port.path("targetPort")), m.overlay() + ": Service targetPort");
@@ -187,10 +232,14 @@ final class K8sRules {
         assertEquals("autoscaling/v2", hpa.path("apiVersion").asText(), m.overlay() + ": HPA apiVersion");
         JsonNode target = hpa.path("spec").path("scaleTargetRef");
         assertEquals("Deployment", target.path("kind").asText(), m.overlay() + ": HPA target kind");
-        assertEquals(m.deployment().path("metadata").path("name").asText(), target.path("name").asText(), m.overlay() + ": HPA target");
+        assertEquals(
+                m.deployment().path("metadata").path("name").asText(),
+                target.path("name").asText(),
+                m.overlay() + ": HPA target");
         boolean cpu = false;
         for (JsonNode metric : hpa.path("spec").path("metrics")) {
-            cpu |= "Resource".equals(metric.path("type").asText()) && "cpu".equals(metric.path("resource").path("name").asText());
+            cpu |= "Resource".equals(metric.path("type").asText())
+                    && "cpu".equals(metric.path("resource").path("name").asText());
         }
         assertTrue(cpu, m.overlay() + ": HPA must scale on cpu");
         int min = hpa.path("spec").path("minReplicas").asInt(1);
@@ -202,23 +251,29 @@ final class K8sRules {
     static void disruptionBudgetCoversThePods(Manifests m) {
         JsonNode pdb = m.one("PodDisruptionBudget");
         assertEquals("policy/v1", pdb.path("apiVersion").asText(), m.overlay() + ": PDB apiVersion");
-        assertTrue(Manifests.selects(pdb.path("spec").path("selector").path("matchLabels"), m.podLabels()),
+        assertTrue(
+                Manifests.selects(pdb.path("spec").path("selector").path("matchLabels"), m.podLabels()),
                 m.overlay() + ": PDB selector does not match the pod labels");
-        assertTrue(pdb.path("spec").has("minAvailable") || pdb.path("spec").has("maxUnavailable"),
+        assertTrue(
+                pdb.path("spec").has("minAvailable") || pdb.path("spec").has("maxUnavailable"),
                 m.overlay() + ": PDB sets neither minAvailable nor maxUnavailable");
     }
 
     static void ingressOnlyFromTheIngressControllerOn8080(Manifests m) {
         JsonNode np = networkPolicy(m);
-        assertTrue(np.path("spec").path("policyTypes").toString().contains("\"Ingress\""), m.overlay() + ": policyTypes lacks Ingress");
+        assertTrue(
+                np.path("spec").path("policyTypes").toString().contains("\"Ingress\""),
+                m.overlay() + ": policyTypes lacks Ingress");
         JsonNode ingress = np.path("spec").path("ingress");
         assertFalse(ingress.isEmpty(), m.overlay() + ": no ingress rule; the ingress controller cannot reach the pods");
         for (JsonNode rule : ingress) {
             assertFalse(rule.path("from").isEmpty(), m.overlay() + ": an ingress rule without 'from' admits everyone");
             for (JsonNode peer : rule.path("from")) {
-                assertFalse(peer.path("namespaceSelector").path("matchLabels").isEmpty(),
+                assertFalse(
+                        peer.path("namespaceSelector").path("matchLabels").isEmpty(),
                         m.overlay() + ": ingress peer must name the ingress controller's namespace");
-                assertFalse(peer.path("podSelector").path("matchLabels").isEmpty(),
+                assertFalse(
+                        peer.path("podSelector").path("matchLabels").isEmpty(),
                         m.overlay() + ": ingress peer must name the ingress controller's pods");
                 assertFalse(peer.has("ipBlock"), m.overlay() + ": ingress from an ipBlock");
             }
@@ -228,7 +283,9 @@ final class K8sRules {
 
     static void egressOnlyToDnsDatabaseAndHttps(Manifests m) {
         JsonNode np = networkPolicy(m);
-        assertTrue(np.path("spec").path("policyTypes").toString().contains("\"Egress\""), m.overlay() + ": policyTypes lacks Egress");
+        assertTrue(
+                np.path("spec").path("policyTypes").toString().contains("\"Egress\""),
+                m.overlay() + ": policyTypes lacks Egress");
         Set<String> all = new HashSet<>();
         for (JsonNode rule : np.path("spec").path("egress")) {
             Set<String> ports = ports(rule);
@@ -237,7 +294,12 @@ final class K8sRules {
             if (ports.contains("UDP/53") || ports.contains("TCP/53")) {
                 assertEquals(Set.of("UDP/53", "TCP/53"), ports, m.overlay() + ": the DNS rule allows more than DNS");
                 for (JsonNode peer : rule.path("to")) {
-                    assertEquals("kube-dns", peer.path("podSelector").path("matchLabels").path("k8s-app").asText(),
+                    assertEquals(
+                            "kube-dns",
+                            peer.path("podSelector")
+                                    .path("matchLabels")
+                                    .path("k8s-app")
+                                    .asText(),
                             m.overlay() + ": DNS egress must go to kube-dns");
                 }
                 assertFalse(rule.path("to").isEmpty(), m.overlay() + ": DNS egress must go to kube-dns only");
@@ -249,18 +311,27 @@ final class K8sRules {
     static void emulatorServesItselfInDev(Manifests m) {
         Map<String, String> env = m.effectiveEnv();
         assertEquals("true", env.get("LIVETOKEN_EMULATOR_ENABLED"), m.overlay() + ": LIVETOKEN_EMULATOR_ENABLED");
-        assertEquals("http://localhost:8080", env.get("LIVETOKEN_UPSTREAM_BASE_URL"), m.overlay() + ": LIVETOKEN_UPSTREAM_BASE_URL");
+        assertEquals(
+                "http://localhost:8080",
+                env.get("LIVETOKEN_UPSTREAM_BASE_URL"),
+                m.overlay() + ": LIVETOKEN_UPSTREAM_BASE_URL");
     }
 
     static void googleIsUpstreamWithEmulatorOff(Manifests m) {
         Map<String, String> env = m.effectiveEnv();
-        assertEquals("false", env.getOrDefault("LIVETOKEN_EMULATOR_ENABLED", "false"),
+        assertEquals(
+                "false",
+                env.getOrDefault("LIVETOKEN_EMULATOR_ENABLED", "false"),
                 m.overlay() + ": the emulator must be off (or unset) in production");
-        assertEquals(GOOGLE, env.getOrDefault("LIVETOKEN_UPSTREAM_BASE_URL", GOOGLE), m.overlay() + ": upstream base URL");
-        assertNotEquals(DEV_JWT_KEY, env.get("MP_JWT_VERIFY_PUBLICKEY_LOCATION"),
+        assertEquals(
+                GOOGLE, env.getOrDefault("LIVETOKEN_UPSTREAM_BASE_URL", GOOGLE), m.overlay() + ": upstream base URL");
+        assertNotEquals(
+                DEV_JWT_KEY,
+                env.get("MP_JWT_VERIFY_PUBLICKEY_LOCATION"),
                 m.overlay() + ": production must not trust the development JWT key");
         String image = m.container().path("image").asText();
-        assertTrue(image.contains("@sha256:") || image.matches(".*:[^/:]+$") && !image.endsWith(":latest"),
+        assertTrue(
+                image.contains("@sha256:") || image.matches(".*:[^/:]+$") && !image.endsWith(":latest"),
                 m.overlay() + ": image '" + image + "' must be pinned to a tag or digest");
     }
 

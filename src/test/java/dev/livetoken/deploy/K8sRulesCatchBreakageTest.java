@@ -1,8 +1,5 @@
 package dev.livetoken.deploy;
 
-import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-
 import java.util.List;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
@@ -14,14 +11,17 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
 /**
  * Each k8s rule fails when the property it names is broken: the real render passes, and a copy
  * with exactly that property broken fails. Guards against rules that can never fail.
  */
 class K8sRulesCatchBreakageTest {
 
-    private record Breakage(String rule, Consumer<Manifests> check, String overlay, String how, Consumer<Manifests> breakIt) {
-    }
+    private record Breakage(
+            String rule, Consumer<Manifests> check, String overlay, String how, Consumer<Manifests> breakIt) {}
 
     private static Breakage b(String rule, Consumer<Manifests> check, String how, Consumer<Manifests> breakIt) {
         return new Breakage(rule, check, "prod", how, breakIt);
@@ -30,108 +30,276 @@ class K8sRulesCatchBreakageTest {
     @TestFactory
     Stream<DynamicTest> eachRuleFailsWhenItsPropertyIsBroken() {
         List<Breakage> breakages = List.of(
-                b("probes", K8sRules::probesPointAtHealthEndpoints, "readiness on /health",
+                b(
+                        "probes",
+                        K8sRules::probesPointAtHealthEndpoints,
+                        "readiness on /health",
                         m -> probe(m, "readinessProbe").put("path", "/health")),
-                b("probes", K8sRules::probesPointAtHealthEndpoints, "no startup probe",
+                b(
+                        "probes",
+                        K8sRules::probesPointAtHealthEndpoints,
+                        "no startup probe",
                         m -> m.container().remove("startupProbe")),
-                b("probes", K8sRules::probesPointAtHealthEndpoints, "liveness on another port",
+                b(
+                        "probes",
+                        K8sRules::probesPointAtHealthEndpoints,
+                        "liveness on another port",
                         m -> probe(m, "livenessProbe").put("port", 9000)),
-                b("resources", K8sRules::resourcesAreRequestedAndLimited, "no limits",
+                b(
+                        "resources",
+                        K8sRules::resourcesAreRequestedAndLimited,
+                        "no limits",
                         m -> obj(m.container(), "resources").remove("limits")),
-                b("resources", K8sRules::resourcesAreRequestedAndLimited, "no memory request",
+                b(
+                        "resources",
+                        K8sRules::resourcesAreRequestedAndLimited,
+                        "no memory request",
                         m -> obj(obj(m.container(), "resources"), "requests").remove("memory")),
-                b("non-root", K8sRules::podRunsAsNonRoot, "pod runAsNonRoot false",
+                b(
+                        "non-root",
+                        K8sRules::podRunsAsNonRoot,
+                        "pod runAsNonRoot false",
                         m -> obj(m.podSpec(), "securityContext").put("runAsNonRoot", false)),
-                b("non-root", K8sRules::podRunsAsNonRoot, "container runAsUser 0",
+                b(
+                        "non-root",
+                        K8sRules::podRunsAsNonRoot,
+                        "container runAsUser 0",
                         m -> obj(m.container(), "securityContext").put("runAsUser", 0)),
-                b("read-only root fs", K8sRules::rootFilesystemIsReadOnlyWithTmpEmptyDir, "readOnlyRootFilesystem false",
+                b(
+                        "read-only root fs",
+                        K8sRules::rootFilesystemIsReadOnlyWithTmpEmptyDir,
+                        "readOnlyRootFilesystem false",
                         m -> obj(m.container(), "securityContext").put("readOnlyRootFilesystem", false)),
-                b("read-only root fs", K8sRules::rootFilesystemIsReadOnlyWithTmpEmptyDir, "no /tmp mount",
+                b(
+                        "read-only root fs",
+                        K8sRules::rootFilesystemIsReadOnlyWithTmpEmptyDir,
+                        "no /tmp mount",
                         m -> m.container().remove("volumeMounts")),
-                b("privileges", K8sRules::noPrivilegeEscalationAndAllCapabilitiesDropped, "allowPrivilegeEscalation true",
+                b(
+                        "privileges",
+                        K8sRules::noPrivilegeEscalationAndAllCapabilitiesDropped,
+                        "allowPrivilegeEscalation true",
                         m -> obj(m.container(), "securityContext").put("allowPrivilegeEscalation", true)),
-                b("privileges", K8sRules::noPrivilegeEscalationAndAllCapabilitiesDropped, "drop [] ",
-                        m -> obj(obj(m.container(), "securityContext"), "capabilities").putArray("drop")),
-                b("privileges", K8sRules::noPrivilegeEscalationAndAllCapabilitiesDropped, "add NET_ADMIN",
-                        m -> obj(obj(m.container(), "securityContext"), "capabilities").putArray("add").add("NET_ADMIN")),
-                b("seccomp", K8sRules::seccompProfileIsRuntimeDefault, "container Unconfined",
-                        m -> obj(obj(m.container(), "securityContext"), "seccompProfile").put("type", "Unconfined")),
-                b("service account", K8sRules::serviceAccountTokenIsNotMounted, "SA automount true",
+                b(
+                        "privileges",
+                        K8sRules::noPrivilegeEscalationAndAllCapabilitiesDropped,
+                        "drop [] ",
+                        m -> obj(obj(m.container(), "securityContext"), "capabilities")
+                                .putArray("drop")),
+                b(
+                        "privileges",
+                        K8sRules::noPrivilegeEscalationAndAllCapabilitiesDropped,
+                        "add NET_ADMIN",
+                        m -> obj(obj(m.container(), "securityContext"), "capabilities")
+                                .putArray("add")
+                                .add("NET_ADMIN")),
+                b(
+                        "seccomp",
+                        K8sRules::seccompProfileIsRuntimeDefault,
+                        "container Unconfined",
+                        m -> obj(obj(m.container(), "securityContext"), "seccompProfile")
+                                .put("type", "Unconfined")),
+                b(
+                        "service account",
+                        K8sRules::serviceAccountTokenIsNotMounted,
+                        "SA automount true",
                         m -> m.one("ServiceAccount").put("automountServiceAccountToken", true)),
-                b("service account", K8sRules::serviceAccountTokenIsNotMounted, "pod on the default SA",
+                b(
+                        "service account",
+                        K8sRules::serviceAccountTokenIsNotMounted,
+                        "pod on the default SA",
                         m -> m.podSpec().put("serviceAccountName", "default")),
-                b("secrets", K8sRules::secretsComeOnlyFromSecretReferences, "literal GEMINI_API_KEY",
-                        m -> {
-                            ObjectNode e = (ObjectNode) m.envEntry("GEMINI_API_KEY").orElseThrow();
-                            e.remove("valueFrom");
-                            e.put("value", "AIza-not-a-real-key");
-                        }),
-                b("secrets", K8sRules::secretsComeOnlyFromSecretReferences, "wrong secret name",
-                        m -> obj((ObjectNode) m.envEntry("QUARKUS_DATASOURCE_PASSWORD").orElseThrow().path("valueFrom"), "secretKeyRef")
+                b("secrets", K8sRules::secretsComeOnlyFromSecretReferences, "literal GEMINI_API_KEY", m -> {
+                    ObjectNode e = (ObjectNode) m.envEntry("GEMINI_API_KEY").orElseThrow();
+                    e.remove("valueFrom");
+                    e.put("value", "AIza-not-a-real-key");
+                }),
+                b(
+                        "secrets",
+                        K8sRules::secretsComeOnlyFromSecretReferences,
+                        "wrong secret name",
+                        m -> obj(
+                                        (ObjectNode) m.envEntry("QUARKUS_DATASOURCE_PASSWORD")
+                                                .orElseThrow()
+                                                .path("valueFrom"),
+                                        "secretKeyRef")
                                 .put("name", "other")),
-                b("secrets", K8sRules::secretsComeOnlyFromSecretReferences, "a Secret with data",
+                b(
+                        "secrets",
+                        K8sRules::secretsComeOnlyFromSecretReferences,
+                        "a Secret with data",
                         m -> m.docs().add(secretWithData())),
-                b("secrets", K8sRules::secretsComeOnlyFromSecretReferences, "API key in the ConfigMap",
-                        m -> obj(m.find("ConfigMap", "live-token-config").map(ObjectNode.class::cast).orElseThrow(), "data")
+                b(
+                        "secrets",
+                        K8sRules::secretsComeOnlyFromSecretReferences,
+                        "API key in the ConfigMap",
+                        m -> obj(
+                                        m.find("ConfigMap", "live-token-config")
+                                                .map(ObjectNode.class::cast)
+                                                .orElseThrow(),
+                                        "data")
                                 .put("LIVETOKEN_AUDIT_HMAC_KEY", "x")),
-                b("jwt", K8sRules::jwtVerificationIsConfigured, "no issuer",
-                        m -> obj(m.find("ConfigMap", "live-token-config").map(ObjectNode.class::cast).orElseThrow(), "data")
+                b(
+                        "jwt",
+                        K8sRules::jwtVerificationIsConfigured,
+                        "no issuer",
+                        m -> obj(
+                                        m.find("ConfigMap", "live-token-config")
+                                                .map(ObjectNode.class::cast)
+                                                .orElseThrow(),
+                                        "data")
                                 .remove("MP_JWT_VERIFY_ISSUER")),
-                b("jwt", K8sRules::jwtVerificationIsConfigured, "no Gemini key",
-                        m -> removeEnv(m, "GEMINI_API_KEY")),
-                b("graceful shutdown", K8sRules::shutdownIsGraceful, "no preStop",
+                b("jwt", K8sRules::jwtVerificationIsConfigured, "no Gemini key", m -> removeEnv(m, "GEMINI_API_KEY")),
+                b(
+                        "graceful shutdown",
+                        K8sRules::shutdownIsGraceful,
+                        "no preStop",
                         m -> m.container().remove("lifecycle")),
-                b("graceful shutdown", K8sRules::shutdownIsGraceful, "grace shorter than the sleep",
+                b(
+                        "graceful shutdown",
+                        K8sRules::shutdownIsGraceful,
+                        "grace shorter than the sleep",
                         m -> m.podSpec().put("terminationGracePeriodSeconds", 5)),
-                b("topology", K8sRules::podsSpreadAcrossNodes, "no spread constraints",
+                b(
+                        "topology",
+                        K8sRules::podsSpreadAcrossNodes,
+                        "no spread constraints",
                         m -> m.podSpec().remove("topologySpreadConstraints")),
-                b("service", K8sRules::serviceRoutesToThePods, "selector matches nothing",
+                b(
+                        "service",
+                        K8sRules::serviceRoutesToThePods,
+                        "selector matches nothing",
                         m -> obj(obj(m.one("Service"), "spec"), "selector").put("app.kubernetes.io/name", "other")),
-                b("hpa", K8sRules::autoscalerScalesTheDeploymentOnCpu, "no HPA",
-                        m -> m.docs().removeIf(d -> "HorizontalPodAutoscaler".equals(d.path("kind").asText()))),
-                b("hpa", K8sRules::autoscalerScalesTheDeploymentOnCpu, "memory instead of cpu",
-                        m -> ((ObjectNode) m.one("HorizontalPodAutoscaler").path("spec").path("metrics").get(0).path("resource"))
+                b(
+                        "hpa",
+                        K8sRules::autoscalerScalesTheDeploymentOnCpu,
+                        "no HPA",
+                        m -> m.docs()
+                                .removeIf(d -> "HorizontalPodAutoscaler"
+                                        .equals(d.path("kind").asText()))),
+                b(
+                        "hpa",
+                        K8sRules::autoscalerScalesTheDeploymentOnCpu,
+                        "memory instead of cpu",
+                        m -> ((ObjectNode) m.one("HorizontalPodAutoscaler")
+                                        .path("spec")
+                                        .path("metrics")
+                                        .get(0)
+                                        .path("resource"))
                                 .put("name", "memory")),
-                b("hpa", K8sRules::autoscalerScalesTheDeploymentOnCpu, "Deployment.replicas set",
+                b(
+                        "hpa",
+                        K8sRules::autoscalerScalesTheDeploymentOnCpu,
+                        "Deployment.replicas set",
                         m -> obj(m.deployment(), "spec").put("replicas", 3)),
-                b("pdb", K8sRules::disruptionBudgetCoversThePods, "no PDB",
-                        m -> m.docs().removeIf(d -> "PodDisruptionBudget".equals(d.path("kind").asText()))),
-                b("pdb", K8sRules::disruptionBudgetCoversThePods, "policy/v1beta1",
+                b(
+                        "pdb",
+                        K8sRules::disruptionBudgetCoversThePods,
+                        "no PDB",
+                        m -> m.docs()
+                                .removeIf(d -> "PodDisruptionBudget"
+                                        .equals(d.path("kind").asText()))),
+                b(
+                        "pdb",
+                        K8sRules::disruptionBudgetCoversThePods,
+                        "policy/v1beta1",
                         m -> m.one("PodDisruptionBudget").put("apiVersion", "policy/v1beta1")),
-                b("ingress", K8sRules::ingressOnlyFromTheIngressControllerOn8080, "from any namespace",
+                b(
+                        "ingress",
+                        K8sRules::ingressOnlyFromTheIngressControllerOn8080,
+                        "from any namespace",
                         m -> ((ObjectNode) ingressRule(m).path("from").get(0)).putObject("namespaceSelector")),
-                b("ingress", K8sRules::ingressOnlyFromTheIngressControllerOn8080, "open rule without from",
+                b(
+                        "ingress",
+                        K8sRules::ingressOnlyFromTheIngressControllerOn8080,
+                        "open rule without from",
                         m -> ingressRule(m).remove("from")),
-                b("ingress", K8sRules::ingressOnlyFromTheIngressControllerOn8080, "extra port 9000",
-                        m -> ((ArrayNode) ingressRule(m).path("ports")).addObject().put("port", 9000)),
-                b("egress", K8sRules::egressOnlyToDnsDatabaseAndHttps, "allow-all egress rule",
+                b(
+                        "ingress",
+                        K8sRules::ingressOnlyFromTheIngressControllerOn8080,
+                        "extra port 9000",
+                        m -> ((ArrayNode) ingressRule(m).path("ports"))
+                                .addObject()
+                                .put("port", 9000)),
+                b(
+                        "egress",
+                        K8sRules::egressOnlyToDnsDatabaseAndHttps,
+                        "allow-all egress rule",
                         m -> ((ArrayNode) spec(m.one("NetworkPolicy")).path("egress")).addObject()),
-                b("egress", K8sRules::egressOnlyToDnsDatabaseAndHttps, "plain http out",
-                        m -> ((ArrayNode) spec(m.one("NetworkPolicy")).path("egress")).addObject()
-                                .putArray("ports").addObject().put("port", 80)),
-                b("egress", K8sRules::egressOnlyToDnsDatabaseAndHttps, "no Egress policy type",
-                        m -> spec(m.one("NetworkPolicy")).putArray("policyTypes").add("Ingress")),
-                b("egress", K8sRules::egressOnlyToDnsDatabaseAndHttps, "DNS to anyone",
-                        m -> ((ObjectNode) spec(m.one("NetworkPolicy")).path("egress").get(0)).remove("to")),
-                b("prod upstream", K8sRules::googleIsUpstreamWithEmulatorOff, "emulator on",
+                b(
+                        "egress",
+                        K8sRules::egressOnlyToDnsDatabaseAndHttps,
+                        "plain http out",
+                        m -> ((ArrayNode) spec(m.one("NetworkPolicy")).path("egress"))
+                                .addObject()
+                                .putArray("ports")
+                                .addObject()
+                                .put("port", 80)),
+                b(
+                        "egress",
+                        K8sRules::egressOnlyToDnsDatabaseAndHttps,
+                        "no Egress policy type",
+                        m -> spec(m.one("NetworkPolicy"))
+                                .putArray("policyTypes")
+                                .add("Ingress")),
+                b(
+                        "egress",
+                        K8sRules::egressOnlyToDnsDatabaseAndHttps,
+                        "DNS to anyone",
+                        m -> ((ObjectNode) spec(m.one("NetworkPolicy"))
+                                        .path("egress")
+                                        .get(0))
+                                .remove("to")),
+                b(
+                        "prod upstream",
+                        K8sRules::googleIsUpstreamWithEmulatorOff,
+                        "emulator on",
                         m -> configData(m).put("LIVETOKEN_EMULATOR_ENABLED", "true")),
-                b("prod upstream", K8sRules::googleIsUpstreamWithEmulatorOff, "upstream not Google",
+                b(
+                        "prod upstream",
+                        K8sRules::googleIsUpstreamWithEmulatorOff,
+                        "upstream not Google",
                         m -> configData(m).put("LIVETOKEN_UPSTREAM_BASE_URL", "http://localhost:8080")),
-                b("prod upstream", K8sRules::googleIsUpstreamWithEmulatorOff, "dev JWT key trusted",
+                b(
+                        "prod upstream",
+                        K8sRules::googleIsUpstreamWithEmulatorOff,
+                        "dev JWT key trusted",
                         m -> configData(m).put("MP_JWT_VERIFY_PUBLICKEY_LOCATION", K8sRules.DEV_JWT_KEY)),
-                b("prod upstream", K8sRules::googleIsUpstreamWithEmulatorOff, "image :latest",
+                b(
+                        "prod upstream",
+                        K8sRules::googleIsUpstreamWithEmulatorOff,
+                        "image :latest",
                         m -> m.container().put("image", "live-token-service:latest")),
-                new Breakage("dev emulator", K8sRules::emulatorServesItselfInDev, "dev", "emulator off",
+                new Breakage(
+                        "dev emulator",
+                        K8sRules::emulatorServesItselfInDev,
+                        "dev",
+                        "emulator off",
                         m -> configData(m).put("LIVETOKEN_EMULATOR_ENABLED", "false")),
-                new Breakage("dev emulator", K8sRules::emulatorServesItselfInDev, "dev", "env literal overrides the ConfigMap",
-                        m -> m.container().withArray("env").addObject().put("name", "LIVETOKEN_UPSTREAM_BASE_URL").put("value", K8sRules.GOOGLE)));
+                new Breakage(
+                        "dev emulator",
+                        K8sRules::emulatorServesItselfInDev,
+                        "dev",
+                        "env literal overrides the ConfigMap",
+                        m -> m.container()
+                                .withArray("env")
+                                .addObject()
+                                .put("name", "LIVETOKEN_UPSTREAM_BASE_URL")
+                                .put("value", K8sRules.GOOGLE)));
 
-        return breakages.stream().map(br -> DynamicTest.dynamicTest(br.rule() + " fails on " + br.overlay() + " with " + br.how(), () -> {
-            assertDoesNotThrow(() -> br.check().accept(Kustomize.render(br.overlay())), "the unbroken render must pass");
-            Manifests broken = mutable(Kustomize.render(br.overlay()));
-            br.breakIt().accept(broken);
-            assertThrows(AssertionError.class, () -> br.check().accept(broken), "rule did not notice: " + br.how());
-        }));
+        return breakages.stream()
+                .map(br ->
+                        DynamicTest.dynamicTest(br.rule() + " fails on " + br.overlay() + " with " + br.how(), () -> {
+                            assertDoesNotThrow(
+                                    () -> br.check().accept(Kustomize.render(br.overlay())),
+                                    "the unbroken render must pass");
+                            Manifests broken = mutable(Kustomize.render(br.overlay()));
+                            br.breakIt().accept(broken);
+                            assertThrows(
+                                    AssertionError.class,
+                                    () -> br.check().accept(broken),
+                                    "rule did not notice: " + br.how());
+                        }));
     }
 
     private static Manifests mutable(Manifests m) {
@@ -155,7 +323,11 @@ class K8sRulesCatchBreakageTest {
     }
 
     private static ObjectNode configData(Manifests m) {
-        return obj(m.find("ConfigMap", "live-token-config").map(ObjectNode.class::cast).orElseThrow(), "data");
+        return obj(
+                m.find("ConfigMap", "live-token-config")
+                        .map(ObjectNode.class::cast)
+                        .orElseThrow(),
+                "data");
     }
 
     private static void removeEnv(Manifests m, String name) {

@@ -1,7 +1,5 @@
 package dev.livetoken.deploy;
 
-import static org.junit.jupiter.api.Assertions.fail;
-
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -18,6 +16,8 @@ import java.util.stream.Stream;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MappingIterator;
 
+import static org.junit.jupiter.api.Assertions.fail;
+
 /**
  * Renders a kustomize overlay offline with {@code kubectl kustomize} (kustomize v5 is built into
  * kubectl). Missing kubectl is a test failure, not a skip: install it with {@code .ci/install-tools}.
@@ -26,13 +26,15 @@ final class Kustomize {
 
     private static final Map<String, List<JsonNode>> RENDERED = new ConcurrentHashMap<>();
 
-    private Kustomize() {
-    }
+    private Kustomize() {}
 
     /** The overlay names: the folders under {@code k8s/overlays}. */
     static List<String> overlays() {
         try (Stream<Path> dirs = Files.list(RepoFiles.path("k8s/overlays"))) {
-            return dirs.filter(Files::isDirectory).map(p -> p.getFileName().toString()).sorted().toList();
+            return dirs.filter(Files::isDirectory)
+                    .map(p -> p.getFileName().toString())
+                    .sorted()
+                    .toList();
         } catch (IOException e) {
             return fail(e);
         }
@@ -41,7 +43,9 @@ final class Kustomize {
     /** The overlay's rendered objects, rendered once per test run; callers get their own deep copy. */
     static Manifests render(String overlay) {
         List<JsonNode> docs = RENDERED.computeIfAbsent(overlay, Kustomize::run);
-        return new Manifests(overlay, docs.stream().<JsonNode>map(JsonNode::deepCopy).collect(Collectors.toCollection(ArrayList::new)));
+        return new Manifests(
+                overlay,
+                docs.stream().<JsonNode>map(JsonNode::deepCopy).collect(Collectors.toCollection(ArrayList::new)));
     }
 
     private static List<JsonNode> run(String overlay) {
@@ -64,7 +68,8 @@ final class Kustomize {
                 return fail("kubectl kustomize " + dir + " failed (exit " + p.exitValue() + "):\n" + err);
             }
             List<JsonNode> docs = new ArrayList<>();
-            try (MappingIterator<JsonNode> it = RepoFiles.YAML.readerFor(JsonNode.class).readValues(out)) {
+            try (MappingIterator<JsonNode> it =
+                    RepoFiles.YAML.readerFor(JsonNode.class).readValues(out)) {
                 while (it.hasNext()) {
                     JsonNode doc = it.next();
                     if (doc != null && !doc.isNull() && !doc.isMissingNode()) {
@@ -74,7 +79,8 @@ final class Kustomize {
             }
             return List.copyOf(docs);
         } catch (IOException e) {
-            return fail("cannot run " + kubectl + " (" + e.getMessage() + "); run .ci/install-tools to install kubectl");
+            return fail(
+                    "cannot run " + kubectl + " (" + e.getMessage() + "); run .ci/install-tools to install kubectl");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return fail(e);

@@ -1,8 +1,5 @@
 package dev.livetoken.deploy;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.fail;
-
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -10,6 +7,9 @@ import java.util.Optional;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.fail;
 
 /** The objects of one rendered overlay, with lookups the deploy rules share. Mutable for breakage tests. */
 record Manifests(String overlay, List<JsonNode> docs) {
@@ -21,7 +21,9 @@ record Manifests(String overlay, List<JsonNode> docs) {
     }
 
     Optional<JsonNode> find(String kind, String name) {
-        return ofKind(kind).stream().filter(d -> name.equals(d.path("metadata").path("name").asText())).findFirst();
+        return ofKind(kind).stream()
+                .filter(d -> name.equals(d.path("metadata").path("name").asText()))
+                .findFirst();
     }
 
     /** The only object of this kind; fails when there is none or several. */
@@ -42,7 +44,8 @@ record Manifests(String overlay, List<JsonNode> docs) {
     }
 
     ObjectNode podLabels() {
-        return (ObjectNode) deployment().path("spec").path("template").path("metadata").path("labels");
+        return (ObjectNode)
+                deployment().path("spec").path("template").path("metadata").path("labels");
     }
 
     /** The service's container (the pod has exactly one). */
@@ -58,9 +61,12 @@ record Manifests(String overlay, List<JsonNode> docs) {
         for (JsonNode from : container().path("envFrom")) {
             String cm = from.path("configMapRef").path("name").asText(null);
             if (cm != null) {
-                JsonNode map = find("ConfigMap", cm).orElseGet(() -> fail(overlay + ": envFrom names ConfigMap '"
-                        + cm + "' which the overlay does not render"));
-                map.path("data").fields().forEachRemaining(e -> env.put(e.getKey(), e.getValue().asText()));
+                JsonNode map = find("ConfigMap", cm)
+                        .orElseGet(() -> fail(
+                                overlay + ": envFrom names ConfigMap '" + cm + "' which the overlay does not render"));
+                map.path("data")
+                        .fields()
+                        .forEachRemaining(e -> env.put(e.getKey(), e.getValue().asText()));
             }
         }
         for (JsonNode e : container().path("env")) {

@@ -1,9 +1,5 @@
 package dev.livetoken.deploy;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
-import dev.livetoken.bootstrap.ProductionSettings;
-import dev.livetoken.support.TestJwts;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -15,12 +11,18 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import dev.livetoken.bootstrap.ProductionSettings;
+import dev.livetoken.support.TestJwts;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The packaged service started as an operator starts it (run after package: ./mvnw verify). With
@@ -34,24 +36,31 @@ class ProductionStartupIT {
     static final Path JAR = Path.of("target/quarkus-app/quarkus-run.jar");
     static final String HMAC = "it-audit-hmac-key-0123456789abcdef-0123456789";
     static final String GEMINI = "AIzaIntegrationTestKey-0123456789";
-    static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     @TempDir
     Path tmp;
 
-    record Exit(int status, String output, Duration took) {
-    }
+    record Exit(int status, String output, Duration took) {}
 
     ProcessBuilder service(Map<String, String> env, String logName) throws IOException {
         assertThat(JAR).as("run after package (./mvnw verify)").exists();
-        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m", "-jar", JAR.toString())
-                .redirectErrorStream(true).redirectOutput(tmp.resolve(logName + ".log").toFile());
+        ProcessBuilder pb = new ProcessBuilder(
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "-Xmx256m",
+                        "-jar",
+                        JAR.toString())
+                .redirectErrorStream(true)
+                .redirectOutput(tmp.resolve(logName + ".log").toFile());
         pb.environment().clear(); // nothing from the build's own environment (a PostgreSQL URL, say)
         pb.environment().put("PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
         pb.environment().put("QUARKUS_HTTP_HOST", "127.0.0.1");
         pb.environment().put("QUARKUS_HTTP_PORT", String.valueOf(freePort()));
-        pb.environment().put("LIVETOKEN_STORE_EMBEDDED_PATH", tmp.resolve(logName + "-store/livetoken").toString());
+        pb.environment()
+                .put(
+                        "LIVETOKEN_STORE_EMBEDDED_PATH",
+                        tmp.resolve(logName + "-store/livetoken").toString());
         pb.environment().putAll(env);
         return pb;
     }
@@ -63,7 +72,9 @@ class ProductionStartupIT {
             p.destroyForcibly();
             throw new AssertionError("the service did not stop on its bad configuration; it should never start");
         }
-        return new Exit(p.exitValue(), Files.readString(tmp.resolve(logName + ".log")),
+        return new Exit(
+                p.exitValue(),
+                Files.readString(tmp.resolve(logName + ".log")),
                 Duration.ofNanos(System.nanoTime() - start));
     }
 
@@ -80,8 +91,9 @@ class ProductionStartupIT {
     void withNothingConfiguredItExitsListingEveryRequiredSettingInOneMessage() throws Exception {
         Exit exit = runToExit(Map.of(), "nothing");
         assertThat(exit.status()).as(exit.output()).isEqualTo(1);
-        assertThat(exit.output()).contains("Live Token Service cannot start: " + ProductionSettings.REQUIRED.size()
-                + " settings are missing or invalid");
+        assertThat(exit.output())
+                .contains("Live Token Service cannot start: " + ProductionSettings.REQUIRED.size()
+                        + " settings are missing or invalid");
         for (String env : ProductionSettings.REQUIRED) {
             assertThat(exit.output()).contains("  - " + env + " (");
         }
@@ -94,10 +106,13 @@ class ProductionStartupIT {
         env.put("MP_JWT_VERIFY_PUBLICKEY_LOCATION", "/etc/livetoken/keys/idp-public.pem");
         Exit exit = runToExit(env, "wrong-key");
         assertThat(exit.status()).as(exit.output()).isEqualTo(1);
-        assertThat(exit.output()).contains("cannot start: 1 setting is missing or invalid")
+        assertThat(exit.output())
+                .contains("cannot start: 1 setting is missing or invalid")
                 .contains("MP_JWT_VERIFY_PUBLICKEY_LOCATION (mp.jwt.verify.publickey.location): "
                         + "/etc/livetoken/keys/idp-public.pem: file not found")
-                .doesNotContain(HMAC).doesNotContain(GEMINI).doesNotContain("Unexpected DeploymentException");
+                .doesNotContain(HMAC)
+                .doesNotContain(GEMINI)
+                .doesNotContain("Unexpected DeploymentException");
         assertThat(exit.took()).as("fails at startup, not on the first request").isLessThan(Duration.ofSeconds(45));
     }
 
@@ -109,7 +124,8 @@ class ProductionStartupIT {
         env.put("LIVETOKEN_AUDIT_HMAC_KEY", "short");
         Exit exit = runToExit(env, "not-a-key");
         assertThat(exit.status()).as(exit.output()).isEqualTo(1);
-        assertThat(exit.output()).contains("cannot start: 2 settings are missing or invalid")
+        assertThat(exit.output())
+                .contains("cannot start: 2 settings are missing or invalid")
                 .contains(html + ": not a PEM public key, PEM certificate, JWK or JWKS")
                 .contains("LIVETOKEN_AUDIT_HMAC_KEY (livetoken.audit.hmac-key): is 5 characters long");
     }
@@ -118,13 +134,23 @@ class ProductionStartupIT {
     void theDocumentedDockerRunStartsAndTheDocumentedPlatformAdminJwtCreatesTheFirstPolicy() throws Exception {
         String readme = RepoFiles.read("deploy/README.md");
         Map<String, String> env = new HashMap<>(DockerfileRules.finalStageEnv(RepoFiles.read("deploy/Dockerfile")));
-        env.keySet().removeIf(k -> k.startsWith("JAVA_OPTS") || k.equals("HOME") || k.equals("QUARKUS_HTTP_HOST")
-                || k.equals("LIVETOKEN_STORE_EMBEDDED_PATH")); // this JVM's own flags; the store goes to a temp dir
+        env.keySet()
+                .removeIf(k -> k.startsWith("JAVA_OPTS")
+                        || k.equals("HOME")
+                        || k.equals("QUARKUS_HTTP_HOST")
+                        || k.equals(
+                                "LIVETOKEN_STORE_EMBEDDED_PATH")); // this JVM's own flags; the store goes to a temp dir
         String run = DocumentedRunTest.shellBlock(readme, "docker run --rm");
         int port = freePort();
-        DocumentedRunTest.dockerRunEnv(run).forEach((name, value) -> env.put(name, value != null
-                ? value.replace("localhost:8080", "localhost:" + port) // -p 8080:8080 inside the container
-                : HexFormat.of().formatHex(new SecureRandom().generateSeed(32)))); // the README's `openssl rand -hex 32`
+        DocumentedRunTest.dockerRunEnv(run)
+                .forEach((name, value) -> env.put(
+                        name,
+                        value != null
+                                ? value.replace(
+                                        "localhost:8080", "localhost:" + port) // -p 8080:8080 inside the container
+                                : HexFormat.of()
+                                        .formatHex(new SecureRandom()
+                                                .generateSeed(32)))); // the README's `openssl rand -hex 32`
         env.put("QUARKUS_HTTP_PORT", String.valueOf(port));
         Process p = service(env, "documented").start();
         try {
@@ -132,15 +158,23 @@ class ProductionStartupIT {
             waitReady(base, p);
 
             String admin = platformAdminJwtFromReadme(readme);
-            HttpResponse<String> put = HTTP.send(HttpRequest.newBuilder(URI.create(base + "/admin/v1/tenants/acme/policy"))
-                    .header("Authorization", "Bearer " + admin).header("Content-Type", "application/json")
-                    .PUT(HttpRequest.BodyPublishers.ofString("{\"allowedTargetLanguages\":[\"es\",\"fr\"],\"defaultTargetLanguage\":\"es\"}"))
-                    .build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> put = HTTP.send(
+                    HttpRequest.newBuilder(URI.create(base + "/admin/v1/tenants/acme/policy"))
+                            .header("Authorization", "Bearer " + admin)
+                            .header("Content-Type", "application/json")
+                            .PUT(HttpRequest.BodyPublishers.ofString(
+                                    "{\"allowedTargetLanguages\":[\"es\",\"fr\"],\"defaultTargetLanguage\":\"es\"}"))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
             assertThat(put.statusCode()).as(put.body()).isEqualTo(201);
 
-            HttpResponse<String> mint = HTTP.send(HttpRequest.newBuilder(URI.create(base + "/v1/tokens"))
-                    .header("Authorization", TestJwts.bearer("alice", "acme")).header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString("{}")).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> mint = HTTP.send(
+                    HttpRequest.newBuilder(URI.create(base + "/v1/tokens"))
+                            .header("Authorization", TestJwts.bearer("alice", "acme"))
+                            .header("Content-Type", "application/json")
+                            .POST(HttpRequest.BodyPublishers.ofString("{}"))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
             assertThat(mint.statusCode()).as(mint.body()).isEqualTo(201);
             assertThat(mint.body()).contains("\"targetLanguageCode\":\"es\"");
         } finally {
@@ -153,7 +187,9 @@ class ProductionStartupIT {
     static String platformAdminJwtFromReadme(String readme) throws Exception {
         String recipe = DocumentedRunTest.shellBlock(readme, "ADMIN=");
         Process sh = new ProcessBuilder("/bin/sh", "-c", "set -e\n" + recipe + "\nprintf %s \"$ADMIN\"")
-                .directory(RepoFiles.root().toFile()).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+                .directory(RepoFiles.root().toFile())
+                .redirectError(ProcessBuilder.Redirect.INHERIT)
+                .start();
         String jwt = new String(sh.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
         assertThat(sh.waitFor(20, TimeUnit.SECONDS)).isTrue();
         assertThat(sh.exitValue()).as("the README's JWT recipe (needs openssl)").isZero();
@@ -164,10 +200,16 @@ class ProductionStartupIT {
     static void waitReady(String base, Process p) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
         while (System.nanoTime() < deadline) {
-            assertThat(p.isAlive()).as("the documented docker run settings must start the service").isTrue();
+            assertThat(p.isAlive())
+                    .as("the documented docker run settings must start the service")
+                    .isTrue();
             try {
-                if (HTTP.send(HttpRequest.newBuilder(URI.create(base + "/q/health/ready")).build(),
-                        HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                if (HTTP.send(
+                                        HttpRequest.newBuilder(URI.create(base + "/q/health/ready"))
+                                                .build(),
+                                        HttpResponse.BodyHandlers.discarding())
+                                .statusCode()
+                        == 200) {
                     return;
                 }
             } catch (IOException e) {

@@ -1,7 +1,5 @@
 package dev.livetoken.deploy;
 
-import static org.junit.jupiter.api.Assertions.fail;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -11,13 +9,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 
+import static org.junit.jupiter.api.Assertions.fail;
+
 /** Locates and reads the repository's deploy and k8s files for the offline deploy tests. */
 final class RepoFiles {
 
     static final ObjectMapper YAML = new YAMLMapper();
 
-    private RepoFiles() {
-    }
+    private RepoFiles() {}
 
     /** The repository root: the working directory Maven runs tests in (it holds pom.xml). */
     static Path root() {

@@ -11,12 +11,21 @@ import java.util.Set;
  */
 final class SecretNames {
 
-    private static final Set<String> SECRET_PARTS = Set.of("KEY", "APIKEY", "SECRET", "SECRETS", "PASSWORD",
-            "PASSWD", "PWD", "TOKEN", "CREDENTIAL", "CREDENTIALS", "PASSPHRASE");
+    private static final Set<String> SECRET_PARTS = Set.of(
+            "KEY",
+            "APIKEY",
+            "SECRET",
+            "SECRETS",
+            "PASSWORD",
+            "PASSWD",
+            "PWD",
+            "TOKEN",
+            "CREDENTIAL",
+            "CREDENTIALS",
+            "PASSPHRASE");
     private static final Set<String> REFERENCE_SUFFIXES = Set.of("FILE", "LOCATION", "PATH");
 
-    private SecretNames() {
-    }
+    private SecretNames() {}
 
     static boolean holdsSecret(String name) {
         List<String> parts = List.of(name.toUpperCase(Locale.ROOT).split("[_.\\-]+"));

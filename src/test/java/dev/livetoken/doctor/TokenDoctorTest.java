@@ -1,27 +1,32 @@
 package dev.livetoken.doctor;
 
-import static io.restassured.RestAssured.given;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import java.net.URI;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.path.json.JsonPath;
+
 import dev.livetoken.emulator.EmulatorFaults;
 import dev.livetoken.emulator.EmulatorTokenStore;
 import dev.livetoken.emulator.SetupSchema;
 import dev.livetoken.support.Contract;
 import dev.livetoken.support.LiveTestSocket;
 import dev.livetoken.support.TestJwts;
-import io.quarkus.test.junit.QuarkusTest;
-import io.restassured.path.json.JsonPath;
-import jakarta.inject.Inject;
-import java.net.URI;
-import java.time.Instant;
-import java.util.Base64;
-import java.util.List;
-import java.util.Map;
-import org.junit.jupiter.api.Test;
+
+import static io.restassured.RestAssured.given;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The token doctor answers every finding code of {@link CloseDictionary} from a close the emulator
@@ -37,9 +42,16 @@ class TokenDoctorTest {
     EmulatorTokenStore store;
 
     static String mint(String bearer) {
-        return given().filter(Contract.VALIDATED).header("Authorization", bearer).contentType("application/json")
-                .body("{\"targetLanguageCode\":\"es\"}").when().post("/v1/tokens").then().statusCode(201)
-                .extract().path("token");
+        return given().filter(Contract.VALIDATED)
+                .header("Authorization", bearer)
+                .contentType("application/json")
+                .body("{\"targetLanguageCode\":\"es\"}")
+                .when()
+                .post("/v1/tokens")
+                .then()
+                .statusCode(201)
+                .extract()
+                .path("token");
     }
 
     static JsonPath diagnose(String bearer, String token, LiveTestSocket.Close close, int status) {
@@ -47,8 +59,16 @@ class TokenDoctorTest {
         if (close != null) {
             body.put("closeCode", close.code()).put("closeReason", close.reason());
         }
-        String answer = given().filter(Contract.VALIDATED).header("Authorization", bearer).contentType("application/json")
-                .body(body.toString()).when().post("/v1/tokens/diagnose").then().statusCode(status).extract().asString();
+        String answer = given().filter(Contract.VALIDATED)
+                .header("Authorization", bearer)
+                .contentType("application/json")
+                .body(body.toString())
+                .when()
+                .post("/v1/tokens/diagnose")
+                .then()
+                .statusCode(status)
+                .extract()
+                .asString();
         assertFalse(answer.contains(token), "the doctor never echoes the token");
         return new JsonPath(answer);
     }
@@ -66,7 +86,7 @@ class TokenDoctorTest {
     static String audio() {
         byte[] pcm = new byte[3200];
         for (int i = 0; i < pcm.length; i += 2) {
-            pcm[i + 1] = 0x20;      // loud enough not to be silence
+            pcm[i + 1] = 0x20; // loud enough not to be silence
         }
         return "{\"realtimeInput\":{\"audio\":{\"mimeType\":\"audio/pcm;rate=16000\",\"data\":\""
                 + Base64.getEncoder().encodeToString(pcm) + "\"}}}";
@@ -74,8 +94,8 @@ class TokenDoctorTest {
 
     /** The close of a session opened at {@code path} with {@code token} and sent {@code messages}. */
     static LiveTestSocket.Close closeAt(String path, String token, String query, String... messages) {
-        LiveTestSocket s = LiveTestSocket.open(URI.create(LiveTestSocket.uri(path, token) + (query == null ? "" : "&" + query)),
-                Map.of());
+        LiveTestSocket s = LiveTestSocket.open(
+                URI.create(LiveTestSocket.uri(path, token) + (query == null ? "" : "&" + query)), Map.of());
         for (String m : messages) {
             s.send(m);
         }
@@ -110,11 +130,11 @@ class TokenDoctorTest {
     @Test
     void tokenExpiredAndNewSessionWindowClosedFromTheEmulatorsCloses() throws Exception {
         Instant now = Instant.now();
-        LiveTestSocket.Close expired = closeOf(storeToken(now.minusSeconds(1), now.minusSeconds(2), true),
-                setup(MODEL, null, null));
+        LiveTestSocket.Close expired =
+                closeOf(storeToken(now.minusSeconds(1), now.minusSeconds(2), true), setup(MODEL, null, null));
         assertEquals(List.of("token-expired"), codes(mint(ALICE), expired));
-        LiveTestSocket.Close window = closeOf(storeToken(now.plusSeconds(600), now.minusSeconds(1), true),
-                setup(MODEL, null, null));
+        LiveTestSocket.Close window =
+                closeOf(storeToken(now.plusSeconds(600), now.minusSeconds(1), true), setup(MODEL, null, null));
         assertEquals(1008, window.code());
         assertEquals(List.of("new-session-window-closed"), codes(mint(ALICE), window));
     }
@@ -133,11 +153,14 @@ class TokenDoctorTest {
     void wrongEndpointAndWrongModel() throws Exception {
         String token = mint(ALICE);
         LiveTestSocket.Close endpoint = closeAt(
-                "/ws/google.ai.generativelanguage.v1beta.GenerativeService.BidiGenerateContent", token, null,
+                "/ws/google.ai.generativelanguage.v1beta.GenerativeService.BidiGenerateContent",
+                token,
+                null,
                 setup(MODEL, null, null));
         assertEquals(List.of("wrong-endpoint"), codes(token, endpoint));
         Instant now = Instant.now();
-        LiveTestSocket.Close model = closeOf(storeToken(now.plusSeconds(600), now.plusSeconds(60), false),
+        LiveTestSocket.Close model = closeOf(
+                storeToken(now.plusSeconds(600), now.plusSeconds(60), false),
                 setup("models/gemini-2.0-flash-live-001", null, null));
         assertEquals(1008, model.code());
         assertEquals(List.of("wrong-model"), codes(token, model));
@@ -147,15 +170,16 @@ class TokenDoctorTest {
     void quotaDeadlineAndNetworkFromInjectedFaults() {
         String token = mint(ALICE);
         String q = EmulatorFaults.QUERY_PARAMETER + "=";
-        LiveTestSocket.Close quota = closeAt(LiveTestSocket.PATH, token, q + "resource-exhausted@1",
-                setup(MODEL, null, null), audio());
+        LiveTestSocket.Close quota =
+                closeAt(LiveTestSocket.PATH, token, q + "resource-exhausted@1", setup(MODEL, null, null), audio());
         assertEquals(List.of("quota-or-overload"), codes(token, quota));
         String token2 = mint(ALICE);
-        LiveTestSocket.Close deadline = closeAt(LiveTestSocket.PATH, token2, q + "goaway-deadline@1",
-                setup(MODEL, null, null), audio());
+        LiveTestSocket.Close deadline =
+                closeAt(LiveTestSocket.PATH, token2, q + "goaway-deadline@1", setup(MODEL, null, null), audio());
         assertEquals(List.of("deadline-expired"), codes(token2, deadline));
         String token3 = mint(ALICE);
-        LiveTestSocket.Close drop = closeAt(LiveTestSocket.PATH, token3, q + "drop@1", setup(MODEL, null, null), audio());
+        LiveTestSocket.Close drop =
+                closeAt(LiveTestSocket.PATH, token3, q + "drop@1", setup(MODEL, null, null), audio());
         assertEquals(1006, drop.code());
         assertEquals(List.of("network"), codes(token3, drop));
     }
@@ -177,7 +201,13 @@ class TokenDoctorTest {
         diagnose(TestJwts.bearer("doc-admin", "other", "tenant-admin"), token, null, 404);
         diagnose(TestJwts.bearer("doc-admin", "acme", "tenant-admin"), token, null, 200);
         diagnose(TestJwts.bearer("root", "platform", "platform-admin"), token, null, 200);
-        given().filter(Contract.VALIDATED).header("Authorization", ALICE).contentType("application/json")
-                .body("{\"token\":\"not-a-token\"}").when().post("/v1/tokens/diagnose").then().statusCode(400);
+        given().filter(Contract.VALIDATED)
+                .header("Authorization", ALICE)
+                .contentType("application/json")
+                .body("{\"token\":\"not-a-token\"}")
+                .when()
+                .post("/v1/tokens/diagnose")
+                .then()
+                .statusCode(400);
     }
 }

@@ -1,13 +1,14 @@
 package dev.livetoken.emulator;
 
+import java.io.ByteArrayOutputStream;
+import java.util.Base64;
+
+import org.junit.jupiter.api.Test;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-
-import java.io.ByteArrayOutputStream;
-import java.util.Base64;
-import org.junit.jupiter.api.Test;
 
 class EmulatedTranslationTest {
 
@@ -29,7 +30,7 @@ class EmulatedTranslationTest {
         a.write(whole.flush());
         EmulatedTranslation.Resampler chunked = new EmulatedTranslation.Resampler(16_000, 24_000);
         ByteArrayOutputStream b = new ByteArrayOutputStream();
-        for (int off = 0; off < in.length; off += 202) {       // odd sample counts on purpose
+        for (int off = 0; off < in.length; off += 202) { // odd sample counts on purpose
             b.write(chunked.process(java.util.Arrays.copyOfRange(in, off, Math.min(in.length, off + 202))));
         }
         b.write(chunked.flush());
@@ -53,9 +54,14 @@ class EmulatedTranslationTest {
     @Test
     void base64InEitherAlphabetDecodes() {
         byte[] raw = {(byte) 0xfb, (byte) 0xff, (byte) 0xbf, 1, 2};
-        assertArrayEquals(raw, EmulatedTranslation.decodeBase64(Base64.getEncoder().encodeToString(raw)));
-        assertArrayEquals(raw, EmulatedTranslation.decodeBase64(Base64.getUrlEncoder().encodeToString(raw)));
-        assertArrayEquals(raw, EmulatedTranslation.decodeBase64(Base64.getUrlEncoder().withoutPadding().encodeToString(raw)));
+        assertArrayEquals(
+                raw, EmulatedTranslation.decodeBase64(Base64.getEncoder().encodeToString(raw)));
+        assertArrayEquals(
+                raw, EmulatedTranslation.decodeBase64(Base64.getUrlEncoder().encodeToString(raw)));
+        assertArrayEquals(
+                raw,
+                EmulatedTranslation.decodeBase64(
+                        Base64.getUrlEncoder().withoutPadding().encodeToString(raw)));
         assertThrows(IllegalArgumentException.class, () -> EmulatedTranslation.decodeBase64("a-b+"));
     }
 

@@ -1,19 +1,24 @@
 package dev.livetoken.emulator;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import dev.livetoken.support.LiveTestSocket;
-import io.quarkus.test.junit.QuarkusTest;
-import jakarta.inject.Inject;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocketHandshakeException;
 import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.CompletionException;
+
+import jakarta.inject.Inject;
+
 import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import io.quarkus.test.junit.QuarkusTest;
+
+import dev.livetoken.support.LiveTestSocket;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Each failure mode the emulator injects on demand looks as docs/live-api-protocol.md §7 describes. */
 @QuarkusTest
@@ -21,18 +26,25 @@ class EmulatorFaultsTest {
 
     @Inject
     EmulatorTokenStore store;
+
     @Inject
     EmulatorFaults faults;
 
     String token() throws Exception {
         Instant now = Instant.now();
-        return store.create(0, now.plusSeconds(600), now.plusSeconds(60), LiveApiEmulatorTest.tokenSetup("es"),
+        return store.create(
+                0,
+                now.plusSeconds(600),
+                now.plusSeconds(60),
+                LiveApiEmulatorTest.tokenSetup("es"),
                 LiveApiEmulatorTest.LOCKED_MASK);
     }
 
     LiveTestSocket session(String token, String fault) {
-        LiveTestSocket s = LiveTestSocket.open(URI.create(LiveTestSocket.uri(LiveTestSocket.PATH, token)
-                + "&" + EmulatorFaults.QUERY_PARAMETER + "=" + fault), Map.of());
+        LiveTestSocket s = LiveTestSocket.open(
+                URI.create(LiveTestSocket.uri(LiveTestSocket.PATH, token) + "&" + EmulatorFaults.QUERY_PARAMETER + "="
+                        + fault),
+                Map.of());
         s.send("{\"setup\":{\"model\":\"" + LiveApiEmulatorTest.MODEL + "\",\"sessionResumption\":{}}}");
         assertTrue(s.next().has("setupComplete"));
         return s;
@@ -56,7 +68,8 @@ class EmulatorFaultsTest {
         LiveTestSocket s = session(token(), "goaway-deadline@1");
         audio(s, 1);
         assertEquals("50s", s.nextWith("goAway").path("goAway").path("timeLeft").asText());
-        assertEquals(new LiveTestSocket.Close(1011, "Deadline expired before operation could complete."), s.awaitClose());
+        assertEquals(
+                new LiveTestSocket.Close(1011, "Deadline expired before operation could complete."), s.awaitClose());
     }
 
     @Test
@@ -83,14 +96,18 @@ class EmulatorFaultsTest {
 
     @Test
     void http429RefusesTheUpgrade() throws Exception {
-        URI uri = URI.create(LiveTestSocket.uri(LiveTestSocket.PATH, token()) + "&"
-                + EmulatorFaults.QUERY_PARAMETER + "=http-429");
+        URI uri = URI.create(
+                LiveTestSocket.uri(LiveTestSocket.PATH, token()) + "&" + EmulatorFaults.QUERY_PARAMETER + "=http-429");
         try {
-            HttpClient.newHttpClient().newWebSocketBuilder().buildAsync(uri, new java.net.http.WebSocket.Listener() {
-            }).join();
+            HttpClient.newHttpClient()
+                    .newWebSocketBuilder()
+                    .buildAsync(uri, new java.net.http.WebSocket.Listener() {})
+                    .join();
             throw new AssertionError("the upgrade succeeded");
         } catch (CompletionException e) {
-            assertEquals(429, ((WebSocketHandshakeException) e.getCause()).getResponse().statusCode());
+            assertEquals(
+                    429,
+                    ((WebSocketHandshakeException) e.getCause()).getResponse().statusCode());
         }
     }
 
@@ -98,9 +115,14 @@ class EmulatorFaultsTest {
     void resumeWhileTheOldSocketIsOpenIsRefused1011() throws Exception {
         String token = token();
         LiveTestSocket first = session(token, "none");
-        String handle = first.nextWith("sessionResumptionUpdate").path("sessionResumptionUpdate").path("newHandle").asText();
-        LiveTestSocket second = LiveTestSocket.open(URI.create(LiveTestSocket.uri(LiveTestSocket.PATH, token) + "&"
-                + EmulatorFaults.QUERY_PARAMETER + "=refuse-resume-while-open"), Map.of());
+        String handle = first.nextWith("sessionResumptionUpdate")
+                .path("sessionResumptionUpdate")
+                .path("newHandle")
+                .asText();
+        LiveTestSocket second = LiveTestSocket.open(
+                URI.create(LiveTestSocket.uri(LiveTestSocket.PATH, token) + "&" + EmulatorFaults.QUERY_PARAMETER
+                        + "=refuse-resume-while-open"),
+                Map.of());
         second.send(LiveApiEmulatorTest.setup("es", handle));
         assertEquals(new LiveTestSocket.Close(1011, "The service is currently unavailable."), second.awaitClose());
         first.close();
@@ -115,10 +137,15 @@ class EmulatorFaultsTest {
         plain.close();
 
         LiveTestSocket t = LiveTestSocket.open(token());
-        t.send("{\"setup\":{\"model\":\"" + LiveApiEmulatorTest.MODEL + "\",\"sessionResumption\":{\"transparent\":true}}}");
+        t.send("{\"setup\":{\"model\":\"" + LiveApiEmulatorTest.MODEL
+                + "\",\"sessionResumption\":{\"transparent\":true}}}");
         assertTrue(t.next().has("setupComplete"));
-        assertEquals("0", t.nextWith("sessionResumptionUpdate").path("sessionResumptionUpdate")
-                .path("lastConsumedClientMessageIndex").asText());
+        assertEquals(
+                "0",
+                t.nextWith("sessionResumptionUpdate")
+                        .path("sessionResumptionUpdate")
+                        .path("lastConsumedClientMessageIndex")
+                        .asText());
         t.close();
     }
 }

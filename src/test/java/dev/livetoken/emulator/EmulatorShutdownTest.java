@@ -1,18 +1,23 @@
 package dev.livetoken.emulator;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import dev.livetoken.support.LiveTestSocket;
-import io.quarkus.runtime.ShutdownDelayInitiatedEvent;
-import io.quarkus.test.junit.QuarkusTest;
-import jakarta.enterprise.event.Event;
-import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.Instant;
+
+import jakarta.enterprise.event.Event;
+import jakarta.inject.Inject;
+
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import io.quarkus.runtime.ShutdownDelayInitiatedEvent;
+import io.quarkus.test.junit.QuarkusTest;
+
+import dev.livetoken.support.LiveTestSocket;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Issue 8 item 16: shutdown waited the whole 20 s shutdown timeout after an emulator WebSocket
@@ -25,8 +30,10 @@ class EmulatorShutdownTest {
 
     @Inject
     EmulatorTokenStore store;
+
     @Inject
     LiveApiEmulator emulator;
+
     @Inject
     Event<ShutdownDelayInitiatedEvent> shutdown;
 
@@ -37,7 +44,11 @@ class EmulatorShutdownTest {
 
     String token() throws Exception {
         Instant now = Instant.now();
-        return store.create(0, now.plusSeconds(600), now.plusSeconds(60), LiveApiEmulatorTest.tokenSetup("es"),
+        return store.create(
+                0,
+                now.plusSeconds(600),
+                now.plusSeconds(60),
+                LiveApiEmulatorTest.tokenSetup("es"),
                 LiveApiEmulatorTest.LOCKED_MASK);
     }
 
@@ -46,10 +57,10 @@ class EmulatorShutdownTest {
         LiveTestSocket s = LiveTestSocket.open(token());
         s.send(LiveApiEmulatorTest.setup("es", null));
         assertTrue(s.next().has("setupComplete"));
-        LiveTestSocket idle = LiveTestSocket.open(token());      // connected, no setup yet
+        LiveTestSocket idle = LiveTestSocket.open(token()); // connected, no setup yet
         long registered = System.nanoTime() + 2_000_000_000L;
         while (emulator.openConnections() < 2 && System.nanoTime() < registered) {
-            Thread.sleep(10);       // the server registers a socket just after the client sees the 101
+            Thread.sleep(10); // the server registers a socket just after the client sees the 101
         }
         assertTrue(emulator.openConnections() >= 2, "open: " + emulator.openConnections());
 
@@ -64,7 +75,7 @@ class EmulatorShutdownTest {
         assertEquals(1001, idle.awaitClose(Duration.ofSeconds(2)).code());
         long until = System.nanoTime() + 2_000_000_000L;
         while (emulator.openConnections() > 0 && System.nanoTime() < until) {
-            Thread.sleep(10);       // the server side finishes its close handshake
+            Thread.sleep(10); // the server side finishes its close handshake
         }
         assertEquals(0, emulator.openConnections(), "no connection left to hold shutdown up");
     }

@@ -1,10 +1,16 @@
 package dev.livetoken.emulator;
 
-import static io.restassured.RestAssured.given;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.google.genai.AsyncSession;
@@ -23,6 +29,11 @@ import com.google.genai.types.Modality;
 import com.google.genai.types.Part;
 import com.google.genai.types.Transcription;
 import com.sun.net.httpserver.HttpServer;
+
+import io.quarkus.test.junit.QuarkusTest;
+
+import okhttp3.OkHttpClient;
+
 import dev.livetoken.support.Admin;
 import dev.livetoken.support.DevTls;
 import dev.livetoken.support.LiveTestSocket;
@@ -30,18 +41,12 @@ import dev.livetoken.support.TestJwts;
 import dev.livetoken.upstream.AuthTokenBodies;
 import dev.livetoken.upstream.AuthTokenSpec;
 import dev.livetoken.upstream.LiveSetup;
-import io.quarkus.test.junit.QuarkusTest;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
-import okhttp3.OkHttpClient;
-import org.junit.jupiter.api.Test;
+
+import static io.restassured.RestAssured.given;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Interpreter conversations end to end on the emulator (docs/conversations.md): a token from
@@ -58,9 +63,14 @@ class InterpreterSessionTest {
         String tenant = Admin.newTenant("interp-live");
         Admin.createPolicy(tenant, "{\"interpreterEnabled\":true}");
         return given().header("Authorization", TestJwts.bearer("bob", tenant))
-                .contentType("application/json").body("{\"languages\":[\"en\",\"ja\"],\"mode\":\"interpreter\"}")
-                .when().post("/v1/conversations")
-                .then().statusCode(201).extract().path("tokens[0].token");
+                .contentType("application/json")
+                .body("{\"languages\":[\"en\",\"ja\"],\"mode\":\"interpreter\"}")
+                .when()
+                .post("/v1/conversations")
+                .then()
+                .statusCode(201)
+                .extract()
+                .path("tokens[0].token");
     }
 
     /** Sends 1 s of tone and the stream end; returns the last input and output transcripts and the audio bytes. */
@@ -76,7 +86,9 @@ class InterpreterSessionTest {
         while (out == null || !out.path("finished").asBoolean()) {
             JsonNode sc = s.next().path("serverContent");
             for (JsonNode p : sc.path("modelTurn").path("parts")) {
-                audio += java.util.Base64.getDecoder().decode(p.path("inlineData").path("data").asText()).length;
+                audio += java.util.Base64.getDecoder()
+                        .decode(p.path("inlineData").path("data").asText())
+                        .length;
             }
             in = sc.has("inputTranscription") ? sc.get("inputTranscription") : in;
             out = sc.has("outputTranscription") ? sc.get("outputTranscription") : out;
@@ -99,7 +111,8 @@ class InterpreterSessionTest {
         en.close();
 
         // Japanese speaker on a new session of another token: interpreted into English
-        LiveTestSocket ja = LiveTestSocket.open(LiveTestSocket.uri(LiveTestSocket.PATH, interpreterToken()),
+        LiveTestSocket ja = LiveTestSocket.open(
+                LiveTestSocket.uri(LiveTestSocket.PATH, interpreterToken()),
                 Map.of("X-Emulator-Source-Language", "ja"));
         ja.send("{\"setup\":{\"model\":\"models/" + DIALOGUE_MODEL + "\",\"inputAudioTranscription\":{}}}");
         assertTrue(ja.next().has("setupComplete"));
@@ -131,10 +144,14 @@ class InterpreterSessionTest {
 
     static Client sdkClient(String token) {
         OkHttpClient ok = new OkHttpClient.Builder()
-                .sslSocketFactory(DevTls.sslContext().getSocketFactory(), DevTls.trustManager()).build();
-        return Client.builder().apiKey(token)
-                .httpOptions(HttpOptions.builder().baseUrl("https://localhost:" + DevTls.httpsPort())
-                        .apiVersion("v1alpha").build())
+                .sslSocketFactory(DevTls.sslContext().getSocketFactory(), DevTls.trustManager())
+                .build();
+        return Client.builder()
+                .apiKey(token)
+                .httpOptions(HttpOptions.builder()
+                        .baseUrl("https://localhost:" + DevTls.httpsPort())
+                        .apiVersion("v1alpha")
+                        .build())
                 .clientOptions(ClientOptions.builder().customHttpClient(ok).build())
                 .build();
     }
@@ -153,11 +170,16 @@ class InterpreterSessionTest {
         byte[] second = LiveApiEmulatorTest.tone(16_000);
         for (int i = 0; i < 10; i++) {
             session.sendRealtimeInput(LiveSendRealtimeInputParameters.builder()
-                    .audio(Blob.builder().mimeType("audio/pcm;rate=16000")
-                            .data(java.util.Arrays.copyOfRange(second, i * 3200, (i + 1) * 3200)).build()).build())
+                            .audio(Blob.builder()
+                                    .mimeType("audio/pcm;rate=16000")
+                                    .data(java.util.Arrays.copyOfRange(second, i * 3200, (i + 1) * 3200))
+                                    .build())
+                            .build())
                     .get(5, TimeUnit.SECONDS);
         }
-        session.sendRealtimeInput(LiveSendRealtimeInputParameters.builder().audioStreamEnd(true).build())
+        session.sendRealtimeInput(LiveSendRealtimeInputParameters.builder()
+                        .audioStreamEnd(true)
+                        .build())
                 .get(5, TimeUnit.SECONDS);
         int audioBytes = 0;
         Transcription out = null;
@@ -167,7 +189,10 @@ class InterpreterSessionTest {
             if (m.serverContent().isPresent()) {
                 var sc = m.serverContent().get();
                 for (Part p : sc.modelTurn().flatMap(c -> c.parts()).orElse(List.of())) {
-                    audioBytes += p.inlineData().flatMap(Blob::data).map(d -> d.length).orElse(0);
+                    audioBytes += p.inlineData()
+                            .flatMap(Blob::data)
+                            .map(d -> d.length)
+                            .orElse(0);
                 }
                 out = sc.outputTranscription().orElse(out);
             }
@@ -186,7 +211,8 @@ class InterpreterSessionTest {
                 .systemInstruction(Content.fromParts(Part.fromText("You are a general assistant.")))
                 .build();
         // the emulator closes 1007 before setupComplete: the SDK's connect() never completes (docs §8)
-        assertThrows(Exception.class,
+        assertThrows(
+                Exception.class,
                 () -> client.async.live.connect(DIALOGUE_MODEL, config).get(5, TimeUnit.SECONDS));
     }
 
@@ -208,23 +234,35 @@ class InterpreterSessionTest {
             Instant expire = Instant.now().plus(30, ChronoUnit.MINUTES).truncatedTo(ChronoUnit.MILLIS);
             Instant newSession = expire.minus(29, ChronoUnit.MINUTES);
             String instruction = "Interpret English into Japanese and Japanese into English.";
-            LiveConnectConfig cfg = LiveConnectConfig.builder().responseModalities(Modality.Known.AUDIO)
+            LiveConnectConfig cfg = LiveConnectConfig.builder()
+                    .responseModalities(Modality.Known.AUDIO)
                     .systemInstruction(Content.fromParts(Part.fromText(instruction)))
                     .inputAudioTranscription(AudioTranscriptionConfig.builder().build())
                     .outputAudioTranscription(AudioTranscriptionConfig.builder().build())
                     .build();
-            CreateAuthTokenConfig sdk = CreateAuthTokenConfig.builder().uses(1).expireTime(expire)
+            CreateAuthTokenConfig sdk = CreateAuthTokenConfig.builder()
+                    .uses(1)
+                    .expireTime(expire)
                     .newSessionExpireTime(newSession)
-                    .liveConnectConstraints(LiveConnectConstraints.builder().model(DIALOGUE_MODEL).config(cfg).build())
+                    .liveConnectConstraints(LiveConnectConstraints.builder()
+                            .model(DIALOGUE_MODEL)
+                            .config(cfg)
+                            .build())
                     .lockAdditionalFields(List.of("tools"))
                     .build();
-            Client client = Client.builder().apiKey("fake-key").httpOptions(HttpOptions.builder()
-                    .baseUrl("http://127.0.0.1:" + server.getAddress().getPort()).apiVersion("v1alpha").build()).build();
+            Client client = Client.builder()
+                    .apiKey("fake-key")
+                    .httpOptions(HttpOptions.builder()
+                            .baseUrl("http://127.0.0.1:" + server.getAddress().getPort())
+                            .apiVersion("v1alpha")
+                            .build())
+                    .build();
             client.authTokens.create(sdk);
             String captured = bodies.poll(5, TimeUnit.SECONDS);
             LiveSetup ours = new LiveSetup(DIALOGUE_MODEL, List.of("AUDIO"), null, true, true, instruction);
             byte[] body = AuthTokenBodies.encode(new AuthTokenSpec(1, expire, newSession, ours, List.of("tools")));
-            assertEquals(OfficialSdkConformanceTest.normalised(OfficialSdkConformanceTest.JSON.readTree(captured)),
+            assertEquals(
+                    OfficialSdkConformanceTest.normalised(OfficialSdkConformanceTest.JSON.readTree(captured)),
                     OfficialSdkConformanceTest.normalised(OfficialSdkConformanceTest.JSON.readTree(body)));
         } finally {
             server.stop(0);

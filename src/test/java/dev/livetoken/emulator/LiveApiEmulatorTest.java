@@ -1,22 +1,27 @@
 package dev.livetoken.emulator;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.livetoken.support.LiveTestSocket;
-import io.quarkus.test.junit.QuarkusTest;
-import jakarta.inject.Inject;
 import java.io.ByteArrayOutputStream;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+
+import jakarta.inject.Inject;
+
 import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.quarkus.test.junit.QuarkusTest;
+
+import dev.livetoken.support.LiveTestSocket;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 @QuarkusTest
 class LiveApiEmulatorTest {
@@ -24,21 +29,30 @@ class LiveApiEmulatorTest {
     static final ObjectMapper JSON = new ObjectMapper();
     static final String MODEL = "models/gemini-3.5-live-translate-preview";
     /** What our service locks (MintService: constraints + tools and systemInstruction). */
-    static final List<String> LOCKED_MASK = List.of("model", "generationConfig.responseModalities",
-            "generationConfig.translationConfig", "inputAudioTranscription", "outputAudioTranscription",
-            "tools", "systemInstruction");
+    static final List<String> LOCKED_MASK = List.of(
+            "model",
+            "generationConfig.responseModalities",
+            "generationConfig.translationConfig",
+            "inputAudioTranscription",
+            "outputAudioTranscription",
+            "tools",
+            "systemInstruction");
 
     @Inject
     EmulatorTokenStore store;
+
     @Inject
     ResumptionHandles handles;
 
     static ObjectNode tokenSetup(String lang) throws Exception {
-        String tc = lang == null ? "" : ",\"translationConfig\":{\"targetLanguageCode\":\"" + lang
-                + "\",\"echoTargetLanguage\":false}";
-        return SetupSchema.normalise(JSON.readTree("{\"model\":\"" + MODEL + "\",\"generationConfig\":"
-                + "{\"responseModalities\":[\"AUDIO\"]" + tc + "},\"inputAudioTranscription\":{},"
-                + "\"outputAudioTranscription\":{}}"), "test");
+        String tc = lang == null
+                ? ""
+                : ",\"translationConfig\":{\"targetLanguageCode\":\"" + lang + "\",\"echoTargetLanguage\":false}";
+        return SetupSchema.normalise(
+                JSON.readTree("{\"model\":\"" + MODEL + "\",\"generationConfig\":"
+                        + "{\"responseModalities\":[\"AUDIO\"]" + tc + "},\"inputAudioTranscription\":{},"
+                        + "\"outputAudioTranscription\":{}}"),
+                "test");
     }
 
     String lockedToken(int uses) throws Exception {
@@ -69,7 +83,10 @@ class LiveApiEmulatorTest {
     }
 
     static String handleOf(LiveTestSocket s) {
-        return s.nextWith("sessionResumptionUpdate").path("sessionResumptionUpdate").path("newHandle").asText();
+        return s.nextWith("sessionResumptionUpdate")
+                .path("sessionResumptionUpdate")
+                .path("newHandle")
+                .asText();
     }
 
     @Test
@@ -89,8 +106,11 @@ class LiveApiEmulatorTest {
             JsonNode m = s.next();
             JsonNode sc = m.path("serverContent");
             for (JsonNode p : sc.path("modelTurn").path("parts")) {
-                assertEquals("audio/pcm;rate=24000", p.path("inlineData").path("mimeType").asText());
-                out.write(Base64.getDecoder().decode(p.path("inlineData").path("data").asText()));
+                assertEquals(
+                        "audio/pcm;rate=24000",
+                        p.path("inlineData").path("mimeType").asText());
+                out.write(Base64.getDecoder()
+                        .decode(p.path("inlineData").path("data").asText()));
             }
             usage |= m.has("usageMetadata");
             input = sc.has("inputTranscription") ? sc.get("inputTranscription") : input;
@@ -122,15 +142,29 @@ class LiveApiEmulatorTest {
     @Test
     void unlockedTokenLetsTheClientChooseTheLanguage() throws Exception {
         Instant now = Instant.now();
-        String token = store.create(1, now.plusSeconds(600), now.plusSeconds(60), tokenSetup(null),
-                List.of("model", "generationConfig.responseModalities", "inputAudioTranscription",
-                        "outputAudioTranscription", "tools", "systemInstruction"));
+        String token = store.create(
+                1,
+                now.plusSeconds(600),
+                now.plusSeconds(60),
+                tokenSetup(null),
+                List.of(
+                        "model",
+                        "generationConfig.responseModalities",
+                        "inputAudioTranscription",
+                        "outputAudioTranscription",
+                        "tools",
+                        "systemInstruction"));
         LiveTestSocket s = LiveTestSocket.open(token);
         s.send(setup("fr", null));
         assertTrue(s.next().has("setupComplete"));
         s.send(audio(tone(1600), false)).send("{\"realtimeInput\":{\"audioStreamEnd\":true}}");
-        assertEquals("fr", s.nextWith("outputTranscription").path("serverContent").path("outputTranscription")
-                .path("languageCode").asText());
+        assertEquals(
+                "fr",
+                s.nextWith("outputTranscription")
+                        .path("serverContent")
+                        .path("outputTranscription")
+                        .path("languageCode")
+                        .asText());
         s.close();
     }
 
@@ -169,8 +203,9 @@ class LiveApiEmulatorTest {
     void newSessionWindowPassedRefusesNewSessionButAllowsResumption() throws Exception {
         Instant now = Instant.now();
         String token = store.create(0, now.plusSeconds(600), now.minusSeconds(1), tokenSetup("es"), LOCKED_MASK);
-        String handle = handles.issue(new ResumptionHandles.Session(token, new EmulatedTranslation("es"),
-                tokenSetup("es")), now.plusSeconds(60));
+        String handle = handles.issue(
+                new ResumptionHandles.Session(token, new EmulatedTranslation("es"), tokenSetup("es")),
+                now.plusSeconds(60));
         LiveTestSocket fresh = LiveTestSocket.open(token);
         fresh.send(setup("es", null));
         LiveTestSocket.Close c = fresh.awaitClose();
@@ -188,15 +223,20 @@ class LiveApiEmulatorTest {
         Instant now = Instant.now();
         String token = store.create(1, now.minusSeconds(1), now.minusSeconds(2), tokenSetup("es"), LOCKED_MASK);
         // refusals come on the first client message (docs/live-api-protocol.md, emulator decisions)
-        assertEquals(new LiveTestSocket.Close(1008, "Auth token has expired."),
+        assertEquals(
+                new LiveTestSocket.Close(1008, "Auth token has expired."),
                 LiveTestSocket.open(token).send(setup("es", null)).awaitClose());
     }
 
     @Test
     void unknownOrMissingTokenIsClosedWith1008() {
-        assertEquals(new LiveTestSocket.Close(1008, "Auth token is not valid."),
-                LiveTestSocket.open("auth_tokens/not-a-real-one").send(setup("es", null)).awaitClose());
-        LiveTestSocket.Close none = LiveTestSocket.open(null).send(setup("es", null)).awaitClose();
+        assertEquals(
+                new LiveTestSocket.Close(1008, "Auth token is not valid."),
+                LiveTestSocket.open("auth_tokens/not-a-real-one")
+                        .send(setup("es", null))
+                        .awaitClose());
+        LiveTestSocket.Close none =
+                LiveTestSocket.open(null).send(setup("es", null)).awaitClose();
         assertEquals(1008, none.code());
         assertTrue(none.reason().getBytes(java.nio.charset.StandardCharsets.UTF_8).length <= 123);
     }
@@ -242,8 +282,8 @@ class LiveApiEmulatorTest {
 
     @Test
     void tokenAloneInGoogApiKeyIsRefusedAsAnInvalidApiKey() throws Exception {
-        LiveTestSocket s = LiveTestSocket.open(LiveTestSocket.uri(LiveTestSocket.PATH, null),
-                Map.of("x-goog-api-key", lockedToken(1)));
+        LiveTestSocket s = LiveTestSocket.open(
+                LiveTestSocket.uri(LiveTestSocket.PATH, null), Map.of("x-goog-api-key", lockedToken(1)));
         s.send(setup("es", null));
         assertEquals(new LiveTestSocket.Close(1008, "API key not valid. Please pass a valid API key."), s.awaitClose());
     }
@@ -251,7 +291,8 @@ class LiveApiEmulatorTest {
     @Test
     void tokenInAuthorizationHeaderWithExtraGoogApiKeyIsAccepted() throws Exception {
         String token = lockedToken(1);
-        LiveTestSocket s = LiveTestSocket.open(LiveTestSocket.uri(LiveTestSocket.PATH, null),
+        LiveTestSocket s = LiveTestSocket.open(
+                LiveTestSocket.uri(LiveTestSocket.PATH, null),
                 Map.of("Authorization", "Token " + token, "x-goog-api-key", token));
         s.send(setup("es", null));
         assertTrue(s.next().has("setupComplete"));
@@ -260,8 +301,11 @@ class LiveApiEmulatorTest {
 
     @Test
     void wrongPathIsClosedWith1008() throws Exception {
-        LiveTestSocket s = LiveTestSocket.open(LiveTestSocket.uri(
-                "/ws/google.ai.generativelanguage.v1beta.GenerativeService.BidiGenerateContent", lockedToken(1)), Map.of());
+        LiveTestSocket s = LiveTestSocket.open(
+                LiveTestSocket.uri(
+                        "/ws/google.ai.generativelanguage.v1beta.GenerativeService.BidiGenerateContent",
+                        lockedToken(1)),
+                Map.of());
         s.send(setup("es", null));
         assertEquals(1008, s.awaitClose().code());
     }
@@ -270,16 +314,21 @@ class LiveApiEmulatorTest {
     void urlSafeBase64AudioIsAccepted() throws Exception {
         byte[] pcm = new byte[3200];
         for (int i = 0; i < pcm.length; i += 2) {
-            pcm[i] = (byte) 0xfb;      // encodes to '-'/'_' in the URL-safe alphabet
-            pcm[i + 1] = (byte) 0xef;  // loud enough not to count as silence
+            pcm[i] = (byte) 0xfb; // encodes to '-'/'_' in the URL-safe alphabet
+            pcm[i + 1] = (byte) 0xef; // loud enough not to count as silence
         }
         assertTrue(Base64.getUrlEncoder().encodeToString(pcm).matches(".*[-_].*"));
         LiveTestSocket s = LiveTestSocket.open(lockedToken(1));
         s.send(setup("es", null));
         assertTrue(s.next().has("setupComplete"));
         s.send(audio(pcm, true));
-        JsonNode part = s.nextWith("modelTurn").path("serverContent").path("modelTurn").path("parts").get(0);
-        byte[] out = Base64.getDecoder().decode(part.path("inlineData").path("data").asText());
+        JsonNode part = s.nextWith("modelTurn")
+                .path("serverContent")
+                .path("modelTurn")
+                .path("parts")
+                .get(0);
+        byte[] out =
+                Base64.getDecoder().decode(part.path("inlineData").path("data").asText());
         assertTrue(out.length > 4000);
         assertEquals((byte) 0xfb, out[0]);
         assertFalse(s.isClosed());
@@ -298,7 +347,9 @@ class LiveApiEmulatorTest {
         while (true) {
             JsonNode m = s.next();
             for (JsonNode p : m.path("serverContent").path("modelTurn").path("parts")) {
-                bytes += Base64.getDecoder().decode(p.path("inlineData").path("data").asText()).length;
+                bytes += Base64.getDecoder()
+                        .decode(p.path("inlineData").path("data").asText())
+                        .length;
             }
             if (m.path("serverContent").path("turnComplete").asBoolean()) {
                 return bytes;
@@ -340,7 +391,10 @@ class LiveApiEmulatorTest {
         long last = -1;
         for (int i = 0; i < 5; i++) {
             s.send(audio(tone(1600), false));
-            long total = s.nextWith("modelTurn").path("usageMetadata").path("promptTokenCount").asLong();
+            long total = s.nextWith("modelTurn")
+                    .path("usageMetadata")
+                    .path("promptTokenCount")
+                    .asLong();
             assertTrue(total > last, "counts grow, never reset: " + total + " after " + last);
             last = total;
         }
@@ -350,8 +404,10 @@ class LiveApiEmulatorTest {
     @Test
     void speechAlreadyInTheTargetLanguageIsEchoedOnlyWhenAsked() throws Exception {
         for (boolean echo : new boolean[] {false, true}) {
-            LiveTestSocket t = LiveTestSocket.open(java.net.URI.create(LiveTestSocket.uri(LiveTestSocket.PATH, unlockedToken())
-                    + "&emulator_source_language=es"), Map.of());
+            LiveTestSocket t = LiveTestSocket.open(
+                    java.net.URI.create(
+                            LiveTestSocket.uri(LiveTestSocket.PATH, unlockedToken()) + "&emulator_source_language=es"),
+                    Map.of());
             t.send("{\"setup\":{\"model\":\"" + MODEL + "\",\"generationConfig\":{\"responseModalities\":[\"AUDIO\"],"
                     + "\"translationConfig\":{\"targetLanguageCode\":\"es\",\"echoTargetLanguage\":" + echo + "}},"
                     + "\"inputAudioTranscription\":{}}}");
@@ -372,27 +428,41 @@ class LiveApiEmulatorTest {
         s.send(setup("es", null));
         assertTrue(s.next().has("setupComplete"));
         s.send(audio(tone(1600), false)).send("{\"realtimeInput\":{\"audioStreamEnd\":true}}");
-        assertEquals("en", s.nextWith("inputTranscription").path("serverContent").path("inputTranscription")
-                .path("languageCode").asText(), "the configured default source language");
+        assertEquals(
+                "en",
+                s.nextWith("inputTranscription")
+                        .path("serverContent")
+                        .path("inputTranscription")
+                        .path("languageCode")
+                        .asText(),
+                "the configured default source language");
         s.close();
     }
 
     @Test
     void setupWithoutTranslationConfigTranslatesToEnglish() throws Exception {
-        LiveTestSocket s = LiveTestSocket.open(java.net.URI.create(LiveTestSocket.uri(LiveTestSocket.PATH, unlockedToken())
-                + "&emulator_source_language=fr"), Map.of());
+        LiveTestSocket s = LiveTestSocket.open(
+                java.net.URI.create(
+                        LiveTestSocket.uri(LiveTestSocket.PATH, unlockedToken()) + "&emulator_source_language=fr"),
+                Map.of());
         s.send("{\"setup\":{\"model\":\"" + MODEL + "\",\"outputAudioTranscription\":{},\"labels\":{\"app\":\"x\"}}}");
         assertTrue(s.next().has("setupComplete"), "labels (JS SDK 3.1.0) are accepted");
         s.send(audio(tone(1600), false)).send("{\"realtimeInput\":{\"audioStreamEnd\":true}}");
-        assertEquals("en", s.nextWith("outputTranscription").path("serverContent").path("outputTranscription")
-                .path("languageCode").asText());
+        assertEquals(
+                "en",
+                s.nextWith("outputTranscription")
+                        .path("serverContent")
+                        .path("outputTranscription")
+                        .path("languageCode")
+                        .asText());
         s.close();
     }
 
     @Test
     void invalidSetupsAreRefused() throws Exception {
         LiveTestSocket sound = LiveTestSocket.open(lockedToken(1));
-        sound.send("{\"setup\":{\"model\":\"" + MODEL + "\",\"generationConfig\":{\"responseModalities\":[\"SOUND\"]}}}");
+        sound.send(
+                "{\"setup\":{\"model\":\"" + MODEL + "\",\"generationConfig\":{\"responseModalities\":[\"SOUND\"]}}}");
         LiveTestSocket.Close c = sound.awaitClose();
         assertEquals(1007, c.code());
         assertTrue(c.reason().contains("response_modalities[0]"), c.reason());
@@ -411,6 +481,8 @@ class LiveApiEmulatorTest {
         model.send("{\"setup\":{\"model\":\"models/gemini-2.0-flash-live-001\"}}");
         LiveTestSocket.Close m = model.awaitClose();
         assertEquals(1008, m.code());
-        assertTrue(m.reason().startsWith("models/gemini-2.0-flash-live-001 is not found for API version v1alpha"), m.reason());
+        assertTrue(
+                m.reason().startsWith("models/gemini-2.0-flash-live-001 is not found for API version v1alpha"),
+                m.reason());
     }
 }

@@ -1,21 +1,26 @@
 package dev.livetoken.emulator;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import dev.livetoken.client.LiveTranslateSession;
-import dev.livetoken.support.LiveTestSocket;
-import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.TestProfile;
-import jakarta.inject.Inject;
 import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.atomic.AtomicInteger;
+
+import jakarta.inject.Inject;
+
 import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+
+import dev.livetoken.client.LiveTranslateSession;
+import dev.livetoken.support.LiveTestSocket;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** goAway and the connection time limit, with the limits shortened; and the client surviving them. */
 @QuarkusTest
@@ -27,7 +32,11 @@ class LiveConnectionLifetimeTest {
 
     String token() throws Exception {
         Instant now = Instant.now();
-        return store.create(1, now.plusSeconds(600), now.plusSeconds(60), LiveApiEmulatorTest.tokenSetup("es"),
+        return store.create(
+                1,
+                now.plusSeconds(600),
+                now.plusSeconds(60),
+                LiveApiEmulatorTest.tokenSetup("es"),
                 LiveApiEmulatorTest.LOCKED_MASK);
     }
 
@@ -87,7 +96,7 @@ class LiveConnectionLifetimeTest {
 
     @Test
     void clientResumesOnGoAwayWithTheSameTokenWithoutLosingOrRepeatingAudio() throws Exception {
-        String token = token();       // one use only: resumptions must not spend it
+        String token = token(); // one use only: resumptions must not spend it
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         AtomicInteger goAways = new AtomicInteger();
         LiveTranslateSession.Listener listener = new LiveTranslateSession.Listener() {
@@ -97,20 +106,27 @@ class LiveConnectionLifetimeTest {
             }
 
             @Override
-            public void onTranscript(boolean source, String text, String languageCode, boolean finished) {
-            }
+            public void onTranscript(boolean source, String text, String languageCode, boolean finished) {}
 
             @Override
             public void onGoAway(String timeLeft) {
                 goAways.incrementAndGet();
             }
         };
-        LiveTranslateSession session = LiveTranslateSession.open(HttpClient.newHttpClient(),
-                new LiveTranslateSession.Options(URI.create("ws://localhost:" + LiveTestSocket.httpPort() + LiveTestSocket.PATH),
-                        token, LiveApiEmulatorTest.MODEL, null, null, true, Duration.ofSeconds(5)), listener);
-        byte[] input = LiveApiEmulatorTest.tone(16_000 * 7 / 2);        // 3.5 s: outlives two connections
-        var stats = dev.livetoken.client.AudioStreamer.stream(dev.livetoken.client.AudioStreamer.fromPcm(input),
-                session::sendAudio);
+        LiveTranslateSession session = LiveTranslateSession.open(
+                HttpClient.newHttpClient(),
+                new LiveTranslateSession.Options(
+                        URI.create("ws://localhost:" + LiveTestSocket.httpPort() + LiveTestSocket.PATH),
+                        token,
+                        LiveApiEmulatorTest.MODEL,
+                        null,
+                        null,
+                        true,
+                        Duration.ofSeconds(5)),
+                listener);
+        byte[] input = LiveApiEmulatorTest.tone(16_000 * 7 / 2); // 3.5 s: outlives two connections
+        var stats = dev.livetoken.client.AudioStreamer.stream(
+                dev.livetoken.client.AudioStreamer.fromPcm(input), session::sendAudio);
         session.endAudio();
         session.awaitIdle(Duration.ofMillis(500), Duration.ofSeconds(10));
         session.close();

@@ -1,8 +1,20 @@
 package dev.livetoken.emulator;
 
-import static io.restassured.RestAssured.given;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.temporal.ChronoUnit;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -23,27 +35,20 @@ import com.google.genai.types.Part;
 import com.google.genai.types.Transcription;
 import com.google.genai.types.TranslationConfig;
 import com.sun.net.httpserver.HttpServer;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+
+import okhttp3.OkHttpClient;
+
 import dev.livetoken.support.DevTls;
 import dev.livetoken.upstream.AuthTokenBodies;
 import dev.livetoken.upstream.AuthTokenSpec;
 import dev.livetoken.upstream.LiveSetup;
-import io.quarkus.test.junit.QuarkusTest;
-import io.restassured.http.ContentType;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
-import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.temporal.ChronoUnit;
-import java.util.Iterator;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
-import okhttp3.OkHttpClient;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
+
+import static io.restassured.RestAssured.given;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The unmodified official Java SDK (google-genai 1.70.0) against our service and emulator. */
 @QuarkusTest
@@ -54,16 +59,32 @@ class OfficialSdkConformanceTest {
 
     @Test
     void sdkOpensLiveSessionWithTokenMintedByOurService() throws Exception {
-        String jwt = given().contentType(ContentType.JSON).body("{\"subject\":\"sdk-user\",\"tenant\":\"acme\"}")
-                .post("/dev/v1/jwt").then().statusCode(200).extract().path("jwt");
-        String token = given().auth().oauth2(jwt).contentType(ContentType.JSON).body("{\"targetLanguageCode\":\"es\"}")
-                .post("/v1/tokens").then().statusCode(201).extract().path("token");
+        String jwt = given().contentType(ContentType.JSON)
+                .body("{\"subject\":\"sdk-user\",\"tenant\":\"acme\"}")
+                .post("/dev/v1/jwt")
+                .then()
+                .statusCode(200)
+                .extract()
+                .path("jwt");
+        String token = given().auth()
+                .oauth2(jwt)
+                .contentType(ContentType.JSON)
+                .body("{\"targetLanguageCode\":\"es\"}")
+                .post("/v1/tokens")
+                .then()
+                .statusCode(201)
+                .extract()
+                .path("token");
 
         OkHttpClient ok = new OkHttpClient.Builder()
-                .sslSocketFactory(DevTls.sslContext().getSocketFactory(), DevTls.trustManager()).build();
-        Client client = Client.builder().apiKey(token)
-                .httpOptions(HttpOptions.builder().baseUrl("https://localhost:" + DevTls.httpsPort())
-                        .apiVersion("v1alpha").build())
+                .sslSocketFactory(DevTls.sslContext().getSocketFactory(), DevTls.trustManager())
+                .build();
+        Client client = Client.builder()
+                .apiKey(token)
+                .httpOptions(HttpOptions.builder()
+                        .baseUrl("https://localhost:" + DevTls.httpsPort())
+                        .apiVersion("v1alpha")
+                        .build())
                 .clientOptions(ClientOptions.builder().customHttpClient(ok).build())
                 .build();
         LiveConnectConfig config = LiveConnectConfig.builder()
@@ -79,10 +100,16 @@ class OfficialSdkConformanceTest {
         for (int i = 0; i < 10; i++) {
             byte[] chunk = java.util.Arrays.copyOfRange(second, i * 3200, (i + 1) * 3200);
             session.sendRealtimeInput(LiveSendRealtimeInputParameters.builder()
-                    .audio(Blob.builder().mimeType("audio/pcm;rate=16000").data(chunk).build()).build())
+                            .audio(Blob.builder()
+                                    .mimeType("audio/pcm;rate=16000")
+                                    .data(chunk)
+                                    .build())
+                            .build())
                     .get(5, TimeUnit.SECONDS);
         }
-        session.sendRealtimeInput(LiveSendRealtimeInputParameters.builder().audioStreamEnd(true).build())
+        session.sendRealtimeInput(LiveSendRealtimeInputParameters.builder()
+                        .audioStreamEnd(true)
+                        .build())
                 .get(5, TimeUnit.SECONDS);
 
         int audioBytes = 0;
@@ -96,7 +123,10 @@ class OfficialSdkConformanceTest {
             if (m.serverContent().isPresent()) {
                 var sc = m.serverContent().get();
                 for (Part p : sc.modelTurn().flatMap(c -> c.parts()).orElse(List.of())) {
-                    audioBytes += p.inlineData().flatMap(Blob::data).map(d -> d.length).orElse(0);
+                    audioBytes += p.inlineData()
+                            .flatMap(Blob::data)
+                            .map(d -> d.length)
+                            .orElse(0);
                 }
                 in = sc.inputTranscription().orElse(in);
                 out = sc.outputTranscription().orElse(out);
@@ -136,26 +166,48 @@ class OfficialSdkConformanceTest {
             };
             LiveConnectConfig.Builder cfg = LiveConnectConfig.builder().responseModalities(Modality.Known.AUDIO);
             if (translate) {
-                cfg.translationConfig(TranslationConfig.builder().targetLanguageCode("es").echoTargetLanguage(false).build())
-                        .inputAudioTranscription(AudioTranscriptionConfig.builder().build())
-                        .outputAudioTranscription(AudioTranscriptionConfig.builder().build());
+                cfg.translationConfig(TranslationConfig.builder()
+                                .targetLanguageCode("es")
+                                .echoTargetLanguage(false)
+                                .build())
+                        .inputAudioTranscription(
+                                AudioTranscriptionConfig.builder().build())
+                        .outputAudioTranscription(
+                                AudioTranscriptionConfig.builder().build());
             }
-            CreateAuthTokenConfig.Builder sdk = CreateAuthTokenConfig.builder().uses(2).expireTime(expire)
+            CreateAuthTokenConfig.Builder sdk = CreateAuthTokenConfig.builder()
+                    .uses(2)
+                    .expireTime(expire)
                     .newSessionExpireTime(newSession)
-                    .liveConnectConstraints(LiveConnectConstraints.builder().model(MODEL).config(cfg.build()).build());
+                    .liveConnectConstraints(LiveConnectConstraints.builder()
+                            .model(MODEL)
+                            .config(cfg.build())
+                            .build());
             if (lock != null) {
                 sdk.lockAdditionalFields(lock);
             }
-            Client client = Client.builder().apiKey("fake-key").httpOptions(HttpOptions.builder()
-                    .baseUrl("http://127.0.0.1:" + server.getAddress().getPort()).apiVersion("v1alpha").build()).build();
-            assertEquals("auth_tokens/captured", client.authTokens.create(sdk.build()).name().orElseThrow());
+            Client client = Client.builder()
+                    .apiKey("fake-key")
+                    .httpOptions(HttpOptions.builder()
+                            .baseUrl("http://127.0.0.1:" + server.getAddress().getPort())
+                            .apiVersion("v1alpha")
+                            .build())
+                    .build();
+            assertEquals(
+                    "auth_tokens/captured",
+                    client.authTokens.create(sdk.build()).name().orElseThrow());
             String captured = bodies.poll(5, TimeUnit.SECONDS);
             assertTrue(captured.startsWith("POST /v1alpha/auth_tokens "), captured);
 
-            LiveSetup ours = new LiveSetup(MODEL, List.of("AUDIO"),
-                    translate ? new LiveSetup.Translation("es", false) : null, translate, translate);
+            LiveSetup ours = new LiveSetup(
+                    MODEL,
+                    List.of("AUDIO"),
+                    translate ? new LiveSetup.Translation("es", false) : null,
+                    translate,
+                    translate);
             byte[] body = AuthTokenBodies.encode(new AuthTokenSpec(2, expire, newSession, ours, lock));
-            assertEquals(normalised(JSON.readTree(captured.substring(captured.indexOf('{')))),
+            assertEquals(
+                    normalised(JSON.readTree(captured.substring(captured.indexOf('{')))),
                     normalised(JSON.readTree(body)));
         } finally {
             server.stop(0);
@@ -168,11 +220,19 @@ class OfficialSdkConformanceTest {
         for (Iterator<Map.Entry<String, JsonNode>> it = n.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
             if (e.getKey().endsWith("Time")) {
-                e.setValue(JSON.getNodeFactory().textNode(OffsetDateTime.parse(e.getValue().asText()).toInstant().toString()));
+                e.setValue(JSON.getNodeFactory()
+                        .textNode(OffsetDateTime.parse(e.getValue().asText())
+                                .toInstant()
+                                .toString()));
             }
         }
         if (n.has("fieldMask")) {
-            n.put("fieldMask", String.join(",", new java.util.TreeSet<>(List.of(n.get("fieldMask").asText().split(",")))));
+            n.put(
+                    "fieldMask",
+                    String.join(
+                            ",",
+                            new java.util.TreeSet<>(
+                                    List.of(n.get("fieldMask").asText().split(",")))));
         }
         return n;
     }

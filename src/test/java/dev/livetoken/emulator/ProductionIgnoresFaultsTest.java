@@ -1,20 +1,24 @@
 package dev.livetoken.emulator;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
-import dev.livetoken.support.LiveTestSocket;
-import dev.livetoken.support.ProductionProfile;
-import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.TestProfile;
-import jakarta.inject.Inject;
 import java.net.URI;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
+
+import jakarta.inject.Inject;
+
 import org.junit.jupiter.api.Test;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+
+import dev.livetoken.support.LiveTestSocket;
+import dev.livetoken.support.ProductionProfile;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The prod profile never injects faults: even with the emulator switched on and
@@ -38,6 +42,7 @@ class ProductionIgnoresFaultsTest {
 
     @Inject
     EmulatorTokenStore store;
+
     @Inject
     EmulatorFaults faults;
 
@@ -46,10 +51,16 @@ class ProductionIgnoresFaultsTest {
         assertFalse(faults.active());
         assertThrows(IllegalStateException.class, () -> faults.plan("auth_tokens/x", EmulatorFaults.Fault.NONE));
         Instant now = Instant.now();
-        String token = store.create(1, now.plusSeconds(600), now.plusSeconds(60), LiveApiEmulatorTest.tokenSetup("es"),
+        String token = store.create(
+                1,
+                now.plusSeconds(600),
+                now.plusSeconds(60),
+                LiveApiEmulatorTest.tokenSetup("es"),
                 LiveApiEmulatorTest.LOCKED_MASK);
-        LiveTestSocket s = LiveTestSocket.open(URI.create(LiveTestSocket.uri(LiveTestSocket.PATH, token) + "&"
-                + EmulatorFaults.QUERY_PARAMETER + "=drop@1"), Map.of());
+        LiveTestSocket s = LiveTestSocket.open(
+                URI.create(LiveTestSocket.uri(LiveTestSocket.PATH, token) + "&" + EmulatorFaults.QUERY_PARAMETER
+                        + "=drop@1"),
+                Map.of());
         s.send(LiveApiEmulatorTest.setup("es", null));
         assertTrue(s.next().has("setupComplete"));
         s.send(LiveApiEmulatorTest.audio(LiveApiEmulatorTest.tone(1600), false));

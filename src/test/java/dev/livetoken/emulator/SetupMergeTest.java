@@ -1,13 +1,15 @@
 package dev.livetoken.emulator;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNull;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.util.List;
-import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 
 class SetupMergeTest {
 
@@ -39,11 +41,18 @@ class SetupMergeTest {
 
     @Test
     void maskedPathsComeFromTheTokenAndAbsentOnesAreRemoved() throws Exception {
-        List<String> mask = List.of("model", "generationConfig.responseModalities",
-                "generationConfig.translationConfig", "outputAudioTranscription", "tools", "systemInstruction");
+        List<String> mask = List.of(
+                "model",
+                "generationConfig.responseModalities",
+                "generationConfig.translationConfig",
+                "outputAudioTranscription",
+                "tools",
+                "systemInstruction");
         ObjectNode eff = SetupMerge.effective(json(TOKEN), mask, json(CLIENT));
         assertEquals("models/m", eff.get("model").asText(), "locked model overrides, never rejects");
-        assertEquals("es", eff.at("/generationConfig/translationConfig/targetLanguageCode").asText());
+        assertEquals(
+                "es",
+                eff.at("/generationConfig/translationConfig/targetLanguageCode").asText());
         assertEquals(0.5, eff.at("/generationConfig/temperature").asDouble(), "unlocked fields stay the client's");
         assertFalse(eff.has("tools"), "locked as empty");
         assertFalse(eff.has("systemInstruction"), "locked as empty");
@@ -55,9 +64,11 @@ class SetupMergeTest {
     @Test
     void unlockedTokenLetsTheClientsLanguageThrough() throws Exception {
         ObjectNode token = json("{'model':'models/m','generationConfig':{'responseModalities':['AUDIO']}}");
-        ObjectNode eff = SetupMerge.effective(token, List.of("model", "generationConfig.responseModalities"),
-                json(CLIENT));
-        assertEquals("fr", eff.at("/generationConfig/translationConfig/targetLanguageCode").asText());
+        ObjectNode eff =
+                SetupMerge.effective(token, List.of("model", "generationConfig.responseModalities"), json(CLIENT));
+        assertEquals(
+                "fr",
+                eff.at("/generationConfig/translationConfig/targetLanguageCode").asText());
         assertEquals("AUDIO", eff.at("/generationConfig/responseModalities/0").asText());
     }
 

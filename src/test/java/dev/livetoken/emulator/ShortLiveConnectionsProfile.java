@@ -1,7 +1,8 @@
 package dev.livetoken.emulator;
 
-import io.quarkus.test.junit.QuarkusTestProfile;
 import java.util.Map;
+
+import io.quarkus.test.junit.QuarkusTestProfile;
 
 /**
  * Live API connections last 2 s, with goAway 1 s before the end; audio-only sessions without
@@ -10,8 +11,12 @@ import java.util.Map;
 public class ShortLiveConnectionsProfile implements QuarkusTestProfile {
     @Override
     public Map<String, String> getConfigOverrides() {
-        return Map.of("livetoken.emulator.live-connection-lifetime", "PT2S",
-                "livetoken.emulator.live-go-away-before", "PT1S",
-                "livetoken.emulator.live-session-limit", "PT2.2S");
+        return Map.of(
+                "livetoken.emulator.live-connection-lifetime",
+                "PT2S",
+                "livetoken.emulator.live-go-away-before",
+                "PT1S",
+                "livetoken.emulator.live-session-limit",
+                "PT2.2S");
     }
 }

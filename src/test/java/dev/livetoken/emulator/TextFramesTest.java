@@ -1,16 +1,20 @@
 package dev.livetoken.emulator;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import java.time.Instant;
+import java.util.Map;
 
-import dev.livetoken.support.LiveTestSocket;
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.Test;
+
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
-import jakarta.inject.Inject;
-import java.time.Instant;
-import java.util.Map;
-import org.junit.jupiter.api.Test;
+
+import dev.livetoken.support.LiveTestSocket;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** {@code livetoken.emulator.live.text-frames=true} switches the emulator to text frames. */
 @QuarkusTest
@@ -30,8 +34,12 @@ class TextFramesTest {
     @Test
     void serverMessagesComeAsTextFramesWhenSwitchedOn() throws Exception {
         Instant now = Instant.now();
-        String token = store.create(1, now.plusSeconds(600), now.plusSeconds(60),
-                LiveApiEmulatorTest.tokenSetup("es"), LiveApiEmulatorTest.LOCKED_MASK);
+        String token = store.create(
+                1,
+                now.plusSeconds(600),
+                now.plusSeconds(60),
+                LiveApiEmulatorTest.tokenSetup("es"),
+                LiveApiEmulatorTest.LOCKED_MASK);
         LiveTestSocket s = LiveTestSocket.open(token);
         s.send(LiveApiEmulatorTest.setup("es", null));
         assertTrue(s.next().has("setupComplete"));

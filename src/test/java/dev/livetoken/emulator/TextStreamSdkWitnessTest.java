@@ -1,8 +1,14 @@
 package dev.livetoken.emulator;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -13,17 +19,15 @@ import com.google.genai.types.GenerateContentConfig;
 import com.google.genai.types.GenerateContentResponse;
 import com.google.genai.types.HttpOptions;
 import com.google.genai.types.Part;
+
+import io.quarkus.test.junit.QuarkusTest;
+
 import dev.livetoken.languages.LanguageCatalog;
 import dev.livetoken.translate.TranslationPrompt;
-import io.quarkus.test.junit.QuarkusTest;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
-import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The official SDKs' {@code generateContentStream}, unmodified, against the emulated
@@ -48,27 +52,41 @@ class TextStreamSdkWitnessTest {
 
     @Test
     void javaSdkStreamsTheEmulatedTranslation() {
-        Client client = Client.builder().apiKey("emulator-dev-key")
-                .httpOptions(HttpOptions.builder().baseUrl("http://localhost:" + port).build()).build();
-        GenerateContentConfig config = GenerateContentConfig.builder().temperature(0.1f)
-                .systemInstruction(Content.fromParts(Part.fromText(instruction()))).build();
+        Client client = Client.builder()
+                .apiKey("emulator-dev-key")
+                .httpOptions(HttpOptions.builder()
+                        .baseUrl("http://localhost:" + port)
+                        .build())
+                .build();
+        GenerateContentConfig config = GenerateContentConfig.builder()
+                .temperature(0.1f)
+                .systemInstruction(Content.fromParts(Part.fromText(instruction())))
+                .build();
         List<GenerateContentResponse> chunks = new ArrayList<>();
         try (ResponseStream<GenerateContentResponse> stream =
                 client.models.generateContentStream("gemini-3.1-flash-lite", TEXT, config)) {
             stream.forEach(chunks::add);
         }
         assertThat(chunks).hasSizeGreaterThanOrEqualTo(3);
-        assertThat(String.join("", chunks.stream().map(GenerateContentResponse::text).toList()))
+        assertThat(String.join(
+                        "", chunks.stream().map(GenerateContentResponse::text).toList()))
                 .isEqualTo(EmulatedTextTranslation.translate(TEXT, "es"));
         GenerateContentResponse last = chunks.get(chunks.size() - 1);
         assertThat(last.finishReason().toString()).isEqualTo("STOP");
-        assertThat(last.usageMetadata().orElseThrow().candidatesTokenCount().orElseThrow()).isPositive();
+        assertThat(last.usageMetadata().orElseThrow().candidatesTokenCount().orElseThrow())
+                .isPositive();
         assertThat(chunks.get(0).finishReason().toString()).isNotEqualTo("STOP");
         // an ephemeral token is refused outside the Live API, as Google does: the reason this service exists
-        Client withToken = Client.builder().apiKey("auth_tokens/some-ephemeral-token")
-                .httpOptions(HttpOptions.builder().baseUrl("http://localhost:" + port).build()).build();
-        assertThatThrownBy(() -> withToken.models.generateContentStream("gemini-3.1-flash-lite", TEXT, config)
-                .forEach(c -> { }))
+        Client withToken = Client.builder()
+                .apiKey("auth_tokens/some-ephemeral-token")
+                .httpOptions(HttpOptions.builder()
+                        .baseUrl("http://localhost:" + port)
+                        .build())
+                .build();
+        assertThatThrownBy(() -> withToken
+                        .models
+                        .generateContentStream("gemini-3.1-flash-lite", TEXT, config)
+                        .forEach(c -> {}))
                 .hasMessageContaining("401");
     }
 
@@ -83,9 +101,11 @@ class TextStreamSdkWitnessTest {
         assertThat(haveNode).as("node on the PATH").isTrue();
         if (!Files.isDirectory(dir.resolve("node_modules/@google/genai"))) {
             Files.createDirectories(dir);
-            Files.writeString(dir.resolve("package.json"), "{\"name\":\"js-witness\",\"private\":true,\"type\":\"module\"}");
+            Files.writeString(
+                    dir.resolve("package.json"), "{\"name\":\"js-witness\",\"private\":true,\"type\":\"module\"}");
             assertThat(run(dir, 300, "npm", "install", "--no-audit", "--no-fund", "--silent", JS_SDK))
-                    .as("npm install " + JS_SDK).isZero();
+                    .as("npm install " + JS_SDK)
+                    .isZero();
         }
         Path script = dir.resolve("stream.mjs");
         Files.writeString(script, """
@@ -104,8 +124,10 @@ class TextStreamSdkWitnessTest {
                 console.log(JSON.stringify(out));
                 """);
         Path output = dir.resolve("stream-output.json");
-        ProcessBuilder pb = new ProcessBuilder("node", script.toString()).directory(dir.toFile())
-                .redirectErrorStream(true).redirectOutput(output.toFile());
+        ProcessBuilder pb = new ProcessBuilder("node", script.toString())
+                .directory(dir.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(output.toFile());
         pb.environment().put("BASE", "http://localhost:" + port);
         pb.environment().put("TEXT", TEXT);
         pb.environment().put("INSTRUCTION", instruction());
@@ -113,7 +135,8 @@ class TextStreamSdkWitnessTest {
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
         String printed = Files.readString(output, StandardCharsets.UTF_8);
         assertThat(p.exitValue()).as(printed).isZero();
-        JsonNode chunks = JSON.readTree(printed.lines().filter(l -> l.startsWith("[")).findFirst().orElseThrow());
+        JsonNode chunks = JSON.readTree(
+                printed.lines().filter(l -> l.startsWith("[")).findFirst().orElseThrow());
         assertThat(chunks.size()).isGreaterThanOrEqualTo(3);
         StringBuilder text = new StringBuilder();
         chunks.forEach(c -> text.append(c.get("text").asText()));
@@ -126,8 +149,11 @@ class TextStreamSdkWitnessTest {
 
     private static int run(Path dir, int seconds, String... command) {
         try {
-            Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            Process p = new ProcessBuilder(command)
+                    .directory(dir.toFile())
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .start();
             if (!p.waitFor(seconds, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
                 return -1;

@@ -1,11 +1,12 @@
 package dev.livetoken.languages;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
 
 import dev.livetoken.problem.ProblemException;
 import dev.livetoken.problem.ProblemType;
-import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class LanguageCatalogTest {
 
@@ -34,6 +35,7 @@ class LanguageCatalogTest {
                 });
         assertThat(LanguageCatalog.closest("zh", catalog.all())).contains("zh-Hans", "zh-Hant");
         assertThat(LanguageCatalog.closest("spanish", catalog.all())).contains("es");
-        assertThat(LanguageCatalog.closest("xx-YY-ZZ-long-garbage", catalog.all())).isEmpty();
+        assertThat(LanguageCatalog.closest("xx-YY-ZZ-long-garbage", catalog.all()))
+                .isEmpty();
     }
 }

@@ -1,16 +1,5 @@
 package dev.livetoken.limits;
 
-import static io.restassured.RestAssured.given;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.hamcrest.Matchers.equalTo;
-import static org.hamcrest.Matchers.notNullValue;
-
-import dev.livetoken.audit.AuditLog;
-import dev.livetoken.support.Admin;
-import dev.livetoken.support.Contract;
-import dev.livetoken.support.TestJwts;
-import io.quarkus.test.junit.QuarkusTest;
-import jakarta.inject.Inject;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -18,8 +7,23 @@ import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+
+import jakarta.inject.Inject;
+
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
+
+import io.quarkus.test.junit.QuarkusTest;
+
+import dev.livetoken.audit.AuditLog;
+import dev.livetoken.support.Admin;
+import dev.livetoken.support.Contract;
+import dev.livetoken.support.TestJwts;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.notNullValue;
 
 /** Rate and quota refusals, their headers, and no over-issue under concurrency. */
 @QuarkusTest
@@ -32,8 +36,13 @@ class UsageLimitsTest {
     int port;
 
     static void mint(String bearer, int status) {
-        given().filter(Contract.VALIDATED).header("Authorization", bearer).contentType("application/json")
-                .when().post("/v1/tokens").then().statusCode(status);
+        given().filter(Contract.VALIDATED)
+                .header("Authorization", bearer)
+                .contentType("application/json")
+                .when()
+                .post("/v1/tokens")
+                .then()
+                .statusCode(status);
     }
 
     @Test
@@ -43,9 +52,13 @@ class UsageLimitsTest {
         String alice = TestJwts.bearer("alice", tenant);
         mint(alice, 201);
         mint(alice, 201);
-        given().filter(Contract.VALIDATED).header("Authorization", alice).contentType("application/json")
-                .when().post("/v1/tokens")
-                .then().statusCode(429)
+        given().filter(Contract.VALIDATED)
+                .header("Authorization", alice)
+                .contentType("application/json")
+                .when()
+                .post("/v1/tokens")
+                .then()
+                .statusCode(429)
                 .contentType("application/problem+json")
                 .body("type", equalTo("https://livetoken.dev/problems/rate-limited"))
                 .header("Retry-After", notNullValue())
@@ -63,13 +76,20 @@ class UsageLimitsTest {
         mint(TestJwts.bearer("a", tenant), 201);
         mint(TestJwts.bearer("b", tenant), 201);
         mint(TestJwts.bearer("c", tenant), 201);
-        given().filter(Contract.VALIDATED).header("Authorization", TestJwts.bearer("d", tenant))
-                .contentType("application/json").when().post("/v1/tokens")
-                .then().statusCode(429)
+        given().filter(Contract.VALIDATED)
+                .header("Authorization", TestJwts.bearer("d", tenant))
+                .contentType("application/json")
+                .when()
+                .post("/v1/tokens")
+                .then()
+                .statusCode(429)
                 .body("type", equalTo("https://livetoken.dev/problems/quota-exceeded"));
-        given().filter(Contract.VALIDATED).header("Authorization", Admin.PLATFORM)
-                .when().get("/admin/v1/tenants/" + tenant + "/usage")
-                .then().statusCode(200)
+        given().filter(Contract.VALIDATED)
+                .header("Authorization", Admin.PLATFORM)
+                .when()
+                .get("/admin/v1/tenants/" + tenant + "/usage")
+                .then()
+                .statusCode(200)
                 .body("limits.find { it.scope == 'tenant-quota' }.used", equalTo(3))
                 .body("limits.find { it.scope == 'tenant-quota' }.remaining", equalTo(0))
                 .body("users.size()", equalTo(3));
@@ -79,12 +99,14 @@ class UsageLimitsTest {
     void concurrentMintsNeverExceedTheQuota() throws Exception {
         String tenant = Admin.newTenant("race");
         Admin.createPolicy(tenant, "{\"tenantQuotaPerDay\":50}");
-        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        HttpClient http =
+                HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         List<CompletableFuture<HttpResponse<String>>> calls = new ArrayList<>();
         for (int i = 0; i < 200; i++) {
             HttpRequest req = HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/v1/tokens"))
                     .header("Authorization", TestJwts.bearer("user-" + (i % 20), tenant))
-                    .POST(HttpRequest.BodyPublishers.noBody()).build();
+                    .POST(HttpRequest.BodyPublishers.noBody())
+                    .build();
             calls.add(http.sendAsync(req, HttpResponse.BodyHandlers.ofString()));
         }
         int ok = 0;
@@ -105,12 +127,16 @@ class UsageLimitsTest {
     @Test
     void callerSeesEffectivePolicyAndRemainingLimits() {
         String tenant = Admin.newTenant("mine");
-        Admin.createPolicy(tenant, "{\"userRatePerMinute\":4,\"userQuotaPerDay\":9,\"allowedTargetLanguages\":[\"es\"]}");
+        Admin.createPolicy(
+                tenant, "{\"userRatePerMinute\":4,\"userQuotaPerDay\":9,\"allowedTargetLanguages\":[\"es\"]}");
         String alice = TestJwts.bearer("alice", tenant);
         mint(alice, 201);
-        given().filter(Contract.VALIDATED).header("Authorization", alice)
-                .when().get("/v1/policy")
-                .then().statusCode(200)
+        given().filter(Contract.VALIDATED)
+                .header("Authorization", alice)
+                .when()
+                .get("/v1/policy")
+                .then()
+                .statusCode(200)
                 .body("policySource", equalTo("tenant"))
                 .body("policy.allowedTargetLanguages[0]", equalTo("es"))
                 .body("limits.find { it.scope == 'user-rate' }.remaining", equalTo(3))

@@ -1,6 +1,21 @@
 package dev.livetoken.mint;
 
-import static org.assertj.core.api.Assertions.assertThat;
+import java.sql.Connection;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.Test;
+
+import io.quarkus.test.junit.QuarkusMock;
+import io.quarkus.test.junit.QuarkusTest;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.Vertx;
 
 import dev.livetoken.ops.MintMetrics;
 import dev.livetoken.store.Store;
@@ -11,19 +26,8 @@ import dev.livetoken.upstream.AuthTokenSpec;
 import dev.livetoken.upstream.MintedName;
 import dev.livetoken.upstream.UpstreamConfig;
 import dev.livetoken.upstream.UpstreamFacade;
-import io.quarkus.test.junit.QuarkusMock;
-import io.quarkus.test.junit.QuarkusTest;
-import io.smallrye.mutiny.Uni;
-import io.vertx.core.Vertx;
-import jakarta.inject.Inject;
-import java.sql.Connection;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * A caller that hangs up mid-mint never leaves a reservation without a record: once Google has
@@ -61,7 +65,9 @@ class CallerHangsUpTest {
         @Override
         public Uni<MintedName> create(AuthTokenSpec spec) {
             calls.incrementAndGet();
-            return delay.isZero() ? super.create(spec) : super.create(spec).onItem().delayIt().by(delay);
+            return delay.isZero()
+                    ? super.create(spec)
+                    : super.create(spec).onItem().delayIt().by(delay);
         }
     }
 
@@ -71,8 +77,12 @@ class CallerHangsUpTest {
         Admin.createPolicy(tenant, "{\"userQuotaPerDay\":100,\"userRatePerMinute\":0}");
         String bearer = TestJwts.bearer("alice", tenant);
         // Warm up with a normal mint: policy cached, counter row created.
-        io.restassured.RestAssured.given().header("Authorization", bearer).when().post("/v1/tokens")
-                .then().statusCode(201);
+        io.restassured.RestAssured.given()
+                .header("Authorization", bearer)
+                .when()
+                .post("/v1/tokens")
+                .then()
+                .statusCode(201);
         SlowUpstream upstream = new SlowUpstream(Duration.ofSeconds(2));
         QuarkusMock.installMockForType(upstream, UpstreamFacade.class);
         int callers = 20;
@@ -93,20 +103,24 @@ class CallerHangsUpTest {
         }
         long gaveUpAfter = Duration.ofNanos(System.nanoTime() - start).toMillis();
         // Every mint finishes after its caller left; wait for all of them.
-        boolean settled = Stalls.eventually(Duration.ofSeconds(15),
-                () -> Stalls.deliveries(tenant).size() == 1 + callers);
+        boolean settled = Stalls.eventually(
+                Duration.ofSeconds(15), () -> Stalls.deliveries(tenant).size() == 1 + callers);
         long reserved = Stalls.userUsedToday(tenant, "alice") - 1;
         List<String> records = Stalls.deliveries(tenant);
         long discarded = records.stream().filter("discarded"::equals).count();
-        System.out.printf("%d callers hung up after %d ms while the upstream was minting: %d upstream calls, "
-                + "%d reservations kept, %d audit records (discarded)%n", callers, gaveUpAfter, upstream.calls.get(),
-                reserved, discarded);
-        assertThat(upstream.calls.get()).as("mints that reached the slow upstream").isEqualTo(callers);
+        System.out.printf(
+                "%d callers hung up after %d ms while the upstream was minting: %d upstream calls, "
+                        + "%d reservations kept, %d audit records (discarded)%n",
+                callers, gaveUpAfter, upstream.calls.get(), reserved, discarded);
+        assertThat(upstream.calls.get())
+                .as("mints that reached the slow upstream")
+                .isEqualTo(callers);
         assertThat(settled).as("one audit record per minted token").isTrue();
         assertThat(discarded).isEqualTo(callers);
         assertThat(reserved).as("reservations kept == audit records").isEqualTo(discarded);
-        assertThat(Stalls.metric("livetoken_mints_abandoned_total", "tenant=\"" + tenant + "\"",
-                "result=\"discarded\"")).isEqualTo(callers);
+        assertThat(Stalls.metric(
+                        "livetoken_mints_abandoned_total", "tenant=\"" + tenant + "\"", "result=\"discarded\""))
+                .isEqualTo(callers);
     }
 
     @Test
@@ -116,8 +130,12 @@ class CallerHangsUpTest {
         SlowUpstream upstream = new SlowUpstream(Duration.ZERO);
         QuarkusMock.installMockForType(upstream, UpstreamFacade.class);
         String bearer = TestJwts.bearer("bob", tenant);
-        io.restassured.RestAssured.given().header("Authorization", bearer).when().post("/v1/tokens")
-                .then().statusCode(201);
+        io.restassured.RestAssured.given()
+                .header("Authorization", bearer)
+                .when()
+                .post("/v1/tokens")
+                .then()
+                .statusCode(201);
         assertThat(Stalls.userUsedToday(tenant, "bob")).isEqualTo(1);
 
         // The store is stalled on bob's counter while he gives up, so his reservation lands after he left.
@@ -126,11 +144,16 @@ class CallerHangsUpTest {
             Thread.sleep(200);
             lock.rollback();
         }
-        boolean released = Stalls.eventually(Duration.ofSeconds(10), () -> Stalls.metric(
-                "livetoken_mints_abandoned_total", "tenant=\"" + tenant + "\"", "result=\"released\"") == 1);
+        boolean released = Stalls.eventually(
+                Duration.ofSeconds(10),
+                () -> Stalls.metric(
+                                "livetoken_mints_abandoned_total", "tenant=\"" + tenant + "\"", "result=\"released\"")
+                        == 1);
         assertThat(released).as("the late reservation was given back").isTrue();
         assertThat(Stalls.userUsedToday(tenant, "bob")).isEqualTo(1);
         assertThat(Stalls.deliveries(tenant)).containsExactly("returned");
-        assertThat(upstream.calls.get()).as("Google is not asked for a token nobody will get").isEqualTo(1);
+        assertThat(upstream.calls.get())
+                .as("Google is not asked for a token nobody will get")
+                .isEqualTo(1);
     }
 }

@@ -1,10 +1,18 @@
 package dev.livetoken.mint;
 
-import static io.restassured.RestAssured.given;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.hamcrest.Matchers.equalTo;
-import static org.hamcrest.Matchers.not;
-import static org.hamcrest.Matchers.containsString;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.Test;
+
+import io.quarkus.test.junit.QuarkusMock;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.response.ExtractableResponse;
+import io.restassured.response.Response;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.Vertx;
 
 import dev.livetoken.audit.AuditLog;
 import dev.livetoken.audit.AuditRecord;
@@ -21,16 +29,12 @@ import dev.livetoken.upstream.AuthTokenSpec;
 import dev.livetoken.upstream.MintedName;
 import dev.livetoken.upstream.UpstreamConfig;
 import dev.livetoken.upstream.UpstreamFacade;
-import io.quarkus.test.junit.QuarkusMock;
-import io.quarkus.test.junit.QuarkusTest;
-import io.restassured.response.ExtractableResponse;
-import io.restassured.response.Response;
-import io.smallrye.mutiny.Uni;
-import io.vertx.core.Vertx;
-import jakarta.inject.Inject;
-import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.Test;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.not;
 
 /** {@code POST /v1/conversations} against the emulator (docs/conversations.md), validated against openapi.yaml. */
 @QuarkusTest
@@ -38,14 +42,19 @@ class ConversationResourceTest {
 
     @Inject
     EmulatorTokenStore emulator;
+
     @Inject
     AuditLog audit;
+
     @Inject
     TokenHasher hasher;
+
     @Inject
     Vertx vertx;
+
     @Inject
     UpstreamConfig upstreamConfig;
+
     @Inject
     MintMetrics metrics;
 
@@ -53,16 +62,25 @@ class ConversationResourceTest {
         // malformed requests on purpose: only the answer is held to the contract
         return given().filter(status == 400 ? Contract.RESPONSE_ONLY : Contract.VALIDATED)
                 .header("Authorization", TestJwts.bearer("alice", tenant))
-                .contentType("application/json").body(body)
-                .when().post("/v1/conversations")
-                .then().statusCode(status)
+                .contentType("application/json")
+                .body(body)
+                .when()
+                .post("/v1/conversations")
+                .then()
+                .statusCode(status)
                 .extract();
     }
 
     static String usedToday(String tenant, String subject) {
-        return given().header("Authorization", Admin.PLATFORM).queryParam("subject", subject)
-                .when().get("/admin/v1/tenants/" + tenant + "/usage")
-                .then().statusCode(200).extract().path("limits.find { it.scope == 'user-quota' }.used").toString();
+        return given().header("Authorization", Admin.PLATFORM)
+                .queryParam("subject", subject)
+                .when()
+                .get("/admin/v1/tenants/" + tenant + "/usage")
+                .then()
+                .statusCode(200)
+                .extract()
+                .path("limits.find { it.scope == 'user-quota' }.used")
+                .toString();
     }
 
     @Test
@@ -75,18 +93,30 @@ class ConversationResourceTest {
         String conversationId = r.path("conversationId");
         List<String> tokens = r.path("tokens.token");
         assertThat(tokens).hasSize(2).doesNotHaveDuplicates();
-        assertThat(r.<List<String>>path("tokens.translationConfig.targetLanguageCode")).containsExactly("ja", "en");
-        assertThat(r.<List<Boolean>>path("tokens.translationConfig.echoTargetLanguage")).containsExactly(false, false);
+        assertThat(r.<List<String>>path("tokens.translationConfig.targetLanguageCode"))
+                .containsExactly("ja", "en");
+        assertThat(r.<List<Boolean>>path("tokens.translationConfig.echoTargetLanguage"))
+                .containsExactly(false, false);
         assertThat(r.<List<Boolean>>path("tokens.locked")).containsExactly(true, true);
 
         EmulatedToken first = emulator.find(tokens.get(0)).orElseThrow();
-        assertThat(first.setup().at("/generationConfig/translationConfig/targetLanguageCode").asText()).isEqualTo("ja");
-        assertThat(first.setup().at("/generationConfig/translationConfig/echoTargetLanguage").asBoolean()).isFalse();
+        assertThat(first.setup()
+                        .at("/generationConfig/translationConfig/targetLanguageCode")
+                        .asText())
+                .isEqualTo("ja");
+        assertThat(first.setup()
+                        .at("/generationConfig/translationConfig/echoTargetLanguage")
+                        .asBoolean())
+                .isFalse();
         EmulatedToken second = emulator.find(tokens.get(1)).orElseThrow();
-        assertThat(second.setup().at("/generationConfig/translationConfig/targetLanguageCode").asText()).isEqualTo("en");
+        assertThat(second.setup()
+                        .at("/generationConfig/translationConfig/targetLanguageCode")
+                        .asText())
+                .isEqualTo("en");
 
         List<AuditRecord> records = audit.byConversation(tenant, conversationId);
-        assertThat(records).extracting(AuditRecord::tokenHash)
+        assertThat(records)
+                .extracting(AuditRecord::tokenHash)
                 .containsExactly(hasher.hash(tokens.get(0)), hasher.hash(tokens.get(1)));
         assertThat(records).extracting(AuditRecord::targetLanguageCode).containsExactly("ja", "en");
         assertThat(records).extracting(AuditRecord::delivery).containsOnly(AuditRecord.RETURNED);
@@ -98,7 +128,8 @@ class ConversationResourceTest {
         String tenant = Admin.newTenant("pairunl");
         Admin.createPolicy(tenant, "{\"lockMode\":\"UNLOCKED\"}");
         var r = converse(tenant, "{\"languages\":[\"de\",\"fr\"],\"mode\":\"pair\"}", 201);
-        assertThat(r.<List<String>>path("tokens.translationConfig.targetLanguageCode")).containsExactly("fr", "de");
+        assertThat(r.<List<String>>path("tokens.translationConfig.targetLanguageCode"))
+                .containsExactly("fr", "de");
     }
 
     @Test
@@ -115,15 +146,18 @@ class ConversationResourceTest {
     @Test
     void badShapesAre400NamingTheField() {
         String tenant = Admin.newTenant("pairbad");
-        assertThat(converse(tenant, "{\"languages\":[\"en\"]}", 400).<String>path("field")).isEqualTo("languages");
-        assertThat(converse(tenant, "{\"languages\":[\"en\",\"en-US\",\"ja\"]}", 400).<String>path("field"))
+        assertThat(converse(tenant, "{\"languages\":[\"en\"]}", 400).<String>path("field"))
+                .isEqualTo("languages");
+        assertThat(converse(tenant, "{\"languages\":[\"en\",\"en-US\",\"ja\"]}", 400)
+                        .<String>path("field"))
                 .isEqualTo("languages");
         assertThat(converse(tenant, "{\"languages\":[\"en\",\"EN\"]}", 400).<String>path("field"))
                 .isEqualTo("languages[1]");
         assertThat(converse(tenant, "{\"languages\":[\"en\",\"xx-nope\"]}", 400).<String>path("field"))
                 .isEqualTo("languages[1]");
         assertThat(converse(tenant, "{\"languages\":[\"en\",\"ja\"],\"mode\":\"trio\"}", 400)
-                .<String>path("field")).isEqualTo("mode");
+                        .<String>path("field"))
+                .isEqualTo("mode");
     }
 
     @Test
@@ -139,16 +173,25 @@ class ConversationResourceTest {
 
         EmulatedToken t = emulator.find(r.path("tokens[0].token")).orElseThrow();
         assertThat(t.setup().path("model").asText()).isEqualTo("models/gemini-3.1-flash-live-preview");
-        assertThat(t.setup().at("/generationConfig/responseModalities/0").asText()).isEqualTo("AUDIO");
-        assertThat(t.setup().at("/generationConfig/translationConfig").isMissingNode()).isTrue();
+        assertThat(t.setup().at("/generationConfig/responseModalities/0").asText())
+                .isEqualTo("AUDIO");
+        assertThat(t.setup().at("/generationConfig/translationConfig").isMissingNode())
+                .isTrue();
         assertThat(t.setup().has("inputAudioTranscription")).isTrue();
         assertThat(t.setup().has("outputAudioTranscription")).isTrue();
         assertThat(t.setup().at("/systemInstruction/parts/0/text").asText())
                 .startsWith("You are a simultaneous interpreter.")
                 .contains("Interpret English into Japanese and Japanese into English")
                 .endsWith("translate only what was said.");
-        assertThat(t.fieldMask()).containsExactly("model", "generationConfig.responseModalities",
-                "systemInstruction.parts", "systemInstruction.role", "inputAudioTranscription", "outputAudioTranscription", "tools");
+        assertThat(t.fieldMask())
+                .containsExactly(
+                        "model",
+                        "generationConfig.responseModalities",
+                        "systemInstruction.parts",
+                        "systemInstruction.role",
+                        "inputAudioTranscription",
+                        "outputAudioTranscription",
+                        "tools");
         List<AuditRecord> records = audit.byConversation(tenant, r.path("conversationId"));
         assertThat(records).hasSize(1);
         assertThat(records.get(0).model()).isEqualTo("gemini-3.1-flash-live-preview");
@@ -158,8 +201,10 @@ class ConversationResourceTest {
     @Test
     void aTenantTemplateWithinTheCeilingsIsUsed() {
         String tenant = Admin.newTenant("interptpl");
-        Admin.createPolicy(tenant, "{\"interpreterEnabled\":true,\"interpreterInstructionTemplate\":"
-                + "\"Clinic interpreter: {first} <-> {second}. Translate only.\"}");
+        Admin.createPolicy(
+                tenant,
+                "{\"interpreterEnabled\":true,\"interpreterInstructionTemplate\":"
+                        + "\"Clinic interpreter: {first} <-> {second}. Translate only.\"}");
         var r = converse(tenant, "{\"languages\":[\"es\",\"en\"],\"mode\":\"interpreter\"}", 201);
         EmulatedToken t = emulator.find(r.path("tokens[0].token")).orElseThrow();
         assertThat(t.setup().at("/systemInstruction/parts/0/text").asText())
@@ -183,16 +228,20 @@ class ConversationResourceTest {
                 .header("Authorization", Admin.PLATFORM)
                 .contentType("application/json")
                 .body("{\"interpreterEnabled\":true,\"interpreterModel\":\"gemini-2.0-flash-live-001\"}")
-                .when().put("/admin/v1/tenants/" + tenant + "/policy")
-                .then().statusCode(403)
+                .when()
+                .put("/admin/v1/tenants/" + tenant + "/policy")
+                .then()
+                .statusCode(403)
                 .body("type", equalTo("https://livetoken.dev/problems/platform-ceiling"))
                 .body("errors[0].field", equalTo("interpreterModel"));
         given().filter(Contract.VALIDATED)
                 .header("Authorization", Admin.PLATFORM)
                 .contentType("application/json")
                 .body("{\"interpreterInstructionTemplate\":\"no placeholders\"}")
-                .when().put("/admin/v1/tenants/" + tenant + "/policy")
-                .then().statusCode(400)
+                .when()
+                .put("/admin/v1/tenants/" + tenant + "/policy")
+                .then()
+                .statusCode(400)
                 .body("errors[0].field", equalTo("interpreterInstructionTemplate"));
     }
 
@@ -218,29 +267,35 @@ class ConversationResourceTest {
         UpstreamFacade real = new UpstreamFacade(vertx, upstreamConfig, metrics);
         AtomicInteger calls = new AtomicInteger();
         List<String> minted = new java.util.concurrent.CopyOnWriteArrayList<>();
-        QuarkusMock.installMockForType(new UpstreamFacade(null, null, null) {
-            @Override
-            public Uni<MintedName> create(AuthTokenSpec spec) {
-                if (calls.incrementAndGet() == 1) {
-                    return real.create(spec).invoke(m -> minted.add(m.name()));
-                }
-                return Uni.createFrom().failure(ProblemException.of(ProblemType.UPSTREAM_UNAVAILABLE, "down"));
-            }
+        QuarkusMock.installMockForType(
+                new UpstreamFacade(null, null, null) {
+                    @Override
+                    public Uni<MintedName> create(AuthTokenSpec spec) {
+                        if (calls.incrementAndGet() == 1) {
+                            return real.create(spec).invoke(m -> minted.add(m.name()));
+                        }
+                        return Uni.createFrom().failure(ProblemException.of(ProblemType.UPSTREAM_UNAVAILABLE, "down"));
+                    }
 
-            @Override
-            public String websocketUrl() {
-                return real.websocketUrl();
-            }
+                    @Override
+                    public String websocketUrl() {
+                        return real.websocketUrl();
+                    }
 
-            @Override
-            public String fieldMask(AuthTokenSpec spec) {
-                return real.fieldMask(spec);
-            }
-        }, UpstreamFacade.class);
-        given().filter(Contract.VALIDATED).header("Authorization", TestJwts.bearer("alice", tenant))
-                .contentType("application/json").body("{\"languages\":[\"en\",\"ja\"]}")
-                .when().post("/v1/conversations")
-                .then().statusCode(503)
+                    @Override
+                    public String fieldMask(AuthTokenSpec spec) {
+                        return real.fieldMask(spec);
+                    }
+                },
+                UpstreamFacade.class);
+        given().filter(Contract.VALIDATED)
+                .header("Authorization", TestJwts.bearer("alice", tenant))
+                .contentType("application/json")
+                .body("{\"languages\":[\"en\",\"ja\"]}")
+                .when()
+                .post("/v1/conversations")
+                .then()
+                .statusCode(503)
                 .body("type", equalTo("https://livetoken.dev/problems/upstream-unavailable"))
                 .body(not(containsString("auth_tokens/")));
         assertThat(calls).hasValue(2);

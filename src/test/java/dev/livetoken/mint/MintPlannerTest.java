@@ -1,7 +1,10 @@
 package dev.livetoken.mint;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Set;
+
+import org.junit.jupiter.api.Test;
 
 import dev.livetoken.auth.Caller;
 import dev.livetoken.languages.LanguageCatalog;
@@ -9,10 +12,9 @@ import dev.livetoken.policy.LockMode;
 import dev.livetoken.policy.TokenPolicy;
 import dev.livetoken.problem.ProblemException;
 import dev.livetoken.problem.ProblemType;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.Set;
-import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class MintPlannerTest {
 
@@ -22,9 +24,29 @@ class MintPlannerTest {
     final MintPlanner planner = new MintPlanner(new LanguageCatalog());
 
     static TokenPolicy policy(LockMode mode, Set<String> allowed, boolean echoOverridable) {
-        return new TokenPolicy("acme", true, "gemini-3.5-live-translate-preview", mode, allowed, "de", false,
-                echoOverridable, 1, 3, Duration.ofMinutes(30), Duration.ofHours(1), Duration.ofMinutes(1),
-                Duration.ofMinutes(5), 0, 0, 0, 0, 7, "gemini-3.1-flash-lite", 0, 0);
+        return new TokenPolicy(
+                "acme",
+                true,
+                "gemini-3.5-live-translate-preview",
+                mode,
+                allowed,
+                "de",
+                false,
+                echoOverridable,
+                1,
+                3,
+                Duration.ofMinutes(30),
+                Duration.ofHours(1),
+                Duration.ofMinutes(1),
+                Duration.ofMinutes(5),
+                0,
+                0,
+                0,
+                0,
+                7,
+                "gemini-3.1-flash-lite",
+                0,
+                0);
     }
 
     private ProblemType refusal(TokenPolicy p, MintRequest r, Caller c) {
@@ -52,8 +74,11 @@ class MintPlannerTest {
 
     @Test
     void requestedLanguageIsNormalisedAndLocked() {
-        MintPlan plan = planner.plan(ALICE, policy(LockMode.LOCKED, Set.of("pt-BR"), true),
-                new MintRequest("PT_br", true, 3, null, null, null), NOW);
+        MintPlan plan = planner.plan(
+                ALICE,
+                policy(LockMode.LOCKED, Set.of("pt-BR"), true),
+                new MintRequest("PT_br", true, 3, null, null, null),
+                NOW);
         assertThat(plan.translation().targetLanguageCode()).isEqualTo("pt-BR");
         assertThat(plan.translation().echoTargetLanguage()).isTrue();
         assertThat(plan.uses()).isEqualTo(3);
@@ -72,7 +97,10 @@ class MintPlannerTest {
 
     @Test
     void unknownLanguageIs400() {
-        assertThat(refusal(policy(LockMode.LOCKED, Set.of(), true), new MintRequest("klingon", null, null, null, null, null), ALICE))
+        assertThat(refusal(
+                        policy(LockMode.LOCKED, Set.of(), true),
+                        new MintRequest("klingon", null, null, null, null, null),
+                        ALICE))
                 .isEqualTo(ProblemType.UNKNOWN_LANGUAGE);
     }
 
@@ -85,79 +113,150 @@ class MintPlannerTest {
 
     @Test
     void unlockedWithLanguageLocksIt() {
-        MintPlan plan = planner.plan(ALICE, policy(LockMode.UNLOCKED, Set.of(), true),
-                new MintRequest("fr", null, null, null, null, null), NOW);
+        MintPlan plan = planner.plan(
+                ALICE,
+                policy(LockMode.UNLOCKED, Set.of(), true),
+                new MintRequest("fr", null, null, null, null, null),
+                NOW);
         assertThat(plan.locked()).isTrue();
         assertThat(plan.translation().targetLanguageCode()).isEqualTo("fr");
     }
 
     @Test
     void echoOverrideRefusedWhenPolicyFixesIt() {
-        assertThat(refusal(policy(LockMode.LOCKED, Set.of(), false), new MintRequest(null, true, null, null, null, null), ALICE))
+        assertThat(refusal(
+                        policy(LockMode.LOCKED, Set.of(), false),
+                        new MintRequest(null, true, null, null, null, null),
+                        ALICE))
                 .isEqualTo(ProblemType.POLICY_FORBIDS);
         // Asking for what the policy says anyway is fine.
-        assertThat(planner.plan(ALICE, policy(LockMode.LOCKED, Set.of(), false),
-                new MintRequest(null, false, null, null, null, null), NOW).locked()).isTrue();
+        assertThat(planner.plan(
+                                ALICE,
+                                policy(LockMode.LOCKED, Set.of(), false),
+                                new MintRequest(null, false, null, null, null, null),
+                                NOW)
+                        .locked())
+                .isTrue();
     }
 
     @Test
     void usesOutsidePolicyRangeIs400() {
         TokenPolicy p = policy(LockMode.LOCKED, Set.of(), true);
-        assertThat(refusal(p, new MintRequest(null, null, 0, null, null, null), ALICE)).isEqualTo(ProblemType.INVALID_REQUEST);
-        assertThat(refusal(p, new MintRequest(null, null, 4, null, null, null), ALICE)).isEqualTo(ProblemType.INVALID_REQUEST);
+        assertThat(refusal(p, new MintRequest(null, null, 0, null, null, null), ALICE))
+                .isEqualTo(ProblemType.INVALID_REQUEST);
+        assertThat(refusal(p, new MintRequest(null, null, 4, null, null, null), ALICE))
+                .isEqualTo(ProblemType.INVALID_REQUEST);
     }
 
     @Test
     void onlyBrokersMayMintOnBehalfOfOthers() {
         TokenPolicy p = policy(LockMode.LOCKED, Set.of(), true);
-        assertThat(refusal(p, new MintRequest(null, null, null, "bob", null, null), ALICE)).isEqualTo(ProblemType.FORBIDDEN);
-        assertThat(planner.plan(BROKER, p, new MintRequest(null, null, null, "bob", null, null), NOW).subject()).isEqualTo("bob");
-        assertThat(refusal(p, new MintRequest(null, null, null, "bad\nname", null, null), BROKER)).isEqualTo(ProblemType.INVALID_REQUEST);
+        assertThat(refusal(p, new MintRequest(null, null, null, "bob", null, null), ALICE))
+                .isEqualTo(ProblemType.FORBIDDEN);
+        assertThat(planner.plan(BROKER, p, new MintRequest(null, null, null, "bob", null, null), NOW)
+                        .subject())
+                .isEqualTo("bob");
+        assertThat(refusal(p, new MintRequest(null, null, null, "bad\nname", null, null), BROKER))
+                .isEqualTo(ProblemType.INVALID_REQUEST);
     }
 
     @Test
     void disabledPolicyRefusesEverything() {
-        TokenPolicy p = new TokenPolicy("acme", false, "m", LockMode.LOCKED, Set.of(), "de", false, true, 1, 1,
-                Duration.ofMinutes(30), Duration.ofMinutes(30), Duration.ofMinutes(1), Duration.ofMinutes(1), 0, 0, 0, 0, 1,
-                "gemini-3.1-flash-lite", 0, 0);
+        TokenPolicy p = new TokenPolicy(
+                "acme",
+                false,
+                "m",
+                LockMode.LOCKED,
+                Set.of(),
+                "de",
+                false,
+                true,
+                1,
+                1,
+                Duration.ofMinutes(30),
+                Duration.ofMinutes(30),
+                Duration.ofMinutes(1),
+                Duration.ofMinutes(1),
+                0,
+                0,
+                0,
+                0,
+                1,
+                "gemini-3.1-flash-lite",
+                0,
+                0);
         assertThat(refusal(p, MintRequest.EMPTY, ALICE)).isEqualTo(ProblemType.POLICY_FORBIDS);
     }
 
     @Test
     void lifetimesComeFromTheRequestWithinPolicyMaximums() {
-        MintPlan plan = planner.plan(ALICE, policy(LockMode.LOCKED, Set.of(), true),
-                new MintRequest(null, null, null, null, 3600L, 120L), NOW);
+        MintPlan plan = planner.plan(
+                ALICE,
+                policy(LockMode.LOCKED, Set.of(), true),
+                new MintRequest(null, null, null, null, 3600L, 120L),
+                NOW);
         assertThat(plan.expireTime()).isEqualTo(plan.serverTime().plusSeconds(3600));
         assertThat(plan.newSessionExpireTime()).isEqualTo(plan.serverTime().plusSeconds(120));
-        assertThat(refusal(policy(LockMode.LOCKED, Set.of(), true), new MintRequest(null, null, null, null, 3601L, null), ALICE))
+        assertThat(refusal(
+                        policy(LockMode.LOCKED, Set.of(), true),
+                        new MintRequest(null, null, null, null, 3601L, null),
+                        ALICE))
                 .isEqualTo(ProblemType.INVALID_REQUEST);
-        assertThat(refusal(policy(LockMode.LOCKED, Set.of(), true), new MintRequest(null, null, null, null, null, 301L), ALICE))
+        assertThat(refusal(
+                        policy(LockMode.LOCKED, Set.of(), true),
+                        new MintRequest(null, null, null, null, null, 301L),
+                        ALICE))
                 .isEqualTo(ProblemType.INVALID_REQUEST);
     }
 
     @Test
     void blockedUserOrTenantIsRefused() {
         var p = policy(LockMode.LOCKED, Set.of(), true);
-        assertThatThrownBy(() -> planner.plan(ALICE, new dev.livetoken.policy.EffectivePolicy(p, "tenant", Set.of("alice")),
-                MintRequest.EMPTY, NOW)).isInstanceOfSatisfying(ProblemException.class,
-                        e -> assertThat(e.type()).isEqualTo(ProblemType.BLOCKED));
-        assertThatThrownBy(() -> planner.plan(ALICE, new dev.livetoken.policy.EffectivePolicy(p, "tenant", Set.of("*")),
-                MintRequest.EMPTY, NOW)).isInstanceOfSatisfying(ProblemException.class,
-                        e -> assertThat(e.type()).isEqualTo(ProblemType.BLOCKED));
+        assertThatThrownBy(() -> planner.plan(
+                        ALICE,
+                        new dev.livetoken.policy.EffectivePolicy(p, "tenant", Set.of("alice")),
+                        MintRequest.EMPTY,
+                        NOW))
+                .isInstanceOfSatisfying(
+                        ProblemException.class, e -> assertThat(e.type()).isEqualTo(ProblemType.BLOCKED));
+        assertThatThrownBy(() -> planner.plan(
+                        ALICE,
+                        new dev.livetoken.policy.EffectivePolicy(p, "tenant", Set.of("*")),
+                        MintRequest.EMPTY,
+                        NOW))
+                .isInstanceOfSatisfying(
+                        ProblemException.class, e -> assertThat(e.type()).isEqualTo(ProblemType.BLOCKED));
         // A broker minting for a blocked user is refused too: the block follows the user.
-        assertThatThrownBy(() -> planner.plan(BROKER, new dev.livetoken.policy.EffectivePolicy(p, "tenant", Set.of("bob")),
-                new MintRequest(null, null, null, "bob", null, null), NOW)).isInstanceOf(ProblemException.class);
+        assertThatThrownBy(() -> planner.plan(
+                        BROKER,
+                        new dev.livetoken.policy.EffectivePolicy(p, "tenant", Set.of("bob")),
+                        new MintRequest(null, null, null, "bob", null, null),
+                        NOW))
+                .isInstanceOf(ProblemException.class);
     }
 
     @Test
     void decisionsNameTheRuleOfEachPart() {
-        MintPlan plan = planner.plan(ALICE, policy(LockMode.LOCKED, Set.of("fr", "de"), true),
-                new MintRequest("fr", null, null, null, null, null), NOW);
-        assertThat(plan.decisions()).extracting(MintPlan.Decision::part)
-                .contains("policy", "subject", "model", "targetLanguageCode", "echoTargetLanguage", "uses",
-                        "lifetimeSeconds", "newSessionWindowSeconds");
-        assertThat(plan.decisions()).filteredOn(d -> d.part().equals("targetLanguageCode"))
-                .singleElement().satisfies(d -> assertThat(d.rule()).contains("allowedTargetLanguages"));
+        MintPlan plan = planner.plan(
+                ALICE,
+                policy(LockMode.LOCKED, Set.of("fr", "de"), true),
+                new MintRequest("fr", null, null, null, null, null),
+                NOW);
+        assertThat(plan.decisions())
+                .extracting(MintPlan.Decision::part)
+                .contains(
+                        "policy",
+                        "subject",
+                        "model",
+                        "targetLanguageCode",
+                        "echoTargetLanguage",
+                        "uses",
+                        "lifetimeSeconds",
+                        "newSessionWindowSeconds");
+        assertThat(plan.decisions())
+                .filteredOn(d -> d.part().equals("targetLanguageCode"))
+                .singleElement()
+                .satisfies(d -> assertThat(d.rule()).contains("allowedTargetLanguages"));
     }
 
     @Test

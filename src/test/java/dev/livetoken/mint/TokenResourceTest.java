@@ -1,22 +1,26 @@
 package dev.livetoken.mint;
 
-import static io.restassured.RestAssured.given;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.hamcrest.Matchers.equalTo;
-import static org.hamcrest.Matchers.hasItems;
-import static org.hamcrest.Matchers.startsWith;
+import java.time.Duration;
+import java.time.Instant;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.Test;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.response.ExtractableResponse;
+import io.restassured.response.Response;
 
 import dev.livetoken.emulator.EmulatedToken;
 import dev.livetoken.emulator.EmulatorTokenStore;
 import dev.livetoken.support.Contract;
 import dev.livetoken.support.TestJwts;
-import io.quarkus.test.junit.QuarkusTest;
-import io.restassured.response.ExtractableResponse;
-import io.restassured.response.Response;
-import jakarta.inject.Inject;
-import java.time.Duration;
-import java.time.Instant;
-import org.junit.jupiter.api.Test;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItems;
+import static org.hamcrest.Matchers.startsWith;
 
 /** {@code POST /v1/tokens} against the emulator, every exchange validated against openapi.yaml. */
 @QuarkusTest
@@ -28,9 +32,12 @@ class TokenResourceTest {
     static ExtractableResponse<Response> mint(String body) {
         return given().filter(Contract.VALIDATED)
                 .header("Authorization", TestJwts.bearer("alice", "acme"))
-                .contentType("application/json").body(body)
-                .when().post("/v1/tokens")
-                .then().statusCode(201)
+                .contentType("application/json")
+                .body(body)
+                .when()
+                .post("/v1/tokens")
+                .then()
+                .statusCode(201)
                 .header("Cache-Control", "no-store")
                 .contentType("application/json")
                 .extract();
@@ -44,11 +51,13 @@ class TokenResourceTest {
         assertThat(r.<String>path("translationConfig.targetLanguageCode")).isEqualTo("es");
         assertThat(r.<String>path("apiVersion")).isEqualTo("v1alpha");
         assertThat(r.<String>path("model")).isEqualTo("models/gemini-3.5-live-translate-preview");
-        assertThat(r.<String>path("websocketUrl")).startsWith("ws://localhost:")
+        assertThat(r.<String>path("websocketUrl"))
+                .startsWith("ws://localhost:")
                 .endsWith("/ws/google.ai.generativelanguage.v1alpha.GenerativeService.BidiGenerateContentConstrained");
         Instant server = Instant.parse(r.path("serverTime"));
         Instant expire = Instant.parse(r.path("expireTime"));
-        assertThat(Duration.between(server, expire).toSeconds()).isEqualTo(r.<Integer>path("expiresInSeconds").longValue());
+        assertThat(Duration.between(server, expire).toSeconds())
+                .isEqualTo(r.<Integer>path("expiresInSeconds").longValue());
         assertThat(r.<Integer>path("expiresInSeconds")).isEqualTo(1800);
 
         // What the emulator (standing in for Google) was asked for:
@@ -56,12 +65,25 @@ class TokenResourceTest {
         assertThat(t.uses()).isEqualTo(2);
         assertThat(t.expireTime()).isEqualTo(expire);
         assertThat(t.newSessionExpireTime()).isEqualTo(Instant.parse(r.path("newSessionExpireTime")));
-        assertThat(t.setup().at("/generationConfig/translationConfig/targetLanguageCode").asText()).isEqualTo("es");
-        assertThat(t.setup().at("/generationConfig/translationConfig/echoTargetLanguage").asBoolean()).isTrue();
-        assertThat(t.setup().at("/generationConfig/responseModalities/0").asText()).isEqualTo("AUDIO");
-        assertThat(t.fieldMask()).containsExactly("model", "generationConfig.responseModalities",
-                "generationConfig.translationConfig", "inputAudioTranscription", "outputAudioTranscription",
-                "tools", "systemInstruction");
+        assertThat(t.setup()
+                        .at("/generationConfig/translationConfig/targetLanguageCode")
+                        .asText())
+                .isEqualTo("es");
+        assertThat(t.setup()
+                        .at("/generationConfig/translationConfig/echoTargetLanguage")
+                        .asBoolean())
+                .isTrue();
+        assertThat(t.setup().at("/generationConfig/responseModalities/0").asText())
+                .isEqualTo("AUDIO");
+        assertThat(t.fieldMask())
+                .containsExactly(
+                        "model",
+                        "generationConfig.responseModalities",
+                        "generationConfig.translationConfig",
+                        "inputAudioTranscription",
+                        "outputAudioTranscription",
+                        "tools",
+                        "systemInstruction");
     }
 
     @Test
@@ -69,8 +91,10 @@ class TokenResourceTest {
         given().filter(Contract.VALIDATED)
                 .header("Authorization", TestJwts.bearer("alice", "acme"))
                 .contentType("application/json")
-                .when().post("/v1/tokens")
-                .then().statusCode(201)
+                .when()
+                .post("/v1/tokens")
+                .then()
+                .statusCode(201)
                 .body("translationConfig.targetLanguageCode", equalTo("en"))
                 .body("uses", equalTo(1));
     }
@@ -79,9 +103,12 @@ class TokenResourceTest {
     void unknownLanguageIs400WithSuggestions() {
         given().filter(Contract.VALIDATED)
                 .header("Authorization", TestJwts.bearer("alice", "acme"))
-                .contentType("application/json").body("{\"targetLanguageCode\":\"pt\"}")
-                .when().post("/v1/tokens")
-                .then().statusCode(400)
+                .contentType("application/json")
+                .body("{\"targetLanguageCode\":\"pt\"}")
+                .when()
+                .post("/v1/tokens")
+                .then()
+                .statusCode(400)
                 .contentType("application/problem+json")
                 .body("type", equalTo("https://livetoken.dev/problems/unknown-language"))
                 .body("field", equalTo("targetLanguageCode"))
@@ -92,9 +119,12 @@ class TokenResourceTest {
     void usesAbovePolicyIs400NamingTheField() {
         given().filter(Contract.VALIDATED)
                 .header("Authorization", TestJwts.bearer("alice", "acme"))
-                .contentType("application/json").body("{\"uses\":11}")
-                .when().post("/v1/tokens")
-                .then().statusCode(400)
+                .contentType("application/json")
+                .body("{\"uses\":11}")
+                .when()
+                .post("/v1/tokens")
+                .then()
+                .statusCode(400)
                 .body("field", equalTo("uses"));
     }
 
@@ -102,9 +132,12 @@ class TokenResourceTest {
     void unknownFieldIs400NamingIt() {
         given().filter(Contract.RESPONSE_ONLY)
                 .header("Authorization", TestJwts.bearer("alice", "acme"))
-                .contentType("application/json").body("{\"targetLanguage\":\"es\"}")
-                .when().post("/v1/tokens")
-                .then().statusCode(400)
+                .contentType("application/json")
+                .body("{\"targetLanguage\":\"es\"}")
+                .when()
+                .post("/v1/tokens")
+                .then()
+                .statusCode(400)
                 .body("type", equalTo("https://livetoken.dev/problems/invalid-request"))
                 .body("field", equalTo("targetLanguage"))
                 .body("suggestions", hasItems("targetLanguageCode"));
@@ -114,9 +147,12 @@ class TokenResourceTest {
     void wrongTypeIs400NamingTheField() {
         given().filter(Contract.RESPONSE_ONLY)
                 .header("Authorization", TestJwts.bearer("alice", "acme"))
-                .contentType("application/json").body("{\"uses\":\"two\"}")
-                .when().post("/v1/tokens")
-                .then().statusCode(400)
+                .contentType("application/json")
+                .body("{\"uses\":\"two\"}")
+                .when()
+                .post("/v1/tokens")
+                .then()
+                .statusCode(400)
                 .body("field", equalTo("uses"));
     }
 
@@ -124,9 +160,12 @@ class TokenResourceTest {
     void malformedJsonIs400() {
         given().filter(Contract.RESPONSE_ONLY)
                 .header("Authorization", TestJwts.bearer("alice", "acme"))
-                .contentType("application/json").body("{\"uses\":")
-                .when().post("/v1/tokens")
-                .then().statusCode(400)
+                .contentType("application/json")
+                .body("{\"uses\":")
+                .when()
+                .post("/v1/tokens")
+                .then()
+                .statusCode(400)
                 .contentType("application/problem+json")
                 .body("type", equalTo("https://livetoken.dev/problems/malformed-json"));
     }
@@ -135,9 +174,12 @@ class TokenResourceTest {
     void nonJsonBodyIs415() {
         given().filter(Contract.RESPONSE_ONLY)
                 .header("Authorization", TestJwts.bearer("alice", "acme"))
-                .contentType("text/plain").body("es please")
-                .when().post("/v1/tokens")
-                .then().statusCode(415)
+                .contentType("text/plain")
+                .body("es please")
+                .when()
+                .post("/v1/tokens")
+                .then()
+                .statusCode(415)
                 .contentType("application/problem+json")
                 .body("type", equalTo("https://livetoken.dev/problems/unsupported-media-type"));
     }
@@ -146,9 +188,12 @@ class TokenResourceTest {
     void oversizedBodyIs413() {
         given().filter(Contract.RESPONSE_ONLY)
                 .header("Authorization", TestJwts.bearer("alice", "acme"))
-                .contentType("application/json").body("{\"onBehalfOf\":\"" + "x".repeat(20_000) + "\"}")
-                .when().post("/v1/tokens")
-                .then().statusCode(413)
+                .contentType("application/json")
+                .body("{\"onBehalfOf\":\"" + "x".repeat(20_000) + "\"}")
+                .when()
+                .post("/v1/tokens")
+                .then()
+                .statusCode(413)
                 .contentType("application/problem+json")
                 .body("type", equalTo("https://livetoken.dev/problems/body-too-large"));
     }
@@ -157,8 +202,10 @@ class TokenResourceTest {
     void wrongMethodIs405() {
         given().filter(Contract.RESPONSE_ONLY)
                 .header("Authorization", TestJwts.bearer("alice", "acme"))
-                .when().get("/v1/tokens")
-                .then().statusCode(405)
+                .when()
+                .get("/v1/tokens")
+                .then()
+                .statusCode(405)
                 .contentType("application/problem+json")
                 .body("type", equalTo("https://livetoken.dev/problems/method-not-allowed"));
     }
@@ -166,8 +213,10 @@ class TokenResourceTest {
     @Test
     void unknownPathIs404Problem() {
         given().header("Authorization", TestJwts.bearer("alice", "acme"))
-                .when().get("/v1/nothing-here")
-                .then().statusCode(404)
+                .when()
+                .get("/v1/nothing-here")
+                .then()
+                .statusCode(404)
                 .contentType("application/problem+json")
                 .body("type", equalTo("https://livetoken.dev/problems/not-found"))
                 .body("requestId", startsWith(""));
@@ -177,15 +226,21 @@ class TokenResourceTest {
     void onBehalfOfNeedsTheBrokerRole() {
         given().filter(Contract.VALIDATED)
                 .header("Authorization", TestJwts.bearer("alice", "acme"))
-                .contentType("application/json").body("{\"onBehalfOf\":\"bob\"}")
-                .when().post("/v1/tokens")
-                .then().statusCode(403)
+                .contentType("application/json")
+                .body("{\"onBehalfOf\":\"bob\"}")
+                .when()
+                .post("/v1/tokens")
+                .then()
+                .statusCode(403)
                 .body("field", equalTo("onBehalfOf"));
         given().filter(Contract.VALIDATED)
                 .header("Authorization", TestJwts.bearer("backend", "acme", "token-broker"))
-                .contentType("application/json").body("{\"onBehalfOf\":\"bob\"}")
-                .when().post("/v1/tokens")
-                .then().statusCode(201);
+                .contentType("application/json")
+                .body("{\"onBehalfOf\":\"bob\"}")
+                .when()
+                .post("/v1/tokens")
+                .then()
+                .statusCode(201);
     }
 
     @Test
@@ -193,13 +248,17 @@ class TokenResourceTest {
         var r = given().filter(Contract.VALIDATED)
                 .header("Authorization", TestJwts.bearer("alice", "acme"))
                 .header("X-Request-Id", "client-chosen-id-123")
-                .contentType("application/json").body("{\"targetLanguageCode\":\"xx\"}")
-                .when().post("/v1/tokens")
-                .then().statusCode(400)
+                .contentType("application/json")
+                .body("{\"targetLanguageCode\":\"xx\"}")
+                .when()
+                .post("/v1/tokens")
+                .then()
+                .statusCode(400)
                 .header("X-Request-Id", "client-chosen-id-123")
                 .body("requestId", equalTo("client-chosen-id-123"))
                 .body("instance", equalTo("/v1/tokens"))
-                .extract().asString();
+                .extract()
+                .asString();
         assertThat(r).doesNotContain("Exception").doesNotContain("at dev.").doesNotContain("livetoken.problem");
     }
 
@@ -207,8 +266,10 @@ class TokenResourceTest {
     void languagesListsTheSupportedSet() {
         given().filter(Contract.VALIDATED)
                 .header("Authorization", TestJwts.bearer("alice", "acme"))
-                .when().get("/v1/languages")
-                .then().statusCode(200)
+                .when()
+                .get("/v1/languages")
+                .then()
+                .statusCode(200)
                 .body("languages.code", hasItems("es", "pt-BR", "zh-Hans"))
                 .body("languages.size()", equalTo(79))
                 .body("defaultTargetLanguageCode", equalTo("en"))
@@ -217,8 +278,10 @@ class TokenResourceTest {
 
     @Test
     void openapiIsServedFromTheContractFile() {
-        given().when().get("/q/openapi?format=json")
-                .then().statusCode(200)
+        given().when()
+                .get("/q/openapi?format=json")
+                .then()
+                .statusCode(200)
                 .body("paths.'/v1/tokens'.post.operationId", equalTo("mintToken"))
                 .body("components.schemas.MintResponse.properties.translationConfig.nullable", equalTo(true));
     }

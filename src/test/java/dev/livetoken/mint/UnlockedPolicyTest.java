@@ -1,18 +1,21 @@
 package dev.livetoken.mint;
 
-import static io.restassured.RestAssured.given;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.hamcrest.Matchers.equalTo;
-import static org.hamcrest.Matchers.nullValue;
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import io.quarkus.test.junit.QuarkusTest;
 
 import dev.livetoken.emulator.EmulatorTokenStore;
 import dev.livetoken.support.Admin;
 import dev.livetoken.support.Contract;
 import dev.livetoken.support.TestJwts;
-import io.quarkus.test.junit.QuarkusTest;
-import jakarta.inject.Inject;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.nullValue;
 
 /** A tenant with an UNLOCKED policy gets tokens without translationConfig, locking only what they set. */
 @QuarkusTest
@@ -27,8 +30,10 @@ class UnlockedPolicyTest {
     @BeforeEach
     void tenantWithUnlockedPolicy() {
         tenant = Admin.newTenant("unlocked");
-        Admin.createPolicy(tenant, "{\"lockMode\":\"UNLOCKED\",\"allowedTargetLanguages\":[\"fr\",\"de\"],"
-                + "\"defaultTargetLanguage\":\"fr\",\"echoOverridable\":false}");
+        Admin.createPolicy(
+                tenant,
+                "{\"lockMode\":\"UNLOCKED\",\"allowedTargetLanguages\":[\"fr\",\"de\"],"
+                        + "\"defaultTargetLanguage\":\"fr\",\"echoOverridable\":false}");
         bearer = TestJwts.bearer("alice", tenant);
     }
 
@@ -37,23 +42,35 @@ class UnlockedPolicyTest {
         String token = given().filter(Contract.VALIDATED)
                 .header("Authorization", bearer)
                 .contentType("application/json")
-                .when().post("/v1/tokens")
-                .then().statusCode(201)
+                .when()
+                .post("/v1/tokens")
+                .then()
+                .statusCode(201)
                 .body("locked", equalTo(false))
                 .body("translationConfig", nullValue())
-                .extract().path("token");
+                .extract()
+                .path("token");
         var t = emulator.find(token).orElseThrow();
-        assertThat(t.setup().at("/generationConfig/translationConfig").isMissingNode()).isTrue();
-        assertThat(t.fieldMask()).containsExactly("model", "generationConfig.responseModalities",
-                "inputAudioTranscription", "outputAudioTranscription", "tools", "systemInstruction");
+        assertThat(t.setup().at("/generationConfig/translationConfig").isMissingNode())
+                .isTrue();
+        assertThat(t.fieldMask())
+                .containsExactly(
+                        "model",
+                        "generationConfig.responseModalities",
+                        "inputAudioTranscription",
+                        "outputAudioTranscription",
+                        "tools",
+                        "systemInstruction");
     }
 
     @Test
     void languagesAreFilteredByPolicy() {
         given().filter(Contract.VALIDATED)
                 .header("Authorization", bearer)
-                .when().get("/v1/languages")
-                .then().statusCode(200)
+                .when()
+                .get("/v1/languages")
+                .then()
+                .statusCode(200)
                 .body("languages.code", org.hamcrest.Matchers.contains("de", "fr"))
                 .body("lockMode", equalTo("UNLOCKED"));
     }
@@ -62,9 +79,12 @@ class UnlockedPolicyTest {
     void disallowedLanguageIs403() {
         given().filter(Contract.VALIDATED)
                 .header("Authorization", bearer)
-                .contentType("application/json").body("{\"targetLanguageCode\":\"es\"}")
-                .when().post("/v1/tokens")
-                .then().statusCode(403)
+                .contentType("application/json")
+                .body("{\"targetLanguageCode\":\"es\"}")
+                .when()
+                .post("/v1/tokens")
+                .then()
+                .statusCode(403)
                 .body("type", equalTo("https://livetoken.dev/problems/language-not-allowed"))
                 .body("suggestions", org.hamcrest.Matchers.contains("de", "fr"));
     }
@@ -73,9 +93,12 @@ class UnlockedPolicyTest {
     void fixedEchoCannotBeOverridden() {
         given().filter(Contract.VALIDATED)
                 .header("Authorization", bearer)
-                .contentType("application/json").body("{\"echoTargetLanguage\":true}")
-                .when().post("/v1/tokens")
-                .then().statusCode(403)
+                .contentType("application/json")
+                .body("{\"echoTargetLanguage\":true}")
+                .when()
+                .post("/v1/tokens")
+                .then()
+                .statusCode(403)
                 .body("type", equalTo("https://livetoken.dev/problems/policy-forbids"));
     }
 }

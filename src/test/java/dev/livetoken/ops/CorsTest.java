@@ -1,12 +1,14 @@
 package dev.livetoken.ops;
 
-import static io.restassured.RestAssured.given;
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
-import dev.livetoken.support.TestJwts;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
-import org.junit.jupiter.api.Test;
+
+import dev.livetoken.support.TestJwts;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Browsers may call the API only from the configured origins (the test profile allows
@@ -22,7 +24,8 @@ class CorsTest {
         Response r = given().header("Origin", ALLOWED)
                 .header("Access-Control-Request-Method", "POST")
                 .header("Access-Control-Request-Headers", "authorization,content-type")
-                .when().options("/v1/tokens");
+                .when()
+                .options("/v1/tokens");
         assertThat(r.statusCode()).isBetween(200, 204);
         assertThat(r.header("Access-Control-Allow-Origin")).isEqualTo(ALLOWED);
         assertThat(r.header("Access-Control-Allow-Methods")).contains("POST");
@@ -31,8 +34,12 @@ class CorsTest {
 
     @Test
     void allowedOriginCanReadTheRequestIdOfAMint() {
-        Response r = given().header("Origin", ALLOWED).header("Authorization", TestJwts.bearer("alice", "acme"))
-                .contentType("application/json").body("{}").when().post("/v1/tokens");
+        Response r = given().header("Origin", ALLOWED)
+                .header("Authorization", TestJwts.bearer("alice", "acme"))
+                .contentType("application/json")
+                .body("{}")
+                .when()
+                .post("/v1/tokens");
         assertThat(r.statusCode()).isEqualTo(201);
         assertThat(r.header("Access-Control-Allow-Origin")).isEqualTo(ALLOWED);
         assertThat(r.header("Access-Control-Expose-Headers")).contains("X-Request-Id");
@@ -43,11 +50,15 @@ class CorsTest {
         Response preflight = given().header("Origin", "https://evil.example")
                 .header("Access-Control-Request-Method", "POST")
                 .header("Access-Control-Request-Headers", "authorization")
-                .when().options("/v1/tokens");
+                .when()
+                .options("/v1/tokens");
         assertThat(preflight.header("Access-Control-Allow-Origin")).isNull();
         Response actual = given().header("Origin", "https://evil.example")
                 .header("Authorization", TestJwts.bearer("alice", "acme"))
-                .contentType("application/json").body("{}").when().post("/v1/tokens");
+                .contentType("application/json")
+                .body("{}")
+                .when()
+                .post("/v1/tokens");
         assertThat(actual.header("Access-Control-Allow-Origin")).isNull();
         assertThat(actual.statusCode()).isNotEqualTo(201);
     }
@@ -55,7 +66,10 @@ class CorsTest {
     @Test
     void requestWithoutOriginIsUnaffected() {
         Response r = given().header("Authorization", TestJwts.bearer("alice", "acme"))
-                .contentType("application/json").body("{}").when().post("/v1/tokens");
+                .contentType("application/json")
+                .body("{}")
+                .when()
+                .post("/v1/tokens");
         assertThat(r.statusCode()).isEqualTo(201);
         assertThat(r.header("Access-Control-Allow-Origin")).isNull();
     }

@@ -1,10 +1,11 @@
 package dev.livetoken.ops;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
-import io.quarkus.smallrye.health.runtime.ShutdownReadinessCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.junit.jupiter.api.Test;
+
+import io.quarkus.smallrye.health.runtime.ShutdownReadinessCheck;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * We rely on Quarkus' own readiness flag for draining: with {@code quarkus.shutdown.timeout} set,

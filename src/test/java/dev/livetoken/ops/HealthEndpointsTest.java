@@ -1,11 +1,12 @@
 package dev.livetoken.ops;
 
+import org.junit.jupiter.api.Test;
+
+import io.quarkus.test.junit.QuarkusTest;
+
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItems;
-
-import io.quarkus.test.junit.QuarkusTest;
-import org.junit.jupiter.api.Test;
 
 /** The three probe endpoints the k8s Deployment and the image HEALTHCHECK use. */
 @QuarkusTest
@@ -13,23 +14,25 @@ class HealthEndpointsTest {
 
     @Test
     void livenessIsUp() {
-        given().when().get("/q/health/live")
-                .then().statusCode(200).body("status", equalTo("UP"));
+        given().when().get("/q/health/live").then().statusCode(200).body("status", equalTo("UP"));
     }
 
     @Test
     void startupProbeIsUpOnceStarted() {
-        given().when().get("/q/health/started")
-                .then().statusCode(200).body("status", equalTo("UP"));
+        given().when().get("/q/health/started").then().statusCode(200).body("status", equalTo("UP"));
     }
 
     @Test
     void readinessIncludesTheApiKeyAndGracefulShutdownChecks() {
-        given().when().get("/q/health/ready")
-                .then().statusCode(200)
+        given().when()
+                .get("/q/health/ready")
+                .then()
+                .statusCode(200)
                 .body("status", equalTo("UP"))
                 .body("checks.name", hasItems(UpstreamKeyReadinessCheck.NAME, "Graceful Shutdown"))
                 .body("checks.find { it.name == '" + UpstreamKeyReadinessCheck.NAME + "' }.status", equalTo("UP"))
-                .body("checks.find { it.name == '" + UpstreamKeyReadinessCheck.NAME + "' }.data.emulator", equalTo(true));
+                .body(
+                        "checks.find { it.name == '" + UpstreamKeyReadinessCheck.NAME + "' }.data.emulator",
+                        equalTo(true));
     }
 }

@@ -1,11 +1,13 @@
 package dev.livetoken.ops;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
-import io.quarkus.logging.json.runtime.JsonFormatter;
 import java.util.logging.Level;
+
 import org.jboss.logmanager.ExtLogRecord;
 import org.junit.jupiter.api.Test;
+
+import io.quarkus.logging.json.runtime.JsonFormatter;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * With {@code QUARKUS_LOG_CONSOLE_JSON_ENABLED=true} the console handler formats with Quarkus' JSON
@@ -20,8 +22,8 @@ class JsonLogRedactionTest {
 
     @Test
     void jsonLineIsRedactedAndCarriesTheRequestId() {
-        ExtLogRecord r = new ExtLogRecord(Level.WARNING, "call with key %s and jwt %s gave %s",
-                ExtLogRecord.FormatStyle.PRINTF, "test");
+        ExtLogRecord r = new ExtLogRecord(
+                Level.WARNING, "call with key %s and jwt %s gave %s", ExtLogRecord.FormatStyle.PRINTF, "test");
         r.setParameters(new Object[] {KEY, JWT, TOKEN});
         r.setLoggerName("dev.livetoken.test");
         r.setThrown(new IllegalStateException("upstream echoed " + TOKEN));
@@ -31,7 +33,10 @@ class JsonLogRedactionTest {
         assertThat(filter.isLoggable(r)).isTrue();
         String line = new JsonFormatter().format(r);
 
-        assertThat(line).startsWith("{").contains("\"requestId\":\"req-json-0001\"").contains("[redacted");
+        assertThat(line)
+                .startsWith("{")
+                .contains("\"requestId\":\"req-json-0001\"")
+                .contains("[redacted");
         assertThat(line).doesNotContain(KEY).doesNotContain(JWT).doesNotContain("abcDEF123ghiJKL456");
     }
 }

@@ -1,8 +1,8 @@
 package dev.livetoken.ops;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 class SecretRedactorTest {
 
@@ -16,7 +16,8 @@ class SecretRedactorTest {
         // built at run time so no string shaped like a real Google key sits in the repository
         String googleShapedKey = "AI" + "za" + "Sy" + "A1234567890abcdefghijklmnopqrstu";
         assertThat(r.redact("k=" + googleShapedKey)).doesNotContain("A1234567890abcdef");
-        assertThat(r.redact("Authorization: Bearer abcdefghijklmnopqrstuvwxyz")).isEqualTo("Authorization: Bearer [redacted]");
+        assertThat(r.redact("Authorization: Bearer abcdefghijklmnopqrstuvwxyz"))
+                .isEqualTo("Authorization: Bearer [redacted]");
         assertThat(r.redact("GET /ws?access_token=xyz123&x=1")).isEqualTo("GET /ws?access_token=[redacted]&x=1");
         assertThat(r.redact("POST /v1alpha/auth_tokens?key=secret HTTP/1.1")).doesNotContain("secret");
         assertThat(r.redact("configured my-odd-key-format! leaked")).isEqualTo("configured [redacted-api-key] leaked");

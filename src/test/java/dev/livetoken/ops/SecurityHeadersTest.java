@@ -1,12 +1,14 @@
 package dev.livetoken.ops;
 
-import static io.restassured.RestAssured.given;
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.response.Response;
 
 import dev.livetoken.support.TestJwts;
-import io.restassured.response.Response;
-import io.quarkus.test.junit.QuarkusTest;
-import org.junit.jupiter.api.Test;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
 
 /** Every answer, success or problem, API or /q/*, carries the hardening headers. */
 @QuarkusTest
@@ -24,7 +26,10 @@ class SecurityHeadersTest {
     @Test
     void mintAnswerIsHardenedAndNotCacheable() {
         Response r = given().header("Authorization", TestJwts.bearer("alice", "acme"))
-                .contentType("application/json").body("{}").when().post("/v1/tokens");
+                .contentType("application/json")
+                .body("{}")
+                .when()
+                .post("/v1/tokens");
         assertThat(r.statusCode()).isEqualTo(201);
         hardened(r);
         assertThat(r.header("Cache-Control")).isEqualTo("no-store");
@@ -39,15 +44,19 @@ class SecurityHeadersTest {
 
         // Answered by the edge filter, before any resource runs.
         Response tooLarge = given().header("Authorization", TestJwts.bearer("alice", "acme"))
-                .contentType("application/json").body("{\"x\":\"" + "a".repeat(20_000) + "\"}")
-                .when().post("/v1/tokens");
+                .contentType("application/json")
+                .body("{\"x\":\"" + "a".repeat(20_000) + "\"}")
+                .when()
+                .post("/v1/tokens");
         assertThat(tooLarge.statusCode()).isEqualTo(413);
         hardened(tooLarge);
     }
 
     @Test
     void otherApiAnswersAreNotCacheable() {
-        Response r = given().header("Authorization", TestJwts.bearer("alice", "acme")).when().get("/v1/languages");
+        Response r = given().header("Authorization", TestJwts.bearer("alice", "acme"))
+                .when()
+                .get("/v1/languages");
         assertThat(r.statusCode()).isEqualTo(200);
         hardened(r);
         assertThat(r.header("Cache-Control")).isEqualTo("no-store");

@@ -1,10 +1,11 @@
 package dev.livetoken.ops;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.util.Optional;
+
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 class UpstreamKeyReadinessCheckTest {
 

@@ -1,15 +1,16 @@
 package dev.livetoken.policy;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+
 import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Upgrading a store that holds blocks and disabled policies from before who-decided was recorded:
@@ -20,13 +21,18 @@ class PlatformAuthorityMigrationTest {
     static final String URL = "jdbc:h2:mem:authority-migration;DB_CLOSE_DELAY=-1";
 
     static Flyway flyway(String target) {
-        return Flyway.configure().dataSource(URL, "sa", "").locations("classpath:db/migration").target(target).load();
+        return Flyway.configure()
+                .dataSource(URL, "sa", "")
+                .locations("classpath:db/migration")
+                .target(target)
+                .load();
     }
 
     @Test
     void blocksAndDisablesFromBeforeTheUpgradeArePlatformDecisions() throws Exception {
         flyway("1").migrate();
-        try (Connection c = DriverManager.getConnection(URL, "sa", ""); Statement s = c.createStatement()) {
+        try (Connection c = DriverManager.getConnection(URL, "sa", "");
+                Statement s = c.createStatement()) {
             s.executeUpdate("INSERT INTO tenant_policy VALUES ('off', '{\"tenantId\":\"off\",\"enabled\":false}', 3, "
                     + "CURRENT_TIMESTAMP, 'root')");
             s.executeUpdate("INSERT INTO tenant_policy VALUES ('on', '{\"tenantId\":\"on\",\"enabled\":true}', 1, "
@@ -34,7 +40,8 @@ class PlatformAuthorityMigrationTest {
             s.executeUpdate("INSERT INTO mint_block VALUES ('acme', '*', NULL, CURRENT_TIMESTAMP, 'ops')");
         }
         flyway("latest").migrate();
-        try (Connection c = DriverManager.getConnection(URL, "sa", ""); Statement s = c.createStatement()) {
+        try (Connection c = DriverManager.getConnection(URL, "sa", "");
+                Statement s = c.createStatement()) {
             List<String> policies = new ArrayList<>();
             try (ResultSet rs = s.executeQuery(
                     "SELECT tenant_id, disabled_by, disabled_by_role FROM tenant_policy ORDER BY tenant_id")) {

@@ -1,13 +1,15 @@
 package dev.livetoken.policy;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
-import dev.livetoken.problem.FieldError;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
+
 import org.junit.jupiter.api.Test;
+
+import dev.livetoken.problem.FieldError;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The platform ceilings as pure logic: what a write may not exceed, and how a stored policy is held at mint time. */
 class PlatformCeilingsTest {
@@ -15,16 +17,58 @@ class PlatformCeilingsTest {
     static final String LIVE = "gemini-3.5-live-translate-preview";
     static final String TEXT = "gemini-3.1-flash-lite";
 
-    static PlatformCeilings ceilings(boolean unlocked, long userRate, long userQuota, long tenantRate, long tenantQuota) {
-        return new PlatformCeilings(List.of(LIVE), List.of(TEXT), 10, 3600, 600, unlocked, userRate, tenantRate, userQuota, tenantQuota,
+    static PlatformCeilings ceilings(
+            boolean unlocked, long userRate, long userQuota, long tenantRate, long tenantQuota) {
+        return new PlatformCeilings(
+                List.of(LIVE),
+                List.of(TEXT),
+                10,
+                3600,
+                600,
+                unlocked,
+                userRate,
+                tenantRate,
+                userQuota,
+                tenantQuota,
                 List.of("enabled", "userQuotaPerDay"));
     }
 
-    static TokenPolicy policy(String model, LockMode lock, int defaultUses, int maxUses, long life, long maxLife,
-            long window, long maxWindow, long userRate, long tenantRate, long userQuota, long tenantQuota) {
-        return new TokenPolicy("acme", true, model, lock, Set.of("es", "fr"), "es", false, true, defaultUses, maxUses,
-                Duration.ofSeconds(life), Duration.ofSeconds(maxLife), Duration.ofSeconds(window),
-                Duration.ofSeconds(maxWindow), userRate, tenantRate, userQuota, tenantQuota, 7, TEXT, 0, 0);
+    static TokenPolicy policy(
+            String model,
+            LockMode lock,
+            int defaultUses,
+            int maxUses,
+            long life,
+            long maxLife,
+            long window,
+            long maxWindow,
+            long userRate,
+            long tenantRate,
+            long userQuota,
+            long tenantQuota) {
+        return new TokenPolicy(
+                "acme",
+                true,
+                model,
+                lock,
+                Set.of("es", "fr"),
+                "es",
+                false,
+                true,
+                defaultUses,
+                maxUses,
+                Duration.ofSeconds(life),
+                Duration.ofSeconds(maxLife),
+                Duration.ofSeconds(window),
+                Duration.ofSeconds(maxWindow),
+                userRate,
+                tenantRate,
+                userQuota,
+                tenantQuota,
+                7,
+                TEXT,
+                0,
+                0);
     }
 
     static List<String> fields(List<FieldError> errors) {
@@ -37,14 +81,35 @@ class PlatformCeilingsTest {
         // model gemini-2.5-pro, maxUses 1000, a (nearly) 20-hour lifetime, UNLOCKED, unlimited user limits
         TokenPolicy p = policy("gemini-2.5-pro", LockMode.UNLOCKED, 1, 1000, 71_999, 71_999, 60, 600, 0, 0, 0, 0);
         List<FieldError> v = c.violations(p);
-        assertThat(fields(v)).containsExactlyInAnyOrder("model", "lockMode", "maxUses", "tokenLifetimeSeconds",
-                "maxTokenLifetimeSeconds", "userRatePerMinute", "userQuotaPerDay");
-        assertThat(v).filteredOn(e -> e.field().equals("maxUses")).singleElement()
-                .extracting(FieldError::message).asString().contains("at most 10").contains("livetoken.platform.max-uses");
-        assertThat(v).filteredOn(e -> e.field().equals("userQuotaPerDay")).singleElement()
-                .extracting(FieldError::message).asString().contains("between 1 and 1000").contains("0 (no limit)");
-        assertThat(v).filteredOn(e -> e.field().equals("model")).singleElement()
-                .extracting(FieldError::message).asString().contains(LIVE);
+        assertThat(fields(v))
+                .containsExactlyInAnyOrder(
+                        "model",
+                        "lockMode",
+                        "maxUses",
+                        "tokenLifetimeSeconds",
+                        "maxTokenLifetimeSeconds",
+                        "userRatePerMinute",
+                        "userQuotaPerDay");
+        assertThat(v)
+                .filteredOn(e -> e.field().equals("maxUses"))
+                .singleElement()
+                .extracting(FieldError::message)
+                .asString()
+                .contains("at most 10")
+                .contains("livetoken.platform.max-uses");
+        assertThat(v)
+                .filteredOn(e -> e.field().equals("userQuotaPerDay"))
+                .singleElement()
+                .extracting(FieldError::message)
+                .asString()
+                .contains("between 1 and 1000")
+                .contains("0 (no limit)");
+        assertThat(v)
+                .filteredOn(e -> e.field().equals("model"))
+                .singleElement()
+                .extracting(FieldError::message)
+                .asString()
+                .contains(LIVE);
     }
 
     @Test
@@ -53,8 +118,10 @@ class PlatformCeilingsTest {
         assertThat(c.violations(policy("models/" + LIVE, LockMode.LOCKED, 2, 10, 1800, 3600, 60, 600, 60, 0, 1000, 0)))
                 .isEmpty();
         // a ceiling of 0 is no ceiling: "no limit" is fine there
-        assertThat(c.violations(policy(LIVE, LockMode.LOCKED, 1, 10, 1800, 3600, 60, 600, 5, 0, 5, 0))).isEmpty();
-        assertThat(ceilings(true, 0, 0, 0, 0).violations(policy(LIVE, LockMode.UNLOCKED, 1, 10, 1800, 3600, 60, 600, 0, 0, 0, 0)))
+        assertThat(c.violations(policy(LIVE, LockMode.LOCKED, 1, 10, 1800, 3600, 60, 600, 5, 0, 5, 0)))
+                .isEmpty();
+        assertThat(ceilings(true, 0, 0, 0, 0)
+                        .violations(policy(LIVE, LockMode.UNLOCKED, 1, 10, 1800, 3600, 60, 600, 0, 0, 0, 0)))
                 .isEmpty();
     }
 
@@ -72,13 +139,14 @@ class PlatformCeilingsTest {
         assertThat(p.maxNewSessionWindow()).isEqualTo(Duration.ofMinutes(10));
         assertThat(p.newSessionWindow()).isEqualTo(Duration.ofMinutes(10));
         assertThat(p.lockMode()).isEqualTo(LockMode.LOCKED);
-        assertThat(p.userRatePerMinute()).isEqualTo(60);   // was 0 = no limit
+        assertThat(p.userRatePerMinute()).isEqualTo(60); // was 0 = no limit
         assertThat(p.tenantRatePerMinute()).isEqualTo(100);
         assertThat(p.userQuotaPerDay()).isEqualTo(1000);
-        assertThat(p.tenantQuotaPerDay()).isZero();        // no ceiling
+        assertThat(p.tenantQuotaPerDay()).isZero(); // no ceiling
         assertThat(p.version()).isEqualTo(7);
-        assertThat(held.clamps()).extracting(PlatformCeilings.Clamp::field).contains("maxUses", "lockMode",
-                "userRatePerMinute", "tenantRatePerMinute", "userQuotaPerDay");
+        assertThat(held.clamps())
+                .extracting(PlatformCeilings.Clamp::field)
+                .contains("maxUses", "lockMode", "userRatePerMinute", "tenantRatePerMinute", "userQuotaPerDay");
         assertThat(PolicyRules.violations(p)).isEmpty();
         assertThat(c.violations(p)).isEmpty();
     }
@@ -94,8 +162,8 @@ class PlatformCeilingsTest {
 
     @Test
     void aModelThePlatformNoLongerAllowsCannotBeClampedSoItIsRefused() {
-        var held = ceilings(true, 0, 0, 0, 0).clamp(policy("gemini-2.5-pro", LockMode.LOCKED, 1, 10, 1800, 3600, 60, 600,
-                0, 0, 0, 0));
+        var held = ceilings(true, 0, 0, 0, 0)
+                .clamp(policy("gemini-2.5-pro", LockMode.LOCKED, 1, 10, 1800, 3600, 60, 600, 0, 0, 0, 0));
         assertThat(held.refusal()).contains("gemini-2.5-pro").contains("livetoken.platform.allowed-models");
     }
 
@@ -103,11 +171,29 @@ class PlatformCeilingsTest {
     void aTextModelOutsideThePlatformsListIsBeyondTheCeilings() {
         var c = ceilings(false, 0, 0, 0, 0);
         TokenPolicy p = policy(LIVE, LockMode.LOCKED, 1, 10, 1800, 3600, 60, 600, 0, 0, 0, 0);
-        TokenPolicy pro = new TokenPolicy(p.tenantId(), p.enabled(), p.model(), p.lockMode(), p.allowedTargetLanguages(),
-                p.defaultTargetLanguage(), p.echoTargetLanguage(), p.echoOverridable(), p.defaultUses(), p.maxUses(),
-                p.tokenLifetime(), p.maxTokenLifetime(), p.newSessionWindow(), p.maxNewSessionWindow(),
-                p.userRatePerMinute(), p.tenantRatePerMinute(), p.userQuotaPerDay(), p.tenantQuotaPerDay(), p.version(),
-                "gemini-2.5-pro", 0, 0);
+        TokenPolicy pro = new TokenPolicy(
+                p.tenantId(),
+                p.enabled(),
+                p.model(),
+                p.lockMode(),
+                p.allowedTargetLanguages(),
+                p.defaultTargetLanguage(),
+                p.echoTargetLanguage(),
+                p.echoOverridable(),
+                p.defaultUses(),
+                p.maxUses(),
+                p.tokenLifetime(),
+                p.maxTokenLifetime(),
+                p.newSessionWindow(),
+                p.maxNewSessionWindow(),
+                p.userRatePerMinute(),
+                p.tenantRatePerMinute(),
+                p.userQuotaPerDay(),
+                p.tenantQuotaPerDay(),
+                p.version(),
+                "gemini-2.5-pro",
+                0,
+                0);
         assertThat(fields(c.violations(p))).doesNotContain("textModel");
         assertThat(fields(c.violations(pro))).contains("textModel");
         assertThat(c.allowsTextModel("models/" + TEXT)).isTrue();
@@ -115,8 +201,10 @@ class PlatformCeilingsTest {
 
     @Test
     void badSettingsAreNamedAtStartup() {
-        var bad = new PlatformCeilings(List.of(), List.of(), 0, 72_000, 600, false, -1, 0, 0, 0, List.of("enabled", "maxUsers"));
-        assertThat(bad.configProblems()).anyMatch(m -> m.contains("allowed-models"))
+        var bad = new PlatformCeilings(
+                List.of(), List.of(), 0, 72_000, 600, false, -1, 0, 0, 0, List.of("enabled", "maxUsers"));
+        assertThat(bad.configProblems())
+                .anyMatch(m -> m.contains("allowed-models"))
                 .anyMatch(m -> m.contains("allowed-text-models"))
                 .anyMatch(m -> m.contains("max-uses"))
                 .anyMatch(m -> m.contains("max-token-lifetime"))
@@ -127,20 +215,55 @@ class PlatformCeilingsTest {
 
     @Test
     void everyWritablePolicyFieldIsKnownAndTheReadOnlyOnesAreNot() {
-        assertThat(PlatformCeilings.WRITABLE_FIELDS).contains("model", "lockMode", "maxUses", "tenantQuotaPerDay", "enabled")
+        assertThat(PlatformCeilings.WRITABLE_FIELDS)
+                .contains("model", "lockMode", "maxUses", "tenantQuotaPerDay", "enabled")
                 .doesNotContain("tenantId", "version", "updatedAt", "updatedBy");
         assertThatThrownBy(() -> PlatformCeilings.of(new PlatformConfig() {
-            public List<String> allowedModels() { return List.of(LIVE); }
-            public List<String> allowedTextModels() { return List.of(TEXT); }
-            public int maxUses() { return 10; }
-            public Duration maxTokenLifetime() { return Duration.ofHours(1); }
-            public Duration maxNewSessionWindow() { return Duration.ofMinutes(10); }
-            public boolean allowUnlocked() { return false; }
-            public long maxUserRatePerMinute() { return 0; }
-            public long maxTenantRatePerMinute() { return 0; }
-            public long maxUserQuotaPerDay() { return 0; }
-            public long maxTenantQuotaPerDay() { return 0; }
-            public Set<String> tenantAdminFields() { return Set.of("enabled", "tenantQuota"); }
-        })).isInstanceOf(IllegalStateException.class).hasMessageContaining("tenantQuota");
+                    public List<String> allowedModels() {
+                        return List.of(LIVE);
+                    }
+
+                    public List<String> allowedTextModels() {
+                        return List.of(TEXT);
+                    }
+
+                    public int maxUses() {
+                        return 10;
+                    }
+
+                    public Duration maxTokenLifetime() {
+                        return Duration.ofHours(1);
+                    }
+
+                    public Duration maxNewSessionWindow() {
+                        return Duration.ofMinutes(10);
+                    }
+
+                    public boolean allowUnlocked() {
+                        return false;
+                    }
+
+                    public long maxUserRatePerMinute() {
+                        return 0;
+                    }
+
+                    public long maxTenantRatePerMinute() {
+                        return 0;
+                    }
+
+                    public long maxUserQuotaPerDay() {
+                        return 0;
+                    }
+
+                    public long maxTenantQuotaPerDay() {
+                        return 0;
+                    }
+
+                    public Set<String> tenantAdminFields() {
+                        return Set.of("enabled", "tenantQuota");
+                    }
+                }))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("tenantQuota");
     }
 }

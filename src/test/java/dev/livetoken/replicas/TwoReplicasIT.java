@@ -1,11 +1,5 @@
 package dev.livetoken.replicas;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.livetoken.support.Admin;
-import dev.livetoken.support.TestJwts;
 import java.io.File;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -19,10 +13,19 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.livetoken.support.Admin;
+import dev.livetoken.support.TestJwts;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Two replicas of the packaged service on one PostgreSQL, as in production: limits hold across
@@ -39,12 +42,15 @@ class TwoReplicasIT {
     static final String PG_PASSWORD = env("LIVETOKEN_IT_PG_PASSWORD", "");
     /** The bound the README states: refresh interval (1 s) plus one store query; we allow 1 s slack. */
     static final Duration PROPAGATION_BOUND = Duration.ofMillis(2000);
+
     static final ObjectMapper JSON = new ObjectMapper();
 
     static final List<Process> replicas = new ArrayList<>();
     static final List<String> bases = new ArrayList<>();
-    static final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5)).build();
+    static final HttpClient http = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
 
     static String env(String name, String dflt) {
         String v = System.getenv(name);
@@ -64,12 +70,20 @@ class TwoReplicasIT {
         }
         Path jar = Path.of("target/quarkus-app/quarkus-run.jar");
         assertThat(jar).as("run after package (./mvnw verify)").exists();
-        String pem = Path.of("src/main/resources/dev/jwt-public.pem").toAbsolutePath().toUri().toString();
+        String pem = Path.of("src/main/resources/dev/jwt-public.pem")
+                .toAbsolutePath()
+                .toUri()
+                .toString();
         for (int i = 0; i < 2; i++) {
             int port = freePort();
-            ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-Xmx256m", "-jar", jar.toString())
-                    .redirectErrorStream(true).redirectOutput(new File("target/it-replica-" + i + ".log"));
+            ProcessBuilder pb = new ProcessBuilder(
+                            Path.of(System.getProperty("java.home"), "bin", "java")
+                                    .toString(),
+                            "-Xmx256m",
+                            "-jar",
+                            jar.toString())
+                    .redirectErrorStream(true)
+                    .redirectOutput(new File("target/it-replica-" + i + ".log"));
             Map<String, String> env = pb.environment();
             env.put("QUARKUS_HTTP_PORT", String.valueOf(port));
             env.put("QUARKUS_HTTP_HOST", "127.0.0.1");
@@ -102,8 +116,12 @@ class TwoReplicasIT {
                 throw new IllegalStateException("replica " + i + " died; see target/it-replica-" + i + ".log");
             }
             try {
-                if (http.send(HttpRequest.newBuilder(URI.create(base + "/q/health/ready")).build(),
-                        HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                if (http.send(
+                                        HttpRequest.newBuilder(URI.create(base + "/q/health/ready"))
+                                                .build(),
+                                        HttpResponse.BodyHandlers.discarding())
+                                .statusCode()
+                        == 200) {
                     return;
                 }
             } catch (java.io.IOException e) {
@@ -114,11 +132,14 @@ class TwoReplicasIT {
         throw new IllegalStateException("replica " + i + " not ready; see target/it-replica-" + i + ".log");
     }
 
-    static HttpResponse<String> call(String base, String method, String path, String bearer, String body,
-            String... headers) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(20))
+    static HttpResponse<String> call(
+            String base, String method, String path, String bearer, String body, String... headers) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path))
+                .timeout(Duration.ofSeconds(20))
                 .header("Authorization", bearer)
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+                .method(
+                        method,
+                        body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         if (body != null) {
             b.header("Content-Type", method.equals("PATCH") ? "application/merge-patch+json" : "application/json");
         }
@@ -143,7 +164,8 @@ class TwoReplicasIT {
             HttpRequest req = HttpRequest.newBuilder(URI.create(bases.get(i % 2) + "/v1/tokens"))
                     .timeout(Duration.ofSeconds(30))
                     .header("Authorization", TestJwts.bearer("user-" + (i % 24), tenant))
-                    .POST(HttpRequest.BodyPublishers.noBody()).build();
+                    .POST(HttpRequest.BodyPublishers.noBody())
+                    .build();
             calls.add(http.sendAsync(req, HttpResponse.BodyHandlers.ofString()));
         }
         int minted = 0;
@@ -157,36 +179,53 @@ class TwoReplicasIT {
             } else if (s == 429) {
                 refused++;
             } else {
-                throw new AssertionError("unexpected " + s + ": " + calls.get(i).get().body());
+                throw new AssertionError(
+                        "unexpected " + s + ": " + calls.get(i).get().body());
             }
         }
-        System.out.printf("two replicas: %d minted (%d on A, %d on B), %d refused%n", minted, perReplica[0],
-                perReplica[1], refused);
+        System.out.printf(
+                "two replicas: %d minted (%d on A, %d on B), %d refused%n",
+                minted, perReplica[0], perReplica[1], refused);
         assertThat(minted).isEqualTo(50);
         assertThat(refused).isEqualTo(190);
         assertThat(perReplica[0]).isPositive();
         assertThat(perReplica[1]).isPositive();
-        JsonNode page = JSON.readTree(call(bases.get(1), "GET", "/admin/v1/tenants/" + tenant + "/tokens?limit=500",
-                Admin.PLATFORM, null).body());
+        JsonNode page = JSON.readTree(
+                call(bases.get(1), "GET", "/admin/v1/tenants/" + tenant + "/tokens?limit=500", Admin.PLATFORM, null)
+                        .body());
         assertThat(page.get("items")).hasSize(50);
     }
 
     @Test
     void policyChangeOnOneReplicaReachesTheOtherWithinTheBound() throws Exception {
         String tenant = Admin.newTenant("propagate");
-        String etag = createPolicy(bases.get(0), tenant, "{\"allowedTargetLanguages\":[\"es\"],\"userRatePerMinute\":0}");
+        String etag =
+                createPolicy(bases.get(0), tenant, "{\"allowedTargetLanguages\":[\"es\"],\"userRatePerMinute\":0}");
         String user = TestJwts.bearer("alice", tenant);
         // replica B reads (and caches) the policy
-        assertThat(call(bases.get(1), "POST", "/v1/tokens", user, "{\"targetLanguageCode\":\"es\"}").statusCode()).isEqualTo(201);
-        var patched = call(bases.get(0), "PATCH", "/admin/v1/tenants/" + tenant + "/policy", Admin.PLATFORM,
-                "{\"allowedTargetLanguages\":[\"fr\"],\"defaultTargetLanguage\":\"fr\"}", "If-Match", etag);
+        assertThat(call(bases.get(1), "POST", "/v1/tokens", user, "{\"targetLanguageCode\":\"es\"}")
+                        .statusCode())
+                .isEqualTo(201);
+        var patched = call(
+                bases.get(0),
+                "PATCH",
+                "/admin/v1/tenants/" + tenant + "/policy",
+                Admin.PLATFORM,
+                "{\"allowedTargetLanguages\":[\"fr\"],\"defaultTargetLanguage\":\"fr\"}",
+                "If-Match",
+                etag);
         assertThat(patched.statusCode()).as(patched.body()).isEqualTo(200);
         long start = System.nanoTime();
-        Duration took = waitFor(() -> call(bases.get(1), "POST", "/v1/tokens", user, "{\"targetLanguageCode\":\"es\"}")
-                .statusCode() == 403, start);
+        Duration took = waitFor(
+                () -> call(bases.get(1), "POST", "/v1/tokens", user, "{\"targetLanguageCode\":\"es\"}")
+                                .statusCode()
+                        == 403,
+                start);
         System.out.printf("policy change reached the other replica after %d ms%n", took.toMillis());
         assertThat(took).isLessThanOrEqualTo(PROPAGATION_BOUND);
-        assertThat(call(bases.get(1), "POST", "/v1/tokens", user, "{\"targetLanguageCode\":\"fr\"}").statusCode()).isEqualTo(201);
+        assertThat(call(bases.get(1), "POST", "/v1/tokens", user, "{\"targetLanguageCode\":\"fr\"}")
+                        .statusCode())
+                .isEqualTo(201);
     }
 
     @Test
@@ -194,11 +233,19 @@ class TwoReplicasIT {
         String tenant = Admin.newTenant("killrep");
         createPolicy(bases.get(0), tenant, "{\"userRatePerMinute\":0}");
         String mallory = TestJwts.bearer("mallory", tenant);
-        assertThat(call(bases.get(1), "POST", "/v1/tokens", mallory, null).statusCode()).isEqualTo(201);
-        assertThat(call(bases.get(0), "PUT", "/admin/v1/tenants/" + tenant + "/blocks/users/mallory", Admin.PLATFORM,
-                "{\"reason\":\"stolen login\"}").statusCode()).isEqualTo(201);
+        assertThat(call(bases.get(1), "POST", "/v1/tokens", mallory, null).statusCode())
+                .isEqualTo(201);
+        assertThat(call(
+                                bases.get(0),
+                                "PUT",
+                                "/admin/v1/tenants/" + tenant + "/blocks/users/mallory",
+                                Admin.PLATFORM,
+                                "{\"reason\":\"stolen login\"}")
+                        .statusCode())
+                .isEqualTo(201);
         long start = System.nanoTime();
-        Duration took = waitFor(() -> call(bases.get(1), "POST", "/v1/tokens", mallory, null).statusCode() == 403, start);
+        Duration took = waitFor(
+                () -> call(bases.get(1), "POST", "/v1/tokens", mallory, null).statusCode() == 403, start);
         System.out.printf("user block reached the other replica after %d ms%n", took.toMillis());
         assertThat(took).isLessThanOrEqualTo(PROPAGATION_BOUND);
     }

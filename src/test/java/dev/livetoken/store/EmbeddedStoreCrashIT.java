@@ -1,12 +1,5 @@
 package dev.livetoken.store;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.livetoken.support.Admin;
-import dev.livetoken.support.PackagedService;
-import dev.livetoken.support.TestJwts;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,8 +10,18 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.livetoken.support.Admin;
+import dev.livetoken.support.PackagedService;
+import dev.livetoken.support.TestJwts;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Nothing returned is lost through kill -9 on the embedded store: the packaged service mints
@@ -45,11 +48,15 @@ class EmbeddedStoreCrashIT {
         Path dir = Files.createDirectories(Path.of("target", "crash-it"));
         Path store = Files.createTempDirectory(dir, "store-").resolve("livetoken");
         File log = new File("target/crash-it.log");
-        Map<String, String> env = Map.of("LIVETOKEN_STORE_EMBEDDED_PATH", store.toAbsolutePath().toString());
+        Map<String, String> env =
+                Map.of("LIVETOKEN_STORE_EMBEDDED_PATH", store.toAbsolutePath().toString());
         String tenant = Admin.newTenant("crash");
 
         service = new PackagedService(log, env).start();
-        var created = service.call("PUT", "/admin/v1/tenants/" + tenant + "/policy", Admin.PLATFORM,
+        var created = service.call(
+                "PUT",
+                "/admin/v1/tenants/" + tenant + "/policy",
+                Admin.PLATFORM,
                 "{\"tenantQuotaPerDay\":100000,\"userQuotaPerDay\":0,\"userRatePerMinute\":0}");
         assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
 
@@ -78,8 +85,8 @@ class EmbeddedStoreCrashIT {
         service = new PackagedService(log, env).start();
         int missing = 0;
         for (String token : returned) {
-            var r = service.call("POST", "/admin/v1/token-lookup", Admin.PLATFORM,
-                    JSON.writeValueAsString(Map.of("token", token)));
+            var r = service.call(
+                    "POST", "/admin/v1/token-lookup", Admin.PLATFORM, JSON.writeValueAsString(Map.of("token", token)));
             if (r.statusCode() == 404) {
                 missing++;
             } else {
@@ -87,8 +94,9 @@ class EmbeddedStoreCrashIT {
                 assertThat(JSON.readTree(r.body()).get("records")).hasSize(1);
             }
         }
-        JsonNode usage = JSON.readTree(service.call("GET", "/admin/v1/tenants/" + tenant + "/usage",
-                Admin.PLATFORM, null).body());
+        JsonNode usage =
+                JSON.readTree(service.call("GET", "/admin/v1/tenants/" + tenant + "/usage", Admin.PLATFORM, null)
+                        .body());
         long tenantUsed = 0;
         for (JsonNode l : usage.get("limits")) {
             if (l.get("scope").asText().equals("tenant-quota")) {
@@ -99,9 +107,13 @@ class EmbeddedStoreCrashIT {
         for (JsonNode u : usage.get("users")) {
             usersUsed += u.get("usedToday").asLong();
         }
-        System.out.printf("kill -9 after %d returned tokens: %d audit records missing, tenant counter %d, "
-                + "user counters %d after restart%n", n, missing, tenantUsed, usersUsed);
-        assertThat(missing).as("returned tokens without an audit record after kill -9").isZero();
+        System.out.printf(
+                "kill -9 after %d returned tokens: %d audit records missing, tenant counter %d, "
+                        + "user counters %d after restart%n",
+                n, missing, tenantUsed, usersUsed);
+        assertThat(missing)
+                .as("returned tokens without an audit record after kill -9")
+                .isZero();
         assertThat(tenantUsed).as("tenant counter after restart").isEqualTo(n);
         assertThat(usersUsed).as("sum of user counters after restart").isEqualTo(n);
     }

@@ -1,24 +1,28 @@
 package dev.livetoken.store;
 
-import static io.restassured.RestAssured.given;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.hamcrest.Matchers.equalTo;
-import static org.hamcrest.Matchers.not;
-import static org.hamcrest.Matchers.containsString;
+import java.sql.Connection;
+import java.time.Duration;
+import java.util.Map;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.Test;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import io.restassured.response.Response;
 
 import dev.livetoken.support.Admin;
 import dev.livetoken.support.Contract;
 import dev.livetoken.support.Stalls;
 import dev.livetoken.support.TestJwts;
-import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
-import io.quarkus.test.junit.TestProfile;
-import io.restassured.response.Response;
-import jakarta.inject.Inject;
-import java.sql.Connection;
-import java.time.Duration;
-import java.util.Map;
-import org.junit.jupiter.api.Test;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.not;
 
 /**
  * A stalled store never stalls a mint past its budget: the caller gets {@code 503
@@ -54,23 +58,31 @@ class StoreStallTest {
         given().header("Authorization", bearer).when().post("/v1/tokens").then().statusCode(201);
 
         try (Connection lock = Stalls.lockUserCounter(store, tenant, "carol")) {
-            Response r = given().filter(Contract.VALIDATED).header("Authorization", bearer)
-                    .contentType("application/json").when().post("/v1/tokens");
+            Response r = given().filter(Contract.VALIDATED)
+                    .header("Authorization", bearer)
+                    .contentType("application/json")
+                    .when()
+                    .post("/v1/tokens");
             // The exchange itself, as the HTTP client timed it (not REST Assured's own parsing).
             Duration took = Duration.ofMillis(r.time());
-            r.then().statusCode(503)
+            r.then()
+                    .statusCode(503)
                     .contentType("application/problem+json")
                     .header("Retry-After", equalTo("5"))
                     .body("type", equalTo("https://livetoken.dev/problems/store-unavailable"))
                     .body(not(containsString("auth_tokens/")));
-            System.out.printf("store stalled: answered %d after %d ms (budget %d ms)%n", r.statusCode(),
-                    took.toMillis(), BUDGET.toMillis());
+            System.out.printf(
+                    "store stalled: answered %d after %d ms (budget %d ms)%n",
+                    r.statusCode(), took.toMillis(), BUDGET.toMillis());
             assertThat(took).isGreaterThanOrEqualTo(BUDGET.minusMillis(50)).isLessThan(BUDGET.plus(SLACK));
             lock.rollback();
         }
         // The stalled reservation commits once the lock is gone, finds its caller answered, and gives itself back.
-        boolean released = Stalls.eventually(Duration.ofSeconds(10), () -> Stalls.metric(
-                "livetoken_mints_abandoned_total", "tenant=\"" + tenant + "\"", "result=\"released\"") == 1);
+        boolean released = Stalls.eventually(
+                Duration.ofSeconds(10),
+                () -> Stalls.metric(
+                                "livetoken_mints_abandoned_total", "tenant=\"" + tenant + "\"", "result=\"released\"")
+                        == 1);
         assertThat(released).isTrue();
         assertThat(Stalls.userUsedToday(tenant, "carol")).isEqualTo(1);
         assertThat(Stalls.deliveries(tenant)).containsExactly("returned");
@@ -85,7 +97,9 @@ class StoreStallTest {
 
         try (Connection lock = Stalls.lockUserCounter(store, tenant, "dave")) {
             Response r = given().header("Authorization", bearer).when().post("/v1/tokens");
-            r.then().statusCode(503).header("Retry-After", equalTo("5"))
+            r.then()
+                    .statusCode(503)
+                    .header("Retry-After", equalTo("5"))
                     .body("type", equalTo("https://livetoken.dev/problems/store-unavailable"));
             assertThat(Duration.ofMillis(r.time())).isLessThan(BUDGET.plus(SLACK));
             // Hold the lock past the statement timeout: the stalled UPDATE must fail and roll back.
@@ -96,7 +110,8 @@ class StoreStallTest {
         assertThat(Stalls.userUsedToday(tenant, "dave")).isEqualTo(1);
         assertThat(Stalls.deliveries(tenant)).containsExactly("returned");
         // The timed-out reservation never committed, so there was nothing to give back.
-        assertThat(Stalls.metric("livetoken_mints_abandoned_total", "tenant=\"" + tenant + "\"")).isZero();
+        assertThat(Stalls.metric("livetoken_mints_abandoned_total", "tenant=\"" + tenant + "\""))
+                .isZero();
         // And the store is healthy again: the next mint goes through.
         given().header("Authorization", bearer).when().post("/v1/tokens").then().statusCode(201);
     }

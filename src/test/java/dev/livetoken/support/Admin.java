@@ -1,16 +1,15 @@
 package dev.livetoken.support;
 
-import static io.restassured.RestAssured.given;
-
 import java.util.UUID;
+
+import static io.restassured.RestAssured.given;
 
 /** Test helpers for the admin API: fresh tenants with a policy, as a platform admin would make them. */
 public final class Admin {
 
     public static final String PLATFORM = TestJwts.bearer("root", "platform", "platform-admin");
 
-    private Admin() {
-    }
+    private Admin() {}
 
     /** A tenant id no other test uses, so tests may share one database (and run against PostgreSQL). */
     public static String newTenant(String prefix) {
@@ -21,9 +20,13 @@ public final class Admin {
     public static String createPolicy(String tenant, String json) {
         return given().filter(Contract.VALIDATED)
                 .header("Authorization", PLATFORM)
-                .contentType("application/json").body(json)
-                .when().put("/admin/v1/tenants/" + tenant + "/policy")
-                .then().statusCode(201)
-                .extract().header("ETag");
+                .contentType("application/json")
+                .body(json)
+                .when()
+                .put("/admin/v1/tenants/" + tenant + "/policy")
+                .then()
+                .statusCode(201)
+                .extract()
+                .header("ETag");
     }
 }

@@ -7,13 +7,13 @@ import java.security.cert.X509Certificate;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509TrustManager;
+
 import org.eclipse.microprofile.config.ConfigProvider;
 
 /** Trusts the emulator's self-signed dev certificate (src/main/resources/dev), and nothing else. */
 public final class DevTls {
 
-    private DevTls() {
-    }
+    private DevTls() {}
 
     public static int httpsPort() {
         return ConfigProvider.getConfig().getValue("quarkus.http.test-ssl-port", Integer.class);
@@ -21,7 +21,8 @@ public final class DevTls {
 
     public static X509TrustManager trustManager() {
         try (InputStream pem = DevTls.class.getClassLoader().getResourceAsStream("dev/emulator-tls-cert.pem")) {
-            X509Certificate cert = (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(pem);
+            X509Certificate cert =
+                    (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(pem);
             KeyStore ks = KeyStore.getInstance("PKCS12");
             ks.load(null, null);
             ks.setCertificateEntry("emulator", cert);

@@ -1,7 +1,5 @@
 package dev.livetoken.support;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
@@ -14,14 +12,17 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+
 import org.eclipse.microprofile.config.ConfigProvider;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 
 /** A JDK WebSocket for tests that records every server message and the close frame. */
 public final class LiveTestSocket implements WebSocket.Listener {
 
     /** A close frame as the client saw it. */
-    public record Close(int code, String reason) {
-    }
+    public record Close(int code, String reason) {}
 
     public static final String PATH =
             "/ws/google.ai.generativelanguage.v1alpha.GenerativeService.BidiGenerateContentConstrained";
@@ -32,8 +33,10 @@ public final class LiveTestSocket implements WebSocket.Listener {
     private final CompletableFuture<Close> closed = new CompletableFuture<>();
     private final StringBuilder partial = new StringBuilder();
     private final java.io.ByteArrayOutputStream partialBinary = new java.io.ByteArrayOutputStream();
-    private final java.util.concurrent.atomic.AtomicInteger textFrames = new java.util.concurrent.atomic.AtomicInteger();
-    private final java.util.concurrent.atomic.AtomicInteger binaryFrames = new java.util.concurrent.atomic.AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicInteger textFrames =
+            new java.util.concurrent.atomic.AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicInteger binaryFrames =
+            new java.util.concurrent.atomic.AtomicInteger();
     private WebSocket socket;
 
     public static int httpPort() {
@@ -41,8 +44,8 @@ public final class LiveTestSocket implements WebSocket.Listener {
     }
 
     public static URI uri(String path, String accessToken) {
-        return URI.create("ws://localhost:" + httpPort() + path
-                + (accessToken == null ? "" : "?access_token=" + accessToken));
+        return URI.create(
+                "ws://localhost:" + httpPort() + path + (accessToken == null ? "" : "?access_token=" + accessToken));
     }
 
     public static LiveTestSocket open(String accessToken) {

@@ -21,8 +21,10 @@ import java.util.Map;
 public final class PackagedService {
 
     public static final Path JAR = Path.of("target/quarkus-app/quarkus-run.jar");
-    public static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5)).build();
+    public static final HttpClient HTTP = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
 
     private final Map<String, String> env = new LinkedHashMap<>();
     private final File log;
@@ -33,7 +35,10 @@ public final class PackagedService {
     public PackagedService(File log, Map<String, String> extraEnv) throws IOException {
         this.log = log;
         this.port = freePort();
-        String pem = Path.of("src/main/resources/dev/jwt-public.pem").toAbsolutePath().toUri().toString();
+        String pem = Path.of("src/main/resources/dev/jwt-public.pem")
+                .toAbsolutePath()
+                .toUri()
+                .toString();
         env.put("QUARKUS_HTTP_PORT", String.valueOf(port));
         env.put("QUARKUS_HTTP_HOST", "127.0.0.1");
         env.put("LIVETOKEN_EMULATOR_ENABLED", "true");
@@ -54,9 +59,13 @@ public final class PackagedService {
         if (!JAR.toFile().exists()) {
             throw new IllegalStateException(JAR + " is missing: run after package (./mvnw verify)");
         }
-        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m", "-jar", JAR.toString())
-                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log));
+        ProcessBuilder pb = new ProcessBuilder(
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "-Xmx256m",
+                        "-jar",
+                        JAR.toString())
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log));
         pb.environment().putAll(env);
         process = pb.start();
         waitReady();
@@ -84,8 +93,12 @@ public final class PackagedService {
                 throw new IllegalStateException("the service died; see " + log);
             }
             try {
-                if (HTTP.send(HttpRequest.newBuilder(URI.create(base() + "/q/health/ready")).build(),
-                        HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                if (HTTP.send(
+                                        HttpRequest.newBuilder(URI.create(base() + "/q/health/ready"))
+                                                .build(),
+                                        HttpResponse.BodyHandlers.discarding())
+                                .statusCode()
+                        == 200) {
                     return;
                 }
             } catch (IOException e) {
@@ -98,9 +111,12 @@ public final class PackagedService {
 
     /** One call; {@code body} null means none. */
     public HttpResponse<String> call(String method, String path, String bearer, String body) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base() + path)).timeout(Duration.ofSeconds(20))
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base() + path))
+                .timeout(Duration.ofSeconds(20))
                 .header("Authorization", bearer)
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+                .method(
+                        method,
+                        body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         if (body != null) {
             b.header("Content-Type", "application/json");
         }

@@ -1,9 +1,10 @@
 package dev.livetoken.support;
 
-import io.quarkus.test.junit.QuarkusTestProfile;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
+
+import io.quarkus.test.junit.QuarkusTestProfile;
 
 /**
  * The prod profile, with every setting an operator must give: a JWT key of its own (not the dev
@@ -24,8 +25,11 @@ public class ProductionProfile implements QuarkusTestProfile {
         Map<String, String> m = new HashMap<>();
         m.put("mp.jwt.verify.issuer", ISSUER);
         m.put("livetoken.upstream.api-key", "prod-test-gemini-key\n");
-        m.put("livetoken.bootstrap.policies-file",
-                Path.of("src/test/resources/prod-test/bootstrap-policies.json").toAbsolutePath().toString());
+        m.put(
+                "livetoken.bootstrap.policies-file",
+                Path.of("src/test/resources/prod-test/bootstrap-policies.json")
+                        .toAbsolutePath()
+                        .toString());
         m.put("mp.jwt.verify.publickey.location", "prod-test/jwt-public.pem");
         m.put("quarkus.http.test-port", "0");
         m.put("livetoken.upstream.base-url", "http://127.0.0.1:9");

@@ -1,10 +1,5 @@
 package dev.livetoken.support;
 
-import static io.restassured.RestAssured.given;
-
-import dev.livetoken.store.Store;
-import io.restassured.RestAssured;
-import io.restassured.path.json.JsonPath;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.Socket;
@@ -18,11 +13,17 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.function.BooleanSupplier;
 
+import io.restassured.RestAssured;
+import io.restassured.path.json.JsonPath;
+
+import dev.livetoken.store.Store;
+
+import static io.restassured.RestAssured.given;
+
 /** Test helpers for a stalled store and callers that give up: the ways a reservation could leak. */
 public final class Stalls {
 
-    private Stalls() {
-    }
+    private Stalls() {}
 
     /**
      * Opens a transaction that holds the row lock of a user's daily quota counter (which must
@@ -51,7 +52,8 @@ public final class Stalls {
         try (Socket s = new Socket("localhost", RestAssured.port)) {
             OutputStream out = s.getOutputStream();
             out.write(("POST /v1/tokens HTTP/1.1\r\nHost: localhost\r\nAuthorization: " + bearer
-                    + "\r\nContent-Length: 0\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                            + "\r\nContent-Length: 0\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
             out.flush();
             Thread.sleep(after.toMillis());
         }
@@ -66,7 +68,8 @@ public final class Stalls {
         try (Socket s = new Socket("localhost", RestAssured.port)) {
             OutputStream out = s.getOutputStream();
             out.write(("POST /v1/tokens HTTP/1.1\r\nHost: localhost\r\nAuthorization: " + bearer
-                    + "\r\nContent-Length: 0\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                            + "\r\nContent-Length: 0\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
             out.flush();
             eventually(max, when);
         }
@@ -74,23 +77,39 @@ public final class Stalls {
 
     /** Today's mints of one user, as the usage API counts them (its reservations). */
     public static long userUsedToday(String tenant, String subject) {
-        return Long.parseLong(given().header("Authorization", Admin.PLATFORM).queryParam("subject", subject)
-                .when().get("/admin/v1/tenants/" + tenant + "/usage")
-                .then().statusCode(200).extract().path("limits.find { it.scope == 'user-quota' }.used").toString());
+        return Long.parseLong(given().header("Authorization", Admin.PLATFORM)
+                .queryParam("subject", subject)
+                .when()
+                .get("/admin/v1/tenants/" + tenant + "/usage")
+                .then()
+                .statusCode(200)
+                .extract()
+                .path("limits.find { it.scope == 'user-quota' }.used")
+                .toString());
     }
 
     /** The tenant's audit records (up to 500), as the audit API lists them. */
     public static List<String> deliveries(String tenant) {
-        JsonPath page = given().filter(Contract.VALIDATED).header("Authorization", Admin.PLATFORM)
+        JsonPath page = given().filter(Contract.VALIDATED)
+                .header("Authorization", Admin.PLATFORM)
                 .queryParam("limit", 500)
-                .when().get("/admin/v1/tenants/" + tenant + "/tokens")
-                .then().statusCode(200).extract().jsonPath();
+                .when()
+                .get("/admin/v1/tenants/" + tenant + "/tokens")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath();
         return page.getList("items.delivery", String.class);
     }
 
     /** The value of one Prometheus sample whose line contains every fragment, 0 if none. */
     public static double metric(String name, String... fragments) {
-        String text = given().when().get("/q/metrics").then().statusCode(200).extract().asString();
+        String text = given().when()
+                .get("/q/metrics")
+                .then()
+                .statusCode(200)
+                .extract()
+                .asString();
         for (String line : text.split("\n")) {
             if (!line.startsWith(name + "{")) {
                 continue;

@@ -1,22 +1,25 @@
 package dev.livetoken.translate;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
-import dev.livetoken.problem.ProblemException;
-import dev.livetoken.problem.ProblemType;
-import io.vertx.core.Handler;
-import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpServer;
-import io.vertx.core.http.HttpServerRequest;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerRequest;
+
+import dev.livetoken.problem.ProblemException;
+import dev.livetoken.problem.ProblemType;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The upstream stream client against misbehaving fake upstreams: every fault is a mapped problem
@@ -29,8 +32,9 @@ class GeminiTextStreamFaultTest {
     static final Duration READ = Duration.ofMillis(400);
     static final Duration MAX = Duration.ofSeconds(2);
     static final String CHUNK = "data: {\"candidates\":[{\"content\":{\"parts\":[{\"text\":\"Hola \"}]}}]}\r\n\r\n";
-    static final String LAST = "data: {\"candidates\":[{\"content\":{\"parts\":[{\"text\":\"mundo\"}]},\"finishReason\":\"STOP\"}],"
-            + "\"usageMetadata\":{\"promptTokenCount\":3,\"candidatesTokenCount\":2,\"totalTokenCount\":5}}\r\n\r\n";
+    static final String LAST =
+            "data: {\"candidates\":[{\"content\":{\"parts\":[{\"text\":\"mundo\"}]},\"finishReason\":\"STOP\"}],"
+                    + "\"usageMetadata\":{\"promptTokenCount\":3,\"candidatesTokenCount\":2,\"totalTokenCount\":5}}\r\n\r\n";
     static Vertx vertx;
 
     @BeforeAll
@@ -43,8 +47,8 @@ class GeminiTextStreamFaultTest {
         vertx.close();
     }
 
-    record Outcome(List<String> texts, GoogleSse.Usage usage, ProblemException problem, boolean afterText, long millis) {
-    }
+    record Outcome(
+            List<String> texts, GoogleSse.Usage usage, ProblemException problem, boolean afterText, long millis) {}
 
     static URI serve(Handler<HttpServerRequest> handler) throws Exception {
         HttpServer server = vertx.createHttpServer().requestHandler(handler);
@@ -53,27 +57,29 @@ class GeminiTextStreamFaultTest {
     }
 
     static Outcome run(URI base) throws Exception {
-        GeminiTextStream client = new GeminiTextStream(vertx, base, "secret-key-123", CONNECT, READ, MAX, 8,
-                Duration.ofSeconds(7));
+        GeminiTextStream client =
+                new GeminiTextStream(vertx, base, "secret-key-123", CONNECT, READ, MAX, 8, Duration.ofSeconds(7));
         CompletableFuture<Outcome> done = new CompletableFuture<>();
         List<String> texts = new ArrayList<>();
         long start = System.nanoTime();
-        vertx.runOnContext(v -> client.stream("gemini-3.1-flash-lite", "{}".getBytes(), new GeminiTextStream.Listener() {
-            @Override
-            public void onText(String text) {
-                texts.add(text);
-            }
+        vertx.runOnContext(v ->
+                client.stream("gemini-3.1-flash-lite", "{}".getBytes(), new GeminiTextStream.Listener() {
+                    @Override
+                    public void onText(String text) {
+                        texts.add(text);
+                    }
 
-            @Override
-            public void onEnd(GoogleSse.Usage usage, String finishReason) {
-                done.complete(new Outcome(texts, usage, null, false, (System.nanoTime() - start) / 1_000_000));
-            }
+                    @Override
+                    public void onEnd(GoogleSse.Usage usage, String finishReason) {
+                        done.complete(new Outcome(texts, usage, null, false, (System.nanoTime() - start) / 1_000_000));
+                    }
 
-            @Override
-            public void onFailure(ProblemException problem, boolean afterText) {
-                done.complete(new Outcome(texts, null, problem, afterText, (System.nanoTime() - start) / 1_000_000));
-            }
-        }));
+                    @Override
+                    public void onFailure(ProblemException problem, boolean afterText) {
+                        done.complete(
+                                new Outcome(texts, null, problem, afterText, (System.nanoTime() - start) / 1_000_000));
+                    }
+                }));
         try {
             return done.get(10, TimeUnit.SECONDS);
         } finally {
@@ -109,14 +115,20 @@ class GeminiTextStreamFaultTest {
 
     @Test
     void statusesAreMappedLikeAuthTokens() throws Exception {
-        Outcome throttled = run(serve(req -> req.response().setStatusCode(429).putHeader("Retry-After", "11")
+        Outcome throttled = run(serve(req -> req.response()
+                .setStatusCode(429)
+                .putHeader("Retry-After", "11")
                 .end("{\"error\":{\"message\":\"quota for key secret-key-123\"}}")));
         assertThat(throttled.problem().type()).isEqualTo(ProblemType.UPSTREAM_THROTTLED);
         assertThat(throttled.problem().retryAfter()).isEqualTo(Duration.ofSeconds(11));
         assertThat(throttled.problem().getMessage()).doesNotContain("secret");
-        assertThat(run(serve(req -> req.response().setStatusCode(503).end())).problem().type())
+        assertThat(run(serve(req -> req.response().setStatusCode(503).end()))
+                        .problem()
+                        .type())
                 .isEqualTo(ProblemType.UPSTREAM_UNAVAILABLE);
-        assertThat(run(serve(req -> req.response().setStatusCode(500).end())).problem().type())
+        assertThat(run(serve(req -> req.response().setStatusCode(500).end()))
+                        .problem()
+                        .type())
                 .isEqualTo(ProblemType.UPSTREAM_ERROR);
         Outcome rejected = run(serve(req -> req.response().setStatusCode(400).end("{\"error\":{}}")));
         assertThat(rejected.problem().type()).isEqualTo(ProblemType.UPSTREAM_REJECTED);
@@ -125,16 +137,21 @@ class GeminiTextStreamFaultTest {
 
     @Test
     void noFirstByteInTimeIsATimeoutWithinConnectPlusRead() throws Exception {
-        Outcome o = run(serve(req -> { }));
+        Outcome o = run(serve(req -> {}));
         assertThat(o.problem().type()).isEqualTo(ProblemType.UPSTREAM_TIMEOUT);
         assertThat(o.afterText()).isFalse();
-        assertThat(o.millis()).isBetween(CONNECT.plus(READ).toMillis() - 50, CONNECT.plus(READ).toMillis() + 1000);
+        assertThat(o.millis())
+                .isBetween(
+                        CONNECT.plus(READ).toMillis() - 50, CONNECT.plus(READ).toMillis() + 1000);
     }
 
     @Test
     void aStallMidStreamIsATimeoutAfterText() throws Exception {
-        Outcome o = run(serve(req -> req.body().onSuccess(b -> req.response().setChunked(true)
-                .putHeader("content-type", "text/event-stream").write(CHUNK))));
+        Outcome o = run(serve(req -> req.body()
+                .onSuccess(b -> req.response()
+                        .setChunked(true)
+                        .putHeader("content-type", "text/event-stream")
+                        .write(CHUNK))));
         assertThat(o.texts()).containsExactly("Hola ");
         assertThat(o.problem().type()).isEqualTo(ProblemType.UPSTREAM_TIMEOUT);
         assertThat(o.afterText()).isTrue();
@@ -160,7 +177,10 @@ class GeminiTextStreamFaultTest {
     @Test
     void aConnectionDroppedMidStreamIsAFailureAfterText() throws Exception {
         Outcome o = run(serve(req -> req.body().onSuccess(b -> {
-            req.response().setChunked(true).putHeader("content-type", "text/event-stream").write(CHUNK);
+            req.response()
+                    .setChunked(true)
+                    .putHeader("content-type", "text/event-stream")
+                    .write(CHUNK);
             vertx.setTimer(50, id -> req.connection().close());
         })));
         assertThat(o.texts()).containsExactly("Hola ");

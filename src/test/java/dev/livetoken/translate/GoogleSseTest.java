@@ -1,22 +1,26 @@
 package dev.livetoken.translate;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
-import io.vertx.core.buffer.Buffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+
 import org.junit.jupiter.api.Test;
+
+import io.vertx.core.buffer.Buffer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Reading Google's SSE stream as it arrives, however the network cuts it. */
 class GoogleSseTest {
 
-    static final String CHUNK1 = "{\"candidates\":[{\"content\":{\"parts\":[{\"text\":\"Hola, \"}],\"role\":\"model\"},\"index\":0}],"
-            + "\"usageMetadata\":{\"promptTokenCount\":9,\"totalTokenCount\":9}}";
-    static final String CHUNK2 = "{\"candidates\":[{\"content\":{\"parts\":[{\"text\":\"señor 😀\"}],\"role\":\"model\"},"
-            + "\"finishReason\":\"STOP\",\"index\":0}],\"usageMetadata\":{\"promptTokenCount\":9,\"candidatesTokenCount\":4,"
-            + "\"totalTokenCount\":13}}";
+    static final String CHUNK1 =
+            "{\"candidates\":[{\"content\":{\"parts\":[{\"text\":\"Hola, \"}],\"role\":\"model\"},\"index\":0}],"
+                    + "\"usageMetadata\":{\"promptTokenCount\":9,\"totalTokenCount\":9}}";
+    static final String CHUNK2 =
+            "{\"candidates\":[{\"content\":{\"parts\":[{\"text\":\"señor 😀\"}],\"role\":\"model\"},"
+                    + "\"finishReason\":\"STOP\",\"index\":0}],\"usageMetadata\":{\"promptTokenCount\":9,\"candidatesTokenCount\":4,"
+                    + "\"totalTokenCount\":13}}";
 
     @Test
     void readsEventsSplitAnywhereEvenInsideAUtf8Character() throws Exception {
@@ -39,8 +43,8 @@ class GoogleSseTest {
     void acceptsEveryDelimiterTheSdksAccept() throws Exception {
         for (String d : List.of("\n\n", "\r\r", "\r\n\r\n")) {
             GoogleSse sse = new GoogleSse();
-            List<GoogleSse.Chunk> chunks = sse.feed(Buffer.buffer("data: " + CHUNK1 + d + ": keep-alive comment" + d
-                    + "data:" + CHUNK2 + d));
+            List<GoogleSse.Chunk> chunks =
+                    sse.feed(Buffer.buffer("data: " + CHUNK1 + d + ": keep-alive comment" + d + "data:" + CHUNK2 + d));
             assertThat(chunks).hasSize(2);
         }
     }
@@ -54,15 +58,17 @@ class GoogleSseTest {
 
     @Test
     void anErrorInsideTheStreamIsAnErrorChunk() throws Exception {
-        List<GoogleSse.Chunk> chunks = new GoogleSse().feed(Buffer.buffer(
-                "data: {\"error\":{\"code\":503,\"message\":\"overloaded\",\"status\":\"UNAVAILABLE\"}}\n\n"));
+        List<GoogleSse.Chunk> chunks = new GoogleSse()
+                .feed(Buffer.buffer(
+                        "data: {\"error\":{\"code\":503,\"message\":\"overloaded\",\"status\":\"UNAVAILABLE\"}}\n\n"));
         assertThat(chunks.get(0).error().get("code").asInt()).isEqualTo(503);
     }
 
     @Test
     void thoughtsAreNotTranslation() throws Exception {
-        List<GoogleSse.Chunk> chunks = new GoogleSse().feed(Buffer.buffer("data: {\"candidates\":[{\"content\":"
-                + "{\"parts\":[{\"text\":\"thinking…\",\"thought\":true},{\"text\":\"Hola\"}]}}]}\n\n"));
+        List<GoogleSse.Chunk> chunks = new GoogleSse()
+                .feed(Buffer.buffer("data: {\"candidates\":[{\"content\":"
+                        + "{\"parts\":[{\"text\":\"thinking…\",\"thought\":true},{\"text\":\"Hola\"}]}}]}\n\n"));
         assertThat(chunks.get(0).text()).isEqualTo("Hola");
     }
 

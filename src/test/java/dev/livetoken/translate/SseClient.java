@@ -1,7 +1,5 @@
 package dev.livetoken.translate;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.net.URI;
@@ -13,11 +11,13 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
 /** Reads a {@code POST /v1/translations} event stream as it arrives, noting when each event came. */
 final class SseClient {
 
-    record Event(String name, JsonNode data, long atNanos) {
-    }
+    record Event(String name, JsonNode data, long atNanos) {}
 
     record Result(int status, String contentType, List<Event> events, String rawBody, long startNanos) {
         List<Event> named(String name) {
@@ -32,7 +32,8 @@ final class SseClient {
     }
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     static Result post(int port, String bearer, String body) throws Exception {
         HttpRequest req = HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/v1/translations"))
@@ -40,7 +41,8 @@ final class SseClient {
                 .header("Authorization", bearer)
                 .header("Content-Type", "application/json")
                 .header("Accept", "text/event-stream")
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build();
+                .POST(HttpRequest.BodyPublishers.ofString(body))
+                .build();
         long start = System.nanoTime();
         HttpResponse<java.io.InputStream> resp = HTTP.send(req, HttpResponse.BodyHandlers.ofInputStream());
         String type = resp.headers().firstValue("Content-Type").orElse("");

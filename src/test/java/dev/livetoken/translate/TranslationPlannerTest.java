@@ -1,21 +1,23 @@
 package dev.livetoken.translate;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.catchThrowableOfType;
-
-import dev.livetoken.auth.Caller;
-import dev.livetoken.languages.LanguageCatalog;
-import dev.livetoken.policy.EffectivePolicy;
-import dev.livetoken.policy.PlatformCeilings;
-import dev.livetoken.policy.LockMode;
-import dev.livetoken.policy.TokenPolicy;
-import dev.livetoken.problem.ProblemException;
-import dev.livetoken.problem.ProblemType;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Set;
+
 import org.junit.jupiter.api.Test;
+
+import dev.livetoken.auth.Caller;
+import dev.livetoken.languages.LanguageCatalog;
+import dev.livetoken.policy.EffectivePolicy;
+import dev.livetoken.policy.LockMode;
+import dev.livetoken.policy.PlatformCeilings;
+import dev.livetoken.policy.TokenPolicy;
+import dev.livetoken.problem.ProblemException;
+import dev.livetoken.problem.ProblemType;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 /** Which translation requests a policy lets through, and the answer to the others. */
 class TranslationPlannerTest {
@@ -24,9 +26,29 @@ class TranslationPlannerTest {
     static final Instant NOW = Instant.parse("2026-11-29T10:00:00Z");
 
     static TokenPolicy policy(boolean enabled, Set<String> languages, String textModel) {
-        return new TokenPolicy("acme", enabled, "gemini-3.5-live-translate-preview", LockMode.LOCKED, languages,
-                languages.isEmpty() ? "en" : languages.iterator().next(), false, true, 1, 3, Duration.ofMinutes(30),
-                Duration.ofHours(1), Duration.ofMinutes(1), Duration.ofMinutes(5), 0, 0, 0, 0, 4, textModel, 100, 0);
+        return new TokenPolicy(
+                "acme",
+                enabled,
+                "gemini-3.5-live-translate-preview",
+                LockMode.LOCKED,
+                languages,
+                languages.isEmpty() ? "en" : languages.iterator().next(),
+                false,
+                true,
+                1,
+                3,
+                Duration.ofMinutes(30),
+                Duration.ofHours(1),
+                Duration.ofMinutes(1),
+                Duration.ofMinutes(5),
+                0,
+                0,
+                0,
+                0,
+                4,
+                textModel,
+                100,
+                0);
     }
 
     static TranslationPlanner planner(int maxCharacters, String... models) {
@@ -46,8 +68,20 @@ class TranslationPlannerTest {
                 return 8;
             }
         };
-        return new TranslationPlanner(new LanguageCatalog(), new TextModelAllowList(new PlatformCeilings(
-                List.of("gemini-3.5-live-translate-preview"), List.of(models), 10, 3600, 600, false, 0, 0, 0, 0, List.of())),
+        return new TranslationPlanner(
+                new LanguageCatalog(),
+                new TextModelAllowList(new PlatformCeilings(
+                        List.of("gemini-3.5-live-translate-preview"),
+                        List.of(models),
+                        10,
+                        3600,
+                        600,
+                        false,
+                        0,
+                        0,
+                        0,
+                        0,
+                        List.of())),
                 config);
     }
 
@@ -61,8 +95,12 @@ class TranslationPlannerTest {
 
     @Test
     void aGoodRequestIsPlannedWithTheTenantsTextModelAndCodePointCount() {
-        TranslationPlan plan = planner(10, "gemini-3.1-flash-lite").plan(ALICE,
-                own(policy(true, Set.of(), "gemini-3.1-flash-lite")), new TranslationRequest("añ😀b", "ES", "en"), NOW);
+        TranslationPlan plan = planner(10, "gemini-3.1-flash-lite")
+                .plan(
+                        ALICE,
+                        own(policy(true, Set.of(), "gemini-3.1-flash-lite")),
+                        new TranslationRequest("añ😀b", "ES", "en"),
+                        NOW);
         assertThat(plan.model()).isEqualTo("gemini-3.1-flash-lite");
         assertThat(plan.characters()).isEqualTo(4);
         assertThat(plan.target().code()).isEqualTo("es");
@@ -74,23 +112,40 @@ class TranslationPlannerTest {
     void refusalsNameTheRuleAndTheField() {
         TranslationPlanner p = planner(5, "gemini-3.1-flash-lite");
         EffectivePolicy ok = own(policy(true, Set.of("es"), "gemini-3.1-flash-lite"));
-        assertThat(refusal(p, ok, new TranslationRequest(" ", "es", null)).field()).isEqualTo("text");
+        assertThat(refusal(p, ok, new TranslationRequest(" ", "es", null)).field())
+                .isEqualTo("text");
         ProblemException tooLong = refusal(p, ok, new TranslationRequest("abcdef", "es", null));
         assertThat(tooLong.type()).isEqualTo(ProblemType.INVALID_REQUEST);
         assertThat(tooLong.field()).isEqualTo("text");
-        assertThat(refusal(p, ok, new TranslationRequest("a", null, null)).field()).isEqualTo("targetLanguageCode");
-        assertThat(refusal(p, ok, new TranslationRequest("a", "klingon", null)).type()).isEqualTo(ProblemType.UNKNOWN_LANGUAGE);
-        assertThat(refusal(p, ok, new TranslationRequest("a", "es", "nope")).field()).isEqualTo("sourceLanguageCode");
+        assertThat(refusal(p, ok, new TranslationRequest("a", null, null)).field())
+                .isEqualTo("targetLanguageCode");
+        assertThat(refusal(p, ok, new TranslationRequest("a", "klingon", null)).type())
+                .isEqualTo(ProblemType.UNKNOWN_LANGUAGE);
+        assertThat(refusal(p, ok, new TranslationRequest("a", "es", "nope")).field())
+                .isEqualTo("sourceLanguageCode");
         ProblemException lang = refusal(p, ok, new TranslationRequest("a", "fr", null));
         assertThat(lang.type()).isEqualTo(ProblemType.LANGUAGE_NOT_ALLOWED);
         assertThat(lang.suggestions()).containsExactly("es");
-        assertThat(refusal(p, own(policy(true, Set.of(), "gemini-3.1-flash-lite"), "alice"),
-                new TranslationRequest("a", "es", null)).type()).isEqualTo(ProblemType.BLOCKED);
-        assertThat(refusal(p, own(policy(true, Set.of(), "gemini-3.1-flash-lite"), "*"),
-                new TranslationRequest("a", "es", null)).type()).isEqualTo(ProblemType.BLOCKED);
-        assertThat(refusal(p, own(policy(false, Set.of(), "gemini-3.1-flash-lite")),
-                new TranslationRequest("a", "es", null)).type()).isEqualTo(ProblemType.POLICY_FORBIDS);
-        assertThat(refusal(p, own(policy(true, Set.of(), "gemini-2.5-pro")),
-                new TranslationRequest("a", "es", null)).type()).isEqualTo(ProblemType.POLICY_FORBIDS);
+        assertThat(refusal(
+                                p,
+                                own(policy(true, Set.of(), "gemini-3.1-flash-lite"), "alice"),
+                                new TranslationRequest("a", "es", null))
+                        .type())
+                .isEqualTo(ProblemType.BLOCKED);
+        assertThat(refusal(
+                                p,
+                                own(policy(true, Set.of(), "gemini-3.1-flash-lite"), "*"),
+                                new TranslationRequest("a", "es", null))
+                        .type())
+                .isEqualTo(ProblemType.BLOCKED);
+        assertThat(refusal(
+                                p,
+                                own(policy(false, Set.of(), "gemini-3.1-flash-lite")),
+                                new TranslationRequest("a", "es", null))
+                        .type())
+                .isEqualTo(ProblemType.POLICY_FORBIDS);
+        assertThat(refusal(p, own(policy(true, Set.of(), "gemini-2.5-pro")), new TranslationRequest("a", "es", null))
+                        .type())
+                .isEqualTo(ProblemType.POLICY_FORBIDS);
     }
 }

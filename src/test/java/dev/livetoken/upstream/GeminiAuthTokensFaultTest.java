@@ -1,23 +1,26 @@
 package dev.livetoken.upstream;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
-
-import dev.livetoken.problem.ProblemException;
-import dev.livetoken.problem.ProblemType;
-import dev.livetoken.support.LogCapture;
-import io.vertx.core.Handler;
-import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpServer;
-import io.vertx.core.http.HttpServerRequest;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerRequest;
+
+import dev.livetoken.problem.ProblemException;
+import dev.livetoken.problem.ProblemType;
+import dev.livetoken.support.LogCapture;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
 
 /**
  * Every upstream fault becomes a mapped 502/503/504 problem within the configured timeout, and
@@ -52,7 +55,9 @@ class GeminiAuthTokensFaultTest {
         long start = System.nanoTime();
         try (LogCapture logs = LogCapture.start()) {
             try {
-                client.create(new AuthTokenSpec(1, null, null, null, List.of())).await().atMost(Duration.ofSeconds(10));
+                client.create(new AuthTokenSpec(1, null, null, null, List.of()))
+                        .await()
+                        .atMost(Duration.ofSeconds(10));
                 fail("expected a failure");
                 return null;
             } catch (ProblemException e) {
@@ -68,13 +73,18 @@ class GeminiAuthTokensFaultTest {
     }
 
     static Handler<HttpServerRequest> answer(int status, String body) {
-        return req -> req.body().onComplete(b -> req.response().setStatusCode(status)
-                .putHeader("content-type", "application/json").end(body));
+        return req -> req.body()
+                .onComplete(b -> req.response()
+                        .setStatusCode(status)
+                        .putHeader("content-type", "application/json")
+                        .end(body));
     }
 
     @Test
     void timeoutIs504() throws Exception {
-        URI base = serve(req -> { /* never answers */ });
+        URI base = serve(req -> {
+            /* never answers */
+        });
         ProblemException e = failure(base);
         assertThat(e.type()).isEqualTo(ProblemType.UPSTREAM_TIMEOUT);
         assertThat(e.type().status()).isEqualTo(504);
@@ -93,7 +103,8 @@ class GeminiAuthTokensFaultTest {
 
     @Test
     void serverErrorIs502() throws Exception {
-        ProblemException e = failure(serve(answer(500,
+        ProblemException e = failure(serve(answer(
+                500,
                 "{\"error\":{\"code\":500,\"message\":\"" + UPSTREAM_SECRET_TEXT + "\",\"status\":\"INTERNAL\"}}")));
         assertThat(e.type()).isEqualTo(ProblemType.UPSTREAM_ERROR);
         assertThat(e.type().status()).isEqualTo(502);
@@ -101,16 +112,20 @@ class GeminiAuthTokensFaultTest {
 
     @Test
     void unavailableIs503AndKeepsUpstreamRetryAfter() throws Exception {
-        ProblemException e = failure(serve(req -> req.response().setStatusCode(503)
-                .putHeader("Retry-After", "42").end("{\"error\":{\"message\":\"" + UPSTREAM_SECRET_TEXT + "\"}}")));
+        ProblemException e = failure(serve(req -> req.response()
+                .setStatusCode(503)
+                .putHeader("Retry-After", "42")
+                .end("{\"error\":{\"message\":\"" + UPSTREAM_SECRET_TEXT + "\"}}")));
         assertThat(e.type()).isEqualTo(ProblemType.UPSTREAM_UNAVAILABLE);
         assertThat(e.retryAfter()).isEqualTo(Duration.ofSeconds(42));
     }
 
     @Test
     void throttledIs503WithRetryAfter() throws Exception {
-        ProblemException e = failure(serve(answer(429,
-                "{\"error\":{\"code\":429,\"message\":\"" + UPSTREAM_SECRET_TEXT + "\",\"status\":\"RESOURCE_EXHAUSTED\"}}")));
+        ProblemException e = failure(serve(answer(
+                429,
+                "{\"error\":{\"code\":429,\"message\":\"" + UPSTREAM_SECRET_TEXT
+                        + "\",\"status\":\"RESOURCE_EXHAUSTED\"}}")));
         assertThat(e.type()).isEqualTo(ProblemType.UPSTREAM_THROTTLED);
         assertThat(e.type().status()).isEqualTo(503);
         assertThat(e.retryAfter()).isNotNull();
@@ -118,8 +133,10 @@ class GeminiAuthTokensFaultTest {
 
     @Test
     void badKeyIs502Rejected() throws Exception {
-        ProblemException e = failure(serve(answer(400, "{\"error\":{\"code\":400,\"message\":\"API Key not found. "
-                + UPSTREAM_SECRET_TEXT + " " + KEY + "\",\"status\":\"INVALID_ARGUMENT\"}}")));
+        ProblemException e = failure(serve(answer(
+                400,
+                "{\"error\":{\"code\":400,\"message\":\"API Key not found. " + UPSTREAM_SECRET_TEXT + " " + KEY
+                        + "\",\"status\":\"INVALID_ARGUMENT\"}}")));
         assertThat(e.type()).isEqualTo(ProblemType.UPSTREAM_REJECTED);
         assertThat(e.type().status()).isEqualTo(502);
     }
@@ -159,11 +176,15 @@ class GeminiAuthTokensFaultTest {
         Duration connect = Duration.ofMillis(300);
         Duration read = Duration.ofMillis(1500);
         Duration deadline = connect.plus(read);
-        URI base = serve(req -> { /* never answers */ });
+        URI base = serve(req -> {
+            /* never answers */
+        });
         GeminiAuthTokens client = new GeminiAuthTokens(vertx, base, KEY, connect, read, 4, Duration.ofSeconds(7));
         long start = System.nanoTime();
         try {
-            client.create(new AuthTokenSpec(1, null, null, null, List.of())).await().atMost(Duration.ofSeconds(10));
+            client.create(new AuthTokenSpec(1, null, null, null, List.of()))
+                    .await()
+                    .atMost(Duration.ofSeconds(10));
             fail("expected a timeout");
         } catch (ProblemException e) {
             Duration took = Duration.ofNanos(System.nanoTime() - start);
@@ -177,8 +198,7 @@ class GeminiAuthTokensFaultTest {
     }
 
     @Test
-    void waitingForAPooledConnectionCountsAgainstTheDeadlineAndTimedOutCallsGiveTheirConnectionBack()
-            throws Exception {
+    void waitingForAPooledConnectionCountsAgainstTheDeadlineAndTimedOutCallsGiveTheirConnectionBack() throws Exception {
         Duration connect = Duration.ofMillis(300);
         Duration read = Duration.ofMillis(900);
         Duration deadline = connect.plus(read);
@@ -188,8 +208,10 @@ class GeminiAuthTokensFaultTest {
         URI base = serve(req -> {
             seen.incrementAndGet();
             if (!hang.get()) {
-                req.body().onComplete(b -> req.response().putHeader("content-type", "application/json")
-                        .end("{\"name\":\"auth_tokens/after-the-storm\"}"));
+                req.body()
+                        .onComplete(b -> req.response()
+                                .putHeader("content-type", "application/json")
+                                .end("{\"name\":\"auth_tokens/after-the-storm\"}"));
             }
         });
         GeminiAuthTokens client = new GeminiAuthTokens(vertx, base, KEY, connect, read, 1, Duration.ofSeconds(7));
@@ -198,7 +220,8 @@ class GeminiAuthTokensFaultTest {
             List<java.util.concurrent.CompletableFuture<Object>> calls = new java.util.ArrayList<>();
             for (int i = 0; i < 5; i++) {
                 calls.add(client.create(new AuthTokenSpec(1, null, null, null, List.of()))
-                        .onItemOrFailure().transform((ok, err) -> err == null ? (Object) ok : err)
+                        .onItemOrFailure()
+                        .transform((ok, err) -> err == null ? (Object) ok : err)
                         .subscribeAsCompletionStage());
             }
             for (var call : calls) {
@@ -213,8 +236,11 @@ class GeminiAuthTokensFaultTest {
             int hung = seen.get();
             hang.set(false);
             long again = System.nanoTime();
-            var minted = client.create(new AuthTokenSpec(1, null, null, null, List.of())).await().atMost(Duration.ofSeconds(10));
-            assertThat(minted.name()).as("requests that reached the hung upstream: %d", hung)
+            var minted = client.create(new AuthTokenSpec(1, null, null, null, List.of()))
+                    .await()
+                    .atMost(Duration.ofSeconds(10));
+            assertThat(minted.name())
+                    .as("requests that reached the hung upstream: %d", hung)
                     .isEqualTo("auth_tokens/after-the-storm");
             assertThat(Duration.ofNanos(System.nanoTime() - again)).isLessThan(deadline);
         } finally {
@@ -227,13 +253,23 @@ class GeminiAuthTokensFaultTest {
         String[] seenKey = new String[1];
         URI base = serve(req -> {
             seenKey[0] = req.getHeader("x-goog-api-key");
-            req.body().onComplete(b -> req.response().putHeader("content-type", "application/json")
-                    .end("{\"name\":\"auth_tokens/abc123\"}"));
+            req.body()
+                    .onComplete(b -> req.response()
+                            .putHeader("content-type", "application/json")
+                            .end("{\"name\":\"auth_tokens/abc123\"}"));
         });
-        GeminiAuthTokens client = new GeminiAuthTokens(vertx, base, KEY, Duration.ofSeconds(2), Duration.ofSeconds(5), 4,
+        GeminiAuthTokens client = new GeminiAuthTokens(
+                vertx,
+                base,
+                KEY,
+                Duration.ofSeconds(2),
+                Duration.ofSeconds(5),
+                4,
                 Duration.ofSeconds(7)); // roomy: this test is about the answer, not the clock
         try {
-            var minted = client.create(new AuthTokenSpec(1, null, null, null, List.of())).await().atMost(Duration.ofSeconds(5));
+            var minted = client.create(new AuthTokenSpec(1, null, null, null, List.of()))
+                    .await()
+                    .atMost(Duration.ofSeconds(5));
             assertThat(minted.name()).isEqualTo("auth_tokens/abc123");
             assertThat(minted.toString()).doesNotContain("abc123");
             assertThat(seenKey[0]).isEqualTo(KEY);
