@@ -29,7 +29,6 @@ import dev.livetoken.problem.Problem;
 import dev.livetoken.problem.ProblemException;
 import dev.livetoken.problem.ProblemResponses;
 import dev.livetoken.problem.ProblemType;
-import dev.livetoken.upstream.AuthTokenBodies;
 import dev.livetoken.upstream.LiveSetup;
 
 /**
@@ -76,9 +75,16 @@ public class SimulateResource {
     private final PolicyService policies;
     private final MintPlanner planner;
     private final UsageLimiter limiter;
+    private final MintService mint;
 
     SimulateResource(
-            JsonWebToken jwt, AdminAccess access, PolicyService policies, MintPlanner planner, UsageLimiter limiter) {
+            JsonWebToken jwt,
+            AdminAccess access,
+            PolicyService policies,
+            MintPlanner planner,
+            UsageLimiter limiter,
+            MintService mint) {
+        this.mint = mint;
         this.jwt = jwt;
         this.access = access;
         this.policies = policies;
@@ -156,7 +162,7 @@ public class SimulateResource {
         if (sessionRefusal != null) {
             return refused(sessionRefusal, limits, effective, List.copyOf(decisions));
         }
-        String mask = maskOf(plan);
+        String mask = mint.fieldMask(plan);
         WouldMint token = new WouldMint(
                 plan.subject(),
                 plan.model(),
@@ -176,17 +182,6 @@ public class SimulateResource {
                 effective.policy().tenantId(),
                 effective.policy().version(),
                 effective.source());
-    }
-
-    /** The field mask the real mint would send, read back from the very body it would send. */
-    private static String maskOf(MintPlan plan) {
-        try {
-            var tree = new com.fasterxml.jackson.databind.ObjectMapper()
-                    .readTree(AuthTokenBodies.encode(MintService.spec(plan)));
-            return tree.path("fieldMask").asText(null);
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
     }
 
     private static Simulation refused(ProblemException e, List<LimitView> limits, EffectivePolicy p) {

@@ -45,7 +45,7 @@ public class AuditLog {
 
     /** Writes and commits one record in a transaction of its own; throws if it is not durably stored. Blocks. */
     public void write(AuditRecord r) {
-        write(r, null);
+        write(r, (Long) null);
     }
 
     /**
@@ -54,7 +54,15 @@ public class AuditLog {
      * insert, so a renewed token never exists without its link. Blocks.
      */
     public void write(AuditRecord r, Long renewedFrom) {
-        store.inTransaction(insert(r, renewedFrom));
+        store.inTransaction(insert(r, renewedFrom, null));
+    }
+
+    /**
+     * Writes and commits one record of a token minted as part of a conversation
+     * ({@code POST /v1/conversations}); {@code conversationId} null for a token minted alone. Blocks.
+     */
+    public void write(AuditRecord r, String conversationId) {
+        store.inTransaction(insert(r, null, conversationId));
     }
 
     /**
@@ -67,10 +75,10 @@ public class AuditLog {
 
     /** {@link #writeGrouped(AuditRecord)} for a record that may name the record it renewed. */
     public CompletableFuture<Void> writeGrouped(AuditRecord r, Long renewedFrom) {
-        return store.groupCommit(new GroupCommit.Lane(r.tenantId(), r.subject()), insert(r, renewedFrom));
+        return store.groupCommit(new GroupCommit.Lane(r.tenantId(), r.subject()), insert(r, renewedFrom, null));
     }
 
-    private static StoreWork<Void> insert(AuditRecord r, Long renewedFrom) {
+    private static StoreWork<Void> insert(AuditRecord r, Long renewedFrom, String conversationId) {
         return c -> {
             try (PreparedStatement ps = c.prepareStatement(INSERT)) {
                 ps.setString(1, r.tenantId());
@@ -103,6 +111,7 @@ public class AuditLog {
                 } else {
                     ps.setLong(18, renewedFrom);
                 }
+                ps.setString(19, conversationId);
                 ps.executeUpdate();
             }
             return null;
@@ -112,7 +121,8 @@ public class AuditLog {
     private static final String INSERT = "INSERT INTO audit_record (tenant_id, subject, actor, "
             + "minted_at, model, locked, target_language, echo_target_language, uses, expire_time, "
             + "new_session_expire_time, policy_tenant, policy_version, request_id, token_hash, delivery, "
-            + "worst_case_session_minutes, renewed_from) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+            + "worst_case_session_minutes, renewed_from, conversation_id) "
+            + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
     /**
      * Marks the record of a token as discarded: it was recorded for a caller who was gone (hung up,
@@ -204,6 +214,13 @@ public class AuditLog {
                 return out;
             }
         });
+    }
+
+    /** The records of a conversation's tokens, oldest first. */
+    public List<AuditRecord> byConversation(String tenant, String conversationId) {
+        return select(
+                "SELECT " + COLUMNS + " FROM audit_record WHERE tenant_id = ? AND conversation_id = ? " + "ORDER BY id",
+                List.of(tenant, conversationId));
     }
 
     public long count(String tenant) {

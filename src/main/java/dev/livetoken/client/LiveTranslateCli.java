@@ -25,6 +25,7 @@ public final class LiveTranslateCli {
     static final String USAGE = """
             Usage: live-translate [options]
                    live-translate translate-text --target LANG TEXT...   (chat text; translate-text --help)
+                   live-translate --conversation A,B [--mode pair|interpreter] ...   (two people; --conversation x,y --help)
               --service URL          Live Token Service base URL (default http://localhost:8080)
               --jwt JWT              your app-user JWT for POST /v1/tokens (or env LIVE_TOKEN_JWT)
               --dev-user SUB@TENANT  dev mode only: get a JWT from the service's /dev/v1/jwt
@@ -55,6 +56,10 @@ public final class LiveTranslateCli {
         if (args.length > 0 && args[0].equals("translate-text")) {
             // The chat half: text translation through the service (TextTranslateCli).
             return TextTranslateCli.run(java.util.Arrays.copyOfRange(args, 1, args.length), out, err, env);
+        }
+        if (java.util.Arrays.asList(args).contains("--conversation")) {
+            // Two people, one device (docs/conversations.md).
+            return ConversationRunner.run(args, out, err, env);
         }
         try {
             Report r = translate(parse(args, env), out, err);

@@ -21,7 +21,7 @@ import dev.livetoken.problem.ProblemException;
 import dev.livetoken.problem.ProblemResponses;
 import dev.livetoken.problem.ProblemType;
 import dev.livetoken.problem.RequestIds;
-import dev.livetoken.upstream.UpstreamTokens;
+import dev.livetoken.upstream.UpstreamFacade;
 
 /**
  * The browser demo at {@code /demo/}: static files under {@code META-INF/resources/demo/}, served
@@ -36,12 +36,12 @@ public class DemoRoutes {
     static final String PATH = "/demo/";
 
     private final DemoConfig config;
-    private final UpstreamTokens upstream;
+    private final UpstreamFacade upstream;
     private final ObjectMapper json;
     private final boolean devSignIn;
     private volatile String csp;
 
-    DemoRoutes(DemoConfig config, UpstreamTokens upstream, ObjectMapper json) {
+    DemoRoutes(DemoConfig config, UpstreamFacade upstream, ObjectMapper json) {
         this.config = config;
         this.upstream = upstream;
         this.json = json;

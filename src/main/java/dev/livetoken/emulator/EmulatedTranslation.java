@@ -21,6 +21,9 @@ public final class EmulatedTranslation {
     private final String targetLanguage;
     private final String sourceLanguage;
     private final boolean echoTargetLanguage;
+    /** A dialogue model interpreting (docs/live-api-protocol.md §10) rather than Live Translate translating. */
+    private final boolean interpreting;
+
     private Resampler resampler;
     private long inputSamples;
     private long reportedSamples;
@@ -34,9 +37,27 @@ public final class EmulatedTranslation {
      *        see docs/live-api-protocol.md, emulator decisions)
      */
     public EmulatedTranslation(String targetLanguage, String sourceLanguage, boolean echoTargetLanguage) {
+        this(targetLanguage, sourceLanguage, echoTargetLanguage, false);
+    }
+
+    private EmulatedTranslation(
+            String targetLanguage, String sourceLanguage, boolean echoTargetLanguage, boolean interpreting) {
         this.targetLanguage = targetLanguage;
         this.sourceLanguage = sourceLanguage;
         this.echoTargetLanguage = echoTargetLanguage;
+        this.interpreting = interpreting;
+    }
+
+    /**
+     * A dialogue model interpreting {@code source} into {@code target}: it always answers (an
+     * interpreter has no echo setting), and its output transcript names the direction.
+     */
+    public static EmulatedTranslation interpreting(String source, String target) {
+        return new EmulatedTranslation(target, source, true, true);
+    }
+
+    public boolean isInterpreting() {
+        return interpreting;
     }
 
     public String targetLanguage() {
@@ -106,7 +127,9 @@ public final class EmulatedTranslation {
         String s = String.format(Locale.ROOT, "%.1f", secs);
         return new String[] {
             "[emulated] " + s + " s of speech heard",
-            "[emulated] " + s + " s of speech, translated to " + targetLanguage
+            interpreting
+                    ? "[emulated] " + s + " s of speech, interpreted " + sourceLanguage + " -> " + targetLanguage
+                    : "[emulated] " + s + " s of speech, translated to " + targetLanguage
         };
     }
 

@@ -17,7 +17,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
 import dev.livetoken.languages.LanguageCatalog;
-import dev.livetoken.upstream.UpstreamTokens;
+import dev.livetoken.upstream.UpstreamFacade;
 
 /**
  * Emulates the Live API WebSocket for ephemeral tokens ({@code BidiGenerateContentConstrained},
@@ -41,6 +41,7 @@ public class LiveApiEmulator {
     private final Set<LiveConnection> live = ConcurrentHashMap.newKeySet();
 
     private volatile boolean shuttingDown;
+    private final LiveServices services;
 
     LiveApiEmulator(
             EmulatorConfig config,
@@ -55,13 +56,14 @@ public class LiveApiEmulator {
         this.tokens = tokens;
         this.handles = handles;
         this.vertx = vertx;
+        this.services = new LiveServices(vertx, config, tokens, handles, faults, languages, live::add, live::remove);
     }
 
     void routes(@Observes Router router) {
         if (!config.enabled()) {
             return;
         }
-        router.route(UpstreamTokens.CONSTRAINED_WS_PATH).order(-100).handler(ctx -> upgrade(ctx, true));
+        router.route(UpstreamFacade.CONSTRAINED_WS_PATH).order(-100).handler(ctx -> upgrade(ctx, true));
         // Any other Live API path: upgrade, then refuse, as Google does (errors come as close frames).
         router.route("/ws/*").order(-99).handler(ctx -> upgrade(ctx, false));
     }
@@ -94,14 +96,6 @@ public class LiveApiEmulator {
 
     int openConnections() {
         return live.size();
-    }
-
-    void opened(LiveConnection c) {
-        live.add(c);
-    }
-
-    void closed(LiveConnection c) {
-        live.remove(c);
     }
 
     private void upgrade(RoutingContext ctx, boolean constrained) {
@@ -144,7 +138,7 @@ public class LiveApiEmulator {
                     }
                     // Refusals are sent on the client's first message, like a spent token's (emulator decision).
                     new LiveConnection(
-                                    this,
+                                    services,
                                     ws,
                                     connection,
                                     credential,

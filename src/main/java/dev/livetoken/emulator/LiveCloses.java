@@ -56,6 +56,16 @@ final class LiveCloses {
             new Close(INTERNAL, "RESOURCE_EXHAUSTED: Maximum concurrent sessions exceeded for this project.");
     /** [emulator decision] the server is stopping: 1001 Going Away (RFC 6455), resume elsewhere. */
     static final Close SHUTTING_DOWN = new Close((short) 1001, "Server is shutting down; resume the session.");
+    /** [emulator decision] a setup changing a token's locked system instruction (docs/live-api-protocol.md §10). */
+    static final Close LOCKED_INSTRUCTION = new Close(
+            INVALID,
+            "Request contains an invalid argument: "
+                    + "setup.system_instruction is locked by the auth token and cannot be changed.");
+    /** [emulator decision] a setup adding tools to a token that locks them empty. */
+    static final Close LOCKED_TOOLS = new Close(
+            INVALID,
+            "Request contains an invalid argument: "
+                    + "setup.tools is locked by the auth token and cannot be changed.");
 
     static final Close INTERNAL_ERROR = new Close(INTERNAL, "Internal error occurred.");
 

@@ -2,8 +2,8 @@ package dev.livetoken.emulator;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
@@ -11,7 +11,6 @@ import org.jboss.logging.Logger;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.vertx.core.Context;
@@ -42,7 +41,7 @@ final class LiveConnection {
     /** Audio messages between two resumption updates (once goAway is sent: after every message). */
     private static final int UPDATE_EVERY_MESSAGES = 10;
 
-    private final LiveApiEmulator owner;
+    private final LiveServices services;
     private final ServerWebSocket ws;
     private final HttpConnection connection;
     private final String tokenName;
@@ -52,8 +51,7 @@ final class LiveConnection {
 
     private final EmulatorFaults.Fault fault;
     private final String sourceLanguage;
-    private final long[] timers = {-1, -1, -1, -1};
-    private long releaseTimer = -1;
+    private final ConnectionTimers timers;
 
     private Context context;
     private ResumptionHandles.Session session;
@@ -69,7 +67,7 @@ final class LiveConnection {
     private int audioMessages;
 
     LiveConnection(
-            LiveApiEmulator owner,
+            LiveServices services,
             ServerWebSocket ws,
             HttpConnection connection,
             String tokenName,
@@ -77,7 +75,8 @@ final class LiveConnection {
             LiveCloses.Close refusal,
             EmulatorFaults.Fault fault,
             String sourceLanguage) {
-        this.owner = owner;
+        this.services = services;
+        this.timers = new ConnectionTimers(services.vertx());
         this.ws = ws;
         this.connection = connection;
         this.tokenName = tokenName;
@@ -89,28 +88,28 @@ final class LiveConnection {
 
     /** @param onClosed run once the socket closed (the emulator then marks its request done) */
     void start(Runnable onClosed) {
-        context = owner.vertx.getOrCreateContext();
-        owner.opened(this);
+        context = services.vertx().getOrCreateContext();
+        services.opened().accept(this);
         ws.textMessageHandler(this::onMessage);
         ws.binaryMessageHandler((Buffer b) -> onMessage(b.toString(java.nio.charset.StandardCharsets.UTF_8)));
         ws.exceptionHandler(
                 t -> LOG.debugf("Live API socket error: %s", t.getClass().getSimpleName()));
         ws.closeHandler(v -> {
             cancelTimers();
-            owner.closed(this);
+            services.closed().accept(this);
             onClosed.run();
             if (session != null && session.connection == this) {
                 session.connection = null;
             }
         });
-        Duration life = owner.config.liveConnectionLifetime();
-        Duration before = owner.config.liveGoAwayBefore();
-        timers[0] = owner.vertx.setTimer(Math.max(1, life.minus(before).toMillis()), id -> goAway());
-        timers[1] = owner.vertx.setTimer(Math.max(1, life.toMillis()), id -> close(LiveCloses.TIME_LIMIT));
+        Duration life = services.config().liveConnectionLifetime();
+        Duration before = services.config().liveGoAwayBefore();
+        timers.start(ConnectionTimers.Slot.GO_AWAY, life.minus(before).toMillis(), this::goAway);
+        timers.start(ConnectionTimers.Slot.TIME_LIMIT, life.toMillis(), () -> close(LiveCloses.TIME_LIMIT));
         if (token != null) {
-            long untilExpiry =
-                    Duration.between(owner.tokens.now(), token.expireTime()).toMillis();
-            timers[2] = owner.vertx.setTimer(Math.max(1, untilExpiry), id -> close(LiveCloses.TOKEN_EXPIRED));
+            long untilExpiry = Duration.between(services.tokens().now(), token.expireTime())
+                    .toMillis();
+            timers.start(ConnectionTimers.Slot.TOKEN_EXPIRY, untilExpiry, () -> close(LiveCloses.TOKEN_EXPIRED));
         }
     }
 
@@ -146,7 +145,7 @@ final class LiveConnection {
     }
 
     private void handle(String text) {
-        if (owner.tokens.now().isAfter(token.expireTime())) {
+        if (services.tokens().now().isAfter(token.expireTime())) {
             close(LiveCloses.TOKEN_EXPIRED);
             return;
         }
@@ -191,13 +190,13 @@ final class LiveConnection {
 
     private void setup(JsonNode body) {
         ObjectNode client = SetupSchema.normalise(body, "setup");
-        Instant now = owner.tokens.now();
+        Instant now = services.tokens().now();
         ObjectNode eff = SetupMerge.effective(token.setup(), token.fieldMask(), client);
         String handle = SetupMerge.handle(client);
         ResumptionHandles.Session s;
         if (handle != null) {
             // A resumption: no use is spent, and newSessionExpireTime does not apply (protocol §6).
-            ResumptionHandles.Resumed r = owner.handles
+            ResumptionHandles.Resumed r = services.handles()
                     .resume(handle, now)
                     .filter(x -> x.session().tokenName.equals(tokenName))
                     .orElse(null);
@@ -224,7 +223,7 @@ final class LiveConnection {
             if (s.consumed > r.position()) {
                 s.consumed = r.position();
                 s.pending.removeIf(p -> p.position() > r.position());
-                owner.faults.truncateConsumed(tokenName, r.position());
+                services.faults().truncateConsumed(tokenName, r.position());
             }
         } else {
             if (now.isAfter(token.newSessionExpireTime())) {
@@ -232,19 +231,23 @@ final class LiveConnection {
                 return;
             }
             String model = modelOf(eff);
-            if (!MODELS.contains(model)) {
+            boolean dialogue = EmulatedInterpreter.MODELS.contains(model);
+            if (!MODELS.contains(model) && !dialogue) {
                 close(LiveCloses.modelNotFound(model));
                 return;
             }
-            String target = targetLanguage(eff);
-            JsonNode echo = SetupMerge.at(eff, "generationConfig.translationConfig.echoTargetLanguage");
+            LiveCloses.Close locked = changesLockedFields(client);
+            if (locked != null) {
+                close(locked);
+                return;
+            }
+            EmulatedTranslation served = dialogue ? interpreter(eff) : translation(eff);
             // [?] whether a rejected setup spends a use is unknown; we spend it only once the setup is valid.
             if (!token.trySpendUse()) {
                 close(LiveCloses.NO_USES_LEFT);
                 return;
             }
-            s = new ResumptionHandles.Session(
-                    tokenName, new EmulatedTranslation(target, sourceLanguage, echo != null && echo.asBoolean()), now);
+            s = new ResumptionHandles.Session(tokenName, served, now);
         }
         session = s;
         s.connection = this;
@@ -252,15 +255,15 @@ final class LiveConnection {
         resumable = eff.has("sessionResumption");
         JsonNode tr = SetupMerge.at(eff, "sessionResumption.transparent");
         transparent = tr != null && tr.asBoolean(false);
-        send(JSON.createObjectNode().set("setupComplete", JSON.createObjectNode()));
+        send(LiveMessages.setupComplete());
         if (resumable) {
             sendUpdate(true);
         }
         if (!eff.has("contextWindowCompression")) {
             // protocol §5: audio-only sessions end after 15 min unless compression is on
-            long left = Duration.between(now, s.startedAt.plus(owner.config.liveSessionLimit()))
+            long left = Duration.between(now, s.startedAt.plus(services.config().liveSessionLimit()))
                     .toMillis();
-            timers[3] = owner.vertx.setTimer(Math.max(1, left), id -> {
+            timers.start(ConnectionTimers.Slot.SESSION_LIMIT, left, () -> {
                 session.ended = true;
                 close(LiveCloses.SESSION_LIMIT);
             });
@@ -269,6 +272,58 @@ final class LiveConnection {
             goAway();
         }
         scheduleRelease(); // output still owed from the session's previous connection
+    }
+
+    private EmulatedTranslation translation(ObjectNode eff) {
+        String target = targetLanguage(eff);
+        JsonNode echo = SetupMerge.at(eff, "generationConfig.translationConfig.echoTargetLanguage");
+        return new EmulatedTranslation(target, sourceLanguage, echo != null && echo.asBoolean());
+    }
+
+    /** A dialogue model: interprets between the languages its system instruction names (docs/live-api-protocol.md §10). */
+    private EmulatedTranslation interpreter(ObjectNode eff) {
+        if (SetupMerge.at(eff, "generationConfig.translationConfig") != null) {
+            // [E] translationConfig belongs to Live Translate; the dialogue model refuses it
+            throw new SetupSchema.InvalidSetup("Request contains an invalid argument: translation_config is not "
+                    + "supported by " + eff.get("model").asText() + ".");
+        }
+        String instruction = EmulatedInterpreter.instructionText(eff.get("systemInstruction"));
+        List<dev.livetoken.languages.Language> pair =
+                instruction == null ? List.of() : EmulatedInterpreter.pair(instruction, services.languages());
+        return EmulatedInterpreter.forSpeaker(sourceLanguage, pair);
+    }
+
+    /**
+     * [E] A setup that tries to change what the token locks to a system instruction or tools is
+     * refused, not silently overridden (docs/live-api-protocol.md §10): a device must learn that it
+     * cannot turn a locked session into something else. Sending the locked value again is fine.
+     */
+    private LiveCloses.Close changesLockedFields(ObjectNode client) {
+        JsonNode ownInstruction = client.get("systemInstruction");
+        if (ownInstruction != null && !ownInstruction.isNull() && locks("systemInstruction")) {
+            JsonNode lockedInstruction =
+                    token.setup() == null ? null : token.setup().get("systemInstruction");
+            if (!ownInstruction.equals(lockedInstruction)) {
+                return LiveCloses.LOCKED_INSTRUCTION;
+            }
+        }
+        JsonNode ownTools = client.get("tools");
+        if (ownTools != null && !ownTools.isNull() && !ownTools.isEmpty() && locks("tools")) {
+            JsonNode lockedTools = token.setup() == null ? null : token.setup().get("tools");
+            if (!ownTools.equals(lockedTools)) {
+                return LiveCloses.LOCKED_TOOLS;
+            }
+        }
+        return null;
+    }
+
+    /** Whether the token fixes {@code field}: a global lock (no mask), or a mask path at or under it (§6). */
+    private boolean locks(String field) {
+        List<String> mask = token.fieldMask();
+        if (mask == null || mask.isEmpty()) {
+            return token.setup() != null;
+        }
+        return mask.stream().anyMatch(p -> p.equals(field) || p.startsWith(field + "."));
     }
 
     private static String modelOf(ObjectNode eff) {
@@ -283,7 +338,7 @@ final class LiveConnection {
     private String targetLanguage(ObjectNode eff) {
         JsonNode code = SetupMerge.at(eff, "generationConfig.translationConfig.targetLanguageCode");
         String target = code == null || !code.isTextual() ? "en" : code.asText();
-        if (owner.languages.find(target).isEmpty()) {
+        if (services.languages().find(target).isEmpty()) {
             // [?] Google's answer to an unsupported code is unknown; the stricter choice: refuse it.
             throw new SetupSchema.InvalidSetup("Request contains an invalid argument: unsupported "
                     + "translation_config.target_language_code '" + target + "'.");
@@ -341,7 +396,7 @@ final class LiveConnection {
         }
         ResumptionHandles.Session s = session;
         EmulatedTranslation t = s.translation;
-        owner.faults.recordConsumed(tokenName, pcm);
+        services.faults().recordConsumed(tokenName, pcm);
         s.consumed++;
         byte[] out = t.feed(pcm, rate);
         s.turnEnding = false;
@@ -350,7 +405,10 @@ final class LiveConnection {
         s.lastInputSilent = EmulatedTranslation.isSilence(pcm);
         if (out.length > 0 && !s.lastInputSilent && t.speaks()) {
             s.pending.add(new ResumptionHandles.PendingOutput(
-                    System.nanoTime() + owner.config.live().translationDelay().toNanos(), out, s.consumed));
+                    System.nanoTime()
+                            + services.config().live().translationDelay().toNanos(),
+                    out,
+                    s.consumed));
             scheduleRelease();
         }
         if (t.transcriptDue(TRANSCRIPT_EVERY_SECONDS)) {
@@ -381,7 +439,7 @@ final class LiveConnection {
             }
             case GOAWAY_DEADLINE -> {
                 goAway("50s");
-                owner.vertx.setTimer(100, id -> close(LiveCloses.DEADLINE_EXPIRED));
+                timers.start(ConnectionTimers.Slot.TIME_LIMIT, 100, () -> close(LiveCloses.DEADLINE_EXPIRED));
             }
             case RESOURCE_EXHAUSTED -> close(LiveCloses.RESOURCE_EXHAUSTED);
             case GOAWAY_SILENCE -> {
@@ -394,11 +452,12 @@ final class LiveConnection {
                 silent = true;
                 cancelRelease();
                 ws.pause();
-                owner.vertx.setTimer(Math.max(1, owner.config.slowPongsPause().toMillis()), id -> {
-                    if (!ws.isClosed()) {
-                        ws.resume();
-                    }
-                });
+                services.vertx()
+                        .setTimer(Math.max(1, services.config().slowPongsPause().toMillis()), id -> {
+                            if (!ws.isClosed()) {
+                                ws.resume();
+                            }
+                        });
             }
             default -> {
                 // HTTP_429 and REFUSE_RESUME_WHILE_OPEN strike at connect time
@@ -433,7 +492,10 @@ final class LiveConnection {
         byte[] rest = session.translation.flush();
         if (rest.length > 0 && !session.lastInputSilent && session.translation.speaks()) {
             session.pending.add(new ResumptionHandles.PendingOutput(
-                    System.nanoTime() + owner.config.live().translationDelay().toNanos(), rest, session.consumed));
+                    System.nanoTime()
+                            + services.config().live().translationDelay().toNanos(),
+                    rest,
+                    session.consumed));
         }
         session.turnEnding = true;
         if (resumable) {
@@ -452,31 +514,21 @@ final class LiveConnection {
         }
         session.pending.clear();
         cancelRelease();
-        ObjectNode m = JSON.createObjectNode();
-        m.putObject("serverContent").put("interrupted", true);
-        send(m);
+        send(LiveMessages.interrupted());
         // protocol §4: an interrupted turn ends with turnComplete and no generationComplete
-        ObjectNode tc = JSON.createObjectNode();
-        tc.putObject("serverContent").put("turnComplete", true);
-        tc.set("usageMetadata", usage());
-        send(tc);
+        send(LiveMessages.turnComplete(session.promptTokens, session.responseTokens));
     }
 
     /** The end of the turn: final transcripts, generationComplete, turnComplete with the usage. */
     private void endTurn() {
         session.turnEnding = false;
         sendTranscripts(true);
-        ObjectNode gc = JSON.createObjectNode();
-        gc.putObject("serverContent").put("generationComplete", true);
-        send(gc);
-        ObjectNode tc = JSON.createObjectNode();
-        tc.putObject("serverContent").put("turnComplete", true);
-        tc.set("usageMetadata", usage());
-        send(tc);
+        send(LiveMessages.generationComplete());
+        send(LiveMessages.turnComplete(session.promptTokens, session.responseTokens));
     }
 
     private void scheduleRelease() {
-        if (releaseTimer != -1 || silent || ws.isClosed() || session == null) {
+        if (timers.running(ConnectionTimers.Slot.RELEASE) || silent || ws.isClosed() || session == null) {
             return;
         }
         ResumptionHandles.PendingOutput head = session.pending.peek();
@@ -484,10 +536,7 @@ final class LiveConnection {
             return;
         }
         long ms = Math.max(1, (head.dueNanos() - System.nanoTime() + 999_999) / 1_000_000);
-        releaseTimer = owner.vertx.setTimer(ms, id -> {
-            releaseTimer = -1;
-            release();
-        });
+        timers.start(ConnectionTimers.Slot.RELEASE, ms, this::release);
     }
 
     private void release() {
@@ -508,41 +557,13 @@ final class LiveConnection {
     }
 
     private void cancelRelease() {
-        if (releaseTimer != -1) {
-            owner.vertx.cancelTimer(releaseTimer);
-            releaseTimer = -1;
-        }
+        timers.cancel(ConnectionTimers.Slot.RELEASE);
     }
 
     private void sendAudio(byte[] pcm) {
-        if (pcm.length == 0) {
-            return;
+        if (pcm.length > 0) {
+            send(LiveMessages.audio(pcm, session.promptTokens, session.responseTokens));
         }
-        ObjectNode msg = JSON.createObjectNode();
-        ObjectNode inline = msg.putObject("serverContent")
-                .putObject("modelTurn")
-                .putArray("parts")
-                .addObject()
-                .putObject("inlineData");
-        inline.put("mimeType", "audio/pcm;rate=" + EmulatedTranslation.OUTPUT_RATE);
-        inline.put("data", Base64.getEncoder().encodeToString(pcm)); // standard alphabet: Jackson decodes it
-        // cumulative for the session, as Google sends it (protocol §7: do not sum the frames)
-        msg.set("usageMetadata", usage());
-        send(msg);
-    }
-
-    private ObjectNode usage() {
-        long prompt = session.promptTokens;
-        long response = session.responseTokens;
-        ObjectNode u = JSON.createObjectNode();
-        u.put("promptTokenCount", prompt);
-        u.put("responseTokenCount", response);
-        u.put("totalTokenCount", prompt + response);
-        ArrayNode p = u.putArray("promptTokensDetails");
-        p.addObject().put("modality", "AUDIO").put("tokenCount", prompt);
-        ArrayNode r = u.putArray("responseTokensDetails");
-        r.addObject().put("modality", "AUDIO").put("tokenCount", response);
-        return u;
     }
 
     private void sendTranscripts(boolean finished) {
@@ -553,22 +574,11 @@ final class LiveConnection {
         String[] texts = t.nextTranscripts();
         if (effective.has("inputAudioTranscription")) {
             // the language the emulator was told it hears (it cannot detect one)
-            send(transcript("inputTranscription", texts[0], t.sourceLanguage(), finished));
+            send(LiveMessages.transcript("inputTranscription", texts[0], t.sourceLanguage(), finished));
         }
         if (effective.has("outputAudioTranscription") && t.speaks()) {
-            send(transcript("outputTranscription", texts[1], t.targetLanguage(), finished));
+            send(LiveMessages.transcript("outputTranscription", texts[1], t.targetLanguage(), finished));
         }
-    }
-
-    private static ObjectNode transcript(String kind, String text, String lang, boolean finished) {
-        ObjectNode msg = JSON.createObjectNode();
-        ObjectNode tr = msg.putObject("serverContent").putObject(kind);
-        tr.put("text", text);
-        tr.put("languageCode", lang);
-        if (finished) {
-            tr.put("finished", true);
-        }
-        return msg;
     }
 
     /**
@@ -578,34 +588,26 @@ final class LiveConnection {
      */
     private void sendUpdate(boolean force) {
         audioSinceUpdate = 0;
-        ObjectNode msg = JSON.createObjectNode();
-        ObjectNode u = msg.putObject("sessionResumptionUpdate");
         if (!force && lastUpdateResumable && !session.pending.isEmpty()) {
             lastUpdateResumable = false;
-            u.put("resumable", false);
-            send(msg);
+            send(LiveMessages.notResumable());
             return;
         }
         lastUpdateResumable = true;
-        Instant validUntil = owner.tokens.now().plus(owner.config.liveResumptionHandleLifetime());
-        u.put("newHandle", owner.handles.issue(session, validUntil));
-        u.put("resumable", true);
-        if (transparent) {
-            // [?] the index base is not documented; ours counts this connection's messages from 0 (the setup).
-            u.put("lastConsumedClientMessageIndex", Long.toString(clientIndex));
-        }
-        send(msg);
+        Instant validUntil = services.tokens().now().plus(services.config().liveResumptionHandleLifetime());
+        // [?] the index base is not documented; ours counts this connection's messages from 0 (the setup).
+        send(LiveMessages.resumable(services.handles().issue(session, validUntil), transparent ? clientIndex : null));
     }
 
     private void goAway() {
         long left = Math.max(
                 0,
-                owner.config.liveConnectionLifetime().toSeconds()
+                services.config().liveConnectionLifetime().toSeconds()
                         - Math.max(
                                 0,
-                                owner.config
+                                services.config()
                                         .liveConnectionLifetime()
-                                        .minus(owner.config.liveGoAwayBefore())
+                                        .minus(services.config().liveGoAwayBefore())
                                         .toSeconds()));
         // whole seconds only: the Java SDK parses Duration as an integer + "s" (protocol §4)
         goAway(left + "s");
@@ -623,7 +625,7 @@ final class LiveConnection {
             sendUpdate(true); // give the client the freshest handle to resume with
         }
         goAwaySent = true;
-        send(JSON.createObjectNode().set("goAway", JSON.createObjectNode().put("timeLeft", timeLeft)));
+        send(LiveMessages.goAway(timeLeft));
     }
 
     /**
@@ -633,7 +635,7 @@ final class LiveConnection {
     void shutDown() {
         context.runOnContext(v -> {
             if (ws.isClosed()) {
-                owner.closed(this);
+                services.closed().accept(this);
                 return;
             }
             if (session != null && !goAwaySent) {
@@ -649,7 +651,7 @@ final class LiveConnection {
         }
         // Google sends its JSON in binary frames (docs/live-api-protocol.md §4): a client that
         // only handles text frames must fail here as it would against Google.
-        if (owner.config.live().textFrames()) {
+        if (services.config().live().textFrames()) {
             ws.writeTextMessage(msg.toString());
         } else {
             ws.writeBinaryMessage(Buffer.buffer(msg.toString()));
@@ -662,12 +664,7 @@ final class LiveConnection {
     }
 
     private void cancelTimers() {
-        for (long id : timers) {
-            if (id != -1) {
-                owner.vertx.cancelTimer(id);
-            }
-        }
-        cancelRelease();
+        timers.cancelAll();
     }
 
     private static SetupSchema.InvalidSetup unknown(String name, String where) {

@@ -187,8 +187,7 @@ public final class SetupSchema {
             if (!model.isTextual() || model.asText().isBlank()) {
                 throw new InvalidSetup("Invalid value at '" + where + ".model' (TYPE_STRING).");
             }
-            String m = model.asText();
-            out.put("model", m.startsWith("models/") ? m : "models/" + m);
+            out.put("model", dev.livetoken.upstream.ModelNames.qualified(model.asText()));
         }
         return out;
     }

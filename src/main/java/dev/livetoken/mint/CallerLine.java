@@ -17,10 +17,12 @@ import dev.livetoken.store.StoreFailure;
  * decides what the caller hears and when: the token, a {@code 503 store-unavailable} as soon as the
  * mint has waited on the store for longer than its budget, or nothing because it hung up. Whatever
  * comes first closes the line; later outcomes find it closed and are reconciled by the mint.
+ *
+ * @param <T> what the caller gets: one mint answer, or a conversation's
  */
-final class CallerLine {
+final class CallerLine<T> {
 
-    private final CompletableFuture<MintResponse> answer = new CompletableFuture<>();
+    private final CompletableFuture<T> answer = new CompletableFuture<>();
     private final Vertx vertx;
     /** Store time this mint may still spend before its caller is answered 503. */
     private final AtomicLong storeNanosLeft;
@@ -31,7 +33,7 @@ final class CallerLine {
     }
 
     /** What the caller hears; completing a copy of it is harmless, cancelling it hangs up. */
-    CompletableFuture<MintResponse> answer() {
+    CompletableFuture<T> answer() {
         return answer;
     }
 
@@ -46,7 +48,7 @@ final class CallerLine {
     }
 
     /** Hands the token over; false when the line was already closed, i.e. the token is discarded. */
-    boolean deliver(MintResponse response) {
+    boolean deliver(T response) {
         return answer.complete(response);
     }
 
@@ -60,7 +62,7 @@ final class CallerLine {
      * running, the caller is answered 503 at once. The step itself is never cancelled (its outcome,
      * even a late one, is the mint's to reconcile); its duration is taken off the budget.
      */
-    <T> Uni<T> onStoreBudget(Uni<T> step) {
+    <S> Uni<S> onStoreBudget(Uni<S> step) {
         return Uni.createFrom().deferred(() -> {
             long start = System.nanoTime();
             long leftMs = Math.max(1, Duration.ofNanos(storeNanosLeft.get()).toMillis());

@@ -2,9 +2,12 @@ package dev.livetoken.mint;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
+import java.util.function.Function;
+import java.util.function.Supplier;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -25,10 +28,10 @@ import dev.livetoken.policy.PolicyService;
 import dev.livetoken.problem.ProblemException;
 import dev.livetoken.problem.ProblemType;
 import dev.livetoken.store.Store;
-import dev.livetoken.upstream.AuthTokenBodies;
 import dev.livetoken.upstream.AuthTokenSpec;
 import dev.livetoken.upstream.LiveSetup;
-import dev.livetoken.upstream.UpstreamTokens;
+import dev.livetoken.upstream.ModelNames;
+import dev.livetoken.upstream.UpstreamFacade;
 
 /**
  * The mint flow: policy (cached) → plan → reserve limits → upstream → audit → answer. Limits are
@@ -59,7 +62,7 @@ public class MintService {
     private final UsageLimiter limiter;
     private final AuditLog audit;
     private final TokenHasher hasher;
-    private final UpstreamTokens upstream;
+    private final UpstreamFacade upstream;
     private final Store store;
     private final MintMetrics metrics;
     private final Vertx vertx;
@@ -71,7 +74,7 @@ public class MintService {
             UsageLimiter limiter,
             AuditLog audit,
             TokenHasher hasher,
-            UpstreamTokens upstream,
+            UpstreamFacade upstream,
             Store store,
             MintMetrics metrics,
             Vertx vertx) {
@@ -103,7 +106,8 @@ public class MintService {
         // The request's Vert.x context carries its MDC (request id); every hop returns to it.
         Context ctx = Vertx.currentContext();
         return Uni.createFrom().deferred(() -> {
-            CallerLine line = new CallerLine(vertx, store.config().mintBudget());
+            CallerLine<MintResponse> line =
+                    new CallerLine<>(vertx, store.config().mintBudget());
             // The mint runs detached from the caller's subscription: a caller that hangs up cancels
             // only what it hears, never a mint halfway between its reservation and its audit record.
             run(ctx, line, caller, request, requestId, renewal)
@@ -141,7 +145,12 @@ public class MintService {
     }
 
     private Uni<Minted> run(
-            Context ctx, CallerLine line, Caller caller, MintRequest request, String requestId, Renewal renewal) {
+            Context ctx,
+            CallerLine<MintResponse> line,
+            Caller caller,
+            MintRequest request,
+            String requestId,
+            Renewal renewal) {
         // On a cache miss the policy is read from the store: that counts against the store budget too.
         Uni<EffectivePolicy> policy =
                 line.onStoreBudget(policies.effective(caller.tenant())).emitOn(backTo(ctx));
@@ -193,7 +202,7 @@ public class MintService {
      * recorded and counted (it exists at Google and was paid for by the reservation), and its record
      * says it was never sent.
      */
-    private void handOver(CallerLine line, Minted minted, String requestId) {
+    private void handOver(CallerLine<MintResponse> line, Minted minted, String requestId) {
         if (line.deliver(minted.response())) {
             return;
         }
@@ -223,7 +232,7 @@ public class MintService {
             String token,
             String requestId,
             UsageLimiter.Reservation reservation,
-            CallerLine line,
+            CallerLine<?> line,
             Long renewedFrom) {
         String hash = hasher.hash(token);
         String delivery = line.closed() ? AuditRecord.DISCARDED : AuditRecord.RETURNED;
@@ -271,6 +280,249 @@ public class MintService {
     }
 
     /**
+     * Mints a conversation's tokens as one ({@code POST /v1/conversations}, docs/conversations.md):
+     * all or nothing. Every token is planned and reserved first (a refusal of any gives back the
+     * reservations already taken, before Google is asked); then each is minted; if one cannot be,
+     * every reservation is given back and the tokens already minted are recorded as
+     * {@code discarded}. Every audit record carries {@code conversationId}. Hang-ups and store
+     * stalls are handled as for a single mint ({@link CallerLine}).
+     *
+     * @param orders turns the caller's effective policy into the tokens to mint (throws a problem to refuse)
+     */
+    public Uni<List<MintResponse>> mintTogether(
+            Caller caller,
+            Function<EffectivePolicy, List<TokenOrder>> orders,
+            String conversationId,
+            String requestId) {
+        Context ctx = Vertx.currentContext();
+        return Uni.createFrom().deferred(() -> {
+            CallerLine<List<MintResponse>> line =
+                    new CallerLine<>(vertx, store.config().mintBudget());
+            runTogether(ctx, line, caller, orders, conversationId, requestId)
+                    .subscribe()
+                    .with(minted -> handOverTogether(line, minted, requestId), failure -> {
+                        if (!line.fail(failure) && !(failure instanceof CallerGone)) {
+                            LOG.infof(
+                                    "Conversation mint of request %s ended in %s after its caller had been answered "
+                                            + "or had hung up; nothing was kept",
+                                    requestId, failure.getClass().getSimpleName());
+                        }
+                    });
+            Uni<List<MintResponse>> heard =
+                    Uni.createFrom().completionStage(line.answer().copy());
+            if (ctx != null) {
+                heard = heard.emitOn(task -> ctx.runOnContext(v -> task.run()));
+            }
+            return heard.onCancellation().invoke(line::hangUp);
+        });
+    }
+
+    private Uni<List<Minted>> runTogether(
+            Context ctx,
+            CallerLine<List<MintResponse>> line,
+            Caller caller,
+            Function<EffectivePolicy, List<TokenOrder>> planner,
+            String conversationId,
+            String requestId) {
+        Uni<EffectivePolicy> policy = line.onStoreBudget(policies.effective(caller.tenant()));
+        if (ctx != null) {
+            policy = policy.emitOn(task -> ctx.runOnContext(v -> task.run()));
+        }
+        return policy.chain(effective -> {
+            List<TokenOrder> orders = planner.apply(effective);
+            return line.onStoreBudget(blocking(ctx, () -> reserveAll(orders, effective)))
+                    .chain(reservations -> {
+                        if (line.closed()) {
+                            return blocking(ctx, () -> {
+                                reservations.forEach(limiter::release);
+                                metrics.mintAbandoned(caller.tenant(), "released");
+                                throw new CallerGone();
+                            });
+                        }
+                        return mintEach(ctx, orders, reservations, conversationId, requestId, 0, new ArrayList<>())
+                                .chain(names -> line.onStoreBudget(blocking(
+                                        ctx,
+                                        () -> recordAll(
+                                                orders, names, reservations, conversationId, requestId, line))));
+                    });
+        });
+    }
+
+    /** Every order's reservation, or none: a refusal gives back what was already taken. */
+    private List<UsageLimiter.Reservation> reserveAll(List<TokenOrder> orders, EffectivePolicy effective) {
+        List<UsageLimiter.Reservation> taken = new ArrayList<>(orders.size());
+        try {
+            for (TokenOrder o : orders) {
+                MintPlan plan = o.plan();
+                taken.add(limiter.reserve(
+                        plan.tenant(),
+                        plan.subject(),
+                        effective.policy(),
+                        new UsageLimiter.Charge(plan.worstCase(), plan.expireTime()),
+                        plan.serverTime()));
+            }
+            return taken;
+        } catch (RuntimeException e) {
+            taken.forEach(limiter::release);
+            throw e;
+        }
+    }
+
+    /** Asks Google for each token in turn; on a failure, gives everything back and records what exists as discarded. */
+    private Uni<List<String>> mintEach(
+            Context ctx,
+            List<TokenOrder> orders,
+            List<UsageLimiter.Reservation> reservations,
+            String conversationId,
+            String requestId,
+            int index,
+            List<String> names) {
+        if (index == orders.size()) {
+            return Uni.createFrom().item(names);
+        }
+        return upstream.create(orders.get(index).spec())
+                .onFailure()
+                .call(() -> blocking(ctx, () -> {
+                    reservations.forEach(limiter::release);
+                    for (int i = 0; i < names.size(); i++) {
+                        // minted at Google but never to be handed out: recorded, marked as never sent
+                        writeRecord(
+                                orders.get(i),
+                                hasher.hash(names.get(i)),
+                                requestId,
+                                conversationId,
+                                AuditRecord.DISCARDED);
+                        metrics.mintAbandoned(orders.get(i).plan().tenant(), AuditRecord.DISCARDED);
+                    }
+                    return null;
+                }))
+                .chain(minted -> {
+                    names.add(minted.name());
+                    return mintEach(ctx, orders, reservations, conversationId, requestId, index + 1, names);
+                });
+    }
+
+    private List<Minted> recordAll(
+            List<TokenOrder> orders,
+            List<String> names,
+            List<UsageLimiter.Reservation> reservations,
+            String conversationId,
+            String requestId,
+            CallerLine<?> line) {
+        String delivery = line.closed() ? AuditRecord.DISCARDED : AuditRecord.RETURNED;
+        List<Minted> out = new ArrayList<>(orders.size());
+        List<String> written = new ArrayList<>();
+        try {
+            for (int i = 0; i < orders.size(); i++) {
+                String hash = hasher.hash(names.get(i));
+                writeRecord(orders.get(i), hash, requestId, conversationId, delivery);
+                written.add(hash);
+                out.add(new Minted(orders.get(i).plan().tenant(), answer(orders.get(i), names.get(i)), hash, delivery));
+            }
+            return out;
+        } catch (RuntimeException e) {
+            // Fail closed, all or nothing: no token leaves, every reservation goes back.
+            LOG.errorf(
+                    "Audit write failed (%s); the conversation's tokens are withheld",
+                    e.getClass().getSimpleName());
+            metrics.auditFailed();
+            reservations.forEach(limiter::release);
+            for (String hash : written) {
+                try {
+                    audit.markDiscarded(hash);
+                } catch (RuntimeException again) {
+                    LOG.warnf(
+                            "Could not mark a withheld conversation token as discarded (%s)",
+                            again.getClass().getSimpleName());
+                }
+            }
+            throw ProblemException.builder(
+                            ProblemType.AUDIT_UNAVAILABLE,
+                            "The audit trail cannot be written right now, so no token was issued; try again shortly.")
+                    .retryAfter(Duration.ofSeconds(5))
+                    .build();
+        }
+    }
+
+    private void writeRecord(TokenOrder order, String hash, String requestId, String conversationId, String delivery) {
+        MintPlan plan = order.plan();
+        audit.write(
+                new AuditRecord(
+                        null,
+                        plan.tenant(),
+                        plan.subject(),
+                        plan.actor(),
+                        plan.serverTime(),
+                        plan.model(),
+                        order.locked(),
+                        plan.locked() ? plan.translation().targetLanguageCode() : null,
+                        plan.locked() ? plan.translation().echoTargetLanguage() : null,
+                        plan.uses(),
+                        plan.expireTime(),
+                        plan.newSessionExpireTime(),
+                        plan.policyTenant(),
+                        plan.policyVersion(),
+                        requestId == null ? "-" : requestId,
+                        hash,
+                        delivery,
+                        new UsageLimiter.Charge(plan.worstCase(), plan.expireTime()).sessionMinutes()),
+                conversationId);
+    }
+
+    /** As {@link #handOver}, for all of a conversation's tokens at once. */
+    private void handOverTogether(CallerLine<List<MintResponse>> line, List<Minted> minted, String requestId) {
+        if (line.deliver(minted.stream().map(Minted::response).toList())) {
+            return;
+        }
+        for (Minted m : minted) {
+            metrics.mintAbandoned(m.tenant(), AuditRecord.DISCARDED);
+        }
+        store.executor().execute(() -> {
+            for (Minted m : minted) {
+                if (!AuditRecord.RETURNED.equals(m.delivery())) {
+                    continue;
+                }
+                try {
+                    audit.markDiscarded(m.tokenHash());
+                } catch (RuntimeException e) {
+                    LOG.warnf(
+                            "Could not mark an audit record of request %s as discarded (%s)",
+                            requestId, e.getClass().getSimpleName());
+                }
+            }
+        });
+        LOG.infof(
+                "Caller of request %s was gone when its conversation was ready; tokens discarded, records kept",
+                requestId);
+    }
+
+    private MintResponse answer(TokenOrder order, String token) {
+        MintResponse plain = answer(order.plan(), token);
+        return new MintResponse(
+                plain.token(),
+                plain.expireTime(),
+                plain.newSessionExpireTime(),
+                plain.expiresInSeconds(),
+                plain.serverTime(),
+                plain.uses(),
+                plain.model(),
+                plain.apiVersion(),
+                plain.websocketUrl(),
+                order.locked(),
+                plain.translationConfig(),
+                plain.worstCaseSessionMinutes());
+    }
+
+    /**
+     * Runs blocking JDBC work of a conversation mint off the event loop, on the store's executor,
+     * and continues on the request's context (the executor rule in {@link Store}'s Javadoc).
+     */
+    private <T> Uni<T> blocking(Context ctx, Supplier<T> work) {
+        // The executor rule (Store's Javadoc): JDBC on the store's executor, then back to the request's event loop.
+        return Uni.createFrom().item(work).runSubscriptionOn(store.executor()).emitOn(backTo(ctx));
+    }
+
+    /**
      * A store result, continued on the request's event loop (the executor rule in {@link Store}'s
      * Javadoc): the store completes it on one of its own threads, which must not run our code.
      */
@@ -296,8 +548,18 @@ public class MintService {
         };
     }
 
+    /** The field mask the token minted for this plan would carry (what {@code simulate} shows). */
+    public String fieldMask(MintPlan plan) {
+        return upstream.fieldMask(spec(plan));
+    }
+
+    /** The field mask a conversation's token would carry (what {@code simulate} shows). */
+    public String fieldMask(TokenOrder order) {
+        return upstream.fieldMask(order.spec());
+    }
+
     /** The upstream request for a plan: the same call an SDK user would make by hand. */
-    public static AuthTokenSpec spec(MintPlan plan) {
+    static AuthTokenSpec spec(MintPlan plan) {
         LiveSetup setup = new LiveSetup(plan.model(), RESPONSE_MODALITIES, plan.translation(), true, true);
         return new AuthTokenSpec(plan.uses(), plan.expireTime(), plan.newSessionExpireTime(), setup, ALWAYS_LOCKED);
     }
@@ -306,12 +568,12 @@ public class MintService {
         long expiresIn = Duration.between(plan.serverTime(), plan.expireTime()).toSeconds();
         return new MintResponse(
                 token,
-                AuthTokenBodies.timestamp(plan.expireTime()),
-                AuthTokenBodies.timestamp(plan.newSessionExpireTime()),
+                ApiTimestamps.format(plan.expireTime()),
+                ApiTimestamps.format(plan.newSessionExpireTime()),
                 expiresIn,
-                AuthTokenBodies.timestamp(plan.serverTime()),
+                ApiTimestamps.format(plan.serverTime()),
                 plan.uses(),
-                plan.model().startsWith("models/") ? plan.model() : "models/" + plan.model(),
+                ModelNames.qualified(plan.model()),
                 "v1alpha",
                 upstream.websocketUrl(),
                 plan.locked(),

@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
@@ -371,14 +370,14 @@ public record PlatformCeilings(
                 p.textModel(),
                 p.userCharactersPerDay(),
                 p.tenantCharactersPerDay(),
-                heldSessions);
+                heldSessions,
+                p.interpreter());
         return new Clamped(held, List.copyOf(clamps), refusal);
     }
 
     /** Model names are compared without the API's {@code models/} prefix and case. */
     static String bareModel(String model) {
-        String m = model.trim();
-        return (m.startsWith("models/") ? m.substring("models/".length()) : m).toLowerCase(Locale.ROOT);
+        return dev.livetoken.upstream.ModelNames.comparable(model);
     }
 
     private static void atMost(List<FieldError> out, String field, long value, long ceiling, String property) {

@@ -60,13 +60,16 @@ public class PolicyAdmin {
     private final LanguageCatalog languages;
     private final PlatformCeilings ceilings;
     private final ObjectMapper json;
+    private final InterpreterCeilings interpreterCeilings;
 
     PolicyAdmin(
             PolicyStore store,
             PolicyService policies,
             LanguageCatalog languages,
             PlatformCeilings ceilings,
-            ObjectMapper json) {
+            ObjectMapper json,
+            InterpreterCeilings interpreterCeilings) {
+        this.interpreterCeilings = interpreterCeilings;
         this.store = store;
         this.policies = policies;
         this.languages = languages;
@@ -254,7 +257,8 @@ public class PolicyAdmin {
         // Values this write does not change are left alone: a policy stored before a ceiling was
         // lowered is clamped at mint time, and must not stop its admins from changing anything else.
         ObjectNode ownTree = own.map(o -> tree(o.policy())).orElse(null);
-        List<FieldError> beyond = ceilings.violations(p).stream()
+        List<FieldError> beyond = java.util.stream.Stream.concat(
+                        ceilings.violations(p).stream(), interpreterCeilings.violations(p).stream())
                 .filter(e -> ownTree == null || !Objects.equals(ownTree.get(e.field()), after.get(e.field())))
                 .toList();
         if (!reserved.isEmpty()) {

@@ -49,7 +49,10 @@ public record PolicyDocument(
         Long maxLiveTokensPerTenant,
         Long version,
         Instant updatedAt,
-        String updatedBy) {
+        String updatedBy,
+        Boolean interpreterEnabled,
+        String interpreterModel,
+        String interpreterInstructionTemplate) {
 
     /** The document of a stored policy, every field explicit. */
     public static PolicyDocument of(TokenPolicy p, Instant updatedAt, String updatedBy) {
@@ -81,7 +84,10 @@ public record PolicyDocument(
                 p.sessionLimits().maxLiveTokensPerTenant(),
                 p.version(),
                 updatedAt,
-                updatedBy);
+                updatedBy,
+                p.interpreter().enabled(),
+                p.interpreter().model(),
+                p.interpreter().instructionTemplate());
     }
 
     /**
@@ -154,7 +160,14 @@ public record PolicyDocument(
                 or(textModel, defaults.textModel()),
                 or(userCharactersPerDay, defaults.userCharactersPerDay()),
                 or(tenantCharactersPerDay, defaults.tenantCharactersPerDay()),
-                sessionLimits(defaults.sessionLimits()));
+                sessionLimits(defaults.sessionLimits()),
+                new InterpreterPolicy(
+                        or(interpreterEnabled, defaults.interpreter().enabled()),
+                        or(interpreterModel, defaults.interpreter().model()),
+                        // an empty template goes back to the platform's
+                        interpreterInstructionTemplate == null
+                                ? defaults.interpreter().instructionTemplate()
+                                : interpreterInstructionTemplate.isEmpty() ? null : interpreterInstructionTemplate));
         if (errors.isEmpty()) {
             errors.addAll(PolicyRules.violations(p));
         }

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import dev.livetoken.problem.FieldError;
+import dev.livetoken.upstream.ModelNames;
 
 /** Consistency rules every policy must meet, whatever its source; errors name the API field. */
 public final class PolicyRules {
@@ -47,6 +48,16 @@ public final class PolicyRules {
         nonNegative(out, "tenantSessionMinutesPerDay", p.sessionLimits().tenantSessionMinutesPerDay());
         nonNegative(out, "maxLiveTokensPerUser", p.sessionLimits().maxLiveTokensPerUser());
         nonNegative(out, "maxLiveTokensPerTenant", p.sessionLimits().maxLiveTokensPerTenant());
+        InterpreterPolicy i = p.interpreter();
+        if (i.model() == null || !TEXT_MODEL.matcher(ModelNames.bare(i.model())).matches()) {
+            out.add(new FieldError(
+                    "interpreterModel", "must be a model name of at most 120 letters, digits, '.', '-' or '_'"));
+        }
+        String templateProblem =
+                i.instructionTemplate() == null ? null : InterpreterCeilings.templateProblem(i.instructionTemplate());
+        if (templateProblem != null) {
+            out.add(new FieldError("interpreterInstructionTemplate", templateProblem));
+        }
         return out;
     }
 

@@ -181,7 +181,8 @@ public class PolicyService {
                         c.userSessionMinutesPerDay(),
                         c.tenantSessionMinutesPerDay(),
                         c.maxLiveTokensPerUser(),
-                        c.maxLiveTokensPerTenant()));
+                        c.maxLiveTokensPerTenant()),
+                InterpreterPolicy.DEFAULT);
         PolicyRules.check(p);
         return p;
     }

@@ -17,6 +17,7 @@ import dev.livetoken.limits.SessionLimits;
  * @param userCharactersPerDay characters a user may translate per UTC day; 0 means no limit
  * @param tenantCharactersPerDay characters the whole tenant may translate per UTC day; 0 means no limit
  * @param sessionLimits session-minute budgets and live-token caps (never null; {@link SessionLimits#NONE} for none)
+ * @param interpreter interpreter conversations (docs/conversations.md); null means {@link InterpreterPolicy#DEFAULT}
  */
 public record TokenPolicy(
         String tenantId,
@@ -41,7 +42,8 @@ public record TokenPolicy(
         String textModel,
         long userCharactersPerDay,
         long tenantCharactersPerDay,
-        SessionLimits sessionLimits)
+        SessionLimits sessionLimits,
+        InterpreterPolicy interpreter)
         implements LimitSettings {
 
     /** Google refuses expiry times 20 hours or more ahead. */
@@ -53,9 +55,10 @@ public record TokenPolicy(
     public TokenPolicy {
         allowedTargetLanguages = Set.copyOf(allowedTargetLanguages);
         sessionLimits = sessionLimits == null ? SessionLimits.NONE : sessionLimits;
+        interpreter = interpreter == null ? InterpreterPolicy.DEFAULT : interpreter;
     }
 
-    /** A policy without session budgets or live-token caps (the shape before issue 9). */
+    /** A policy without session budgets, live-token caps or interpreter settings, for tests and fixtures. */
     public TokenPolicy(
             String tenantId,
             boolean enabled,
@@ -102,7 +105,112 @@ public record TokenPolicy(
                 textModel,
                 userCharactersPerDay,
                 tenantCharactersPerDay,
-                SessionLimits.NONE);
+                SessionLimits.NONE,
+                InterpreterPolicy.DEFAULT);
+    }
+
+    /** A policy with session limits and no interpreter settings, for tests and fixtures. */
+    public TokenPolicy(
+            String tenantId,
+            boolean enabled,
+            String model,
+            LockMode lockMode,
+            Set<String> allowedTargetLanguages,
+            String defaultTargetLanguage,
+            boolean echoTargetLanguage,
+            boolean echoOverridable,
+            int defaultUses,
+            int maxUses,
+            Duration tokenLifetime,
+            Duration maxTokenLifetime,
+            Duration newSessionWindow,
+            Duration maxNewSessionWindow,
+            long userRatePerMinute,
+            long tenantRatePerMinute,
+            long userQuotaPerDay,
+            long tenantQuotaPerDay,
+            long version,
+            String textModel,
+            long userCharactersPerDay,
+            long tenantCharactersPerDay,
+            SessionLimits sessionLimits) {
+        this(
+                tenantId,
+                enabled,
+                model,
+                lockMode,
+                allowedTargetLanguages,
+                defaultTargetLanguage,
+                echoTargetLanguage,
+                echoOverridable,
+                defaultUses,
+                maxUses,
+                tokenLifetime,
+                maxTokenLifetime,
+                newSessionWindow,
+                maxNewSessionWindow,
+                userRatePerMinute,
+                tenantRatePerMinute,
+                userQuotaPerDay,
+                tenantQuotaPerDay,
+                version,
+                textModel,
+                userCharactersPerDay,
+                tenantCharactersPerDay,
+                sessionLimits,
+                InterpreterPolicy.DEFAULT);
+    }
+
+    /** A policy with interpreter settings and no session limits, for tests and fixtures. */
+    public TokenPolicy(
+            String tenantId,
+            boolean enabled,
+            String model,
+            LockMode lockMode,
+            Set<String> allowedTargetLanguages,
+            String defaultTargetLanguage,
+            boolean echoTargetLanguage,
+            boolean echoOverridable,
+            int defaultUses,
+            int maxUses,
+            Duration tokenLifetime,
+            Duration maxTokenLifetime,
+            Duration newSessionWindow,
+            Duration maxNewSessionWindow,
+            long userRatePerMinute,
+            long tenantRatePerMinute,
+            long userQuotaPerDay,
+            long tenantQuotaPerDay,
+            long version,
+            String textModel,
+            long userCharactersPerDay,
+            long tenantCharactersPerDay,
+            InterpreterPolicy interpreter) {
+        this(
+                tenantId,
+                enabled,
+                model,
+                lockMode,
+                allowedTargetLanguages,
+                defaultTargetLanguage,
+                echoTargetLanguage,
+                echoOverridable,
+                defaultUses,
+                maxUses,
+                tokenLifetime,
+                maxTokenLifetime,
+                newSessionWindow,
+                maxNewSessionWindow,
+                userRatePerMinute,
+                tenantRatePerMinute,
+                userQuotaPerDay,
+                tenantQuotaPerDay,
+                version,
+                textModel,
+                userCharactersPerDay,
+                tenantCharactersPerDay,
+                SessionLimits.NONE,
+                interpreter);
     }
 
     /** This policy with other session limits (same version). */
@@ -130,7 +238,37 @@ public record TokenPolicy(
                 textModel,
                 userCharactersPerDay,
                 tenantCharactersPerDay,
-                limits);
+                limits,
+                interpreter);
+    }
+
+    /** This policy with other interpreter settings (same version). */
+    public TokenPolicy withInterpreter(InterpreterPolicy settings) {
+        return new TokenPolicy(
+                tenantId,
+                enabled,
+                model,
+                lockMode,
+                allowedTargetLanguages,
+                defaultTargetLanguage,
+                echoTargetLanguage,
+                echoOverridable,
+                defaultUses,
+                maxUses,
+                tokenLifetime,
+                maxTokenLifetime,
+                newSessionWindow,
+                maxNewSessionWindow,
+                userRatePerMinute,
+                tenantRatePerMinute,
+                userQuotaPerDay,
+                tenantQuotaPerDay,
+                version,
+                textModel,
+                userCharactersPerDay,
+                tenantCharactersPerDay,
+                sessionLimits,
+                settings);
     }
 
     public boolean allowsLanguage(String canonicalCode) {

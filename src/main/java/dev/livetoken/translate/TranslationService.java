@@ -23,7 +23,7 @@ import dev.livetoken.policy.PolicyService;
 import dev.livetoken.problem.ProblemException;
 import dev.livetoken.problem.ProblemType;
 import dev.livetoken.upstream.UpstreamConfig;
-import dev.livetoken.upstream.UpstreamTokens;
+import dev.livetoken.upstream.UpstreamFacade;
 
 /**
  * The pieces of a translation around the upstream stream: policy and plan (non-blocking, cached
@@ -47,7 +47,7 @@ public class TranslationService {
     private final UsageLimiter limiter;
     private final TranslationAuditLog audit;
     private final TokenHasher hasher;
-    private final UpstreamTokens upstreamBase;
+    private final UpstreamFacade upstreamBase;
     private final UpstreamConfig upstreamConfig;
     private final TranslateConfig config;
     private final MintMetrics metrics;
@@ -61,7 +61,7 @@ public class TranslationService {
             UsageLimiter limiter,
             TranslationAuditLog audit,
             TokenHasher hasher,
-            UpstreamTokens upstreamBase,
+            UpstreamFacade upstreamBase,
             UpstreamConfig upstreamConfig,
             TranslateConfig config,
             MintMetrics metrics,

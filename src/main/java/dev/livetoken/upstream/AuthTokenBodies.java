@@ -106,6 +106,13 @@ public final class AuthTokenBodies {
         if (!gen.isEmpty()) {
             setup.set("generationConfig", gen);
         }
+        if (c.systemInstruction() != null) {
+            // LiveConnectConfig.systemInstruction → setup.systemInstruction {parts:[{text}], role: "user"}, as the
+            // SDKs turn a text instruction into a user Content (docs/live-api-protocol.md §10)
+            ObjectNode instruction = setup.putObject("systemInstruction");
+            instruction.putArray("parts").addObject().put("text", c.systemInstruction());
+            instruction.put("role", "user");
+        }
         if (c.inputAudioTranscription()) {
             setup.putObject("inputAudioTranscription");
         }

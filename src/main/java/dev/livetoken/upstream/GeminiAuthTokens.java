@@ -26,19 +26,12 @@ import io.vertx.core.http.RequestOptions;
 import dev.livetoken.problem.ProblemException;
 
 /**
- * The {@code auth_tokens.create} call. Owns the timeouts and turns every upstream failure into a
+ * The {@code auth_tokens.create} REST client, package-private: the rest of the service reaches it
+ * only through {@link UpstreamFacade}. Owns the timeouts and turns every upstream failure into a
  * mapped 502/503/504 problem. The upstream's own error text is read by nobody: it may echo the
  * request, and the caller must not learn how our upstream account is set up.
  */
-public class GeminiAuthTokens {
-
-    /** What a successful call gives back: the token (the whole {@code auth_tokens/…} name). */
-    public record MintedName(String name) {
-        @Override
-        public String toString() {
-            return "MintedName[redacted]";
-        }
-    }
+final class GeminiAuthTokens {
 
     private static final Logger LOG = Logger.getLogger(GeminiAuthTokens.class);
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -53,7 +46,7 @@ public class GeminiAuthTokens {
     private final long deadlineMillis;
     private final UpstreamFailures failures;
 
-    public GeminiAuthTokens(
+    GeminiAuthTokens(
             Vertx vertx,
             URI baseUrl,
             String apiKey,
@@ -107,7 +100,7 @@ public class GeminiAuthTokens {
      * event loop), not on the worker pool's scheduler, which queues behind blocking store work under
      * load; when it fires the exchange is reset, so a hung upstream gives its connection back.
      */
-    public Uni<MintedName> create(AuthTokenSpec spec) {
+    Uni<MintedName> create(AuthTokenSpec spec) {
         byte[] body = AuthTokenBodies.encode(spec);
         return Uni.createFrom()
                 .completionStage(() -> call(body).toCompletionStage())
@@ -152,7 +145,7 @@ public class GeminiAuthTokens {
         return result.future();
     }
 
-    public void close() {
+    void close() {
         http.close();
     }
 

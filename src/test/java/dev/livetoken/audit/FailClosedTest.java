@@ -15,8 +15,8 @@ import dev.livetoken.support.Admin;
 import dev.livetoken.support.Contract;
 import dev.livetoken.support.TestJwts;
 import dev.livetoken.upstream.AuthTokenSpec;
-import dev.livetoken.upstream.GeminiAuthTokens;
-import dev.livetoken.upstream.UpstreamTokens;
+import dev.livetoken.upstream.MintedName;
+import dev.livetoken.upstream.UpstreamFacade;
 
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
@@ -34,7 +34,7 @@ class FailClosedTest {
     Store store;
 
     @Inject
-    UpstreamTokens realUpstream;
+    UpstreamFacade realUpstream;
 
     static String usedToday(String tenant, String subject) {
         return given().header("Authorization", Admin.PLATFORM)
@@ -82,9 +82,9 @@ class FailClosedTest {
         String tenant = Admin.newTenant("upfail");
         Admin.createPolicy(tenant, "{\"userQuotaPerDay\":1}");
         QuarkusMock.installMockForType(
-                new UpstreamTokens(null, null, null) {
+                new UpstreamFacade(null, null, null) {
                     @Override
-                    public Uni<GeminiAuthTokens.MintedName> create(AuthTokenSpec spec) {
+                    public Uni<MintedName> create(AuthTokenSpec spec) {
                         return Uni.createFrom().failure(ProblemException.of(ProblemType.UPSTREAM_UNAVAILABLE, "down"));
                     }
 
@@ -93,7 +93,7 @@ class FailClosedTest {
                         return realUpstream.websocketUrl();
                     }
                 },
-                UpstreamTokens.class);
+                UpstreamFacade.class);
         given().filter(Contract.VALIDATED)
                 .header("Authorization", TestJwts.bearer("alice", tenant))
                 .contentType("application/json")

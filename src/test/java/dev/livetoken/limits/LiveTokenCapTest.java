@@ -24,8 +24,8 @@ import dev.livetoken.support.Contract;
 import dev.livetoken.support.FlakyUpstream;
 import dev.livetoken.support.TestJwts;
 import dev.livetoken.upstream.UpstreamConfig;
+import dev.livetoken.upstream.UpstreamFacade;
 import dev.livetoken.upstream.UpstreamMetrics;
-import dev.livetoken.upstream.UpstreamTokens;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -154,7 +154,7 @@ class LiveTokenCapTest {
         String tenant = Admin.newTenant("capback");
         Admin.createPolicy(tenant, "{\"maxLiveTokensPerUser\":1,\"maxLiveTokensPerTenant\":1,\"userRatePerMinute\":0}");
         FlakyUpstream flaky = new FlakyUpstream(vertx, upstreamConfig, metrics);
-        QuarkusMock.installMockForType(flaky, UpstreamTokens.class);
+        QuarkusMock.installMockForType(flaky, UpstreamFacade.class);
         flaky.failures.set(1);
         String alice = TestJwts.bearer("alice", tenant);
         mint(alice, "{}").statusCode(503);

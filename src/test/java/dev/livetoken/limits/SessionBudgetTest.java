@@ -19,8 +19,8 @@ import dev.livetoken.support.FlakyUpstream;
 import dev.livetoken.support.Stalls;
 import dev.livetoken.support.TestJwts;
 import dev.livetoken.upstream.UpstreamConfig;
+import dev.livetoken.upstream.UpstreamFacade;
 import dev.livetoken.upstream.UpstreamMetrics;
-import dev.livetoken.upstream.UpstreamTokens;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -173,7 +173,7 @@ class SessionBudgetTest {
         Admin.createPolicy(
                 tenant, "{\"userSessionMinutesPerDay\":40,\"tenantSessionMinutesPerDay\":40,\"userRatePerMinute\":0}");
         FlakyUpstream flaky = new FlakyUpstream(vertx, upstreamConfig, metrics);
-        QuarkusMock.installMockForType(flaky, UpstreamTokens.class);
+        QuarkusMock.installMockForType(flaky, UpstreamFacade.class);
         flaky.failures.set(2);
         String alice = TestJwts.bearer("alice", tenant);
         mint(alice, "{\"lifetimeSeconds\":1800}").statusCode(503);

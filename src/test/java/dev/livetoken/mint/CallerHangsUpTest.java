@@ -22,10 +22,10 @@ import dev.livetoken.support.Admin;
 import dev.livetoken.support.Stalls;
 import dev.livetoken.support.TestJwts;
 import dev.livetoken.upstream.AuthTokenSpec;
-import dev.livetoken.upstream.GeminiAuthTokens;
+import dev.livetoken.upstream.MintedName;
 import dev.livetoken.upstream.UpstreamConfig;
+import dev.livetoken.upstream.UpstreamFacade;
 import dev.livetoken.upstream.UpstreamMetrics;
-import dev.livetoken.upstream.UpstreamTokens;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -53,7 +53,7 @@ class CallerHangsUpTest {
     UpstreamMetrics metrics;
 
     /** The emulator behind a delay, counting its calls: a slow Google. */
-    final class SlowUpstream extends UpstreamTokens {
+    final class SlowUpstream extends UpstreamFacade {
         final AtomicInteger calls = new AtomicInteger();
         final Duration delay;
 
@@ -63,7 +63,7 @@ class CallerHangsUpTest {
         }
 
         @Override
-        public Uni<GeminiAuthTokens.MintedName> create(AuthTokenSpec spec) {
+        public Uni<MintedName> create(AuthTokenSpec spec) {
             calls.incrementAndGet();
             return delay.isZero()
                     ? super.create(spec)
@@ -84,7 +84,7 @@ class CallerHangsUpTest {
                 .then()
                 .statusCode(201);
         SlowUpstream upstream = new SlowUpstream(Duration.ofSeconds(2));
-        QuarkusMock.installMockForType(upstream, UpstreamTokens.class);
+        QuarkusMock.installMockForType(upstream, UpstreamFacade.class);
         int callers = 20;
         long start = System.nanoTime();
         try (var pool = Executors.newVirtualThreadPerTaskExecutor()) {
@@ -128,7 +128,7 @@ class CallerHangsUpTest {
         String tenant = Admin.newTenant("hangupearly");
         Admin.createPolicy(tenant, "{\"userQuotaPerDay\":100,\"userRatePerMinute\":0}");
         SlowUpstream upstream = new SlowUpstream(Duration.ZERO);
-        QuarkusMock.installMockForType(upstream, UpstreamTokens.class);
+        QuarkusMock.installMockForType(upstream, UpstreamFacade.class);
         String bearer = TestJwts.bearer("bob", tenant);
         io.restassured.RestAssured.given()
                 .header("Authorization", bearer)

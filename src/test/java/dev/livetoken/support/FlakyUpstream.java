@@ -8,19 +8,19 @@ import io.vertx.core.Vertx;
 import dev.livetoken.problem.ProblemException;
 import dev.livetoken.problem.ProblemType;
 import dev.livetoken.upstream.AuthTokenSpec;
-import dev.livetoken.upstream.GeminiAuthTokens;
+import dev.livetoken.upstream.MintedName;
 import dev.livetoken.upstream.UpstreamConfig;
+import dev.livetoken.upstream.UpstreamFacade;
 import dev.livetoken.upstream.UpstreamMetrics;
-import dev.livetoken.upstream.UpstreamTokens;
 
 /**
  * The emulator behind a switch: while {@link #failures} is above 0, each upstream call fails as an
  * unavailable Google would (503 upstream-unavailable) and counts down. Install it for one test with
- * {@code QuarkusMock.installMockForType(flaky, UpstreamTokens.class)}. Vetoed: it must not become a
+ * {@code QuarkusMock.installMockForType(flaky, UpstreamFacade.class)}. Vetoed: it must not become a
  * second bean of its superclass's (inherited) scope.
  */
 @jakarta.enterprise.inject.Vetoed
-public final class FlakyUpstream extends UpstreamTokens {
+public final class FlakyUpstream extends UpstreamFacade {
 
     public final AtomicInteger failures = new AtomicInteger();
 
@@ -29,7 +29,7 @@ public final class FlakyUpstream extends UpstreamTokens {
     }
 
     @Override
-    public Uni<GeminiAuthTokens.MintedName> create(AuthTokenSpec spec) {
+    public Uni<MintedName> create(AuthTokenSpec spec) {
         if (failures.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
             return Uni.createFrom()
                     .failure(ProblemException.of(

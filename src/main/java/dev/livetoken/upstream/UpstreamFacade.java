@@ -15,11 +15,14 @@ import dev.livetoken.problem.ProblemException;
 import dev.livetoken.problem.ProblemType;
 
 /**
- * The configured upstream. Built on first use rather than at startup, because in dev and test the
+ * The service's one door to Google (super-heroes' pattern: a package-private REST client behind a
+ * public façade): mint a token, say what field mask a request would carry, and where devices
+ * connect. Callers speak in {@link AuthTokenSpec} and never see wire bodies or the HTTP client.
+ * The configured upstream is built on first use rather than at startup, because in dev and test the
  * upstream is this very server's emulator, whose port (random in tests) is known only once bound.
  */
 @ApplicationScoped
-public class UpstreamTokens {
+public class UpstreamFacade {
 
     /** Path of the Live API WebSocket for ephemeral tokens (docs/live-api-protocol.md §2). */
     public static final String CONSTRAINED_WS_PATH =
@@ -31,13 +34,13 @@ public class UpstreamTokens {
     private volatile GeminiAuthTokens client;
     private volatile URI baseUrl;
 
-    public UpstreamTokens(Vertx vertx, UpstreamConfig config, UpstreamMetrics metrics) {
+    public UpstreamFacade(Vertx vertx, UpstreamConfig config, UpstreamMetrics metrics) {
         this.vertx = vertx;
         this.config = config;
         this.metrics = metrics;
     }
 
-    public Uni<GeminiAuthTokens.MintedName> create(AuthTokenSpec spec) {
+    public Uni<MintedName> create(AuthTokenSpec spec) {
         GeminiAuthTokens c = client();
         long start = System.nanoTime();
         // latency per call here; each failure's kind is counted where UpstreamFailures classifies it
@@ -47,6 +50,11 @@ public class UpstreamTokens {
                 metrics.failedUnclassified();
             }
         });
+    }
+
+    /** The {@code fieldMask} the {@code auth_tokens.create} body for this spec carries, or null for none. */
+    public String fieldMask(AuthTokenSpec spec) {
+        return AuthTokenBodies.tree(spec).path("fieldMask").asText(null);
     }
 
     /** The base URL in force, with any {@code ${quarkus.http.port}} expression resolved. */
