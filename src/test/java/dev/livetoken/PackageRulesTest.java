@@ -55,7 +55,8 @@ class PackageRulesTest {
             // Calls to Google; owns its meters (UpstreamMetrics).
             entry("upstream", Set.of("problem")),
             // Tenant policies, platform ceilings, GET /v1/languages (the policy's languages).
-            entry("policy", Set.of("auth", "languages", "limits", "problem", "store")),
+            // policy names models the way Google's API does (upstream.ModelNames, the one `models/` rule)
+            entry("policy", Set.of("auth", "languages", "limits", "problem", "store", "upstream")),
             // Access log, metrics, readiness; reads the emulator's switch (EmulatorConfig) only.
             entry("ops", Set.of("auth", "emulator", "problem", "upstream")),
             // POST /v1/tokens: plans, reserves, calls upstream, audits.

@@ -256,7 +256,8 @@ public class MintService {
                 delivery,
                 reservation.sessionMinutes());
         // A renewal's record links to its parent in the same insert.
-        return fromStore(ctx, audit.writeGrouped(record, renewedFrom))
+        return fromStore(
+                        ctx, renewedFrom == null ? audit.writeGrouped(record) : audit.writeGrouped(record, renewedFrom))
                 .map(v -> {
                     // Charged and kept: the token exists at Google whether or not its caller is still there.
                     metrics.sessionMinutesCharged(plan.tenant(), reservation.sessionMinutes());
