@@ -432,7 +432,8 @@ final class LiveConnection {
                 // send one, so close the socket underneath its handlers
                 if (connection instanceof io.vertx.core.net.impl.ConnectionBase cb) {
                     io.netty.channel.Channel ch = cb.channel();
-                    ch.unsafe().close(ch.voidPromise());
+                    // Channel.Unsafe may only be used on the channel's own event loop
+                    ch.eventLoop().execute(() -> ch.unsafe().close(ch.voidPromise()));
                 } else {
                     connection.close();
                 }
