@@ -166,6 +166,26 @@ public class HttpEdgeFilters {
     }
 
     /**
+     * The request body for a Vert.x route under this filter: the one it buffered (a chunked body,
+     * already counted against the limit) or, for a body with a Content-Length (already checked
+     * against it), read now. A Vert.x BodyHandler would wait forever for a chunked body this filter
+     * has already consumed.
+     */
+    public static io.vertx.core.Future<Buffer> body(RoutingContext ctx) {
+        var buffered = ctx.body();
+        if (buffered != null && buffered.buffer() != null) {
+            return io.vertx.core.Future.succeededFuture(buffered.buffer());
+        }
+        if (ctx.request().isEnded()) {
+            return io.vertx.core.Future.succeededFuture(Buffer.buffer());
+        }
+        // The request may have been paused on its way here (lazy authentication); reading resumes it.
+        io.vertx.core.Future<Buffer> body = ctx.request().body();
+        ctx.request().resume();
+        return body;
+    }
+
+    /**
      * Our REST resources take a body buffered here; other routes (the emulator's, with a Vert.x
      * BodyHandler and limit of their own) read the request themselves.
      */

@@ -26,17 +26,18 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.BodyHandler;
 
 import dev.livetoken.auth.Caller;
 import dev.livetoken.auth.CallerResolver;
 import dev.livetoken.limits.UsageLimiter;
 import dev.livetoken.ops.AccessLog;
 import dev.livetoken.problem.EdgeConfig;
+import dev.livetoken.problem.HttpEdgeFilters;
 import dev.livetoken.problem.ProblemException;
 import dev.livetoken.problem.ProblemMappers;
 import dev.livetoken.problem.ProblemType;
 import dev.livetoken.problem.RequestIds;
+import dev.livetoken.problem.VertxProblems;
 import dev.livetoken.store.Store;
 
 /**
@@ -82,8 +83,15 @@ public class TranslationRoute {
         // After Quarkus' own filters (CORS, authentication: orders -300…-100) and ours, before RESTEasy.
         router.post(PATH)
                 .order(500)
-                .handler(BodyHandler.create(false).setBodyLimit(maxBodyBytes))
-                .handler(ctx -> new Exchange(ctx).start())
+                // The body limit is HttpEdgeFilters' (413 before this route runs, announced or chunked);
+                // a BodyHandler here would wait forever for a chunked body that filter already read.
+                .handler(ctx -> HttpEdgeFilters.body(ctx).onComplete(body -> {
+                    if (body.failed()) {
+                        VertxProblems.send(ctx, json, VertxProblems.of(body.cause(), RequestIds.of(ctx)));
+                    } else {
+                        new Exchange(ctx, body.result()).start();
+                    }
+                }))
                 .failureHandler(this::failed);
         router.route(PATH)
                 .order(501)
@@ -110,7 +118,8 @@ public class TranslationRoute {
         } else if (t instanceof ProblemException pe) {
             p = pe;
         } else {
-            p = storeOrInternal(t == null ? new IllegalStateException("status " + ctx.statusCode()) : t);
+            p = VertxProblems.of(
+                    t == null ? new IllegalStateException("status " + ctx.statusCode()) : t, RequestIds.of(ctx));
         }
         VertxProblems.send(ctx, json, p);
     }
@@ -131,8 +140,11 @@ public class TranslationRoute {
         private boolean ending;
         private boolean clientGone;
 
-        Exchange(RoutingContext ctx) {
+        private final Buffer body;
+
+        Exchange(RoutingContext ctx, Buffer body) {
             this.ctx = ctx;
+            this.body = body;
         }
 
         void start() {
@@ -329,7 +341,7 @@ public class TranslationRoute {
         }
 
         private void refuseOrFail(Throwable t) {
-            ProblemException p = t instanceof ProblemException pe ? pe : storeOrInternal(t);
+            ProblemException p = VertxProblems.of(t, RequestIds.of(ctx));
             if (streaming) {
                 endWithError(p);
             } else {
@@ -373,7 +385,6 @@ public class TranslationRoute {
             if (type == null || !MediaType.valueOf(type).isCompatible(MediaType.APPLICATION_JSON_TYPE)) {
                 throw ProblemException.of(ProblemType.UNSUPPORTED_MEDIA_TYPE, "Send the body as application/json.");
             }
-            Buffer body = ctx.body().buffer();
             if (body == null || body.length() == 0) {
                 throw ProblemException.of(ProblemType.INVALID_REQUEST, "The body must be a JSON object.");
             }
@@ -435,19 +446,6 @@ public class TranslationRoute {
                     ProblemType.NOT_ACCEPTABLE, "This resource answers application/json or text/event-stream.");
         }
         return false;
-    }
-
-    private ProblemException storeOrInternal(Throwable t) {
-        if (t instanceof dev.livetoken.store.StoreFailure) {
-            LOG.errorf("Store failure during a translation: %s", t.getMessage());
-            return ProblemException.builder(
-                            ProblemType.STORE_UNAVAILABLE, "The service's store is unavailable; try again shortly.")
-                    .retryAfter(java.time.Duration.ofSeconds(5))
-                    .build();
-        }
-        LOG.errorf("Unexpected %s during a translation", t.getClass().getName());
-        return ProblemException.of(
-                ProblemType.INTERNAL_ERROR, "Something went wrong on our side; quote the request id if you report it.");
     }
 
     private static void putIfSet(Map<String, Object> m, String key, Integer value) {
