@@ -10,6 +10,7 @@
 #                            [--driver=jvm] [--jvm="-Xmx512m"] [--env.NAME=value ...]
 #                            [--pg=jdbc:postgresql://127.0.0.1:5432/db]   (runs the embedded store, then PostgreSQL)
 #                            [--jar=<dir>/quarkus-run.jar]                 (an older build instead of this one)
+#                            [--floor]      (then the same rounds with bench/java's FloorServer in the service's place)
 # Needs wrk (apt-get install wrk) for the throughput rounds, node + npm for the peer.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -20,10 +21,12 @@ rm -rf target/bench-classes
 javac -q -d target/bench-classes -cp "$cp" $(find bench/java -name '*.java') 2>/dev/null \
   || javac -d target/bench-classes -cp "$cp" $(find bench/java -name '*.java')
 pg=""
+floor=""
 args=()
 for a in "$@"; do
   case "$a" in
     --pg=*) pg="${a#--pg=}" ;;
+    --floor) floor=1 ;;
     *) args+=("$a") ;;
   esac
 done
@@ -35,6 +38,11 @@ if [ -n "$pg" ]; then
   PGUSER=postgres psql "${pg#jdbc:}" -q -c 'DROP SCHEMA public CASCADE; CREATE SCHEMA public;' 2>/dev/null \
     || echo "(could not reset $pg; running on what it holds)"
   run "${args[@]+"${args[@]}"}" --env.QUARKUS_DATASOURCE_JDBC_URL="$pg" --env.QUARKUS_DATASOURCE_USERNAME=postgres
+fi
+if [ -n "$floor" ]; then
+  # The JVM floor (bench/java/dev/livetoken/bench/FloorServer.java): JWT + upstream call + answer, no
+  # framework, no store. What the service could reach at best on this machine, against the same peer.
+  run "${args[@]+"${args[@]}"}" --main=dev.livetoken.bench.FloorServer
 fi
 echo
 echo "| store | service mints/s | peer mints/s | ratio us/peer (mints/s) | ratio peer/us (CPU per mint) | p50 / p99 at fixed rate, ms | RSS | startup |"

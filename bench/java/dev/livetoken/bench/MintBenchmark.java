@@ -218,7 +218,12 @@ public final class MintBenchmark {
             System.out.printf(
                     Locale.ROOT,
                     "SUMMARY store=%s us=%s peer=%s ratio=%s cpu-ratio=%s p50=%s p99=%s rss=%s startup=%s%n",
-                    opt.getOrDefault("env.QUARKUS_DATASOURCE_JDBC_URL", "").isBlank() ? "embedded-h2" : "postgresql",
+                    opt.containsKey("main")
+                            ? "floor-no-store"
+                            : opt.getOrDefault("env.QUARKUS_DATASOURCE_JDBC_URL", "")
+                                            .isBlank()
+                                    ? "embedded-h2"
+                                    : "postgresql",
                     summary.get("us"),
                     summary.get("peer"),
                     summary.get("ratio"),
@@ -311,8 +316,16 @@ public final class MintBenchmark {
         if (!extraJvm.isBlank()) {
             cmd.addAll(Arrays.asList(extraJvm.split(" ")));
         }
-        cmd.add("-jar");
-        cmd.add(jar);
+        String main = opt.get("main");
+        if (main != null) {
+            // A benchmark-only server class (FloorServer) in the service's place, same env, same load.
+            cmd.add("-cp");
+            cmd.add(System.getProperty("java.class.path"));
+            cmd.add(main);
+        } else {
+            cmd.add("-jar");
+            cmd.add(jar);
+        }
         ProcessBuilder pb =
                 new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(new File("target/bench-service.log"));
         Map<String, String> env = pb.environment();

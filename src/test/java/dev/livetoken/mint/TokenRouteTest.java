@@ -24,7 +24,7 @@ import static org.hamcrest.Matchers.startsWith;
 
 /** {@code POST /v1/tokens} against the emulator, every exchange validated against openapi.yaml. */
 @QuarkusTest
-class TokenResourceTest {
+class TokenRouteTest {
 
     @Inject
     EmulatorTokenStore emulator;
