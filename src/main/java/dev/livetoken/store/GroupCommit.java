@@ -232,7 +232,9 @@ public final class GroupCommit implements AutoCloseable {
                 c.commit();
                 batches.incrementAndGet();
                 units.addAndGet(batch.size());
-            } catch (SQLException | RuntimeException e) {
+            } catch (SQLException | RuntimeException | Error e) {
+                // An Error thrown by a unit lands here too: roll back, or setAutoCommit(true) in the
+                // finally block would commit the batch's half-done work while every unit is told it failed.
                 try {
                     c.rollback();
                 } catch (SQLException ignored) {

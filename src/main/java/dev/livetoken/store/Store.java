@@ -184,7 +184,8 @@ public class Store {
                 T result = work.run(c);
                 c.commit();
                 return result;
-            } catch (SQLException | RuntimeException e) {
+            } catch (SQLException | RuntimeException | Error e) {
+                // Error too: setAutoCommit(true) below would otherwise commit the half-done work.
                 c.rollback();
                 throw e;
             } finally {

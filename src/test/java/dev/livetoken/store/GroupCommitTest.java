@@ -97,6 +97,25 @@ class GroupCommitTest {
     }
 
     @Test
+    void aUnitThrowingAnErrorLeavesNothingOfItsBatchCommitted() throws Exception {
+        group = new GroupCommit(this::open, 1, 64, 1000);
+        CountDownLatch inside = new CountDownLatch(1);
+        CountDownLatch release = holdWriter(inside);
+        inside.await(5, TimeUnit.SECONDS);
+        CompletableFuture<String> before = group.submit(new GroupCommit.Lane("t", "a"), insert("before"));
+        CompletableFuture<String> broken = group.submit(new GroupCommit.Lane("t", "b"), c -> {
+            insert("half-done").run(c);
+            throw new AssertionError("a unit that dies with an Error, not an exception");
+        });
+        release.countDown();
+        assertThatThrownBy(() -> before.get(5, TimeUnit.SECONDS)).hasCauseInstanceOf(StoreFailure.class);
+        assertThatThrownBy(() -> broken.get(5, TimeUnit.SECONDS)).hasCauseInstanceOf(StoreFailure.class);
+        // Both were told they failed, so neither may be in the table (switching autocommit back on
+        // after the Error used to commit them).
+        assertThat(committed()).isEmpty();
+    }
+
+    @Test
     void concurrentUnitsShareOneCommitAndAreVisibleWhenTheirFuturesComplete() throws Exception {
         group = new GroupCommit(this::open, 1, 64, 1000);
         CountDownLatch inside = new CountDownLatch(1);
