@@ -11,11 +11,11 @@ import org.junit.jupiter.api.Test;
 import io.quarkus.test.junit.QuarkusTest;
 
 import dev.livetoken.emulator.EmulatorTokenStore;
-import dev.livetoken.policy.LockMode;
 import dev.livetoken.policy.PolicyStore;
 import dev.livetoken.policy.TokenPolicy;
 import dev.livetoken.support.Admin;
 import dev.livetoken.support.Contract;
+import dev.livetoken.support.Policies;
 import dev.livetoken.support.TestJwts;
 
 import static io.restassured.RestAssured.given;
@@ -173,29 +173,13 @@ class PlatformCeilingsApiTest {
     void aPolicyStoredBeforeTheCeilingsWereLoweredIsClampedAtMintTime() {
         String tenant = Admin.newTenant("legacy");
         // stored straight into the store, as a policy written under older, looser ceilings would be
-        TokenPolicy old = new TokenPolicy(
-                tenant,
-                true,
-                LIVE,
-                LockMode.LOCKED,
-                Set.of("es"),
-                "es",
-                false,
-                true,
-                20,
-                50,
-                Duration.ofHours(5),
-                Duration.ofHours(10),
-                Duration.ofMinutes(30),
-                Duration.ofHours(1),
-                0,
-                0,
-                0,
-                0,
-                1,
-                "gemini-3.1-flash-lite",
-                0,
-                0);
+        TokenPolicy old = Policies.defaults()
+                .withTenantId(tenant)
+                .withAllowedTargetLanguages(Set.of("es"))
+                .withUses(20, 50)
+                .withTokenLifetime(Duration.ofHours(5), Duration.ofHours(10))
+                .withNewSessionWindow(Duration.ofMinutes(30), Duration.ofHours(1))
+                .build();
         assertThat(store.insert(old, "legacy-import")).isTrue();
         String alice = TestJwts.bearer("alice", tenant);
 
@@ -280,29 +264,11 @@ class PlatformCeilingsApiTest {
     @Test
     void aPolicyNamingAModelThePlatformNoLongerAllowsMintsNothing() {
         String tenant = Admin.newTenant("oldmodel");
-        TokenPolicy old = new TokenPolicy(
-                tenant,
-                true,
-                "gemini-2.5-pro",
-                LockMode.LOCKED,
-                Set.of(),
-                "en",
-                false,
-                true,
-                1,
-                10,
-                Duration.ofMinutes(30),
-                Duration.ofHours(1),
-                Duration.ofMinutes(1),
-                Duration.ofMinutes(10),
-                0,
-                0,
-                0,
-                0,
-                1,
-                "gemini-3.1-flash-lite",
-                0,
-                0);
+        TokenPolicy old = Policies.defaults()
+                .withTenantId(tenant)
+                .withModel("gemini-2.5-pro")
+                .withDefaultTargetLanguage("en")
+                .build();
         assertThat(store.insert(old, "legacy-import")).isTrue();
         int before = emulator.size();
         given().filter(Contract.VALIDATED)

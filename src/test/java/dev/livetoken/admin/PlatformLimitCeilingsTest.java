@@ -1,6 +1,5 @@
 package dev.livetoken.admin;
 
-import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 
@@ -17,6 +16,7 @@ import dev.livetoken.policy.PolicyStore;
 import dev.livetoken.policy.TokenPolicy;
 import dev.livetoken.support.Admin;
 import dev.livetoken.support.Contract;
+import dev.livetoken.support.Policies;
 import dev.livetoken.support.TestJwts;
 
 import static io.restassured.RestAssured.given;
@@ -137,29 +137,12 @@ class PlatformLimitCeilingsTest {
     @Test
     void anUnlimitedStoredPolicyMintsUnderTheCeilingAndLocked() {
         String tenant = Admin.newTenant("unlimited");
-        TokenPolicy old = new TokenPolicy(
-                tenant,
-                true,
-                "gemini-3.5-live-translate-preview",
-                LockMode.UNLOCKED,
-                Set.of("fr"),
-                "fr",
-                false,
-                true,
-                1,
-                10,
-                Duration.ofMinutes(30),
-                Duration.ofHours(1),
-                Duration.ofMinutes(1),
-                Duration.ofMinutes(10),
-                0,
-                0,
-                0,
-                0,
-                1,
-                "gemini-3.1-flash-lite",
-                0,
-                0);
+        TokenPolicy old = Policies.defaults()
+                .withTenantId(tenant)
+                .withLockMode(LockMode.UNLOCKED)
+                .withAllowedTargetLanguages(Set.of("fr"))
+                .withDefaultTargetLanguage("fr")
+                .build();
         assertThat(store.insert(old, "legacy-import")).isTrue();
         String alice = TestJwts.bearer("alice", tenant);
         given().filter(Contract.VALIDATED)

@@ -19,6 +19,7 @@ import dev.livetoken.policy.TokenPolicy;
 import dev.livetoken.store.Store;
 import dev.livetoken.support.Admin;
 import dev.livetoken.support.Contract;
+import dev.livetoken.support.Policies;
 import dev.livetoken.support.TestJwts;
 
 import static io.restassured.RestAssured.given;
@@ -298,29 +299,11 @@ class TranslationApiTest {
         // ... and a policy stored before the list shrank is refused at request time
         TokenPolicy valid =
                 policies.find(TokenPolicy.DEFAULT_TENANT).orElseThrow().policy();
-        TokenPolicy stale = new TokenPolicy(
-                tenant,
-                true,
-                valid.model(),
-                valid.lockMode(),
-                valid.allowedTargetLanguages(),
-                valid.defaultTargetLanguage(),
-                valid.echoTargetLanguage(),
-                valid.echoOverridable(),
-                valid.defaultUses(),
-                valid.maxUses(),
-                valid.tokenLifetime(),
-                valid.maxTokenLifetime(),
-                valid.newSessionWindow(),
-                valid.maxNewSessionWindow(),
-                0,
-                0,
-                0,
-                0,
-                1,
-                "gemini-9-ultra",
-                0,
-                0);
+        TokenPolicy stale = Policies.from(valid)
+                .withTenantId(tenant)
+                .withVersion(1)
+                .withTextModel("gemini-9-ultra")
+                .build();
         assertThat(policies.insert(stale, "legacy-import")).isTrue();
         given().filter(Contract.VALIDATED)
                 .header("Authorization", TestJwts.bearer("al", tenant))
