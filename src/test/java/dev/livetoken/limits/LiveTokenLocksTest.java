@@ -21,9 +21,7 @@ import dev.livetoken.problem.ProblemException;
 import dev.livetoken.store.Store;
 import dev.livetoken.store.StoreWork;
 import dev.livetoken.support.Admin;
-import dev.livetoken.support.Contract;
 
-import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -128,14 +126,7 @@ class LiveTokenLocksTest {
         assertThat(store.read(locks(tenant)))
                 .as("a user cap alone: each user's row comes with its first capped mint")
                 .isEmpty();
-        given().filter(Contract.VALIDATED)
-                .header("Authorization", Admin.PLATFORM)
-                .header("If-Match", etag)
-                .contentType("application/merge-patch+json")
-                .body("{\"maxLiveTokensPerTenant\":5}")
-                .when()
-                .patch("/admin/v1/tenants/" + tenant + "/policy")
-                .then()
+        Admin.patchPolicy(Admin.PLATFORM, tenant, etag, "{\"maxLiveTokensPerTenant\":5}")
                 .statusCode(200);
         assertThat(store.read(locks(tenant))).containsExactly("t:" + tenant);
 

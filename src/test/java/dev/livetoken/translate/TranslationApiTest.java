@@ -286,13 +286,7 @@ class TranslationApiTest {
     void aTextModelThePlatformDoesNotAllowIsRefused() {
         String tenant = Admin.newTenant("model");
         // the operator's list bounds every write, a platform-admin's too ...
-        given().filter(Contract.VALIDATED)
-                .header("Authorization", Admin.PLATFORM)
-                .contentType("application/json")
-                .body("{\"textModel\":\"gemini-9-ultra\"}")
-                .when()
-                .put("/admin/v1/tenants/" + tenant + "/policy")
-                .then()
+        Admin.putPolicy(Admin.PLATFORM, tenant, "{\"textModel\":\"gemini-9-ultra\"}")
                 .statusCode(403)
                 .body("type", equalTo("https://livetoken.dev/problems/platform-ceiling"))
                 .body("errors.field", hasItem("textModel"));
