@@ -4,6 +4,8 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 
+import jakarta.ws.rs.QueryParam;
+
 import dev.livetoken.audit.AuditLog;
 import dev.livetoken.auth.Subjects;
 import dev.livetoken.problem.ProblemException;
@@ -15,25 +17,35 @@ import dev.livetoken.problem.ProblemType;
  * {@code cursor} of the previous page and the page size. Every parameter is read as text and
  * checked here, so each listing answers a bad one alike: a 400 problem naming it, never a 404 or a
  * 500. The cursor itself is the listing's to decode; a cursor it rejects is {@link #badCursor()}.
+ * The translations listing, paged by size alone, reads its {@code limit} with {@link #parseLimit}.
  */
-record PageQuery(String subject, Instant from, Instant to, String cursor, int limit) {
+public record PageQuery(String subject, Instant from, Instant to, String cursor, int limit) {
 
     static final int DEFAULT_LIMIT = 50;
     static final int MAX_LIMIT = 500;
 
-    /** Checks the raw parameters (each may be null), or throws the 400 naming the first bad one. */
-    static PageQuery of(String subject, String from, String to, String cursor, String limit) {
-        // limit is read as text: a JAX-RS Integer parameter that does not parse answers 404, not 400.
-        int n = limit(limit);
-        if (subject != null && !Subjects.isAcceptable(subject)) {
-            throw invalid("subject", "'subject' " + Subjects.RULE + ".");
+    /** The listing's query parameters as sent, each null when absent ({@code @BeanParam} of the listings). */
+    record Params(
+            @QueryParam("subject") String subject,
+            @QueryParam("from") String from,
+            @QueryParam("to") String to,
+            @QueryParam("cursor") String cursor,
+            @QueryParam("limit") String limit) {
+
+        /** The checked query, or the 400 naming the first bad parameter. */
+        PageQuery check() {
+            // limit is read as text: a JAX-RS Integer parameter that does not parse answers 404, not 400.
+            int n = parseLimit(limit);
+            if (subject != null && !Subjects.isAcceptable(subject)) {
+                throw invalid("subject", "'subject' " + Subjects.RULE + ".");
+            }
+            Instant f = time(from, "from");
+            Instant t = time(to, "to");
+            if (f != null && t != null && !f.isBefore(t)) {
+                throw invalid("from", "'from' must be before 'to'.");
+            }
+            return new PageQuery(subject, f, t, cursor, n);
         }
-        Instant f = time(from, "from");
-        Instant t = time(to, "to");
-        if (f != null && t != null && !f.isBefore(t)) {
-            throw invalid("from", "'from' must be before 'to'.");
-        }
-        return new PageQuery(subject, f, t, cursor, n);
     }
 
     /** The 400 of a cursor the listing did not issue. */
@@ -41,7 +53,8 @@ record PageQuery(String subject, Instant from, Instant to, String cursor, int li
         return invalid("cursor", "'cursor' is not one we issued.");
     }
 
-    private static int limit(String value) {
+    /** The page size of an admin listing: {@value #DEFAULT_LIMIT} when absent, else 1 to {@value #MAX_LIMIT}, or the 400 naming {@code limit}. */
+    public static int parseLimit(String value) {
         if (value == null) {
             return DEFAULT_LIMIT;
         }

@@ -1,10 +1,10 @@
 package dev.livetoken.admin;
 
+import jakarta.ws.rs.BeanParam;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
-import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 
 import org.eclipse.microprofile.jwt.JsonWebToken;
@@ -34,15 +34,9 @@ public class SessionsResource {
     }
 
     @GET
-    public SessionLog.Page list(
-            @PathParam("tenantId") String tenant,
-            @QueryParam("subject") String subject,
-            @QueryParam("from") String from,
-            @QueryParam("to") String to,
-            @QueryParam("cursor") String cursor,
-            @QueryParam("limit") String limit) {
+    public SessionLog.Page list(@PathParam("tenantId") String tenant, @BeanParam PageQuery.Params params) {
         access.forTenant(jwt, tenant);
-        PageQuery q = PageQuery.of(subject, from, to, cursor, limit);
+        PageQuery q = params.check();
         try {
             return sessions.query(tenant, q.subject(), q.from(), q.to(), q.cursor(), q.limit());
         } catch (SessionLog.BadCursor e) {

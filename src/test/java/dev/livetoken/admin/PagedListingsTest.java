@@ -13,8 +13,8 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The two cursor-paged listings (the audit trail and reported sessions) read their query the same
- * way ({@link PageQuery}): the same bad parameter is the same 400 problem on both, naming it.
+ * The admin listings read their query the same way ({@link PageQuery}): the same bad parameter is
+ * the same 400 problem on the audit trail, reported sessions and translations, naming it.
  */
 @QuarkusTest
 class PagedListingsTest {
@@ -54,5 +54,16 @@ class PagedListingsTest {
         assertThat(sessions.getString("type")).isEqualTo(tokens.getString("type"));
         assertThat(sessions.getString("field")).isEqualTo(tokens.getString("field"));
         assertThat(sessions.getString("detail")).isEqualTo(tokens.getString("detail"));
+    }
+
+    /** The translations listing pages by {@code limit} alone; a bad one was a 404 (JAX-RS could not convert it). */
+    @ParameterizedTest(name = "limit={0}")
+    @CsvSource({"abc", "1.5", "0", "501"})
+    void theTranslationsListingAnswersABadLimitAsTheOthersDo(String limit) {
+        String tenant = Admin.newTenant("pages");
+        JsonPath tokens = problem(tenant, "tokens", "limit", limit);
+        JsonPath translations = problem(tenant, "translations", "limit", limit);
+        assertThat(translations.getString("field")).isEqualTo("limit");
+        assertThat(translations.getString("detail")).isEqualTo(tokens.getString("detail"));
     }
 }
