@@ -31,7 +31,8 @@ class PlatformCeilingsTest {
                 tenantRate,
                 userQuota,
                 tenantQuota,
-                List.of("enabled", "userQuotaPerDay"));
+                List.of("enabled", "userQuotaPerDay"),
+                PlatformCeilings.SessionCeilings.NONE);
     }
 
     static TokenPolicy policy(
@@ -169,7 +170,18 @@ class PlatformCeilingsTest {
     @Test
     void badSettingsAreNamedAtStartup() {
         var bad = new PlatformCeilings(
-                List.of(), List.of(), 0, 72_000, 600, false, -1, 0, 0, 0, List.of("enabled", "maxUsers"));
+                List.of(),
+                List.of(),
+                0,
+                72_000,
+                600,
+                false,
+                -1,
+                0,
+                0,
+                0,
+                List.of("enabled", "maxUsers"),
+                PlatformCeilings.SessionCeilings.NONE);
         assertThat(bad.configProblems())
                 .anyMatch(m -> m.contains("allowed-models"))
                 .anyMatch(m -> m.contains("allowed-text-models"))

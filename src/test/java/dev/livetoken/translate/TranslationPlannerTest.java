@@ -69,7 +69,8 @@ class TranslationPlannerTest {
                         0,
                         0,
                         0,
-                        List.of())),
+                        List.of(),
+                        PlatformCeilings.SessionCeilings.NONE)),
                 config);
     }
 
