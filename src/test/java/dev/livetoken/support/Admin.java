@@ -3,6 +3,7 @@ package dev.livetoken.support;
 import java.util.UUID;
 
 import io.restassured.response.ValidatableResponse;
+import io.restassured.specification.RequestSpecification;
 
 import static io.restassured.RestAssured.given;
 
@@ -36,7 +37,7 @@ public final class Admin {
     public static String policyEtag(String tenant) {
         return given().header("Authorization", PLATFORM)
                 .when()
-                .get("/admin/v1/tenants/" + tenant + "/policy")
+                .get(policyPath(tenant))
                 .then()
                 .statusCode(200)
                 .extract()
@@ -45,36 +46,34 @@ public final class Admin {
 
     /** {@code PUT} of a tenant's first policy (no {@code If-Match}) by {@code bearer}. */
     public static ValidatableResponse putPolicy(String bearer, String tenant, String json) {
-        return given().filter(Contract.VALIDATED)
-                .header("Authorization", bearer)
-                .contentType("application/json")
-                .body(json)
-                .when()
-                .put("/admin/v1/tenants/" + tenant + "/policy")
+        return write(bearer, null, "application/json", json)
+                .put(policyPath(tenant))
                 .then();
     }
 
     /** {@code PUT} replacing the tenant's policy whose ETag is {@code etag}, by {@code bearer}. */
     public static ValidatableResponse replacePolicy(String bearer, String tenant, String etag, String json) {
-        return given().filter(Contract.VALIDATED)
-                .header("Authorization", bearer)
-                .header("If-Match", etag)
-                .contentType("application/json")
-                .body(json)
-                .when()
-                .put("/admin/v1/tenants/" + tenant + "/policy")
+        return write(bearer, etag, "application/json", json)
+                .put(policyPath(tenant))
                 .then();
     }
 
     /** {@code PATCH} (a JSON merge patch) of the tenant's policy whose ETag is {@code etag}, by {@code bearer}. */
     public static ValidatableResponse patchPolicy(String bearer, String tenant, String etag, String patch) {
-        return given().filter(Contract.VALIDATED)
-                .header("Authorization", bearer)
-                .header("If-Match", etag)
-                .contentType("application/merge-patch+json")
-                .body(patch)
-                .when()
-                .patch("/admin/v1/tenants/" + tenant + "/policy")
+        return write(bearer, etag, "application/merge-patch+json", patch)
+                .patch(policyPath(tenant))
                 .then();
+    }
+
+    private static String policyPath(String tenant) {
+        return "/admin/v1/tenants/" + tenant + "/policy";
+    }
+
+    private static RequestSpecification write(String bearer, String etag, String contentType, String body) {
+        RequestSpecification r = given().filter(Contract.VALIDATED)
+                .header("Authorization", bearer)
+                .contentType(contentType)
+                .body(body);
+        return etag == null ? r : r.header("If-Match", etag);
     }
 }
