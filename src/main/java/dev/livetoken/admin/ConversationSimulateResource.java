@@ -3,7 +3,6 @@ package dev.livetoken.admin;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Set;
 
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -96,20 +95,8 @@ public class ConversationSimulateResource {
 
     @POST
     public Simulation simulate(Request body) {
-        if (body == null
-                || body.claims() == null
-                || body.claims().subject() == null
-                || body.claims().subject().isBlank()) {
-            throw ProblemException.builder(ProblemType.INVALID_REQUEST, "'claims.subject' is required.")
-                    .field("claims.subject")
-                    .build();
-        }
-        String tenant = body.claims().tenant();
-        if (tenant == null) {
-            throw ProblemException.builder(ProblemType.INVALID_REQUEST, "'claims.tenant' is required.")
-                    .field("claims.tenant")
-                    .build();
-        }
+        SimulateResource.Claims claims = SimulateResource.Claims.required(body == null ? null : body.claims());
+        String tenant = claims.tenant();
         access.forTenant(jwt, tenant);
         if (CallerResolver.isReservedTenant(tenant)) {
             return refused(
@@ -120,10 +107,7 @@ public class ConversationSimulateResource {
                     List.of(),
                     null);
         }
-        Caller pretend = new Caller(
-                body.claims().subject(),
-                tenant,
-                body.claims().groups() == null ? Set.of() : body.claims().groups());
+        Caller pretend = claims.caller();
         ConversationPlanner.Shape shape;
         EffectivePolicy effective = null;
         try {

@@ -41,7 +41,28 @@ import dev.livetoken.upstream.LiveSetup;
 public class SimulateResource {
 
     /** The claims of the JWT to pretend. */
-    public record Claims(String subject, String tenant, Set<String> groups) {}
+    public record Claims(String subject, String tenant, Set<String> groups) {
+
+        /** {@code claims}, or the 400 naming the claim a simulation needs and lacks (subject, tenant). */
+        static Claims required(Claims claims) {
+            if (claims == null || claims.subject() == null || claims.subject().isBlank()) {
+                throw ProblemException.builder(ProblemType.INVALID_REQUEST, "'claims.subject' is required.")
+                        .field("claims.subject")
+                        .build();
+            }
+            if (claims.tenant() == null) {
+                throw ProblemException.builder(ProblemType.INVALID_REQUEST, "'claims.tenant' is required.")
+                        .field("claims.tenant")
+                        .build();
+            }
+            return claims;
+        }
+
+        /** The caller a JWT with these claims would be. */
+        Caller caller() {
+            return new Caller(subject, tenant, groups == null ? Set.of() : groups);
+        }
+    }
 
     /** Claims plus the mint request body to try. */
     public record SimulateRequest(Claims claims, MintRequest request) {}
@@ -94,20 +115,8 @@ public class SimulateResource {
 
     @POST
     public Simulation simulate(SimulateRequest body) {
-        if (body == null
-                || body.claims() == null
-                || body.claims().subject() == null
-                || body.claims().subject().isBlank()) {
-            throw ProblemException.builder(ProblemType.INVALID_REQUEST, "'claims.subject' is required.")
-                    .field("claims.subject")
-                    .build();
-        }
-        String tenant = body.claims().tenant();
-        if (tenant == null) {
-            throw ProblemException.builder(ProblemType.INVALID_REQUEST, "'claims.tenant' is required.")
-                    .field("claims.tenant")
-                    .build();
-        }
+        Claims claims = Claims.required(body == null ? null : body.claims());
+        String tenant = claims.tenant();
         access.forTenant(jwt, tenant);
         if (dev.livetoken.auth.CallerResolver.isReservedTenant(tenant)) {
             // what a real mint answers: nobody belongs to tenant 'default'
@@ -118,10 +127,7 @@ public class SimulateResource {
                     List.of(),
                     null);
         }
-        Caller pretend = new Caller(
-                body.claims().subject(),
-                tenant,
-                body.claims().groups() == null ? Set.of() : body.claims().groups());
+        Caller pretend = claims.caller();
         EffectivePolicy effective;
         try {
             effective = policies.effective(tenant).await().atMost(Duration.ofSeconds(10));

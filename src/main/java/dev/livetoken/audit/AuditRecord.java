@@ -30,46 +30,6 @@ public record AuditRecord(
         String delivery,
         Long worstCaseSessionMinutes) {
 
-    /** A record without a worst case (the shape before issue 9). */
-    public AuditRecord(
-            Long id,
-            String tenantId,
-            String subject,
-            String actor,
-            Instant mintedAt,
-            String model,
-            boolean locked,
-            String targetLanguageCode,
-            Boolean echoTargetLanguage,
-            int uses,
-            Instant expireTime,
-            Instant newSessionExpireTime,
-            String policyTenant,
-            long policyVersion,
-            String requestId,
-            String tokenHash,
-            String delivery) {
-        this(
-                id,
-                tenantId,
-                subject,
-                actor,
-                mintedAt,
-                model,
-                locked,
-                targetLanguageCode,
-                echoTargetLanguage,
-                uses,
-                expireTime,
-                newSessionExpireTime,
-                policyTenant,
-                policyVersion,
-                requestId,
-                tokenHash,
-                delivery,
-                null);
-    }
-
     /** The token was handed to the caller's connection. */
     public static final String RETURNED = "returned";
     /** The caller had hung up (or had been answered 503) before the token was ready; it was never sent. */

@@ -74,11 +74,7 @@ public final class ConversationRunner {
             converse(a, out);
             return 0;
         } catch (LiveClientException e) {
-            err.println("error: " + e.getMessage());
-            if (e.kind() == LiveClientException.Kind.USAGE) {
-                err.print(USAGE);
-            }
-            return e.kind().exitCode();
+            return e.report(err, USAGE);
         }
     }
 

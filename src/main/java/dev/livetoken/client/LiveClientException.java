@@ -1,5 +1,7 @@
 package dev.livetoken.client;
 
+import java.io.PrintStream;
+
 /** A failure the reference client reports to its user, with the process exit code it maps to. */
 public class LiveClientException extends RuntimeException {
 
@@ -63,5 +65,17 @@ public class LiveClientException extends RuntimeException {
     /** The close reason the server gave, or null. */
     public String closeReason() {
         return closeReason;
+    }
+
+    /**
+     * Tells a command-line user what went wrong on {@code err} (and, for a usage error, how to call
+     * the command: {@code usage}); returns the process exit code.
+     */
+    public int report(PrintStream err, String usage) {
+        err.println("error: " + getMessage());
+        if (kind == Kind.USAGE) {
+            err.print(usage);
+        }
+        return kind.exitCode();
     }
 }

@@ -66,11 +66,7 @@ public final class LiveTranslateCli {
             out.println(r.summary());
             return 0;
         } catch (LiveClientException e) {
-            err.println("error: " + e.getMessage());
-            if (e.kind() == LiveClientException.Kind.USAGE) {
-                err.print(USAGE);
-            }
-            return e.kind().exitCode();
+            return e.report(err, USAGE);
         }
     }
 

@@ -104,11 +104,7 @@ public final class TextTranslateCli {
                     r.done().path("usage").toString());
             return 0;
         } catch (LiveClientException e) {
-            err.println("error: " + e.getMessage());
-            if (e.kind() == LiveClientException.Kind.USAGE) {
-                err.print(USAGE);
-            }
-            return e.kind().exitCode();
+            return e.report(err, USAGE);
         }
     }
 

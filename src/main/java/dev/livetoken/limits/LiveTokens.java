@@ -4,15 +4,14 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Savepoint;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Set;
 import java.util.UUID;
 
 import org.jboss.logging.Logger;
-
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 
 import dev.livetoken.problem.ProblemException;
 import dev.livetoken.problem.ProblemType;
@@ -28,8 +27,15 @@ import dev.livetoken.store.Store;
  * refused before its lock is taken. The lock serializes the count and the insert of
  * concurrent mints of the same user or tenant on every replica, so a cap is never exceeded; a mint
  * that fails later deletes its row again ({@link #release}). Blocking JDBC.
+ * <p>
+ * A claim runs only on the connection of its reservation: on the mint path that is a group-commit
+ * writer's, which must never wait for a second one from the pool. So lock rows are created in a
+ * transaction that is already open: the tenant's when a policy that caps the tenant is saved
+ * ({@link #createLocks}, in the policy's transaction), and any row a claim does not find (a user's
+ * first capped mint, a tenant under the {@code default} policy) by that claim, in the reservation's
+ * transaction.
  */
-final class LiveTokens {
+public final class LiveTokens {
 
     private static final Logger LOG = Logger.getLogger(LiveTokens.class);
 
@@ -39,12 +45,10 @@ final class LiveTokens {
     /** One scope's live tokens: how many, and when the earliest of them expires (null if none). */
     record Live(long count, Instant earliestExpiry) {}
 
+    /** Another transaction created the same lock row at the same moment (PostgreSQL and H2 codes). */
+    private static final Set<String> ROW_RACES = Set.of("23505", "90131");
+
     private final Store store;
-    /** Lock rows known to exist; they are never deleted (one small row per capped user and tenant). */
-    private final Cache<String, Boolean> ensured = Caffeine.newBuilder()
-            .maximumSize(200_000)
-            .expireAfterWrite(Duration.ofHours(25))
-            .build();
 
     LiveTokens(Store store) {
         this.store = store;
@@ -58,34 +62,15 @@ final class LiveTokens {
         return "t:" + tenant;
     }
 
-    /** Creates the lock rows a capped mint will take, outside its transaction (so it never aborts on a duplicate). */
-    void ensureLocks(String tenant, String subject, SessionLimits s) {
-        if (s.maxLiveTokensPerTenant() > 0) {
-            ensureLock(tenant, tenantLock(tenant));
+    /**
+     * Creates, in transaction {@code c} (a policy save's), the lock row of the tenant when {@code
+     * limits} cap its live tokens, so its capped mints find it. Users' rows cannot be made ahead:
+     * each user's first capped mint creates its own ({@link #claim}).
+     */
+    public static void createLocks(Connection c, String tenant, SessionLimits limits) throws SQLException {
+        if (limits.maxLiveTokensPerTenant() > 0) {
+            createLock(c, tenant, tenantLock(tenant));
         }
-        if (s.maxLiveTokensPerUser() > 0) {
-            ensureLock(tenant, userLock(tenant, subject));
-        }
-    }
-
-    private void ensureLock(String tenant, String key) {
-        if (ensured.getIfPresent(key) != null) {
-            return;
-        }
-        try (Connection c = store.connection();
-                PreparedStatement ps = c.prepareStatement("INSERT INTO live_token_lock (lock_key, tenant_id, claims) "
-                        + "SELECT ?, ?, 0 WHERE NOT EXISTS (SELECT 1 FROM live_token_lock WHERE lock_key = ?)")) {
-            ps.setString(1, key);
-            ps.setString(2, tenant);
-            ps.setString(3, key);
-            ps.executeUpdate();
-        } catch (SQLException e) {
-            if (!"23505".equals(e.getSQLState())) {
-                throw new dev.livetoken.store.StoreFailure(e);
-            }
-            // created by a concurrent mint: exactly what we wanted
-        }
-        ensured.put(key, Boolean.TRUE);
     }
 
     /**
@@ -145,21 +130,56 @@ final class LiveTokens {
         if (before.count() >= cap) {
             throw refusal(scope, cap, before, now);
         }
-        lock(c, lockKey);
+        lock(c, tenant, lockKey);
         Live live = count(c, tenant, subject, now);
         if (live.count() >= cap) {
             throw refusal(scope, cap, live, now);
         }
     }
 
-    private void lock(Connection c, String key) throws SQLException {
+    /**
+     * Takes the lock row {@code key} in transaction {@code c}, creating it there first when it does
+     * not exist yet; creating it costs two statements more, once per user or tenant.
+     */
+    private static void lock(Connection c, String tenant, String key) throws SQLException {
+        if (take(c, key)) {
+            return;
+        }
+        createLock(c, tenant, key);
+        if (!take(c, key)) {
+            // Its creator rolled back after ours saw it: fail this mint as a race (a 503), never claim unlocked.
+            throw new SQLException("live-token lock row vanished", "40001");
+        }
+    }
+
+    private static boolean take(Connection c, String key) throws SQLException {
         try (PreparedStatement ps =
                 c.prepareStatement("UPDATE live_token_lock SET claims = claims + 1 WHERE lock_key = ?")) {
             ps.setString(1, key);
-            if (ps.executeUpdate() != 1) {
-                // Lock rows are never deleted; a missing one means the table was wiped under us.
-                ensured.invalidate(key);
-                throw new SQLException("live-token lock row is missing", "55000");
+            return ps.executeUpdate() == 1;
+        }
+    }
+
+    /**
+     * Inserts lock row {@code key} in transaction {@code c} unless it exists. A row another
+     * transaction inserts at the same moment counts as created: the insert waits for it and fails
+     * as a duplicate, in a savepoint of its own, since on PostgreSQL a failed statement spoils the
+     * transaction (here the reservation's, and with it the group commit's batch).
+     */
+    private static void createLock(Connection c, String tenant, String key) throws SQLException {
+        Savepoint sp = c.getAutoCommit() ? null : c.setSavepoint();
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO live_token_lock (lock_key, tenant_id, claims) "
+                + "SELECT ?, ?, 0 WHERE NOT EXISTS (SELECT 1 FROM live_token_lock WHERE lock_key = ?)")) {
+            ps.setString(1, key);
+            ps.setString(2, tenant);
+            ps.setString(3, key);
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            if (!ROW_RACES.contains(e.getSQLState())) {
+                throw e;
+            }
+            if (sp != null) {
+                c.rollback(sp);
             }
         }
     }

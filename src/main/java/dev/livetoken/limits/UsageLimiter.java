@@ -191,7 +191,6 @@ public class UsageLimiter {
             // which keeps a burst against a cap short. Every capped mint locks its live rows
             // before any counter row, so the locking order stays the same for all mints.
             if (capped) {
-                live.ensureLocks(tenant, subject, p.sessionLimits());
                 slot = live.claim(c, tenant, subject, p.sessionLimits(), charge.expireTime(), now);
             }
             for (Planned k : plan) {

@@ -51,34 +51,6 @@ public record PlatformCeilings(
         public static final SessionCeilings NONE = new SessionCeilings(0, 0, 0, 0);
     }
 
-    /** Ceilings without session ones (the shape before issue 9). */
-    public PlatformCeilings(
-            List<String> allowedModels,
-            List<String> allowedTextModels,
-            int maxUses,
-            long maxTokenLifetimeSeconds,
-            long maxNewSessionWindowSeconds,
-            boolean allowUnlocked,
-            long maxUserRatePerMinute,
-            long maxTenantRatePerMinute,
-            long maxUserQuotaPerDay,
-            long maxTenantQuotaPerDay,
-            List<String> tenantAdminFields) {
-        this(
-                allowedModels,
-                allowedTextModels,
-                maxUses,
-                maxTokenLifetimeSeconds,
-                maxNewSessionWindowSeconds,
-                allowUnlocked,
-                maxUserRatePerMinute,
-                maxTenantRatePerMinute,
-                maxUserQuotaPerDay,
-                maxTenantQuotaPerDay,
-                tenantAdminFields,
-                SessionCeilings.NONE);
-    }
-
     /** Policy document fields nobody writes: the service keeps them. */
     public static final Set<String> READ_ONLY_FIELDS = Set.of("tenantId", "version", "updatedAt", "updatedBy");
 

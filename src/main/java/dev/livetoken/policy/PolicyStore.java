@@ -19,6 +19,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 
 import dev.livetoken.languages.LanguageCatalog;
+import dev.livetoken.limits.LiveTokens;
 import dev.livetoken.store.Store;
 import dev.livetoken.store.StoreFailure;
 
@@ -138,6 +139,7 @@ public class PolicyStore {
                         return false;
                     }
                 }
+                createLiveTokenLocks(c, p);
                 bumpConfigVersion(c);
                 return true;
             });
@@ -166,9 +168,21 @@ public class PolicyStore {
                     throw new VersionConflict(currentVersion(c, p.tenantId()));
                 }
             }
+            createLiveTokenLocks(c, p);
             bumpConfigVersion(c);
             return null;
         });
+    }
+
+    /**
+     * A policy that caps the tenant's live tokens brings the lock row its mints take, in its own
+     * transaction: the mint path then never creates it (see {@link LiveTokens}). The {@code default}
+     * policy names no tenant of its own; its tenants' rows are made by their first capped mint.
+     */
+    private static void createLiveTokenLocks(Connection c, TokenPolicy p) throws SQLException {
+        if (!TokenPolicy.DEFAULT_TENANT.equals(p.tenantId())) {
+            LiveTokens.createLocks(c, p.tenantId(), p.sessionLimits());
+        }
     }
 
     private static void setDisabled(PreparedStatement ps, int first, TokenPolicy p, SetBy disabled)

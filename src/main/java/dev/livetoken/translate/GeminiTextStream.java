@@ -20,6 +20,7 @@ import io.vertx.core.http.RequestOptions;
 
 import dev.livetoken.problem.ProblemException;
 import dev.livetoken.upstream.UpstreamFailures;
+import dev.livetoken.upstream.UpstreamHttp;
 
 /**
  * The {@code models/{model}:streamGenerateContent?alt=sse} call, non-blocking on Vert.x: no thread
@@ -68,26 +69,16 @@ public class GeminiTextStream {
             Duration maxDuration,
             int maxConnections,
             Duration defaultRetryAfter) {
-        boolean tls = "https".equalsIgnoreCase(baseUrl.getScheme());
-        int port = baseUrl.getPort() > 0 ? baseUrl.getPort() : (tls ? 443 : 80);
         this.vertx = vertx;
         this.host = baseUrl.getHost();
-        this.pathPrefix = baseUrl.getPath() == null ? "" : baseUrl.getPath().replaceAll("/+$", "");
+        this.pathPrefix = UpstreamHttp.pathPrefix(baseUrl);
         this.apiKey = apiKey;
         this.firstByte = connectTimeout.plus(readTimeout);
         this.readTimeout = readTimeout;
         this.maxDuration = maxDuration;
         this.failures =
                 new UpstreamFailures(LOG, "streamGenerateContent", "translation upstream", host, defaultRetryAfter);
-        HttpClientOptions options = new HttpClientOptions()
-                .setDefaultHost(host)
-                .setDefaultPort(port)
-                .setSsl(tls)
-                .setVerifyHost(true)
-                .setConnectTimeout((int) connectTimeout.toMillis())
-                .setKeepAlive(true)
-                .setTryUseCompression(false)
-                .setName("gemini-text-stream");
+        HttpClientOptions options = UpstreamHttp.options(baseUrl, connectTimeout, "gemini-text-stream");
         // One connection per live stream (HTTP/1.1), so the pool bounds concurrent translations upstream.
         this.http = vertx.createHttpClient(options, new PoolOptions().setHttp1MaxSize(maxConnections));
     }

@@ -14,10 +14,9 @@ import org.eclipse.microprofile.jwt.JsonWebToken;
 import io.quarkus.security.Authenticated;
 
 import dev.livetoken.admin.AdminAccess;
+import dev.livetoken.admin.PageQuery;
 import dev.livetoken.audit.TranslationAuditLog;
 import dev.livetoken.audit.TranslationAuditRecord;
-import dev.livetoken.problem.ProblemException;
-import dev.livetoken.problem.ProblemType;
 
 /** {@code GET /admin/v1/tenants/{t}/translations}: a tenant's latest text translations, as audited (never the text). */
 @Path("/admin/v1/tenants/{tenantId}/translations")
@@ -39,14 +38,9 @@ public class TranslationAuditResource {
     }
 
     @GET
-    public Page list(@PathParam("tenantId") String tenant, @QueryParam("limit") Integer limit) {
+    public Page list(@PathParam("tenantId") String tenant, @QueryParam("limit") String limit) {
         access.forTenant(jwt, tenant);
-        int n = limit == null ? 50 : limit;
-        if (n < 1 || n > 500) {
-            throw ProblemException.builder(ProblemType.INVALID_REQUEST, "'limit' must be between 1 and 500.")
-                    .field("limit")
-                    .build();
-        }
-        return new Page(audit.recent(tenant, n));
+        // read as text, like the other admin listings: an Integer parameter that does not parse answers 404
+        return new Page(audit.recent(tenant, PageQuery.parseLimit(limit)));
     }
 }

@@ -67,29 +67,19 @@ final class GeminiAuthTokens {
             int maxConnections,
             Duration defaultRetryAfter,
             Consumer<UpstreamFailures.Kind> failureCounted) {
-        boolean tls = "https".equalsIgnoreCase(baseUrl.getScheme());
-        int port = baseUrl.getPort() > 0 ? baseUrl.getPort() : (tls ? 443 : 80);
         this.vertx = vertx;
         this.host = baseUrl.getHost();
-        this.pathPrefix = baseUrl.getPath() == null ? "" : baseUrl.getPath().replaceAll("/+$", "");
+        this.pathPrefix = UpstreamHttp.pathPrefix(baseUrl);
         this.apiKey = apiKey;
         this.deadlineMillis = connectTimeout.plus(readTimeout).toMillis();
         this.failures = new UpstreamFailures(
                 LOG, "auth_tokens", "token service upstream", host, defaultRetryAfter, failureCounted);
-        HttpClientOptions options = new HttpClientOptions()
-                .setDefaultHost(host)
-                .setDefaultPort(port)
-                .setSsl(tls)
-                .setVerifyHost(true)
-                .setConnectTimeout((int) connectTimeout.toMillis())
-                .setKeepAlive(true)
+        HttpClientOptions options = UpstreamHttp.options(baseUrl, connectTimeout, "gemini-auth-tokens")
                 // The per-call deadline below bounds every call. A connection idle timeout shorter
                 // than it would close the connection under a slow answer and turn a timeout into a
                 // "connection closed" (502 instead of 504); this one only reaps forgotten connections.
                 .setIdleTimeout(
-                        (int) Math.max(1, 2 * Duration.ofMillis(deadlineMillis).toSeconds() + 1))
-                .setTryUseCompression(false)
-                .setName("gemini-auth-tokens");
+                        (int) Math.max(1, 2 * Duration.ofMillis(deadlineMillis).toSeconds() + 1));
         this.http = vertx.createHttpClient(options, new PoolOptions().setHttp1MaxSize(maxConnections));
     }
 

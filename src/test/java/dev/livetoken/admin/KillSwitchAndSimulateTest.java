@@ -10,6 +10,7 @@ import dev.livetoken.audit.AuditLog;
 import dev.livetoken.emulator.EmulatorTokenStore;
 import dev.livetoken.support.Admin;
 import dev.livetoken.support.Contract;
+import dev.livetoken.support.Mints;
 import dev.livetoken.support.TestJwts;
 
 import static dev.livetoken.support.Mints.mint;
@@ -46,14 +47,7 @@ class KillSwitchAndSimulateTest {
                 .then()
                 .statusCode(201)
                 .body("createdBy", equalTo("root"));
-        given().filter(Contract.VALIDATED)
-                .header("Authorization", alice)
-                .contentType("application/json")
-                .when()
-                .post("/v1/tokens")
-                .then()
-                .statusCode(403)
-                .body("type", equalTo("https://livetoken.dev/problems/blocked"));
+        Mints.post(alice).statusCode(403).body("type", equalTo("https://livetoken.dev/problems/blocked"));
         mint(bob, 201);
         given().filter(Contract.VALIDATED)
                 .header("Authorization", alice)
@@ -64,7 +58,7 @@ class KillSwitchAndSimulateTest {
                 .body("blocked", equalTo(true));
 
         given().filter(Contract.VALIDATED)
-                .header("Authorization", TestJwts.bearer("ops", tenant, "tenant-admin"))
+                .header("Authorization", Admin.tenantAdmin(tenant))
                 .contentType("application/json")
                 .body("{}")
                 .when()
@@ -174,7 +168,7 @@ class KillSwitchAndSimulateTest {
 
         // a tenant-admin may simulate only its own tenant
         given().filter(Contract.VALIDATED)
-                .header("Authorization", TestJwts.bearer("ops", "elsewhere", "tenant-admin"))
+                .header("Authorization", Admin.tenantAdmin("elsewhere"))
                 .contentType("application/json")
                 .body(body)
                 .when()
@@ -186,13 +180,7 @@ class KillSwitchAndSimulateTest {
     @Test
     void unknownTenantIsRefusedWhenNoDefaultPolicyExists() {
         String tenant = Admin.newTenant("stranger");
-        String etag = given().header("Authorization", Admin.PLATFORM)
-                .when()
-                .get("/admin/v1/tenants/default/policy")
-                .then()
-                .statusCode(200)
-                .extract()
-                .header("ETag");
+        String etag = Admin.policyEtag("default");
         String defaultPolicy = given().header("Authorization", Admin.PLATFORM)
                 .when()
                 .get("/admin/v1/tenants/default/policy")
@@ -207,12 +195,7 @@ class KillSwitchAndSimulateTest {
                 .then()
                 .statusCode(204);
         try {
-            given().filter(Contract.VALIDATED)
-                    .header("Authorization", TestJwts.bearer("alice", tenant))
-                    .contentType("application/json")
-                    .when()
-                    .post("/v1/tokens")
-                    .then()
+            Mints.post(TestJwts.bearer("alice", tenant))
                     .statusCode(403)
                     .body("type", equalTo("https://livetoken.dev/problems/unknown-tenant"));
         } finally {

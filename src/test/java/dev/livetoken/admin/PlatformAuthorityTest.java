@@ -23,21 +23,11 @@ class PlatformAuthorityTest {
 
     static final String RESERVED = "https://livetoken.dev/problems/platform-reserved";
 
-    static String etag(String tenant) {
-        return given().header("Authorization", Admin.PLATFORM)
-                .when()
-                .get("/admin/v1/tenants/" + tenant + "/policy")
-                .then()
-                .statusCode(200)
-                .extract()
-                .header("ETag");
-    }
-
     @Test
     void aTenantAdminCannotLiftATenantBlockAPlatformAdminSet() {
         String tenant = Admin.newTenant("pblock");
         Admin.createPolicy(tenant, "{}");
-        String ops = TestJwts.bearer("ops", tenant, "tenant-admin");
+        String ops = Admin.tenantAdmin(tenant);
         String alice = TestJwts.bearer("alice", tenant);
 
         given().filter(Contract.VALIDATED)
@@ -90,7 +80,7 @@ class PlatformAuthorityTest {
     void aTenantAdminMayLiftItsOwnBlocksButNotAPlatformUserBlock() {
         String tenant = Admin.newTenant("oblock");
         Admin.createPolicy(tenant, "{}");
-        String ops = TestJwts.bearer("ops", tenant, "tenant-admin");
+        String ops = Admin.tenantAdmin(tenant);
         given().filter(Contract.VALIDATED)
                 .header("Authorization", ops)
                 .when()
@@ -146,46 +136,25 @@ class PlatformAuthorityTest {
     void aTenantAdminCannotReEnableAPolicyAPlatformAdminDisabled() {
         String tenant = Admin.newTenant("pdisable");
         String etag = Admin.createPolicy(tenant, "{}");
-        String ops = TestJwts.bearer("ops", tenant, "tenant-admin");
+        String ops = Admin.tenantAdmin(tenant);
         String alice = TestJwts.bearer("alice", tenant);
-        given().filter(Contract.VALIDATED)
-                .header("Authorization", Admin.PLATFORM)
-                .header("If-Match", etag)
-                .contentType("application/merge-patch+json")
-                .body("{\"enabled\":false}")
-                .when()
-                .patch("/admin/v1/tenants/" + tenant + "/policy")
-                .then()
+        Admin.patchPolicy(Admin.PLATFORM, tenant, etag, "{\"enabled\":false}")
                 .statusCode(200)
                 .body("disabledBy", equalTo("root"))
                 .body("disabledByRole", equalTo("platform-admin"));
         mint(alice, 403);
 
-        given().filter(Contract.VALIDATED)
-                .header("Authorization", ops)
-                .header("If-Match", etag(tenant))
-                .contentType("application/merge-patch+json")
-                .body("{\"enabled\":true}")
-                .when()
-                .patch("/admin/v1/tenants/" + tenant + "/policy")
-                .then()
+        Admin.patchPolicy(ops, tenant, Admin.policyEtag(tenant), "{\"enabled\":true}")
                 .statusCode(403)
                 .body("type", equalTo(RESERVED))
                 .body("errors.field", hasItem("enabled"));
-        given().filter(Contract.VALIDATED)
-                .header("Authorization", ops)
-                .header("If-Match", etag(tenant))
-                .contentType("application/json")
-                .body("{\"enabled\":true}")
-                .when()
-                .put("/admin/v1/tenants/" + tenant + "/policy")
-                .then()
+        Admin.replacePolicy(ops, tenant, Admin.policyEtag(tenant), "{\"enabled\":true}")
                 .statusCode(403)
                 .body("errors.field", hasItem("enabled"));
         // deleting its policy would fall back to the (enabled) default policy: also refused
         given().filter(Contract.VALIDATED)
                 .header("Authorization", ops)
-                .header("If-Match", etag(tenant))
+                .header("If-Match", Admin.policyEtag(tenant))
                 .when()
                 .delete("/admin/v1/tenants/" + tenant + "/policy")
                 .then()
@@ -194,27 +163,13 @@ class PlatformAuthorityTest {
         mint(alice, 403);
 
         // other changes stay possible and keep the platform's disable
-        given().filter(Contract.VALIDATED)
-                .header("Authorization", ops)
-                .header("If-Match", etag(tenant))
-                .contentType("application/merge-patch+json")
-                .body("{\"userQuotaPerDay\":5}")
-                .when()
-                .patch("/admin/v1/tenants/" + tenant + "/policy")
-                .then()
+        Admin.patchPolicy(ops, tenant, Admin.policyEtag(tenant), "{\"userQuotaPerDay\":5}")
                 .statusCode(200)
                 .body("enabled", equalTo(false))
                 .body("disabledByRole", equalTo("platform-admin"));
         mint(alice, 403);
 
-        given().filter(Contract.VALIDATED)
-                .header("Authorization", Admin.PLATFORM)
-                .header("If-Match", etag(tenant))
-                .contentType("application/merge-patch+json")
-                .body("{\"enabled\":true}")
-                .when()
-                .patch("/admin/v1/tenants/" + tenant + "/policy")
-                .then()
+        Admin.patchPolicy(Admin.PLATFORM, tenant, Admin.policyEtag(tenant), "{\"enabled\":true}")
                 .statusCode(200);
         mint(alice, 201);
     }
@@ -223,27 +178,13 @@ class PlatformAuthorityTest {
     void aTenantAdminMayReEnableWhatItDisabledItself() {
         String tenant = Admin.newTenant("tdisable");
         Admin.createPolicy(tenant, "{}");
-        String ops = TestJwts.bearer("ops", tenant, "tenant-admin");
-        given().filter(Contract.VALIDATED)
-                .header("Authorization", ops)
-                .header("If-Match", etag(tenant))
-                .contentType("application/merge-patch+json")
-                .body("{\"enabled\":false}")
-                .when()
-                .patch("/admin/v1/tenants/" + tenant + "/policy")
-                .then()
+        String ops = Admin.tenantAdmin(tenant);
+        Admin.patchPolicy(ops, tenant, Admin.policyEtag(tenant), "{\"enabled\":false}")
                 .statusCode(200)
                 .body("disabledBy", equalTo("ops"))
                 .body("disabledByRole", equalTo("tenant-admin"));
         mint(TestJwts.bearer("alice", tenant), 403);
-        given().filter(Contract.VALIDATED)
-                .header("Authorization", ops)
-                .header("If-Match", etag(tenant))
-                .contentType("application/merge-patch+json")
-                .body("{\"enabled\":true}")
-                .when()
-                .patch("/admin/v1/tenants/" + tenant + "/policy")
-                .then()
+        Admin.patchPolicy(ops, tenant, Admin.policyEtag(tenant), "{\"enabled\":true}")
                 .statusCode(200);
         mint(TestJwts.bearer("alice", tenant), 201);
     }
@@ -252,7 +193,7 @@ class PlatformAuthorityTest {
     void aTenantAdminCannotDeleteItsPolicyToShedWhatThePlatformSet() {
         String tenant = Admin.newTenant("pdelete");
         String etag = Admin.createPolicy(tenant, "{\"tenantQuotaPerDay\":5}");
-        String ops = TestJwts.bearer("ops", tenant, "tenant-admin");
+        String ops = Admin.tenantAdmin(tenant);
         given().filter(Contract.VALIDATED)
                 .header("Authorization", ops)
                 .header("If-Match", etag)
@@ -263,14 +204,7 @@ class PlatformAuthorityTest {
                 .body("type", equalTo(RESERVED))
                 .body("errors.field", hasItem("tenantQuotaPerDay"));
         // nor change that field directly
-        given().filter(Contract.VALIDATED)
-                .header("Authorization", ops)
-                .header("If-Match", etag)
-                .contentType("application/merge-patch+json")
-                .body("{\"tenantQuotaPerDay\":0}")
-                .when()
-                .patch("/admin/v1/tenants/" + tenant + "/policy")
-                .then()
+        Admin.patchPolicy(ops, tenant, etag, "{\"tenantQuotaPerDay\":0}")
                 .statusCode(403)
                 .body("errors.field", hasItem("tenantQuotaPerDay"));
 
@@ -278,7 +212,7 @@ class PlatformAuthorityTest {
         String other = Admin.newTenant("tdelete");
         String etag2 = Admin.createPolicy(other, "{\"userQuotaPerDay\":3}");
         given().filter(Contract.VALIDATED)
-                .header("Authorization", TestJwts.bearer("ops", other, "tenant-admin"))
+                .header("Authorization", Admin.tenantAdmin(other))
                 .header("If-Match", etag2)
                 .when()
                 .delete("/admin/v1/tenants/" + other + "/policy")

@@ -11,11 +11,12 @@ import org.junit.jupiter.api.Test;
 import io.quarkus.test.junit.QuarkusTest;
 
 import dev.livetoken.emulator.EmulatorTokenStore;
-import dev.livetoken.policy.LockMode;
 import dev.livetoken.policy.PolicyStore;
 import dev.livetoken.policy.TokenPolicy;
 import dev.livetoken.support.Admin;
 import dev.livetoken.support.Contract;
+import dev.livetoken.support.Mints;
+import dev.livetoken.support.Policies;
 import dev.livetoken.support.TestJwts;
 
 import static io.restassured.RestAssured.given;
@@ -46,8 +47,7 @@ class PlatformCeilingsApiTest {
 
     @Test
     void anyAdminReadsTheCeilingsAnAppUserDoesNot() {
-        for (String admin :
-                new String[] {Admin.PLATFORM, TestJwts.bearer("ops", Admin.newTenant("reader"), "tenant-admin")}) {
+        for (String admin : new String[] {Admin.PLATFORM, Admin.tenantAdmin(Admin.newTenant("reader"))}) {
             given().filter(Contract.VALIDATED)
                     .header("Authorization", admin)
                     .when()
@@ -76,19 +76,12 @@ class PlatformCeilingsApiTest {
     void aTenantAdminCannotGiveItsTenantTheOperatorsModelAndLimits() {
         String tenant = Admin.newTenant("greedy");
         String etag = Admin.createPolicy(tenant, "{}");
-        String ops = TestJwts.bearer("ops", tenant, "tenant-admin");
+        String ops = Admin.tenantAdmin(tenant);
         // the write: another model, 1000 uses, a (nearly) 20-hour lifetime, UNLOCKED, no limits
         String greedy = "{\"model\":\"gemini-2.5-pro\",\"maxUses\":1000,\"defaultUses\":1000,"
                 + "\"tokenLifetimeSeconds\":71999,\"maxTokenLifetimeSeconds\":71999,\"lockMode\":\"UNLOCKED\","
                 + "\"userRatePerMinute\":0,\"userQuotaPerDay\":0,\"tenantRatePerMinute\":0,\"tenantQuotaPerDay\":0}";
-        given().filter(Contract.VALIDATED)
-                .header("Authorization", ops)
-                .header("If-Match", etag)
-                .contentType("application/json")
-                .body(greedy)
-                .when()
-                .put("/admin/v1/tenants/" + tenant + "/policy")
-                .then()
+        Admin.replacePolicy(ops, tenant, etag, greedy)
                 .statusCode(403)
                 .body("type", equalTo(RESERVED))
                 .body(
@@ -104,26 +97,18 @@ class PlatformCeilingsApiTest {
                 .body("errors.find { it.field == 'maxTokenLifetimeSeconds' }.message", containsString("at most 3600"))
                 .body("errors.find { it.field == 'model' }.message", containsString("platform-admin"));
         // the same without the platform's fields: still beyond the ceilings
-        given().filter(Contract.VALIDATED)
-                .header("Authorization", ops)
-                .header("If-Match", etag)
-                .contentType("application/merge-patch+json")
-                .body("{\"maxUses\":1000,\"tokenLifetimeSeconds\":71999,\"maxTokenLifetimeSeconds\":71999}")
-                .when()
-                .patch("/admin/v1/tenants/" + tenant + "/policy")
-                .then()
+        Admin.patchPolicy(
+                        ops,
+                        tenant,
+                        etag,
+                        "{\"maxUses\":1000,\"tokenLifetimeSeconds\":71999,\"maxTokenLifetimeSeconds\":71999}")
                 .statusCode(403)
                 .body("type", equalTo(CEILING))
                 .body("errors.field", hasItems("maxUses", "tokenLifetimeSeconds", "maxTokenLifetimeSeconds"));
 
         // nothing was stored: the next mint goes upstream with the platform's model, uses and lifetime
         java.time.Instant beforeMint = java.time.Instant.now();
-        String token = given().filter(Contract.VALIDATED)
-                .header("Authorization", TestJwts.bearer("alice", tenant))
-                .contentType("application/json")
-                .when()
-                .post("/v1/tokens")
-                .then()
+        String token = Mints.post(TestJwts.bearer("alice", tenant))
                 .statusCode(201)
                 .body("model", equalTo("models/" + LIVE))
                 .body("uses", equalTo(1))
@@ -136,14 +121,7 @@ class PlatformCeilingsApiTest {
         assertThat(Duration.between(beforeMint, upstream.expireTime())).isLessThanOrEqualTo(Duration.ofHours(1));
 
         // within its fields and the ceilings a tenant-admin is free
-        given().filter(Contract.VALIDATED)
-                .header("Authorization", ops)
-                .header("If-Match", etag)
-                .contentType("application/merge-patch+json")
-                .body("{\"maxUses\":10,\"maxTokenLifetimeSeconds\":3600,\"userQuotaPerDay\":0}")
-                .when()
-                .patch("/admin/v1/tenants/" + tenant + "/policy")
-                .then()
+        Admin.patchPolicy(ops, tenant, etag, "{\"maxUses\":10,\"maxTokenLifetimeSeconds\":3600,\"userQuotaPerDay\":0}")
                 .statusCode(200)
                 .body("maxUses", equalTo(10))
                 .body("updatedBy", equalTo("ops"));
@@ -152,13 +130,10 @@ class PlatformCeilingsApiTest {
     @Test
     void aPlatformAdminMaySetAnythingWithinTheCeilingsButNotBeyond() {
         String tenant = Admin.newTenant("bounded");
-        given().filter(Contract.VALIDATED)
-                .header("Authorization", Admin.PLATFORM)
-                .contentType("application/json")
-                .body("{\"model\":\"gemini-2.5-pro\",\"maxUses\":11,\"maxNewSessionWindowSeconds\":601}")
-                .when()
-                .put("/admin/v1/tenants/" + tenant + "/policy")
-                .then()
+        Admin.putPolicy(
+                        Admin.PLATFORM,
+                        tenant,
+                        "{\"model\":\"gemini-2.5-pro\",\"maxUses\":11,\"maxNewSessionWindowSeconds\":601}")
                 .statusCode(403)
                 .body("type", equalTo(CEILING))
                 .body("errors.field", hasItems("model", "maxUses", "maxNewSessionWindowSeconds"))
@@ -173,39 +148,18 @@ class PlatformCeilingsApiTest {
     void aPolicyStoredBeforeTheCeilingsWereLoweredIsClampedAtMintTime() {
         String tenant = Admin.newTenant("legacy");
         // stored straight into the store, as a policy written under older, looser ceilings would be
-        TokenPolicy old = new TokenPolicy(
-                tenant,
-                true,
-                LIVE,
-                LockMode.LOCKED,
-                Set.of("es"),
-                "es",
-                false,
-                true,
-                20,
-                50,
-                Duration.ofHours(5),
-                Duration.ofHours(10),
-                Duration.ofMinutes(30),
-                Duration.ofHours(1),
-                0,
-                0,
-                0,
-                0,
-                1,
-                "gemini-3.1-flash-lite",
-                0,
-                0);
+        TokenPolicy old = Policies.defaults()
+                .withTenantId(tenant)
+                .withAllowedTargetLanguages(Set.of("es"))
+                .withUses(20, 50)
+                .withTokenLifetime(Duration.ofHours(5), Duration.ofHours(10))
+                .withNewSessionWindow(Duration.ofMinutes(30), Duration.ofHours(1))
+                .build();
         assertThat(store.insert(old, "legacy-import")).isTrue();
         String alice = TestJwts.bearer("alice", tenant);
 
         Instant before = Instant.now();
-        String token = given().filter(Contract.VALIDATED)
-                .header("Authorization", alice)
-                .contentType("application/json")
-                .when()
-                .post("/v1/tokens")
-                .then()
+        String token = Mints.post(alice)
                 .statusCode(201)
                 .body("uses", equalTo(10))
                 .body("expiresInSeconds", equalTo(3600))
@@ -218,25 +172,11 @@ class PlatformCeilingsApiTest {
         assertThat(upstream.newSessionExpireTime())
                 .isBefore(before.plus(Duration.ofMinutes(10)).plusSeconds(5));
 
-        given().filter(Contract.VALIDATED)
-                .header("Authorization", alice)
-                .contentType("application/json")
-                .body("{\"uses\":50}")
-                .when()
-                .post("/v1/tokens")
-                .then()
+        Mints.post(alice, "{\"uses\":50}")
                 .statusCode(400)
                 .body("field", equalTo("uses"))
                 .body("detail", containsString("10"));
-        given().filter(Contract.VALIDATED)
-                .header("Authorization", alice)
-                .contentType("application/json")
-                .body("{\"lifetimeSeconds\":7200}")
-                .when()
-                .post("/v1/tokens")
-                .then()
-                .statusCode(400)
-                .body("field", equalTo("lifetimeSeconds"));
+        Mints.post(alice, "{\"lifetimeSeconds\":7200}").statusCode(400).body("field", equalTo("lifetimeSeconds"));
         given().filter(Contract.VALIDATED)
                 .header("Authorization", alice)
                 .when()
@@ -266,51 +206,21 @@ class PlatformCeilingsApiTest {
                 .then()
                 .statusCode(200)
                 .body("maxUses", equalTo(50));
-        given().filter(Contract.VALIDATED)
-                .header("Authorization", TestJwts.bearer("ops", tenant, "tenant-admin"))
-                .header("If-Match", "\"1\"")
-                .contentType("application/merge-patch+json")
-                .body("{\"enabled\":false}")
-                .when()
-                .patch("/admin/v1/tenants/" + tenant + "/policy")
-                .then()
+        Admin.patchPolicy(Admin.tenantAdmin(tenant), tenant, "\"1\"", "{\"enabled\":false}")
                 .statusCode(200);
     }
 
     @Test
     void aPolicyNamingAModelThePlatformNoLongerAllowsMintsNothing() {
         String tenant = Admin.newTenant("oldmodel");
-        TokenPolicy old = new TokenPolicy(
-                tenant,
-                true,
-                "gemini-2.5-pro",
-                LockMode.LOCKED,
-                Set.of(),
-                "en",
-                false,
-                true,
-                1,
-                10,
-                Duration.ofMinutes(30),
-                Duration.ofHours(1),
-                Duration.ofMinutes(1),
-                Duration.ofMinutes(10),
-                0,
-                0,
-                0,
-                0,
-                1,
-                "gemini-3.1-flash-lite",
-                0,
-                0);
+        TokenPolicy old = Policies.defaults()
+                .withTenantId(tenant)
+                .withModel("gemini-2.5-pro")
+                .withDefaultTargetLanguage("en")
+                .build();
         assertThat(store.insert(old, "legacy-import")).isTrue();
         int before = emulator.size();
-        given().filter(Contract.VALIDATED)
-                .header("Authorization", TestJwts.bearer("alice", tenant))
-                .contentType("application/json")
-                .when()
-                .post("/v1/tokens")
-                .then()
+        Mints.post(TestJwts.bearer("alice", tenant))
                 .statusCode(403)
                 .body("type", equalTo("https://livetoken.dev/problems/policy-forbids"))
                 .body("field", equalTo("model"))

@@ -1,6 +1,5 @@
 package dev.livetoken.admin;
 
-import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 
@@ -17,6 +16,8 @@ import dev.livetoken.policy.PolicyStore;
 import dev.livetoken.policy.TokenPolicy;
 import dev.livetoken.support.Admin;
 import dev.livetoken.support.Contract;
+import dev.livetoken.support.Mints;
+import dev.livetoken.support.Policies;
 import dev.livetoken.support.TestJwts;
 
 import static io.restassured.RestAssured.given;
@@ -78,7 +79,7 @@ class PlatformLimitCeilingsTest {
     void noLimitOrAboveTheCeilingIsRefusedNamingEachFieldAndItsCeiling() {
         String tenant = Admin.newTenant("limits");
         String etag = Admin.createPolicy(tenant, "{}");
-        String ops = TestJwts.bearer("ops", tenant, "tenant-admin");
+        String ops = Admin.tenantAdmin(tenant);
         given().filter(Contract.VALIDATED)
                 .header("Authorization", ops)
                 .header("If-Match", etag)
@@ -98,37 +99,20 @@ class PlatformLimitCeilingsTest {
                         "errors.find { it.field == 'lockMode' }.message",
                         containsString("livetoken.platform.allow-unlocked"));
         // the platform-admin is held to the same ceilings
-        given().filter(Contract.VALIDATED)
-                .header("Authorization", Admin.PLATFORM)
-                .header("If-Match", etag)
-                .contentType("application/merge-patch+json")
-                .body("{\"userQuotaPerDay\":0}")
-                .when()
-                .patch("/admin/v1/tenants/" + tenant + "/policy")
-                .then()
+        Admin.patchPolicy(Admin.PLATFORM, tenant, etag, "{\"userQuotaPerDay\":0}")
                 .statusCode(403)
                 .body("type", equalTo(CEILING))
                 .body("field", equalTo("userQuotaPerDay"));
         // within them, the tenant-admin sets the fields the operator gave it
-        given().filter(Contract.VALIDATED)
-                .header("Authorization", ops)
-                .header("If-Match", etag)
-                .contentType("application/merge-patch+json")
-                .body("{\"userRatePerMinute\":30,\"userQuotaPerDay\":500,\"tenantQuotaPerDay\":10000}")
-                .when()
-                .patch("/admin/v1/tenants/" + tenant + "/policy")
-                .then()
+        Admin.patchPolicy(
+                        ops,
+                        tenant,
+                        etag,
+                        "{\"userRatePerMinute\":30,\"userQuotaPerDay\":500,\"tenantQuotaPerDay\":10000}")
                 .statusCode(200)
                 .body("tenantQuotaPerDay", equalTo(10000));
         // ...and only those: maxUses is not among them here
-        given().filter(Contract.VALIDATED)
-                .header("Authorization", ops)
-                .header("If-Match", "\"2\"")
-                .contentType("application/merge-patch+json")
-                .body("{\"maxUses\":5}")
-                .when()
-                .patch("/admin/v1/tenants/" + tenant + "/policy")
-                .then()
+        Admin.patchPolicy(ops, tenant, "\"2\"", "{\"maxUses\":5}")
                 .statusCode(403)
                 .body("type", equalTo("https://livetoken.dev/problems/platform-reserved"))
                 .body("field", equalTo("maxUses"));
@@ -137,37 +121,15 @@ class PlatformLimitCeilingsTest {
     @Test
     void anUnlimitedStoredPolicyMintsUnderTheCeilingAndLocked() {
         String tenant = Admin.newTenant("unlimited");
-        TokenPolicy old = new TokenPolicy(
-                tenant,
-                true,
-                "gemini-3.5-live-translate-preview",
-                LockMode.UNLOCKED,
-                Set.of("fr"),
-                "fr",
-                false,
-                true,
-                1,
-                10,
-                Duration.ofMinutes(30),
-                Duration.ofHours(1),
-                Duration.ofMinutes(1),
-                Duration.ofMinutes(10),
-                0,
-                0,
-                0,
-                0,
-                1,
-                "gemini-3.1-flash-lite",
-                0,
-                0);
+        TokenPolicy old = Policies.defaults()
+                .withTenantId(tenant)
+                .withLockMode(LockMode.UNLOCKED)
+                .withAllowedTargetLanguages(Set.of("fr"))
+                .withDefaultTargetLanguage("fr")
+                .build();
         assertThat(store.insert(old, "legacy-import")).isTrue();
         String alice = TestJwts.bearer("alice", tenant);
-        given().filter(Contract.VALIDATED)
-                .header("Authorization", alice)
-                .contentType("application/json")
-                .when()
-                .post("/v1/tokens")
-                .then()
+        Mints.post(alice)
                 .statusCode(201)
                 .body("locked", equalTo(true))
                 .body("translationConfig.targetLanguageCode", equalTo("fr"));

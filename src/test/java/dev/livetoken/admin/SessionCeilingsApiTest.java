@@ -10,7 +10,6 @@ import io.quarkus.test.junit.TestProfile;
 
 import dev.livetoken.support.Admin;
 import dev.livetoken.support.Contract;
-import dev.livetoken.support.TestJwts;
 
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
@@ -62,16 +61,9 @@ class SessionCeilingsApiTest {
     void aTenantAdminCannotWidenABudgetOrCapBeyondTheCeiling() {
         String tenant = Admin.newTenant("sceil");
         String etag = Admin.createPolicy(tenant, "{}");
-        String ops = TestJwts.bearer("ops", tenant, "tenant-admin");
+        String ops = Admin.tenantAdmin(tenant);
         // "none" is looser than any ceiling
-        given().filter(Contract.VALIDATED)
-                .header("Authorization", ops)
-                .header("If-Match", etag)
-                .contentType("application/merge-patch+json")
-                .body("{\"userSessionMinutesPerDay\":0,\"maxLiveTokensPerUser\":6}")
-                .when()
-                .patch("/admin/v1/tenants/" + tenant + "/policy")
-                .then()
+        Admin.patchPolicy(ops, tenant, etag, "{\"userSessionMinutesPerDay\":0,\"maxLiveTokensPerUser\":6}")
                 .statusCode(403)
                 .body("type", equalTo(CEILING))
                 .body("errors.field", hasItems("userSessionMinutesPerDay", "maxLiveTokensPerUser"))
@@ -80,38 +72,17 @@ class SessionCeilingsApiTest {
                         containsString("livetoken.platform.max-user-session-minutes-per-day"))
                 .body("errors.find { it.field == 'maxLiveTokensPerUser' }.message", containsString("between 1 and 5"));
         // the tenant-wide ones are the platform's to set at all
-        given().filter(Contract.VALIDATED)
-                .header("Authorization", ops)
-                .header("If-Match", etag)
-                .contentType("application/merge-patch+json")
-                .body("{\"maxLiveTokensPerTenant\":10}")
-                .when()
-                .patch("/admin/v1/tenants/" + tenant + "/policy")
-                .then()
+        Admin.patchPolicy(ops, tenant, etag, "{\"maxLiveTokensPerTenant\":10}")
                 .statusCode(403)
                 .body("type", equalTo("https://livetoken.dev/problems/platform-reserved"))
                 .body("field", equalTo("maxLiveTokensPerTenant"));
         // a platform-admin is held to the same ceilings
-        given().filter(Contract.VALIDATED)
-                .header("Authorization", Admin.PLATFORM)
-                .header("If-Match", etag)
-                .contentType("application/merge-patch+json")
-                .body("{\"tenantSessionMinutesPerDay\":6001}")
-                .when()
-                .patch("/admin/v1/tenants/" + tenant + "/policy")
-                .then()
+        Admin.patchPolicy(Admin.PLATFORM, tenant, etag, "{\"tenantSessionMinutesPerDay\":6001}")
                 .statusCode(403)
                 .body("type", equalTo(CEILING))
                 .body("field", equalTo("tenantSessionMinutesPerDay"));
         // within the ceilings the tenant-admin tightens or loosens as it likes
-        given().filter(Contract.VALIDATED)
-                .header("Authorization", ops)
-                .header("If-Match", etag)
-                .contentType("application/merge-patch+json")
-                .body("{\"userSessionMinutesPerDay\":600,\"maxLiveTokensPerUser\":1}")
-                .when()
-                .patch("/admin/v1/tenants/" + tenant + "/policy")
-                .then()
+        Admin.patchPolicy(ops, tenant, etag, "{\"userSessionMinutesPerDay\":600,\"maxLiveTokensPerUser\":1}")
                 .statusCode(200)
                 .body("userSessionMinutesPerDay", equalTo(600))
                 .body("maxLiveTokensPerUser", equalTo(1))

@@ -6,6 +6,7 @@ import io.quarkus.test.junit.QuarkusTest;
 
 import dev.livetoken.support.Admin;
 import dev.livetoken.support.Contract;
+import dev.livetoken.support.Mints;
 import dev.livetoken.support.TestJwts;
 
 import static io.restassured.RestAssured.given;
@@ -37,34 +38,15 @@ class TenantPolicyAdminTest {
                 .body("updatedBy", equalTo("root"));
 
         // no If-Match: 428; stale If-Match: 412
-        given().filter(Contract.VALIDATED)
-                .header("Authorization", Admin.PLATFORM)
-                .contentType("application/json")
-                .body(POLICY)
-                .when()
-                .put("/admin/v1/tenants/" + tenant + "/policy")
-                .then()
+        Admin.putPolicy(Admin.PLATFORM, tenant, POLICY)
                 .statusCode(428)
                 .body("type", equalTo("https://livetoken.dev/problems/precondition-required"));
-        given().filter(Contract.VALIDATED)
-                .header("Authorization", Admin.PLATFORM)
-                .header("If-Match", "\"99\"")
-                .contentType("application/json")
-                .body(POLICY)
-                .when()
-                .put("/admin/v1/tenants/" + tenant + "/policy")
-                .then()
+        Admin.replacePolicy(Admin.PLATFORM, tenant, "\"99\"", POLICY)
                 .statusCode(412)
                 .body("type", equalTo("https://livetoken.dev/problems/precondition-failed"));
 
-        String etag2 = given().filter(Contract.VALIDATED)
-                .header("Authorization", Admin.PLATFORM)
-                .header("If-Match", etag)
-                .contentType("application/merge-patch+json")
-                .body("{\"userRatePerMinute\":7,\"echoTargetLanguage\":true}")
-                .when()
-                .patch("/admin/v1/tenants/" + tenant + "/policy")
-                .then()
+        String etag2 = Admin.patchPolicy(
+                        Admin.PLATFORM, tenant, etag, "{\"userRatePerMinute\":7,\"echoTargetLanguage\":true}")
                 .statusCode(200)
                 .body("userRatePerMinute", equalTo(7))
                 .body("echoTargetLanguage", equalTo(true))
@@ -74,15 +56,7 @@ class TenantPolicyAdminTest {
                 .header("ETag");
 
         // the old ETag is now stale for every kind of change
-        given().filter(Contract.VALIDATED)
-                .header("Authorization", Admin.PLATFORM)
-                .header("If-Match", etag)
-                .contentType("application/merge-patch+json")
-                .body("{\"enabled\":false}")
-                .when()
-                .patch("/admin/v1/tenants/" + tenant + "/policy")
-                .then()
-                .statusCode(412);
+        Admin.patchPolicy(Admin.PLATFORM, tenant, etag, "{\"enabled\":false}").statusCode(412);
         given().filter(Contract.VALIDATED)
                 .header("Authorization", Admin.PLATFORM)
                 .header("If-Match", etag)
@@ -91,14 +65,7 @@ class TenantPolicyAdminTest {
                 .then()
                 .statusCode(412);
 
-        given().filter(Contract.VALIDATED)
-                .header("Authorization", Admin.PLATFORM)
-                .header("If-Match", etag2)
-                .contentType("application/json")
-                .body("{\"lockMode\":\"UNLOCKED\"}")
-                .when()
-                .put("/admin/v1/tenants/" + tenant + "/policy")
-                .then()
+        Admin.replacePolicy(Admin.PLATFORM, tenant, etag2, "{\"lockMode\":\"UNLOCKED\"}")
                 .statusCode(200)
                 .body("lockMode", equalTo("UNLOCKED"))
                 .body("allowedTargetLanguages", equalTo(java.util.List.of()))
@@ -168,7 +135,7 @@ class TenantPolicyAdminTest {
         String theirs = Admin.newTenant("theirs");
         Admin.createPolicy(mine, POLICY);
         Admin.createPolicy(theirs, POLICY);
-        String tenantAdmin = TestJwts.bearer("ops", mine, "tenant-admin");
+        String tenantAdmin = Admin.tenantAdmin(mine);
         given().filter(Contract.VALIDATED)
                 .header("Authorization", tenantAdmin)
                 .when()
@@ -217,30 +184,9 @@ class TenantPolicyAdminTest {
         String tenant = Admin.newTenant("apply");
         String etag = Admin.createPolicy(tenant, POLICY);
         String user = TestJwts.bearer("alice", tenant);
-        given().filter(Contract.VALIDATED)
-                .header("Authorization", user)
-                .contentType("application/json")
-                .body("{\"targetLanguageCode\":\"de\"}")
-                .when()
-                .post("/v1/tokens")
-                .then()
-                .statusCode(403);
-        given().filter(Contract.VALIDATED)
-                .header("Authorization", Admin.PLATFORM)
-                .header("If-Match", etag)
-                .contentType("application/merge-patch+json")
-                .body("{\"allowedTargetLanguages\":[\"es\",\"de\"]}")
-                .when()
-                .patch("/admin/v1/tenants/" + tenant + "/policy")
-                .then()
+        Mints.post(user, "{\"targetLanguageCode\":\"de\"}").statusCode(403);
+        Admin.patchPolicy(Admin.PLATFORM, tenant, etag, "{\"allowedTargetLanguages\":[\"es\",\"de\"]}")
                 .statusCode(200);
-        given().filter(Contract.VALIDATED)
-                .header("Authorization", user)
-                .contentType("application/json")
-                .body("{\"targetLanguageCode\":\"de\"}")
-                .when()
-                .post("/v1/tokens")
-                .then()
-                .statusCode(201);
+        Mints.post(user, "{\"targetLanguageCode\":\"de\"}").statusCode(201);
     }
 }

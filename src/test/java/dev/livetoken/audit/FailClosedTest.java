@@ -12,7 +12,7 @@ import dev.livetoken.problem.ProblemException;
 import dev.livetoken.problem.ProblemType;
 import dev.livetoken.store.Store;
 import dev.livetoken.support.Admin;
-import dev.livetoken.support.Contract;
+import dev.livetoken.support.Mints;
 import dev.livetoken.support.TestJwts;
 import dev.livetoken.upstream.AuthTokenSpec;
 import dev.livetoken.upstream.MintedName;
@@ -64,12 +64,7 @@ class FailClosedTest {
                     }
                 },
                 AuditLog.class);
-        given().filter(Contract.VALIDATED)
-                .header("Authorization", TestJwts.bearer("alice", tenant))
-                .contentType("application/json")
-                .when()
-                .post("/v1/tokens")
-                .then()
+        Mints.post(TestJwts.bearer("alice", tenant))
                 .statusCode(503)
                 .contentType("application/problem+json")
                 .body("type", equalTo("https://livetoken.dev/problems/audit-unavailable"))
@@ -94,12 +89,7 @@ class FailClosedTest {
                     }
                 },
                 UpstreamFacade.class);
-        given().filter(Contract.VALIDATED)
-                .header("Authorization", TestJwts.bearer("alice", tenant))
-                .contentType("application/json")
-                .when()
-                .post("/v1/tokens")
-                .then()
+        Mints.post(TestJwts.bearer("alice", tenant))
                 .statusCode(503)
                 .body("type", equalTo("https://livetoken.dev/problems/upstream-unavailable"));
         org.assertj.core.api.Assertions.assertThat(usedToday(tenant, "alice")).isEqualTo("0");

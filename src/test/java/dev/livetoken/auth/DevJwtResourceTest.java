@@ -5,6 +5,7 @@ import org.junit.jupiter.api.Test;
 import io.quarkus.test.junit.QuarkusTest;
 
 import dev.livetoken.support.Contract;
+import dev.livetoken.support.Mints;
 
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
@@ -26,13 +27,7 @@ class DevJwtResourceTest {
                 .extract()
                 .path("jwt");
 
-        given().filter(Contract.VALIDATED)
-                .header("Authorization", "Bearer " + jwt)
-                .contentType("application/json")
-                .body("{\"targetLanguageCode\":\"es\"}")
-                .when()
-                .post("/v1/tokens")
-                .then()
+        Mints.post("Bearer " + jwt, "{\"targetLanguageCode\":\"es\"}")
                 .statusCode(201)
                 .body("token", startsWith("auth_tokens/"));
     }

@@ -74,13 +74,10 @@ class ProductionBootstrapTest {
                 .statusCode(403)
                 .body("type", equalTo("https://livetoken.dev/problems/unknown-tenant"));
 
-        given().filter(Contract.VALIDATED)
-                .header("Authorization", idpJwt("ops@example.com", "platform", "platform-admin"))
-                .contentType("application/json")
-                .body("{\"allowedTargetLanguages\":[\"de\"],\"defaultTargetLanguage\":\"de\"}")
-                .when()
-                .put("/admin/v1/tenants/" + tenant + "/policy")
-                .then()
+        Admin.putPolicy(
+                        idpJwt("ops@example.com", "platform", "platform-admin"),
+                        tenant,
+                        "{\"allowedTargetLanguages\":[\"de\"],\"defaultTargetLanguage\":\"de\"}")
                 .statusCode(201)
                 .body("updatedBy", equalTo("ops@example.com"));
 

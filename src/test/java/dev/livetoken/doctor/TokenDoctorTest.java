@@ -19,8 +19,10 @@ import io.restassured.path.json.JsonPath;
 import dev.livetoken.emulator.EmulatorFaults;
 import dev.livetoken.emulator.EmulatorTokenStore;
 import dev.livetoken.emulator.SetupSchema;
+import dev.livetoken.support.Admin;
 import dev.livetoken.support.Contract;
 import dev.livetoken.support.LiveTestSocket;
+import dev.livetoken.support.Mints;
 import dev.livetoken.support.TestJwts;
 
 import static io.restassured.RestAssured.given;
@@ -42,13 +44,7 @@ class TokenDoctorTest {
     EmulatorTokenStore store;
 
     static String mint(String bearer) {
-        return given().filter(Contract.VALIDATED)
-                .header("Authorization", bearer)
-                .contentType("application/json")
-                .body("{\"targetLanguageCode\":\"es\"}")
-                .when()
-                .post("/v1/tokens")
-                .then()
+        return Mints.post(bearer, "{\"targetLanguageCode\":\"es\"}")
                 .statusCode(201)
                 .extract()
                 .path("token");
@@ -200,7 +196,7 @@ class TokenDoctorTest {
         diagnose(TestJwts.bearer("doc-bob", "acme"), token, null, 404);
         diagnose(TestJwts.bearer("doc-admin", "other", "tenant-admin"), token, null, 404);
         diagnose(TestJwts.bearer("doc-admin", "acme", "tenant-admin"), token, null, 200);
-        diagnose(TestJwts.bearer("root", "platform", "platform-admin"), token, null, 200);
+        diagnose(Admin.PLATFORM, token, null, 200);
         given().filter(Contract.VALIDATED)
                 .header("Authorization", ALICE)
                 .contentType("application/json")

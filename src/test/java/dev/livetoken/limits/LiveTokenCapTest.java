@@ -15,13 +15,13 @@ import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.junit.QuarkusMock;
 import io.quarkus.test.junit.QuarkusTest;
-import io.restassured.response.ValidatableResponse;
 import io.vertx.core.Vertx;
 
 import dev.livetoken.audit.AuditLog;
 import dev.livetoken.support.Admin;
 import dev.livetoken.support.Contract;
 import dev.livetoken.support.FlakyUpstream;
+import dev.livetoken.support.Mints;
 import dev.livetoken.support.TestJwts;
 import dev.livetoken.upstream.UpstreamConfig;
 import dev.livetoken.upstream.UpstreamFacade;
@@ -57,24 +57,14 @@ class LiveTokenCapTest {
     @ConfigProperty(name = "quarkus.http.test-port")
     int port;
 
-    static ValidatableResponse mint(String bearer, String body) {
-        return given().filter(Contract.VALIDATED)
-                .header("Authorization", bearer)
-                .contentType("application/json")
-                .body(body)
-                .when()
-                .post("/v1/tokens")
-                .then();
-    }
-
     @Test
     void aUserBeyondTheCapWaitsForTheEarliestTokenToExpire() {
         String tenant = Admin.newTenant("ucap");
         Admin.createPolicy(tenant, "{\"maxLiveTokensPerUser\":2,\"userRatePerMinute\":0}");
         String alice = TestJwts.bearer("alice", tenant);
-        mint(alice, "{\"lifetimeSeconds\":600}").statusCode(201);
-        mint(alice, "{\"lifetimeSeconds\":1200}").statusCode(201);
-        String retryAfter = mint(alice, "{}")
+        Mints.post(alice, "{\"lifetimeSeconds\":600}").statusCode(201);
+        Mints.post(alice, "{\"lifetimeSeconds\":1200}").statusCode(201);
+        String retryAfter = Mints.post(alice, "{}")
                 .statusCode(429)
                 .contentType("application/problem+json")
                 .body("type", equalTo(CAP))
@@ -87,7 +77,7 @@ class LiveTokenCapTest {
         assertThat(Long.parseLong(retryAfter))
                 .as("when the 600 s token expires")
                 .isBetween(570L, 600L);
-        mint(TestJwts.bearer("bob", tenant), "{}").statusCode(201);
+        Mints.post(TestJwts.bearer("bob", tenant), "{}").statusCode(201);
         given().filter(Contract.VALIDATED)
                 .header("Authorization", alice)
                 .when()
@@ -106,9 +96,9 @@ class LiveTokenCapTest {
     void theTenantCapCoversAllItsUsers() {
         String tenant = Admin.newTenant("tcap");
         Admin.createPolicy(tenant, "{\"maxLiveTokensPerTenant\":2,\"userRatePerMinute\":0}");
-        mint(TestJwts.bearer("a", tenant), "{}").statusCode(201);
-        mint(TestJwts.bearer("b", tenant), "{}").statusCode(201);
-        mint(TestJwts.bearer("c", tenant), "{}")
+        Mints.post(TestJwts.bearer("a", tenant), "{}").statusCode(201);
+        Mints.post(TestJwts.bearer("b", tenant), "{}").statusCode(201);
+        Mints.post(TestJwts.bearer("c", tenant), "{}")
                 .statusCode(429)
                 .body("type", equalTo(CAP))
                 .body("scope", equalTo("tenant-live-tokens"))
@@ -140,13 +130,13 @@ class LiveTokenCapTest {
         String tenant = Admin.newTenant("expire");
         Admin.createPolicy(tenant, "{\"maxLiveTokensPerUser\":1,\"userRatePerMinute\":0}");
         String alice = TestJwts.bearer("alice", tenant);
-        mint(alice, "{\"lifetimeSeconds\":2}").statusCode(201);
-        mint(alice, "{\"lifetimeSeconds\":2}")
+        Mints.post(alice, "{\"lifetimeSeconds\":2}").statusCode(201);
+        Mints.post(alice, "{\"lifetimeSeconds\":2}")
                 .statusCode(429)
                 .body("scope", equalTo("user-live-tokens"))
                 .header("Retry-After", equalTo("2"));
         Thread.sleep(2_100);
-        mint(alice, "{\"lifetimeSeconds\":2}").statusCode(201);
+        Mints.post(alice, "{\"lifetimeSeconds\":2}").statusCode(201);
     }
 
     @Test
@@ -157,9 +147,9 @@ class LiveTokenCapTest {
         QuarkusMock.installMockForType(flaky, UpstreamFacade.class);
         flaky.failures.set(1);
         String alice = TestJwts.bearer("alice", tenant);
-        mint(alice, "{}").statusCode(503);
-        mint(alice, "{}").statusCode(201);
-        mint(alice, "{}").statusCode(429).body("scope", equalTo("tenant-live-tokens"));
+        Mints.post(alice, "{}").statusCode(503);
+        Mints.post(alice, "{}").statusCode(201);
+        Mints.post(alice, "{}").statusCode(429).body("scope", equalTo("tenant-live-tokens"));
     }
 
     @Test

@@ -10,12 +10,12 @@ import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.junit.QuarkusMock;
 import io.quarkus.test.junit.QuarkusTest;
-import io.restassured.response.ValidatableResponse;
 import io.vertx.core.Vertx;
 
 import dev.livetoken.support.Admin;
 import dev.livetoken.support.Contract;
 import dev.livetoken.support.FlakyUpstream;
+import dev.livetoken.support.Mints;
 import dev.livetoken.support.Stalls;
 import dev.livetoken.support.TestJwts;
 import dev.livetoken.upstream.UpstreamConfig;
@@ -48,16 +48,6 @@ class SessionBudgetTest {
     @Inject
     UpstreamMetrics metrics;
 
-    static ValidatableResponse mint(String bearer, String body) {
-        return given().filter(Contract.VALIDATED)
-                .header("Authorization", bearer)
-                .contentType("application/json")
-                .body(body)
-                .when()
-                .post("/v1/tokens")
-                .then();
-    }
-
     static long secondsToNextUtcDay() {
         Instant now = Instant.now();
         return Duration.between(now, now.truncatedTo(ChronoUnit.DAYS).plus(Duration.ofDays(1)))
@@ -70,9 +60,9 @@ class SessionBudgetTest {
         Admin.createPolicy(
                 tenant, "{\"userSessionMinutesPerDay\":100,\"userRatePerMinute\":0,\"tokenLifetimeSeconds\":1800}");
         String alice = TestJwts.bearer("alice", tenant);
-        mint(alice, "{}").statusCode(201).body("worstCaseSessionMinutes", equalTo(40));
-        mint(alice, "{}").statusCode(201).body("worstCaseSessionMinutes", equalTo(40));
-        String retryAfter = mint(alice, "{}")
+        Mints.post(alice, "{}").statusCode(201).body("worstCaseSessionMinutes", equalTo(40));
+        Mints.post(alice, "{}").statusCode(201).body("worstCaseSessionMinutes", equalTo(40));
+        String retryAfter = Mints.post(alice, "{}")
                 .statusCode(429)
                 .contentType("application/problem+json")
                 .body("type", equalTo(BUDGET))
@@ -88,13 +78,13 @@ class SessionBudgetTest {
                 .as("until the next UTC day")
                 .isBetween(secondsToNextUtcDay() - 10, secondsToNextUtcDay() + 1);
         // the advice is right: a 600 s token costs exactly the 20 minutes left
-        mint(alice, "{\"lifetimeSeconds\":600}").statusCode(201).body("worstCaseSessionMinutes", equalTo(20));
-        mint(alice, "{\"lifetimeSeconds\":1}")
+        Mints.post(alice, "{\"lifetimeSeconds\":600}").statusCode(201).body("worstCaseSessionMinutes", equalTo(20));
+        Mints.post(alice, "{\"lifetimeSeconds\":1}")
                 .statusCode(429)
                 .body("scope", equalTo("user-session-minutes"))
                 .body("detail", containsString("No token fits"));
         // another user of the tenant has a budget of their own
-        mint(TestJwts.bearer("bob", tenant), "{}").statusCode(201);
+        Mints.post(TestJwts.bearer("bob", tenant), "{}").statusCode(201);
         given().filter(Contract.VALIDATED)
                 .header("Authorization", alice)
                 .when()
@@ -118,10 +108,10 @@ class SessionBudgetTest {
     void theTenantBudgetCoversAllItsUsersAndTheUsageViewShowsWhatWasCharged() {
         String tenant = Admin.newTenant("tbudget");
         Admin.createPolicy(tenant, "{\"tenantSessionMinutesPerDay\":100,\"userRatePerMinute\":0}");
-        mint(TestJwts.bearer("a", tenant), "{\"lifetimeSeconds\":1800}").statusCode(201);
-        mint(TestJwts.bearer("b", tenant), "{\"lifetimeSeconds\":1800,\"uses\":1}")
+        Mints.post(TestJwts.bearer("a", tenant), "{\"lifetimeSeconds\":1800}").statusCode(201);
+        Mints.post(TestJwts.bearer("b", tenant), "{\"lifetimeSeconds\":1800,\"uses\":1}")
                 .statusCode(201);
-        mint(TestJwts.bearer("c", tenant), "{\"lifetimeSeconds\":1800,\"uses\":2}")
+        Mints.post(TestJwts.bearer("c", tenant), "{\"lifetimeSeconds\":1800,\"uses\":2}")
                 .statusCode(429)
                 .body("type", equalTo(BUDGET))
                 .body("scope", equalTo("tenant-session-minutes"))
@@ -147,7 +137,7 @@ class SessionBudgetTest {
     void minutesAreChargedAndRecordedEvenWithoutABudget() {
         String tenant = Admin.newTenant("nobudget");
         Admin.createPolicy(tenant, "{\"userRatePerMinute\":0}");
-        mint(TestJwts.bearer("alice", tenant), "{\"uses\":3,\"lifetimeSeconds\":1200}")
+        Mints.post(TestJwts.bearer("alice", tenant), "{\"uses\":3,\"lifetimeSeconds\":1200}")
                 .statusCode(201)
                 .body("worstCaseSessionMinutes", equalTo(90));
         given().filter(Contract.VALIDATED)
@@ -176,8 +166,8 @@ class SessionBudgetTest {
         QuarkusMock.installMockForType(flaky, UpstreamFacade.class);
         flaky.failures.set(2);
         String alice = TestJwts.bearer("alice", tenant);
-        mint(alice, "{\"lifetimeSeconds\":1800}").statusCode(503);
-        mint(alice, "{\"lifetimeSeconds\":1800}").statusCode(503);
+        Mints.post(alice, "{\"lifetimeSeconds\":1800}").statusCode(503);
+        Mints.post(alice, "{\"lifetimeSeconds\":1800}").statusCode(503);
         // both failed mints gave their 40 minutes back: the whole budget is still there
         given().filter(Contract.VALIDATED)
                 .header("Authorization", alice)
@@ -187,8 +177,8 @@ class SessionBudgetTest {
                 .statusCode(200)
                 .body("limits.find { it.scope == 'user-session-minutes' }.used", equalTo(0))
                 .body("limits.find { it.scope == 'tenant-session-minutes' }.used", equalTo(0));
-        mint(alice, "{\"lifetimeSeconds\":1800}").statusCode(201).body("worstCaseSessionMinutes", equalTo(40));
-        mint(alice, "{\"lifetimeSeconds\":1}").statusCode(429).body("scope", equalTo("tenant-session-minutes"));
+        Mints.post(alice, "{\"lifetimeSeconds\":1800}").statusCode(201).body("worstCaseSessionMinutes", equalTo(40));
+        Mints.post(alice, "{\"lifetimeSeconds\":1}").statusCode(429).body("scope", equalTo("tenant-session-minutes"));
         assertThat(Stalls.metric("livetoken_session_minutes_charged_total", "tenant=\"" + tenant + "\""))
                 .isEqualTo(40);
     }
@@ -197,7 +187,8 @@ class SessionBudgetTest {
     void simulateChargesNothingAndExplainsEachBudget() {
         String tenant = Admin.newTenant("simbudget");
         Admin.createPolicy(tenant, "{\"userSessionMinutesPerDay\":60,\"userRatePerMinute\":0}");
-        mint(TestJwts.bearer("alice", tenant), "{\"lifetimeSeconds\":1800}").statusCode(201);
+        Mints.post(TestJwts.bearer("alice", tenant), "{\"lifetimeSeconds\":1800}")
+                .statusCode(201);
         String body = "{\"claims\":{\"subject\":\"alice\",\"tenant\":\"" + tenant + "\"},\"request\":%s}";
         given().filter(Contract.VALIDATED)
                 .header("Authorization", Admin.PLATFORM)

@@ -18,6 +18,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import dev.livetoken.audit.AuditLog;
 import dev.livetoken.support.Admin;
 import dev.livetoken.support.Contract;
+import dev.livetoken.support.Mints;
 import dev.livetoken.support.TestJwts;
 
 import static dev.livetoken.support.Mints.mint;
@@ -43,12 +44,7 @@ class UsageLimitsTest {
         String alice = TestJwts.bearer("alice", tenant);
         mint(alice, 201);
         mint(alice, 201);
-        given().filter(Contract.VALIDATED)
-                .header("Authorization", alice)
-                .contentType("application/json")
-                .when()
-                .post("/v1/tokens")
-                .then()
+        Mints.post(alice)
                 .statusCode(429)
                 .contentType("application/problem+json")
                 .body("type", equalTo("https://livetoken.dev/problems/rate-limited"))
@@ -77,12 +73,7 @@ class UsageLimitsTest {
         mint(TestJwts.bearer("a", tenant), 201);
         mint(TestJwts.bearer("b", tenant), 201);
         mint(TestJwts.bearer("c", tenant), 201);
-        given().filter(Contract.VALIDATED)
-                .header("Authorization", TestJwts.bearer("d", tenant))
-                .contentType("application/json")
-                .when()
-                .post("/v1/tokens")
-                .then()
+        Mints.post(TestJwts.bearer("d", tenant))
                 .statusCode(429)
                 .body("type", equalTo("https://livetoken.dev/problems/quota-exceeded"));
         given().filter(Contract.VALIDATED)

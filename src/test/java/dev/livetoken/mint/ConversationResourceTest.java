@@ -224,23 +224,14 @@ class ConversationResourceTest {
     @Test
     void anInterpreterModelOffThePlatformAllowListIsRefusedAtWrite() {
         String tenant = Admin.newTenant("interpmodel");
-        given().filter(Contract.VALIDATED)
-                .header("Authorization", Admin.PLATFORM)
-                .contentType("application/json")
-                .body("{\"interpreterEnabled\":true,\"interpreterModel\":\"gemini-2.0-flash-live-001\"}")
-                .when()
-                .put("/admin/v1/tenants/" + tenant + "/policy")
-                .then()
+        Admin.putPolicy(
+                        Admin.PLATFORM,
+                        tenant,
+                        "{\"interpreterEnabled\":true,\"interpreterModel\":\"gemini-2.0-flash-live-001\"}")
                 .statusCode(403)
                 .body("type", equalTo("https://livetoken.dev/problems/platform-ceiling"))
                 .body("errors[0].field", equalTo("interpreterModel"));
-        given().filter(Contract.VALIDATED)
-                .header("Authorization", Admin.PLATFORM)
-                .contentType("application/json")
-                .body("{\"interpreterInstructionTemplate\":\"no placeholders\"}")
-                .when()
-                .put("/admin/v1/tenants/" + tenant + "/policy")
-                .then()
+        Admin.putPolicy(Admin.PLATFORM, tenant, "{\"interpreterInstructionTemplate\":\"no placeholders\"}")
                 .statusCode(400)
                 .body("errors[0].field", equalTo("interpreterInstructionTemplate"));
     }

@@ -12,6 +12,7 @@ import dev.livetoken.policy.LockMode;
 import dev.livetoken.policy.TokenPolicy;
 import dev.livetoken.problem.ProblemException;
 import dev.livetoken.problem.ProblemType;
+import dev.livetoken.support.Policies;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -24,29 +25,15 @@ class MintPlannerTest {
     final MintPlanner planner = new MintPlanner(new LanguageCatalog());
 
     static TokenPolicy policy(LockMode mode, Set<String> allowed, boolean echoOverridable) {
-        return new TokenPolicy(
-                "acme",
-                true,
-                "gemini-3.5-live-translate-preview",
-                mode,
-                allowed,
-                "de",
-                false,
-                echoOverridable,
-                1,
-                3,
-                Duration.ofMinutes(30),
-                Duration.ofHours(1),
-                Duration.ofMinutes(1),
-                Duration.ofMinutes(5),
-                0,
-                0,
-                0,
-                0,
-                7,
-                "gemini-3.1-flash-lite",
-                0,
-                0);
+        return Policies.defaults()
+                .withLockMode(mode)
+                .withAllowedTargetLanguages(allowed)
+                .withDefaultTargetLanguage("de")
+                .withEchoOverridable(echoOverridable)
+                .withUses(1, 3)
+                .withNewSessionWindow(Duration.ofMinutes(1), Duration.ofMinutes(5))
+                .withVersion(7)
+                .build();
     }
 
     private ProblemType refusal(TokenPolicy p, MintRequest r, Caller c) {
@@ -162,29 +149,14 @@ class MintPlannerTest {
 
     @Test
     void disabledPolicyRefusesEverything() {
-        TokenPolicy p = new TokenPolicy(
-                "acme",
-                false,
-                "m",
-                LockMode.LOCKED,
-                Set.of(),
-                "de",
-                false,
-                true,
-                1,
-                1,
-                Duration.ofMinutes(30),
-                Duration.ofMinutes(30),
-                Duration.ofMinutes(1),
-                Duration.ofMinutes(1),
-                0,
-                0,
-                0,
-                0,
-                1,
-                "gemini-3.1-flash-lite",
-                0,
-                0);
+        TokenPolicy p = Policies.defaults()
+                .withEnabled(false)
+                .withModel("m")
+                .withDefaultTargetLanguage("de")
+                .withUses(1, 1)
+                .withTokenLifetime(Duration.ofMinutes(30), Duration.ofMinutes(30))
+                .withNewSessionWindow(Duration.ofMinutes(1), Duration.ofMinutes(1))
+                .build();
         assertThat(refusal(p, MintRequest.EMPTY, ALICE)).isEqualTo(ProblemType.POLICY_FORBIDS);
     }
 

@@ -15,6 +15,7 @@ import dev.livetoken.audit.AuditRecord;
 import dev.livetoken.audit.TokenHasher;
 import dev.livetoken.support.Admin;
 import dev.livetoken.support.Contract;
+import dev.livetoken.support.Mints;
 import dev.livetoken.support.TestJwts;
 
 import static io.restassured.RestAssured.given;
@@ -55,16 +56,7 @@ class RenewTest {
     }
 
     static JsonPath mint(String bearer, String body) {
-        return given().filter(Contract.VALIDATED)
-                .header("Authorization", bearer)
-                .contentType("application/json")
-                .body(body)
-                .when()
-                .post("/v1/tokens")
-                .then()
-                .statusCode(201)
-                .extract()
-                .jsonPath();
+        return Mints.post(bearer, body).statusCode(201).extract().jsonPath();
     }
 
     static io.restassured.response.ValidatableResponse renew(String bearer, String token) {
@@ -84,14 +76,7 @@ class RenewTest {
     }
 
     void patchPolicy(String json) {
-        etag = given().filter(Contract.VALIDATED)
-                .header("Authorization", Admin.PLATFORM)
-                .header("If-Match", etag)
-                .contentType("application/merge-patch+json")
-                .body(json)
-                .when()
-                .patch("/admin/v1/tenants/" + tenant + "/policy")
-                .then()
+        etag = Admin.patchPolicy(Admin.PLATFORM, tenant, etag, json)
                 .statusCode(200)
                 .extract()
                 .header("ETag");

@@ -40,7 +40,8 @@ class RenewalTest {
                 1,
                 "r",
                 "hash",
-                AuditRecord.RETURNED);
+                AuditRecord.RETURNED,
+                null);
     }
 
     static MintPlan plan(String model, LiveSetup.Translation translation) {

@@ -14,6 +14,7 @@ import io.restassured.response.Response;
 import dev.livetoken.emulator.EmulatedToken;
 import dev.livetoken.emulator.EmulatorTokenStore;
 import dev.livetoken.support.Contract;
+import dev.livetoken.support.Mints;
 import dev.livetoken.support.TestJwts;
 
 import static io.restassured.RestAssured.given;
@@ -30,13 +31,7 @@ class TokenRouteTest {
     EmulatorTokenStore emulator;
 
     static ExtractableResponse<Response> mint(String body) {
-        return given().filter(Contract.VALIDATED)
-                .header("Authorization", TestJwts.bearer("alice", "acme"))
-                .contentType("application/json")
-                .body(body)
-                .when()
-                .post("/v1/tokens")
-                .then()
+        return Mints.post(TestJwts.bearer("alice", "acme"), body)
                 .statusCode(201)
                 .header("Cache-Control", "no-store")
                 .contentType("application/json")
@@ -88,12 +83,7 @@ class TokenRouteTest {
 
     @Test
     void emptyBodyMintsWithPolicyDefaults() {
-        given().filter(Contract.VALIDATED)
-                .header("Authorization", TestJwts.bearer("alice", "acme"))
-                .contentType("application/json")
-                .when()
-                .post("/v1/tokens")
-                .then()
+        Mints.post(TestJwts.bearer("alice", "acme"))
                 .statusCode(201)
                 .body("translationConfig.targetLanguageCode", equalTo("en"))
                 .body("uses", equalTo(1));
@@ -101,13 +91,7 @@ class TokenRouteTest {
 
     @Test
     void unknownLanguageIs400WithSuggestions() {
-        given().filter(Contract.VALIDATED)
-                .header("Authorization", TestJwts.bearer("alice", "acme"))
-                .contentType("application/json")
-                .body("{\"targetLanguageCode\":\"pt\"}")
-                .when()
-                .post("/v1/tokens")
-                .then()
+        Mints.post(TestJwts.bearer("alice", "acme"), "{\"targetLanguageCode\":\"pt\"}")
                 .statusCode(400)
                 .contentType("application/problem+json")
                 .body("type", equalTo("https://livetoken.dev/problems/unknown-language"))
@@ -117,13 +101,7 @@ class TokenRouteTest {
 
     @Test
     void usesAbovePolicyIs400NamingTheField() {
-        given().filter(Contract.VALIDATED)
-                .header("Authorization", TestJwts.bearer("alice", "acme"))
-                .contentType("application/json")
-                .body("{\"uses\":11}")
-                .when()
-                .post("/v1/tokens")
-                .then()
+        Mints.post(TestJwts.bearer("alice", "acme"), "{\"uses\":11}")
                 .statusCode(400)
                 .body("field", equalTo("uses"));
     }
@@ -224,22 +202,10 @@ class TokenRouteTest {
 
     @Test
     void onBehalfOfNeedsTheBrokerRole() {
-        given().filter(Contract.VALIDATED)
-                .header("Authorization", TestJwts.bearer("alice", "acme"))
-                .contentType("application/json")
-                .body("{\"onBehalfOf\":\"bob\"}")
-                .when()
-                .post("/v1/tokens")
-                .then()
+        Mints.post(TestJwts.bearer("alice", "acme"), "{\"onBehalfOf\":\"bob\"}")
                 .statusCode(403)
                 .body("field", equalTo("onBehalfOf"));
-        given().filter(Contract.VALIDATED)
-                .header("Authorization", TestJwts.bearer("backend", "acme", "token-broker"))
-                .contentType("application/json")
-                .body("{\"onBehalfOf\":\"bob\"}")
-                .when()
-                .post("/v1/tokens")
-                .then()
+        Mints.post(TestJwts.bearer("backend", "acme", "token-broker"), "{\"onBehalfOf\":\"bob\"}")
                 .statusCode(201);
     }
 

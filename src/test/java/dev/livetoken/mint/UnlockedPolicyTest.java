@@ -10,6 +10,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import dev.livetoken.emulator.EmulatorTokenStore;
 import dev.livetoken.support.Admin;
 import dev.livetoken.support.Contract;
+import dev.livetoken.support.Mints;
 import dev.livetoken.support.TestJwts;
 
 import static io.restassured.RestAssured.given;
@@ -39,12 +40,7 @@ class UnlockedPolicyTest {
 
     @Test
     void unlockedTokenCarriesNoTranslationConfig() {
-        String token = given().filter(Contract.VALIDATED)
-                .header("Authorization", bearer)
-                .contentType("application/json")
-                .when()
-                .post("/v1/tokens")
-                .then()
+        String token = Mints.post(bearer)
                 .statusCode(201)
                 .body("locked", equalTo(false))
                 .body("translationConfig", nullValue())
@@ -77,13 +73,7 @@ class UnlockedPolicyTest {
 
     @Test
     void disallowedLanguageIs403() {
-        given().filter(Contract.VALIDATED)
-                .header("Authorization", bearer)
-                .contentType("application/json")
-                .body("{\"targetLanguageCode\":\"es\"}")
-                .when()
-                .post("/v1/tokens")
-                .then()
+        Mints.post(bearer, "{\"targetLanguageCode\":\"es\"}")
                 .statusCode(403)
                 .body("type", equalTo("https://livetoken.dev/problems/language-not-allowed"))
                 .body("suggestions", org.hamcrest.Matchers.contains("de", "fr"));
@@ -91,13 +81,7 @@ class UnlockedPolicyTest {
 
     @Test
     void fixedEchoCannotBeOverridden() {
-        given().filter(Contract.VALIDATED)
-                .header("Authorization", bearer)
-                .contentType("application/json")
-                .body("{\"echoTargetLanguage\":true}")
-                .when()
-                .post("/v1/tokens")
-                .then()
+        Mints.post(bearer, "{\"echoTargetLanguage\":true}")
                 .statusCode(403)
                 .body("type", equalTo("https://livetoken.dev/problems/policy-forbids"));
     }

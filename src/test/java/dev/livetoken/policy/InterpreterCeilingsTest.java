@@ -5,6 +5,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 import dev.livetoken.problem.FieldError;
+import dev.livetoken.support.Policies;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -16,30 +17,7 @@ class InterpreterCeilingsTest {
     static TokenPolicy policy(InterpreterPolicy i) {
         TokenPolicy base = PlatformCeilingsTest.policy(
                 "gemini-3.5-live-translate-preview", LockMode.LOCKED, 1, 5, 600, 1800, 60, 300, 0, 0, 0, 0);
-        return new TokenPolicy(
-                base.tenantId(),
-                base.enabled(),
-                base.model(),
-                base.lockMode(),
-                base.allowedTargetLanguages(),
-                base.defaultTargetLanguage(),
-                base.echoTargetLanguage(),
-                base.echoOverridable(),
-                base.defaultUses(),
-                base.maxUses(),
-                base.tokenLifetime(),
-                base.maxTokenLifetime(),
-                base.newSessionWindow(),
-                base.maxNewSessionWindow(),
-                base.userRatePerMinute(),
-                base.tenantRatePerMinute(),
-                base.userQuotaPerDay(),
-                base.tenantQuotaPerDay(),
-                base.version(),
-                base.textModel(),
-                base.userCharactersPerDay(),
-                base.tenantCharactersPerDay(),
-                i);
+        return Policies.from(base).withInterpreter(i).build();
     }
 
     @Test

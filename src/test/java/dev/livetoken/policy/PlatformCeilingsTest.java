@@ -7,6 +7,7 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 import dev.livetoken.problem.FieldError;
+import dev.livetoken.support.Policies;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -30,7 +31,8 @@ class PlatformCeilingsTest {
                 tenantRate,
                 userQuota,
                 tenantQuota,
-                List.of("enabled", "userQuotaPerDay"));
+                List.of("enabled", "userQuotaPerDay"),
+                PlatformCeilings.SessionCeilings.NONE);
     }
 
     static TokenPolicy policy(
@@ -46,29 +48,17 @@ class PlatformCeilingsTest {
             long tenantRate,
             long userQuota,
             long tenantQuota) {
-        return new TokenPolicy(
-                "acme",
-                true,
-                model,
-                lock,
-                Set.of("es", "fr"),
-                "es",
-                false,
-                true,
-                defaultUses,
-                maxUses,
-                Duration.ofSeconds(life),
-                Duration.ofSeconds(maxLife),
-                Duration.ofSeconds(window),
-                Duration.ofSeconds(maxWindow),
-                userRate,
-                tenantRate,
-                userQuota,
-                tenantQuota,
-                7,
-                TEXT,
-                0,
-                0);
+        return Policies.defaults()
+                .withModel(model)
+                .withLockMode(lock)
+                .withAllowedTargetLanguages(Set.of("es", "fr"))
+                .withUses(defaultUses, maxUses)
+                .withTokenLifetime(Duration.ofSeconds(life), Duration.ofSeconds(maxLife))
+                .withNewSessionWindow(Duration.ofSeconds(window), Duration.ofSeconds(maxWindow))
+                .withMintLimits(userRate, tenantRate, userQuota, tenantQuota)
+                .withVersion(7)
+                .withTextModel(TEXT)
+                .build();
     }
 
     static List<String> fields(List<FieldError> errors) {
@@ -171,29 +161,7 @@ class PlatformCeilingsTest {
     void aTextModelOutsideThePlatformsListIsBeyondTheCeilings() {
         var c = ceilings(false, 0, 0, 0, 0);
         TokenPolicy p = policy(LIVE, LockMode.LOCKED, 1, 10, 1800, 3600, 60, 600, 0, 0, 0, 0);
-        TokenPolicy pro = new TokenPolicy(
-                p.tenantId(),
-                p.enabled(),
-                p.model(),
-                p.lockMode(),
-                p.allowedTargetLanguages(),
-                p.defaultTargetLanguage(),
-                p.echoTargetLanguage(),
-                p.echoOverridable(),
-                p.defaultUses(),
-                p.maxUses(),
-                p.tokenLifetime(),
-                p.maxTokenLifetime(),
-                p.newSessionWindow(),
-                p.maxNewSessionWindow(),
-                p.userRatePerMinute(),
-                p.tenantRatePerMinute(),
-                p.userQuotaPerDay(),
-                p.tenantQuotaPerDay(),
-                p.version(),
-                "gemini-2.5-pro",
-                0,
-                0);
+        TokenPolicy pro = Policies.from(p).withTextModel("gemini-2.5-pro").build();
         assertThat(fields(c.violations(p))).doesNotContain("textModel");
         assertThat(fields(c.violations(pro))).contains("textModel");
         assertThat(c.allowsTextModel("models/" + TEXT)).isTrue();
@@ -202,7 +170,18 @@ class PlatformCeilingsTest {
     @Test
     void badSettingsAreNamedAtStartup() {
         var bad = new PlatformCeilings(
-                List.of(), List.of(), 0, 72_000, 600, false, -1, 0, 0, 0, List.of("enabled", "maxUsers"));
+                List.of(),
+                List.of(),
+                0,
+                72_000,
+                600,
+                false,
+                -1,
+                0,
+                0,
+                0,
+                List.of("enabled", "maxUsers"),
+                PlatformCeilings.SessionCeilings.NONE);
         assertThat(bad.configProblems())
                 .anyMatch(m -> m.contains("allowed-models"))
                 .anyMatch(m -> m.contains("allowed-text-models"))

@@ -1,13 +1,12 @@
 package dev.livetoken.policy;
 
-import java.time.Duration;
 import java.util.List;
-import java.util.Set;
 
 import org.junit.jupiter.api.Test;
 
 import dev.livetoken.limits.SessionLimits;
 import dev.livetoken.problem.FieldError;
+import dev.livetoken.support.Policies;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -37,30 +36,7 @@ class SessionCeilingsTest {
     }
 
     static TokenPolicy policy(SessionLimits s) {
-        return new TokenPolicy(
-                "acme",
-                true,
-                LIVE,
-                LockMode.LOCKED,
-                Set.of(),
-                "es",
-                false,
-                true,
-                1,
-                10,
-                Duration.ofMinutes(30),
-                Duration.ofHours(1),
-                Duration.ofMinutes(1),
-                Duration.ofMinutes(10),
-                0,
-                0,
-                0,
-                0,
-                1,
-                "gemini-3.1-flash-lite",
-                0,
-                0,
-                s);
+        return Policies.defaults().withModel(LIVE).withSessionLimits(s).build();
     }
 
     static List<String> fields(List<FieldError> errors) {

@@ -29,6 +29,7 @@ import io.restassured.path.json.JsonPath;
 import dev.livetoken.support.Admin;
 import dev.livetoken.support.Contract;
 import dev.livetoken.support.LogCapture;
+import dev.livetoken.support.Mints;
 import dev.livetoken.support.TestJwts;
 
 import static io.restassured.RestAssured.given;
@@ -63,16 +64,7 @@ class SessionReportTest {
         tenant = Admin.newTenant("sessions");
         Admin.createPolicy(tenant, "{}");
         alice = TestJwts.bearer("alice", tenant);
-        JsonPath t = given().filter(Contract.VALIDATED)
-                .header("Authorization", alice)
-                .contentType("application/json")
-                .body("{}")
-                .when()
-                .post("/v1/tokens")
-                .then()
-                .statusCode(201)
-                .extract()
-                .jsonPath();
+        JsonPath t = Mints.post(alice, "{}").statusCode(201).extract().jsonPath();
         token = t.getString("token");
         minted = Instant.parse(t.getString("serverTime"));
         expires = Instant.parse(t.getString("expireTime"));
@@ -274,16 +266,7 @@ class SessionReportTest {
     @Test
     void theAdminListFiltersPagesInAStableOrderAndIsForTheTenantsAdminsOnly() {
         String bob = TestJwts.bearer("bob", tenant);
-        String bobsToken = given().filter(Contract.VALIDATED)
-                .header("Authorization", bob)
-                .contentType("application/json")
-                .body("{}")
-                .when()
-                .post("/v1/tokens")
-                .then()
-                .statusCode(201)
-                .extract()
-                .path("token");
+        String bobsToken = Mints.post(bob, "{}").statusCode(201).extract().path("token");
         List<String> ids = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
             String id = UUID.randomUUID().toString();

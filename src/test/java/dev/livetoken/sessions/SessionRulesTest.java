@@ -33,7 +33,8 @@ class SessionRulesTest {
             1,
             "r",
             "hash",
-            AuditRecord.RETURNED);
+            AuditRecord.RETURNED,
+            null);
     final SessionRules rules = new SessionRules(Duration.ofSeconds(60), Duration.ofMinutes(10));
 
     static SessionReport report(Instant start, Instant end, double sent) {

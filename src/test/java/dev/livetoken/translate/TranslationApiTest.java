@@ -19,6 +19,7 @@ import dev.livetoken.policy.TokenPolicy;
 import dev.livetoken.store.Store;
 import dev.livetoken.support.Admin;
 import dev.livetoken.support.Contract;
+import dev.livetoken.support.Policies;
 import dev.livetoken.support.TestJwts;
 
 import static io.restassured.RestAssured.given;
@@ -285,42 +286,18 @@ class TranslationApiTest {
     void aTextModelThePlatformDoesNotAllowIsRefused() {
         String tenant = Admin.newTenant("model");
         // the operator's list bounds every write, a platform-admin's too ...
-        given().filter(Contract.VALIDATED)
-                .header("Authorization", Admin.PLATFORM)
-                .contentType("application/json")
-                .body("{\"textModel\":\"gemini-9-ultra\"}")
-                .when()
-                .put("/admin/v1/tenants/" + tenant + "/policy")
-                .then()
+        Admin.putPolicy(Admin.PLATFORM, tenant, "{\"textModel\":\"gemini-9-ultra\"}")
                 .statusCode(403)
                 .body("type", equalTo("https://livetoken.dev/problems/platform-ceiling"))
                 .body("errors.field", hasItem("textModel"));
         // ... and a policy stored before the list shrank is refused at request time
         TokenPolicy valid =
                 policies.find(TokenPolicy.DEFAULT_TENANT).orElseThrow().policy();
-        TokenPolicy stale = new TokenPolicy(
-                tenant,
-                true,
-                valid.model(),
-                valid.lockMode(),
-                valid.allowedTargetLanguages(),
-                valid.defaultTargetLanguage(),
-                valid.echoTargetLanguage(),
-                valid.echoOverridable(),
-                valid.defaultUses(),
-                valid.maxUses(),
-                valid.tokenLifetime(),
-                valid.maxTokenLifetime(),
-                valid.newSessionWindow(),
-                valid.maxNewSessionWindow(),
-                0,
-                0,
-                0,
-                0,
-                1,
-                "gemini-9-ultra",
-                0,
-                0);
+        TokenPolicy stale = Policies.from(valid)
+                .withTenantId(tenant)
+                .withVersion(1)
+                .withTextModel("gemini-9-ultra")
+                .build();
         assertThat(policies.insert(stale, "legacy-import")).isTrue();
         given().filter(Contract.VALIDATED)
                 .header("Authorization", TestJwts.bearer("al", tenant))

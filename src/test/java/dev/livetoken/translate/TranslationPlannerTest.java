@@ -10,11 +10,11 @@ import org.junit.jupiter.api.Test;
 import dev.livetoken.auth.Caller;
 import dev.livetoken.languages.LanguageCatalog;
 import dev.livetoken.policy.EffectivePolicy;
-import dev.livetoken.policy.LockMode;
 import dev.livetoken.policy.PlatformCeilings;
 import dev.livetoken.policy.TokenPolicy;
 import dev.livetoken.problem.ProblemException;
 import dev.livetoken.problem.ProblemType;
+import dev.livetoken.support.Policies;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
@@ -26,29 +26,17 @@ class TranslationPlannerTest {
     static final Instant NOW = Instant.parse("2026-11-29T10:00:00Z");
 
     static TokenPolicy policy(boolean enabled, Set<String> languages, String textModel) {
-        return new TokenPolicy(
-                "acme",
-                enabled,
-                "gemini-3.5-live-translate-preview",
-                LockMode.LOCKED,
-                languages,
-                languages.isEmpty() ? "en" : languages.iterator().next(),
-                false,
-                true,
-                1,
-                3,
-                Duration.ofMinutes(30),
-                Duration.ofHours(1),
-                Duration.ofMinutes(1),
-                Duration.ofMinutes(5),
-                0,
-                0,
-                0,
-                0,
-                4,
-                textModel,
-                100,
-                0);
+        return Policies.defaults()
+                .withEnabled(enabled)
+                .withAllowedTargetLanguages(languages)
+                .withDefaultTargetLanguage(
+                        languages.isEmpty() ? "en" : languages.iterator().next())
+                .withUses(1, 3)
+                .withNewSessionWindow(Duration.ofMinutes(1), Duration.ofMinutes(5))
+                .withVersion(4)
+                .withTextModel(textModel)
+                .withUserCharactersPerDay(100)
+                .build();
     }
 
     static TranslationPlanner planner(int maxCharacters, String... models) {
@@ -81,7 +69,8 @@ class TranslationPlannerTest {
                         0,
                         0,
                         0,
-                        List.of())),
+                        List.of(),
+                        PlatformCeilings.SessionCeilings.NONE)),
                 config);
     }
 
