@@ -59,10 +59,11 @@ public class AuditLog {
 
     /**
      * Writes and commits one record of a token minted as part of a conversation
-     * ({@code POST /v1/conversations}); {@code conversationId} null for a token minted alone. Blocks.
+     * ({@code POST /v1/conversations}, or the renewal of one of its tokens, then naming the record it
+     * renewed). Blocks.
      */
-    public void write(AuditRecord r, String conversationId) {
-        store.inTransaction(insert(r, null, conversationId));
+    public void write(AuditRecord r, Long renewedFrom, ConversationLink conversation) {
+        store.inTransaction(insert(r, renewedFrom, conversation));
     }
 
     /**
@@ -78,7 +79,7 @@ public class AuditLog {
         return store.groupCommit(new GroupCommit.Lane(r.tenantId(), r.subject()), insert(r, renewedFrom, null));
     }
 
-    private static StoreWork<Void> insert(AuditRecord r, Long renewedFrom, String conversationId) {
+    private static StoreWork<Void> insert(AuditRecord r, Long renewedFrom, ConversationLink conversation) {
         return c -> {
             try (PreparedStatement ps = c.prepareStatement(INSERT)) {
                 ps.setString(1, r.tenantId());
@@ -111,7 +112,8 @@ public class AuditLog {
                 } else {
                     ps.setLong(18, renewedFrom);
                 }
-                ps.setString(19, conversationId);
+                ps.setString(19, conversation == null ? null : conversation.conversationId());
+                ps.setString(20, conversation == null ? null : conversation.languagesColumn());
                 ps.executeUpdate();
             }
             return null;
@@ -121,8 +123,8 @@ public class AuditLog {
     private static final String INSERT = "INSERT INTO audit_record (tenant_id, subject, actor, "
             + "minted_at, model, locked, target_language, echo_target_language, uses, expire_time, "
             + "new_session_expire_time, policy_tenant, policy_version, request_id, token_hash, delivery, "
-            + "worst_case_session_minutes, renewed_from, conversation_id) "
-            + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+            + "worst_case_session_minutes, renewed_from, conversation_id, conversation_languages) "
+            + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
     /**
      * Marks the record of a token as discarded: it was recorded for a caller who was gone (hung up,
@@ -216,7 +218,20 @@ public class AuditLog {
         });
     }
 
-    /** The records of a conversation's tokens, oldest first. */
+    /** The conversation the token of record {@code id} belongs to; null for a token minted alone. */
+    public ConversationLink conversationOf(long id) {
+        return store.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT conversation_id, conversation_languages FROM audit_record WHERE id = ?")) {
+                ps.setLong(1, id);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? ConversationLink.of(rs.getString(1), rs.getString(2)) : null;
+                }
+            }
+        });
+    }
+
+    /** The records of a conversation's tokens (renewals included), oldest first. */
     public List<AuditRecord> byConversation(String tenant, String conversationId) {
         return select(
                 "SELECT " + COLUMNS + " FROM audit_record WHERE tenant_id = ? AND conversation_id = ? " + "ORDER BY id",

@@ -26,7 +26,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * (docs/conversations.md). One microphone or WAV feeds both Live Translate sessions of a pair (each
  * stays quiet while its own target language is spoken), or the one interpreter session; every
  * transcript is printed with its direction; the audio goes to one mixed WAV or, with
- * {@code --out-dir}, one WAV per direction. JDK and Jackson only.
+ * {@code --out-dir}, one WAV per direction. Each session is a {@link LiveTranslateSession} with a
+ * {@link TokenChain} of its own, so each direction survives what a single session survives (drops,
+ * goAway, its token running out: renewed through {@code POST /v1/tokens/renew}, ahead of the expiry
+ * by default) and reports each token it used. JDK and Jackson only.
  */
 public final class ConversationRunner {
 
@@ -44,6 +47,9 @@ public final class ConversationRunner {
               --idle SECONDS         end after this long without output once the input ended (default 3)
               --auth-header          send tokens as 'Authorization: Token' instead of ?access_token=
               --speed FACTOR         stream a file FACTOR times faster than real time (default 1)
+              --resume-budget SECONDS give up resuming a session after this long without a connection (default 60)
+              --no-report            do not report the sessions to the service (POST /v1/sessions)
+              --renew-ahead SECONDS  renew each token this long before it expires (default 30; 0: only once expired)
             """;
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -62,16 +68,19 @@ public final class ConversationRunner {
             Path outDir,
             Duration idle,
             boolean authHeader,
-            double speed) {}
+            double speed,
+            Duration resumeBudget,
+            boolean report,
+            Duration renewAhead) {}
 
-    /** One session of the conversation and where its audio goes. */
-    private record Leg(String label, LiveTranslateSession session, ByteArrayOutputStream audio) {}
+    /** One session of the conversation, the tokens it goes through, and where its audio goes. */
+    private record Leg(String label, LiveTranslateSession session, TokenChain chain, ByteArrayOutputStream audio) {}
 
     /** Runs a conversation; returns the exit code. */
     public static int run(String[] args, PrintStream out, PrintStream err, Map<String, String> env) {
         try {
             Args a = parse(args, env);
-            converse(a, out);
+            converse(a, out, err);
             return 0;
         } catch (LiveClientException e) {
             return e.report(err, USAGE);
@@ -85,7 +94,7 @@ public final class ConversationRunner {
             if (a.equals("--help") || a.equals("-h")) {
                 throw usage("help requested");
             }
-            if (a.equals("--auth-header")) {
+            if (a.equals("--auth-header") || a.equals("--no-report")) {
                 o.put(a, "true");
                 continue;
             }
@@ -95,7 +104,7 @@ public final class ConversationRunner {
             o.put(a, args[++i]);
         }
         for (String k : o.keySet()) {
-            if (!USAGE.contains(k + " ")) {
+            if (!USAGE.contains(k + " ") && !USAGE.contains(k + "\n")) {
                 throw usage("unknown option " + k + " with --conversation");
             }
         }
@@ -130,13 +139,16 @@ public final class ConversationRunner {
                     o.containsKey("--out-dir") ? Path.of(o.get("--out-dir")) : null,
                     Duration.ofMillis(Math.round(Double.parseDouble(o.getOrDefault("--idle", "3")) * 1000)),
                     o.containsKey("--auth-header"),
-                    Double.parseDouble(o.getOrDefault("--speed", "1")));
+                    Double.parseDouble(o.getOrDefault("--speed", "1")),
+                    Duration.ofSeconds(Long.parseLong(o.getOrDefault("--resume-budget", "60"))),
+                    !o.containsKey("--no-report"),
+                    LiveTranslateCli.renewAhead(o));
         } catch (IllegalArgumentException e) {
             throw usage("bad value: " + e.getMessage());
         }
     }
 
-    static void converse(Args a, PrintStream out) {
+    static void converse(Args a, PrintStream out, PrintStream err) {
         byte[] pcm = a.in() == null ? null : Pcm.read16kMono(a.in()); // a bad file fails before any token is minted
         HttpClient http =
                 HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -156,15 +168,19 @@ public final class ConversationRunner {
                 conversation.path("mode").asText(),
                 conversation.path("tokens").size());
         List<Leg> legs = new ArrayList<>();
+        List<TokenChain> chains = new ArrayList<>();
+        LiveClientException failed = null;
         try {
             JsonNode tokens = conversation.path("tokens");
             for (int i = 0; i < tokens.size(); i++) {
-                JsonNode t = tokens.get(i);
+                MintedToken t = TokenServiceClient.fromMintAnswer(tokens.get(i));
                 // pair: token i translates languages[i] into languages[1 - i]; interpreter: both ways
                 String label = a.mode().equals("pair")
                         ? a.languages().get(i) + "->" + a.languages().get(1 - i)
                         : a.languages().get(0) + "<->" + a.languages().get(1);
-                legs.add(open(http, a, t, label, out));
+                TokenChain chain = new TokenChain(service, jwt, t.token());
+                chains.add(chain);
+                legs.add(open(http, a, t, label, chain, out));
             }
             try (AudioStreamer.Source source =
                     pcm != null ? AudioStreamer.fromPcm(pcm) : AudioStreamer.microphone(a.micSeconds())) {
@@ -172,7 +188,9 @@ public final class ConversationRunner {
                         source,
                         chunk -> {
                             for (Leg leg : legs) {
-                                leg.session().sendAudio(chunk); // one microphone feeds every session
+                                // one microphone feeds every session
+                                leg.chain().sent(chunk.length);
+                                leg.session().sendAudio(chunk);
                             }
                         },
                         a.speed());
@@ -184,10 +202,41 @@ public final class ConversationRunner {
                 }
                 List<Path> written = write(a, legs);
                 out.printf(Locale.ROOT, "done: %.1f s of audio sent; output %s%n", stats.bytes() / 32000.0, written);
+                for (Leg leg : legs) {
+                    List<LiveTranslateSession.Resumed> rs = leg.session().recoveries();
+                    if (!rs.isEmpty()) {
+                        out.printf(
+                                Locale.ROOT,
+                                "%-8s %d resumption(s) and renewal(s): %s%n",
+                                leg.label(),
+                                rs.size(),
+                                rs.stream()
+                                        .map(r -> String.format(Locale.ROOT, "%s %.0f ms", r.cause(), r.millis()))
+                                        .toList());
+                    }
+                }
             }
+        } catch (LiveClientException e) {
+            failed = e;
+            for (Leg leg : legs) {
+                LiveClientException f = leg.session().failure();
+                if (f != null) {
+                    err.println(leg.label() + ": " + f.getMessage());
+                    leg.chain().diagnose(f, err);
+                }
+            }
+            throw e;
         } finally {
             for (Leg leg : legs) {
                 leg.session().close();
+            }
+            if (a.report()) {
+                for (int i = 0; i < chains.size(); i++) {
+                    // a session that failed reports its own failure; the others ended normally
+                    LiveClientException own =
+                            i < legs.size() ? legs.get(i).session().failure() : failed;
+                    chains.get(i).report(own, err);
+                }
             }
         }
     }
@@ -223,19 +272,25 @@ public final class ConversationRunner {
         }
     }
 
-    private static Leg open(HttpClient http, Args a, JsonNode t, String label, PrintStream out) {
+    private static Leg open(HttpClient http, Args a, MintedToken t, String label, TokenChain chain, PrintStream out) {
         ByteArrayOutputStream audio = new ByteArrayOutputStream();
         LiveTranslateSession.Options opts = new LiveTranslateSession.Options(
-                URI.create(t.path("websocketUrl").asText()),
-                t.path("token").asText(),
-                t.path("model").asText(),
+                URI.create(t.websocketUrl()),
+                t.token(),
+                t.model(),
                 null,
                 null,
                 a.authHeader(),
-                Duration.ofSeconds(10));
+                Duration.ofSeconds(10),
+                LiveTranslateCli.recovery(a.resumeBudget()),
+                chain.renewer(),
+                null,
+                t.lifetime(),
+                a.renewAhead());
         LiveTranslateSession session = LiveTranslateSession.open(http, opts, new LiveTranslateSession.Listener() {
             @Override
             public void onAudio(byte[] pcm24k) {
+                chain.received(pcm24k.length);
                 synchronized (audio) {
                     audio.writeBytes(pcm24k);
                 }
@@ -244,15 +299,37 @@ public final class ConversationRunner {
             @Override
             public void onTranscript(boolean src, String text, String lang, boolean finished) {
                 if (!text.isEmpty()) {
-                    synchronized (out) {
-                        out.printf(
-                                "%-8s %s [%s] %s%n",
-                                label, src ? "heard      " : "translation", lang == null ? "?" : lang, text);
-                    }
+                    print(
+                            out,
+                            String.format(
+                                    "%-8s %s [%s] %s",
+                                    label, src ? "heard      " : "translation", lang == null ? "?" : lang, text));
                 }
             }
+
+            @Override
+            public void onGoAway(String timeLeft) {
+                print(out, String.format("%-8s %s", label, LiveTranslateCli.goAwayLine(timeLeft)));
+            }
+
+            @Override
+            public void onResumed(LiveTranslateSession.Resumed r) {
+                print(out, String.format("%-8s %s", label, LiveTranslateCli.resumedLine(r)));
+            }
+
+            @Override
+            public void onTokenRenewed(String reason) {
+                print(out, String.format("%-8s %s", label, LiveTranslateCli.renewedLine(reason)));
+            }
         });
-        return new Leg(label, session, audio);
+        chain.attach(session);
+        return new Leg(label, session, chain, audio);
+    }
+
+    private static void print(PrintStream out, String line) {
+        synchronized (out) {
+            out.println(line);
+        }
     }
 
     /** One WAV per leg under --out-dir, or every leg mixed into --out. */

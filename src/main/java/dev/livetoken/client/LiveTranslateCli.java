@@ -9,7 +9,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Command-line entry point of the reference client: token from the Live Token Service (or given),
@@ -40,6 +39,8 @@ public final class LiveTranslateCli {
               --resume-budget SECONDS give up resuming after this long without a connection (default 60)
               --speed FACTOR         stream a file FACTOR times faster than real time (default 1)
               --no-report            do not report the session to the service (POST /v1/sessions)
+              --renew-ahead SECONDS  renew the token this long before it expires and hand over to a new session
+                                     (default 30, a third of the lifetime for short tokens; 0: only once expired)
             """;
     static final String GOOGLE_WS = "wss://generativelanguage.googleapis.com"
             + "/ws/google.ai.generativelanguage.v1alpha.GenerativeService.BidiGenerateContentConstrained";
@@ -130,7 +131,8 @@ public final class LiveTranslateCli {
             boolean authHeader,
             Duration resumeBudget,
             double speed,
-            boolean report) {}
+            boolean report,
+            Duration renewAhead) {}
 
     static Args parse(String[] args, Map<String, String> env) {
         Map<String, String> o = new HashMap<>();
@@ -177,10 +179,24 @@ public final class LiveTranslateCli {
                     o.containsKey("--auth-header"),
                     Duration.ofSeconds(Long.parseLong(o.getOrDefault("--resume-budget", "60"))),
                     Double.parseDouble(o.getOrDefault("--speed", "1")),
-                    !o.containsKey("--no-report"));
+                    !o.containsKey("--no-report"),
+                    renewAhead(o));
         } catch (IllegalArgumentException e) {
             throw new LiveClientException(LiveClientException.Kind.USAGE, "bad value: " + e.getMessage());
         }
+    }
+
+    /** {@code --renew-ahead SECONDS}: null (the session's default) when not given. */
+    static Duration renewAhead(Map<String, String> o) {
+        String v = o.get("--renew-ahead");
+        if (v == null) {
+            return null;
+        }
+        long millis = Math.round(Double.parseDouble(v) * 1000);
+        if (millis < 0) {
+            throw new IllegalArgumentException("--renew-ahead must be 0 or more");
+        }
+        return Duration.ofMillis(millis);
     }
 
     static Report translate(Args a, PrintStream out) {
@@ -219,27 +235,7 @@ public final class LiveTranslateCli {
             throw new LiveClientException(
                     LiveClientException.Kind.USAGE, "the token is unlocked: choose the language with --target");
         }
-        AtomicReference<String> currentToken = new AtomicReference<>(token.token());
-        AtomicReference<LiveTranslateSession> live = new AtomicReference<>();
-        SessionReporter reporter = new SessionReporter();
-        LiveTranslateSession.TokenRenewer renewer = null;
-        if (service != null) {
-            TokenServiceClient svc = service;
-            String userJwt = jwt;
-            renewer = reason -> {
-                // the old token's part of the conversation ends here; its report goes out at the end
-                LiveTranslateSession s = live.get();
-                reporter.end(
-                        s == null ? 0 : resumptions(s),
-                        s == null ? 1008 : s.lastCloseCode(),
-                        reason,
-                        s == null ? null : s.usage());
-                MintedToken fresh = svc.renew(userJwt, currentToken.get());
-                currentToken.set(fresh.token());
-                reporter.start(fresh.token(), s == null ? 0 : resumptions(s));
-                return fresh;
-            };
-        }
+        TokenChain chain = new TokenChain(service, jwt, token.token());
         LiveTranslateSession.Options opts = new LiveTranslateSession.Options(
                 URI.create(token.websocketUrl()),
                 token.token(),
@@ -248,11 +244,12 @@ public final class LiveTranslateCli {
                 null,
                 a.authHeader(),
                 Duration.ofSeconds(10),
-                new LiveTranslateSession.Recovery(Duration.ofMillis(100), Duration.ofSeconds(5), 10, a.resumeBudget()),
-                renewer);
+                recovery(a.resumeBudget()),
+                chain.renewer(),
+                null,
+                token.lifetime(),
+                a.renewAhead());
         LiveTranslateSession session = null;
-        AudioStreamer.Stats stats = null;
-        long outBytes = 0;
         LiveClientException failed = null;
         try (Pcm.WavWriter wav = new Pcm.WavWriter(a.out(), Pcm.OUTPUT_RATE);
                 AudioStreamer.Source source =
@@ -260,7 +257,7 @@ public final class LiveTranslateCli {
             LiveTranslateSession.Listener listener = new LiveTranslateSession.Listener() {
                 @Override
                 public void onAudio(byte[] pcm24k) {
-                    reporter.received(pcm24k.length);
+                    chain.received(pcm24k.length);
                     wav.write(pcm24k);
                 }
 
@@ -274,38 +271,34 @@ public final class LiveTranslateCli {
 
                 @Override
                 public void onGoAway(String timeLeft) {
-                    out.println("server: goAway, " + timeLeft + " left; resuming the session");
+                    out.println(goAwayLine(timeLeft));
                 }
 
                 @Override
                 public void onResumed(LiveTranslateSession.Resumed r) {
-                    out.printf(
-                            "session resumed (%d) after %s, attempt %d%s%n",
-                            r.number(), r.cause(), r.attempts(), r.newSession() ? ", as a new session" : "");
+                    out.println(resumedLine(r));
                 }
 
                 @Override
                 public void onTokenRenewed(String reason) {
-                    out.println("token renewed (" + reason + ")");
+                    out.println(renewedLine(reason));
                 }
             };
-            reporter.start(token.token(), 0);
             session = LiveTranslateSession.open(http, opts, listener);
-            live.set(session);
+            chain.attach(session);
             try {
                 long cpu0 = cpuNanos();
                 LiveTranslateSession s = session;
-                stats = AudioStreamer.stream(
+                AudioStreamer.Stats stats = AudioStreamer.stream(
                         source,
                         pcm16k -> {
-                            reporter.sent(pcm16k.length);
+                            chain.sent(pcm16k.length);
                             s.sendAudio(pcm16k);
                         },
                         a.speed());
                 double cpu = (cpuNanos() - cpu0) / 1e9 / stats.seconds() * 100;
                 session.endAudio();
                 session.awaitIdle(a.idle(), a.idle().plusSeconds(60));
-                outBytes = wav.dataBytes();
                 return new Report(
                         stats, session.timeToFirstAudioMillis(), wav.dataBytes(), session.recoveries(), cpu, a.out());
             } finally {
@@ -313,18 +306,36 @@ public final class LiveTranslateCli {
             }
         } catch (LiveClientException e) {
             failed = e;
-            if (service != null
-                    && (e.kind() == LiveClientException.Kind.CLOSED_BY_SERVER
-                            || e.kind() == LiveClientException.Kind.RECOVERY_EXHAUSTED
-                            || e.kind() == LiveClientException.Kind.LIVE_UNREACHABLE)) {
-                diagnose(service, jwt, currentToken.get(), e, err);
-            }
+            chain.diagnose(e, err);
             throw e;
         } finally {
-            if (service != null && a.report()) {
-                report(service, jwt, reporter, session, failed, err);
+            if (a.report()) {
+                chain.report(failed, err);
             }
         }
+    }
+
+    /** How hard a session tries to resume: the defaults, with the user's budget. */
+    static LiveTranslateSession.Recovery recovery(Duration budget) {
+        return new LiveTranslateSession.Recovery(Duration.ofMillis(100), Duration.ofSeconds(5), 10, budget);
+    }
+
+    static String goAwayLine(String timeLeft) {
+        return "server: goAway, " + timeLeft + " left; resuming the session";
+    }
+
+    static String resumedLine(LiveTranslateSession.Resumed r) {
+        return String.format(
+                Locale.ROOT,
+                "session resumed (%d) after %s, attempt %d%s",
+                r.number(),
+                r.cause(),
+                r.attempts(),
+                r.newSession() ? ", as a new session" : "");
+    }
+
+    static String renewedLine(String reason) {
+        return "token renewed (" + reason + ")";
     }
 
     /** Prints the token doctor's findings for an unrecoverable failure; never the token. */
@@ -351,41 +362,6 @@ public final class LiveTranslateCli {
         } catch (LiveClientException d) {
             err.println("diagnosis unavailable: " + d.getMessage());
         }
-    }
-
-    /**
-     * Reports the conversation ({@code POST /v1/sessions}): one report per token it used, the last one
-     * ending now with the close that ended it (1000 when the client closed normally). A report the
-     * service refuses is mentioned, never fatal.
-     */
-    static void report(
-            TokenServiceClient service,
-            String jwt,
-            SessionReporter reporter,
-            LiveTranslateSession session,
-            LiveClientException failed,
-            PrintStream err) {
-        int code = 1000;
-        String reason = "done";
-        if (failed != null) {
-            boolean noFrame = failed.kind() != LiveClientException.Kind.CLOSED_BY_SERVER || failed.closeCode() < 1000;
-            code = noFrame ? 1006 : failed.closeCode();
-            reason = noFrame ? "" : failed.closeReason();
-        }
-        reporter.end(
-                session == null ? 0 : resumptions(session), code, reason, session == null ? null : session.usage());
-        for (var r : reporter.reports()) {
-            try {
-                service.reportSession(jwt, r);
-            } catch (LiveClientException e) {
-                err.println("session report not sent: " + e.getMessage());
-            }
-        }
-    }
-
-    /** Resumptions so far, not counting the new sessions a renewal started. */
-    static int resumptions(LiveTranslateSession s) {
-        return (int) s.recoveries().stream().filter(r -> !r.newSession()).count();
     }
 
     /** CPU time of this whole process (all threads), for the report. */

@@ -42,6 +42,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * conversation loses no input;</li>
  * <li>when the token has expired, its new-session window closed or its uses are spent, it asks the
  * {@link TokenRenewer} for a fresh one and starts a new session;</li>
+ * <li>when it knows how long the token lives ({@link Options#tokenLifetime()}), it renews it ahead of
+ * its expiry and hands the conversation over to a new session <em>before</em> the old one ends
+ * (make before break): every chunk goes to exactly one of the two sessions, and the old one finishes
+ * translating what it heard, so nothing is lost or said twice, which a renewal after the expiry
+ * cannot promise (the old session's last unconfirmed chunks are sent again);</li>
  * <li>it notices a connection that went dead without a close (no pong to its keepalive ping within
  * {@link Keepalive#pongTimeout()}: a stalled server or network, which TCP would notice only after
  * minutes), drops it and resumes;</li>
@@ -73,9 +78,25 @@ public final class LiveTranslateSession implements AutoCloseable {
     /** Supplies a fresh token when the current one can no longer open sessions. */
     @FunctionalInterface
     public interface TokenRenewer {
-        /** @param reason why (the server's close reason); returns the new token and its WebSocket URL */
+        /**
+         * @param reason why: the server's close reason, or {@link #RENEWING_AHEAD} when the current token
+         *        still works and is renewed ahead of its expiry
+         * @return the new token and its WebSocket URL
+         */
         MintedToken renew(String reason);
     }
+
+    /** The {@link TokenRenewer} reason of a renewal ahead of the token's expiry (the old session is fine). */
+    public static final String RENEWING_AHEAD = "renewing ahead of expiry";
+
+    /** How long before a token expires it is renewed, at most (a third of its lifetime for short ones). */
+    public static final Duration RENEW_AHEAD = Duration.ofSeconds(30);
+
+    /**
+     * How long a handed-over session may go on delivering what it still owes (the translation of its
+     * last chunks) before it is closed; it ends sooner if its token expires.
+     */
+    static final Duration HANDOVER_DRAIN = Duration.ofSeconds(10);
 
     /**
      * One recovery.
@@ -116,6 +137,10 @@ public final class LiveTranslateSession implements AutoCloseable {
      *        i.e. when the token is unlocked (a locked token overrides it anyway)
      * @param tokenInHeader send {@code Authorization: Token …} instead of {@code ?access_token=}
      * @param renewer null when the token cannot be renewed (a token given by the user)
+     * @param tokenLifetime how long the first token lives from now ({@link MintedToken#lifetime()}), or
+     *        null when unknown: then it is renewed only once the server says it expired
+     * @param renewAhead renew this long before a token expires (at most a third of its lifetime);
+     *        null for {@link #RENEW_AHEAD}, zero to renew only after the expiry
      */
     public record Options(
             URI websocketUrl,
@@ -127,10 +152,40 @@ public final class LiveTranslateSession implements AutoCloseable {
             Duration connectTimeout,
             Recovery recovery,
             TokenRenewer renewer,
-            Keepalive keepalive) {
+            Keepalive keepalive,
+            Duration tokenLifetime,
+            Duration renewAhead) {
 
         public Options {
             keepalive = keepalive == null ? Keepalive.DEFAULT : keepalive;
+            renewAhead = renewAhead == null ? RENEW_AHEAD : renewAhead;
+        }
+
+        /** Options whose token is renewed only once the server says it expired. */
+        public Options(
+                URI websocketUrl,
+                String token,
+                String model,
+                String targetLanguageCode,
+                Boolean echoTargetLanguage,
+                boolean tokenInHeader,
+                Duration connectTimeout,
+                Recovery recovery,
+                TokenRenewer renewer,
+                Keepalive keepalive) {
+            this(
+                    websocketUrl,
+                    token,
+                    model,
+                    targetLanguageCode,
+                    echoTargetLanguage,
+                    tokenInHeader,
+                    connectTimeout,
+                    recovery,
+                    renewer,
+                    keepalive,
+                    null,
+                    null);
         }
 
         public Options(
@@ -224,6 +279,14 @@ public final class LiveTranslateSession implements AutoCloseable {
     private String renewReason;
     private Usage usage = new Usage(0, 0, 0);
     private LiveClientException failure;
+    /** When the current token expires ({@link System#nanoTime()}), or 0 when unknown. */
+    private long tokenExpiresNanos;
+    /** A renewal ahead of the expiry is under way (at most one at a time). */
+    private boolean handingOver;
+    /** Which plan to renew ahead is in force: a new token replaces the plan made for the old one. */
+    private long renewPlan;
+    /** Sessions handed over to a newer one, still delivering what they owe. */
+    private final List<Conn> draining = new ArrayList<>();
     // ----
     private volatile long lastMessageNanos = System.nanoTime();
     private volatile long firstSendNanos;
@@ -248,11 +311,13 @@ public final class LiveTranslateSession implements AutoCloseable {
     public static LiveTranslateSession open(HttpClient http, Options options, Listener listener) {
         LiveTranslateSession s = new LiveTranslateSession(http, options, listener);
         try {
+            long minted = System.nanoTime();
             Conn c = s.connect(options.token(), options.websocketUrl(), null).join();
             synchronized (s.lock) {
                 s.current = c;
             }
             s.keepAlive(c);
+            s.renewAheadOf(options.tokenLifetime(), minted);
             return s;
         } catch (CompletionException e) {
             s.scheduler.shutdownNow();
@@ -373,6 +438,13 @@ public final class LiveTranslateSession implements AutoCloseable {
         }
     }
 
+    /** Why the session failed, or null while it has not. */
+    public LiveClientException failure() {
+        synchronized (lock) {
+            return failure;
+        }
+    }
+
     /** The last close code seen on any connection of the session (0 if none). */
     public int lastCloseCode() {
         return (int) lastCloseCode;
@@ -393,7 +465,15 @@ public final class LiveTranslateSession implements AutoCloseable {
             current = null;
             lock.notifyAll();
         }
+        List<Conn> handedOver;
+        synchronized (lock) {
+            handedOver = List.copyOf(draining);
+            draining.clear();
+        }
         scheduler.shutdownNow();
+        for (Conn d : handedOver) {
+            d.closeGracefully(1000, "done", Duration.ofMillis(200));
+        }
         if (c != null) {
             c.closeGracefully(1000, "done", Duration.ofSeconds(2)).join();
         }
@@ -412,7 +492,10 @@ public final class LiveTranslateSession implements AutoCloseable {
      * {@link LiveClientException} otherwise. Never blocks the caller.
      */
     private CompletableFuture<Conn> connect(String tok, URI url, String handle) {
-        Conn c = new Conn();
+        return connect(new Conn(), tok, url, handle);
+    }
+
+    private CompletableFuture<Conn> connect(Conn c, String tok, URI url, String handle) {
         String base = url.toString();
         URI uri = options.tokenInHeader()
                 ? url
@@ -526,6 +609,18 @@ public final class LiveTranslateSession implements AutoCloseable {
         JsonNode um = m.path("usageMetadata");
         JsonNode upd = m.path("sessionResumptionUpdate");
         boolean goAway = m.has("goAway");
+        if (c.retired || (c.candidate && c != current())) {
+            // A handed-over session still delivers its audio and transcripts (above), but its
+            // handles, confirmations, usage and goAway are no longer the conversation's; a session
+            // about to take over keeps its handle until it does.
+            if (c.candidate && upd.path("resumable").asBoolean(false)) {
+                c.candidateHandle = upd.path("newHandle").asText(null);
+            }
+            synchronized (lock) {
+                lock.notifyAll();
+            }
+            return;
+        }
         synchronized (lock) {
             if (um.isObject()) {
                 // cumulative: keep the latest, never sum (protocol §7)
@@ -574,8 +669,11 @@ public final class LiveTranslateSession implements AutoCloseable {
     private void onClosed(Conn c, int code, String reason) {
         c.closeCode = code;
         c.closeReason = reason;
-        lastCloseCode = code;
-        lastCloseReason = reason;
+        if (!c.retired) {
+            // a handed-over session ending (its token expiring, say) is not the conversation's close
+            lastCloseCode = code;
+            lastCloseReason = reason;
+        }
         c.closed.complete(null);
         dropped(c, code + (reason == null || reason.isEmpty() ? "" : " " + reason), code, reason);
     }
@@ -669,6 +767,12 @@ public final class LiveTranslateSession implements AutoCloseable {
             if (state != State.RECOVERING) {
                 return;
             }
+            if (handingOver) {
+                // a renewal ahead is under way: its new session will be the recovery (handOver),
+                // and a second renewal now would only race it
+                schedule(50);
+                return;
+            }
             n = ++attempts;
             long spent = System.nanoTime() - dropNanos;
             if (n > options.recovery().maxAttempts()
@@ -694,6 +798,7 @@ public final class LiveTranslateSession implements AutoCloseable {
         }
         if (renew) {
             MintedToken fresh;
+            long asked = System.nanoTime();
             try {
                 fresh = options.renewer().renew(why); // an HTTP call: no lock held
             } catch (LiveClientException e) {
@@ -701,12 +806,16 @@ public final class LiveTranslateSession implements AutoCloseable {
                 return;
             }
             synchronized (lock) {
+                if (state != State.RECOVERING) {
+                    return; // closed or failed meanwhile
+                }
                 token = fresh.token();
                 websocketUrl = URI.create(fresh.websocketUrl());
                 // a handle belongs to its token's session: a new token starts a new session
                 newSessionNeeded = true;
             }
             listener.onTokenRenewed(why);
+            renewAheadOf(fresh.lifetime(), asked);
         }
         synchronized (lock) {
             tok = token;
@@ -745,40 +854,227 @@ public final class LiveTranslateSession implements AutoCloseable {
 
     private void resumed(Conn next, int attemptCount, boolean newSession) {
         Resumed r;
-        List<Chunk> again;
         synchronized (lock) {
-            if (state != State.RECOVERING) {
-                next.closeGracefully(1000, "closed", Duration.ofMillis(200));
+            r = resumedLocked(next, attemptCount, newSession);
+        }
+        if (r != null) {
+            listener.onResumed(r);
+        }
+    }
+
+    /** {@code next} becomes the session's connection (null if it no longer recovers); call holding the lock. */
+    private Resumed resumedLocked(Conn next, int attemptCount, boolean newSession) {
+        Resumed r;
+        List<Chunk> again;
+        if (state != State.RECOVERING) {
+            next.closeGracefully(1000, "closed", Duration.ofMillis(200));
+            return null;
+        }
+        again = List.copyOf(unconfirmed);
+        for (Chunk c : again) {
+            next.enqueue(c.seq(), c.message());
+        }
+        if (streamEnded) {
+            next.enqueue(-1, STREAM_END);
+        }
+        current = next;
+        state = State.OPEN;
+        keepAlive(next);
+        newSessionNeeded = false;
+        long drop = dropNanos;
+        r = new Resumed(recoveries.size() + 1, dropCause, -1, attemptCount, newSession);
+        recoveries.add(r);
+        int index = recoveries.size() - 1;
+        lock.notifyAll();
+        // recovery time: from the drop to the first audio sent on the new connection
+        next.firstAudioSent.thenAccept(at -> {
+            synchronized (lock) {
+                Resumed old = recoveries.get(index);
+                recoveries.set(
+                        index,
+                        new Resumed(old.number(), old.cause(), (at - drop) / 1e6, old.attempts(), old.newSession()));
+            }
+        });
+        return r;
+    }
+
+    // ------------------------------------------------------------------ renewing ahead
+
+    private Conn current() {
+        synchronized (lock) {
+            return current;
+        }
+    }
+
+    /**
+     * Plans the renewal of a token that lives {@code lifetime} from {@code since} ({@link
+     * System#nanoTime()}): {@link Options#renewAhead()} before it expires, or a third of its lifetime
+     * for a short one. Nothing when the lifetime is unknown, there is no renewer, or it is switched off.
+     */
+    private void renewAheadOf(Duration lifetime, long since) {
+        long plan;
+        synchronized (lock) {
+            plan = ++renewPlan; // whatever was planned for the previous token is void
+            tokenExpiresNanos = lifetime == null ? 0 : since + lifetime.toNanos();
+        }
+        if (lifetime == null
+                || options.renewer() == null
+                || options.renewAhead().isZero()) {
+            return;
+        }
+        long life = lifetime.toNanos();
+        long lead = Math.min(options.renewAhead().toNanos(), life / 3);
+        long due = since + life - lead - System.nanoTime();
+        try {
+            scheduler.schedule(() -> renewAhead(plan), Math.max(0, due), TimeUnit.NANOSECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // closed meanwhile
+        }
+    }
+
+    /**
+     * The current token expires soon: get the next one and open a session with it next to the
+     * current one, then hand the conversation over ({@link #handOver}). While the session is
+     * recovering, tries again shortly; if the renewal or the new session fails, the current session
+     * goes on and the token is renewed once the server says it expired, as without this.
+     */
+    private void renewAhead(long plan) {
+        Conn old;
+        synchronized (lock) {
+            if (plan != renewPlan || state == State.CLOSED || state == State.FAILED || handingOver) {
                 return;
             }
-            again = List.copyOf(unconfirmed);
-            for (Chunk c : again) {
-                next.enqueue(c.seq(), c.message());
+            if (state != State.OPEN || current == null) {
+                if (System.nanoTime() - tokenExpiresNanos < 0) {
+                    try {
+                        scheduler.schedule(() -> renewAhead(plan), 200, TimeUnit.MILLISECONDS);
+                    } catch (java.util.concurrent.RejectedExecutionException e) {
+                        // closed meanwhile
+                    }
+                }
+                return;
             }
+            handingOver = true;
+            old = current;
+        }
+        MintedToken fresh;
+        long asked = System.nanoTime();
+        try {
+            fresh = options.renewer().renew(RENEWING_AHEAD); // an HTTP call: no lock held
+        } catch (LiveClientException e) {
+            synchronized (lock) {
+                handingOver = false;
+            }
+            return;
+        }
+        Conn next = new Conn();
+        next.candidate = true;
+        connect(next, fresh.token(), URI.create(fresh.websocketUrl()), null).whenComplete((ready, t) -> {
+            if (t != null) {
+                // the fresh token could not open a session: keep it for the next recovery, which
+                // starts a new session with it once the current one ends
+                synchronized (lock) {
+                    handingOver = false;
+                    if (state == State.OPEN || state == State.RECOVERING) {
+                        token = fresh.token();
+                        websocketUrl = URI.create(fresh.websocketUrl());
+                        newSessionNeeded = true;
+                        // a recovery waiting for this renewal goes on with the fresh token
+                        renewNeeded = false;
+                    }
+                }
+                listener.onTokenRenewed(RENEWING_AHEAD);
+                renewAheadOf(fresh.lifetime(), asked);
+                return;
+            }
+            handOver(old, ready, fresh, asked);
+        });
+    }
+
+    /**
+     * Make before break: from now on every chunk goes to {@code next}, a new session on the fresh
+     * token; {@code old} is told the stream ended, so it delivers what it still owes for the chunks
+     * it already has, and is closed once it had the time to. The chunks it has not confirmed stay
+     * with it: it is alive and consumes them, so sending them again would translate them twice.
+     */
+    private void handOver(Conn old, Conn next, MintedToken fresh, long asked) {
+        Resumed r;
+        long oldExpires;
+        synchronized (lock) {
+            handingOver = false;
+            if (state == State.RECOVERING) {
+                // The old session dropped (its token expired first on a slow renewal, say) and is
+                // being recovered: the new session is the recovery, in one step so a reconnection
+                // attempt cannot come between. What the old one had not confirmed goes to the new
+                // one, as after any renewal.
+                token = fresh.token();
+                websocketUrl = URI.create(fresh.websocketUrl());
+                renewNeeded = false;
+                latestHandle = next.candidateHandle;
+                next.candidate = false;
+                r = resumedLocked(next, 1, true);
+            } else {
+                r = null;
+            }
+        }
+        if (r != null) {
+            listener.onTokenRenewed(RENEWING_AHEAD);
+            renewAheadOf(fresh.lifetime(), asked);
+            listener.onResumed(r);
+            return;
+        }
+        synchronized (lock) {
+            if (state != State.OPEN || current != old) {
+                next.closeGracefully(1000, "not needed", Duration.ofMillis(200));
+                return; // closed or failed in between: nothing to hand over
+            }
+            oldExpires = tokenExpiresNanos;
+            old.retired = true;
+            old.enqueue(-1, STREAM_END);
+            stopKeepalive(old);
+            draining.add(old);
+            unconfirmed.clear();
             if (streamEnded) {
                 next.enqueue(-1, STREAM_END);
             }
+            next.candidate = false;
             current = next;
-            state = State.OPEN;
-            keepAlive(next);
+            token = fresh.token();
+            websocketUrl = URI.create(fresh.websocketUrl());
+            latestHandle = next.candidateHandle;
             newSessionNeeded = false;
-            long drop = dropNanos;
-            r = new Resumed(recoveries.size() + 1, dropCause, -1, attemptCount, newSession);
+            usage = new Usage(0, 0, 0);
+            keepAlive(next);
+            long switched = System.nanoTime();
+            r = new Resumed(recoveries.size() + 1, RENEWING_AHEAD, -1, 1, true);
             recoveries.add(r);
             int index = recoveries.size() - 1;
-            lock.notifyAll();
-            // recovery time: from the drop to the first audio sent on the new connection
             next.firstAudioSent.thenAccept(at -> {
                 synchronized (lock) {
-                    Resumed old = recoveries.get(index);
+                    Resumed o = recoveries.get(index);
                     recoveries.set(
-                            index,
-                            new Resumed(
-                                    old.number(), old.cause(), (at - drop) / 1e6, old.attempts(), old.newSession()));
+                            index, new Resumed(o.number(), o.cause(), (at - switched) / 1e6, o.attempts(), true));
                 }
             });
+            lock.notifyAll();
         }
-        listener.onResumed(r);
+        listener.onTokenRenewed(RENEWING_AHEAD);
+        renewAheadOf(fresh.lifetime(), asked);
+        // the old session closes itself when its token expires; until then it may finish its output
+        long drain = Math.min(HANDOVER_DRAIN.toNanos(), Math.max(0, oldExpires - System.nanoTime()));
+        try {
+            scheduler.schedule(
+                    () -> {
+                        synchronized (lock) {
+                            draining.remove(old);
+                        }
+                        old.closeGracefully(1000, "handed over", Duration.ofSeconds(1));
+                    },
+                    drain,
+                    TimeUnit.NANOSECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            old.closeGracefully(1000, "handed over", Duration.ofMillis(200));
+        }
     }
 
     // ------------------------------------------------------------------ keepalive
@@ -908,6 +1204,12 @@ public final class LiveTranslateSession implements AutoCloseable {
 
         volatile WebSocket ws;
         volatile java.util.concurrent.ScheduledFuture<?> keepalive;
+        /** Opened to take over from the current session (a renewal ahead of the expiry). */
+        volatile boolean candidate;
+        /** The latest handle a candidate received before it took over. */
+        volatile String candidateHandle;
+        /** Handed over to a newer session: what it still delivers is heard, nothing else. */
+        volatile boolean retired;
         /** {@link System#nanoTime()} of the latest pong; initially long before any ping. */
         volatile long lastPongNanos = System.nanoTime() - TimeUnit.DAYS.toNanos(1);
 

@@ -48,7 +48,13 @@ public final class TokenServiceClient {
                         ? tc.get("echoTargetLanguage").asBoolean()
                         : null,
                 text(t, "model"),
-                text(t, "expireTime"));
+                text(t, "expireTime"),
+                text(t, "serverTime"));
+    }
+
+    /** One token of a conversation's answer ({@code POST /v1/conversations}): each is a mint answer. */
+    static MintedToken fromMintAnswer(JsonNode t) {
+        return token(t);
     }
 
     /**

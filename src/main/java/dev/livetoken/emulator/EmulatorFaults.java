@@ -156,6 +156,14 @@ public class EmulatorFaults {
         }
     }
 
+    /**
+     * Test evidence: every token whose consumed audio is kept ({@link #consumed}), for tests of a
+     * client that gets its own tokens (they find theirs by the audit trail's token hashes).
+     */
+    public java.util.Set<String> tokensWithEvidence() {
+        return java.util.Set.copyOf(consumed.keySet());
+    }
+
     /** A resumption rolled the session back to {@code position} chunks (the handle's state). */
     void truncateConsumed(String token, long position) {
         List<Long> l = consumed.get(token);

@@ -19,6 +19,7 @@ import io.quarkus.security.Authenticated;
 import io.smallrye.mutiny.Uni;
 import io.vertx.ext.web.RoutingContext;
 
+import dev.livetoken.audit.ConversationLink;
 import dev.livetoken.auth.CallerResolver;
 import dev.livetoken.ops.AccessLog;
 import dev.livetoken.problem.ProblemException;
@@ -69,7 +70,9 @@ public class ConversationResource {
         return mint.mintTogether(
                         caller,
                         effective -> planner.plan(caller, effective, request, shape, clock.instant()),
-                        conversationId,
+                        new ConversationLink(
+                                conversationId,
+                                shape.pair().stream().map(l -> l.code()).toList()),
                         RequestIds.of(routing))
                 .invoke(tokens -> access.locked(true))
                 .map(tokens -> Response.status(Response.Status.CREATED)

@@ -19,6 +19,7 @@ import io.vertx.core.Vertx;
 
 import dev.livetoken.audit.AuditLog;
 import dev.livetoken.audit.AuditRecord;
+import dev.livetoken.audit.ConversationLink;
 import dev.livetoken.audit.TokenHasher;
 import dev.livetoken.auth.Caller;
 import dev.livetoken.limits.UsageLimiter;
@@ -293,13 +294,40 @@ public class MintService {
     public Uni<List<MintResponse>> mintTogether(
             Caller caller,
             Function<EffectivePolicy, List<TokenOrder>> orders,
-            String conversationId,
+            ConversationLink conversation,
+            String requestId) {
+        return mintTogether(caller, orders, conversation, null, requestId);
+    }
+
+    /**
+     * Renews a conversation's token ({@code POST /v1/tokens/renew} for a token of
+     * {@code POST /v1/conversations}): the conversation's flow for the one token {@code order} picks
+     * from today's policy, so it gets the conversation's checks (both languages, interpreter mode
+     * and its ceilings) and the single mint's admission; its record joins the conversation and
+     * links to the record it renews.
+     */
+    public Uni<MintResponse> renewInConversation(
+            Caller caller, Renewal renewal, Function<EffectivePolicy, TokenOrder> order, String requestId) {
+        return mintTogether(
+                        caller,
+                        effective -> List.of(order.apply(effective)),
+                        renewal.conversation(),
+                        renewal.parent().id(),
+                        requestId)
+                .map(tokens -> tokens.get(0));
+    }
+
+    private Uni<List<MintResponse>> mintTogether(
+            Caller caller,
+            Function<EffectivePolicy, List<TokenOrder>> orders,
+            ConversationLink conversation,
+            Long renewedFrom,
             String requestId) {
         Context ctx = Vertx.currentContext();
         return Uni.createFrom().deferred(() -> {
             CallerLine<List<MintResponse>> line =
                     new CallerLine<>(vertx, store.config().mintBudget());
-            runTogether(ctx, line, caller, orders, conversationId, requestId)
+            runTogether(ctx, line, caller, orders, new Together(conversation, renewedFrom), requestId)
                     .subscribe()
                     .with(minted -> handOverTogether(line, minted, requestId), failure -> {
                         if (!line.fail(failure) && !(failure instanceof CallerGone)) {
@@ -318,12 +346,15 @@ public class MintService {
         });
     }
 
+    /** What every record of one conversation mint carries: the conversation, and the record a renewal replaces. */
+    private record Together(ConversationLink conversation, Long renewedFrom) {}
+
     private Uni<List<Minted>> runTogether(
             Context ctx,
             CallerLine<List<MintResponse>> line,
             Caller caller,
             Function<EffectivePolicy, List<TokenOrder>> planner,
-            String conversationId,
+            Together together,
             String requestId) {
         Uni<EffectivePolicy> policy = line.onStoreBudget(policies.effective(caller.tenant()));
         if (ctx != null) {
@@ -340,11 +371,9 @@ public class MintService {
                                 throw new CallerGone();
                             });
                         }
-                        return mintEach(ctx, orders, reservations, conversationId, requestId, 0, new ArrayList<>())
+                        return mintEach(ctx, orders, reservations, together, requestId, 0, new ArrayList<>())
                                 .chain(names -> line.onStoreBudget(blocking(
-                                        ctx,
-                                        () -> recordAll(
-                                                orders, names, reservations, conversationId, requestId, line))));
+                                        ctx, () -> recordAll(orders, names, reservations, together, requestId, line))));
                     });
         });
     }
@@ -374,7 +403,7 @@ public class MintService {
             Context ctx,
             List<TokenOrder> orders,
             List<UsageLimiter.Reservation> reservations,
-            String conversationId,
+            Together together,
             String requestId,
             int index,
             List<String> names) {
@@ -391,7 +420,8 @@ public class MintService {
                                 orders.get(i),
                                 hasher.hash(names.get(i)),
                                 requestId,
-                                conversationId,
+                                together,
+                                reservations.get(i),
                                 AuditRecord.DISCARDED);
                         metrics.mintAbandoned(orders.get(i).plan().tenant(), AuditRecord.DISCARDED);
                     }
@@ -399,7 +429,7 @@ public class MintService {
                 }))
                 .chain(minted -> {
                     names.add(minted.name());
-                    return mintEach(ctx, orders, reservations, conversationId, requestId, index + 1, names);
+                    return mintEach(ctx, orders, reservations, together, requestId, index + 1, names);
                 });
     }
 
@@ -407,7 +437,7 @@ public class MintService {
             List<TokenOrder> orders,
             List<String> names,
             List<UsageLimiter.Reservation> reservations,
-            String conversationId,
+            Together together,
             String requestId,
             CallerLine<?> line) {
         String delivery = line.closed() ? AuditRecord.DISCARDED : AuditRecord.RETURNED;
@@ -416,9 +446,14 @@ public class MintService {
         try {
             for (int i = 0; i < orders.size(); i++) {
                 String hash = hasher.hash(names.get(i));
-                writeRecord(orders.get(i), hash, requestId, conversationId, delivery);
+                writeRecord(orders.get(i), hash, requestId, together, reservations.get(i), delivery);
                 written.add(hash);
                 out.add(new Minted(orders.get(i).plan().tenant(), answer(orders.get(i), names.get(i)), hash, delivery));
+            }
+            for (int i = 0; i < orders.size(); i++) {
+                // Charged and kept, as for a single mint: the tokens exist at Google.
+                metrics.sessionMinutesCharged(
+                        orders.get(i).plan().tenant(), reservations.get(i).sessionMinutes());
             }
             return out;
         } catch (RuntimeException e) {
@@ -445,7 +480,13 @@ public class MintService {
         }
     }
 
-    private void writeRecord(TokenOrder order, String hash, String requestId, String conversationId, String delivery) {
+    private void writeRecord(
+            TokenOrder order,
+            String hash,
+            String requestId,
+            Together together,
+            UsageLimiter.Reservation reservation,
+            String delivery) {
         MintPlan plan = order.plan();
         audit.write(
                 new AuditRecord(
@@ -466,8 +507,9 @@ public class MintService {
                         requestId == null ? "-" : requestId,
                         hash,
                         delivery,
-                        new UsageLimiter.Charge(plan.worstCase(), plan.expireTime()).sessionMinutes()),
-                conversationId);
+                        reservation.sessionMinutes()),
+                together.renewedFrom(),
+                together.conversation());
     }
 
     /** As {@link #handOver}, for all of a conversation's tokens at once. */

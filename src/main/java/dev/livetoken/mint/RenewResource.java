@@ -1,6 +1,7 @@
 package dev.livetoken.mint;
 
 import java.io.IOException;
+import java.time.Clock;
 import java.util.function.Supplier;
 
 import jakarta.ws.rs.POST;
@@ -36,6 +37,8 @@ import dev.livetoken.store.Store;
  * {@code POST /v1/tokens/renew}: a fresh token with the same constraints as one this service minted
  * for the caller (or, for a {@code token-broker}, for a user of its tenant), through the whole mint
  * flow. The old token travels in the body only; it is looked up by its keyed hash and never logged.
+ * A token of a conversation ({@code POST /v1/conversations}) is minted again as the same
+ * conversation token (docs/sessions.md, "Same constraints").
  */
 @Path("/v1/tokens/renew")
 @Authenticated
@@ -65,6 +68,8 @@ public class RenewResource {
     private final Store store;
     private final ObjectMapper json;
     private final AccessLog accessLog;
+    private final ConversationPlanner conversations;
+    private final Clock clock = Clock.systemUTC();
 
     RenewResource(
             JsonWebToken jwt,
@@ -74,7 +79,9 @@ public class RenewResource {
             TokenHasher hasher,
             Store store,
             ObjectMapper json,
-            AccessLog accessLog) {
+            AccessLog accessLog,
+            ConversationPlanner conversations) {
+        this.conversations = conversations;
         this.jwt = jwt;
         this.callers = callers;
         this.mint = mint;
@@ -101,17 +108,32 @@ public class RenewResource {
                                 "The token store did not answer in time; try again shortly.")
                         .retryAfter(java.time.Duration.ofSeconds(5))
                         .build())
-                .chain(parent -> mint.renew(caller, new Renewal(parent), RequestIds.of(routing))
+                .chain(renewal -> mint(caller, renewal, RequestIds.of(routing))
                         .invoke(answer -> access.locked(answer.locked()))
                         .map(answer -> Response.status(Response.Status.CREATED)
                                 .header("Cache-Control", "no-store")
                                 .header("Pragma", "no-cache")
-                                .entity(new RenewResponse(answer, parent.id()))
+                                .entity(new RenewResponse(
+                                        answer, renewal.parent().id()))
                                 .build()));
     }
 
-    private AuditRecord find(Caller caller, String hash) {
-        return audit.byTokenHash(hash).stream()
+    /** A token minted alone is minted again alone; a conversation's token by the conversation's rules. */
+    private Uni<MintResponse> mint(Caller caller, Renewal renewal, String requestId) {
+        if (!renewal.inConversation()) {
+            return mint.renew(caller, renewal, requestId);
+        }
+        ConversationRequest request = renewal.conversationRequest(caller);
+        ConversationPlanner.Shape shape = conversations.shape(request);
+        return mint.renewInConversation(
+                caller,
+                renewal,
+                effective -> renewal.pick(conversations.plan(caller, effective, request, shape, clock.instant())),
+                requestId);
+    }
+
+    private Renewal find(Caller caller, String hash) {
+        AuditRecord parent = audit.byTokenHash(hash).stream()
                 .filter(r -> Renewal.mayRenew(caller, r))
                 .findFirst()
                 // the same answer for "no such token" and "not yours": no probing other users' tokens
@@ -119,6 +141,7 @@ public class RenewResource {
                                 ProblemType.NOT_FOUND, "No token with this value was issued to you.")
                         .field("token")
                         .build());
+        return new Renewal(parent, audit.conversationOf(parent.id()));
     }
 
     private String token(String contentType, byte[] body) throws IOException {

@@ -42,10 +42,31 @@ public class InterpreterCeilings {
         if (problem != null) {
             throw new IllegalStateException("livetoken.platform.interpreter.default-template " + problem);
         }
+        if (maxTemplateLength < 1) {
+            // 0 would refuse every tenant template: that is custom-templates=false, said plainly
+            throw new IllegalStateException("livetoken.platform.interpreter.max-template-length must be 1 or more "
+                    + "(to allow no tenant templates, set livetoken.platform.interpreter.custom-templates=false)");
+        }
     }
 
+    /** The platform's interpreter models ({@code allowed-models}), compared without {@code models/} or case. */
     public List<String> allowedModels() {
         return allowedModels;
+    }
+
+    /** Whether a policy may carry its own template ({@code custom-templates}). */
+    public boolean customTemplates() {
+        return customTemplates;
+    }
+
+    /** Longest tenant template, in characters ({@code max-template-length}). */
+    public int maxTemplateLength() {
+        return maxTemplateLength;
+    }
+
+    /** The template of tenants without their own ({@code default-template}). */
+    public String defaultTemplate() {
+        return defaultTemplate;
     }
 
     public boolean allowsModel(String model) {

@@ -78,11 +78,13 @@ public interface PlatformConfig {
      * Policy fields a tenant-admin may change on its own tenant; every other field is the
      * platform's. Default: all but {@code model}, {@code lockMode}, {@code tenantRatePerMinute} and
      * {@code tenantQuotaPerDay}, {@code textModel}, {@code tenantCharactersPerDay},
-     * {@code tenantSessionMinutesPerDay} and {@code maxLiveTokensPerTenant}.
+     * {@code tenantSessionMinutesPerDay}, {@code maxLiveTokensPerTenant}, {@code interpreterModel} and
+     * {@code interpreterInstructionTemplate}: a tenant-admin may switch interpreter conversations on
+     * (the model and instruction it gets stay the platform's; docs/conversations.md says why).
      */
     @WithDefault("enabled,allowedTargetLanguages,defaultTargetLanguage,echoTargetLanguage,echoOverridable,"
             + "defaultUses,maxUses,tokenLifetimeSeconds,maxTokenLifetimeSeconds,newSessionWindowSeconds,"
             + "maxNewSessionWindowSeconds,userRatePerMinute,userQuotaPerDay,userCharactersPerDay,"
-            + "userSessionMinutesPerDay,maxLiveTokensPerUser")
+            + "userSessionMinutesPerDay,maxLiveTokensPerUser,interpreterEnabled")
     Set<String> tenantAdminFields();
 }

@@ -26,6 +26,7 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.hasItems;
 import static org.hamcrest.Matchers.not;
+import static org.hamcrest.Matchers.startsWith;
 
 /**
  * Issue 8 item 5: platform-owned ceilings every tenant policy stays within, whoever writes it, and
@@ -62,7 +63,15 @@ class PlatformCeilingsApiTest {
                     .body("tenantAdminFields", hasItems("enabled", "allowedTargetLanguages", "userQuotaPerDay"))
                     .body("tenantAdminFields", not(hasItem("model")))
                     .body("tenantAdminFields", not(hasItem("lockMode")))
-                    .body("tenantAdminFields", not(hasItem("tenantQuotaPerDay")));
+                    .body("tenantAdminFields", not(hasItem("tenantQuotaPerDay")))
+                    // interpreter mode: a tenant-admin switches it on; its model and instruction are the platform's
+                    .body("tenantAdminFields", hasItem("interpreterEnabled"))
+                    .body("tenantAdminFields", not(hasItem("interpreterModel")))
+                    .body("tenantAdminFields", not(hasItem("interpreterInstructionTemplate")))
+                    .body("interpreter.allowedModels", equalTo(java.util.List.of("gemini-3.1-flash-live-preview")))
+                    .body("interpreter.customTemplates", equalTo(true))
+                    .body("interpreter.maxTemplateLength", equalTo(1000))
+                    .body("interpreter.defaultTemplate", startsWith("You are a simultaneous interpreter."));
         }
         given().filter(Contract.VALIDATED)
                 .header("Authorization", TestJwts.bearer("alice", "acme"))

@@ -9,7 +9,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
 import java.util.stream.LongStream;
 
 import jakarta.inject.Inject;
@@ -29,6 +31,7 @@ import dev.livetoken.emulator.SetupSchema;
 import dev.livetoken.support.LiveTestSocket;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -272,6 +275,144 @@ class ClientRecoveryTest {
                 faults.consumed(issued.get(1)).stream().sorted().toList(),
                 faults.consumed(issued.get(1)),
                 "the new session heard the rest in order");
+    }
+
+    /** Options of a session that knows its token lives {@code lifetime} and renews it {@code ahead}. */
+    static LiveTranslateSession.Options renewingAhead(
+            String token, LiveTranslateSession.TokenRenewer renewer, Duration lifetime, Duration ahead) {
+        LiveTranslateSession.Options o = options(token, renewer);
+        return new LiveTranslateSession.Options(
+                o.websocketUrl(),
+                o.token(),
+                o.model(),
+                null,
+                null,
+                false,
+                o.connectTimeout(),
+                o.recovery(),
+                renewer,
+                KEEPALIVE,
+                lifetime,
+                ahead);
+    }
+
+    /** A renewer that issues emulator tokens living {@code lifetime}, after {@code delay}, recording each. */
+    LiveTranslateSession.TokenRenewer issuing(List<String> issued, Duration lifetime, Duration delay) {
+        String wsUrl = "ws://localhost:" + LiveTestSocket.httpPort() + LiveTestSocket.PATH;
+        return reason -> {
+            try {
+                Thread.sleep(delay.toMillis());
+                Instant t = Instant.now();
+                String fresh = store.create(1, t.plus(lifetime), t.plus(lifetime), tokenSetup(), LOCKED_MASK);
+                issued.add(fresh);
+                return new MintedToken(
+                        fresh, wsUrl, true, "es", false, MODEL, t.plus(lifetime).toString(), t.toString());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new LiveClientException(LiveClientException.Kind.IO, "interrupted");
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        };
+    }
+
+    static byte[] numbered(int chunks) {
+        byte[] audio = new byte[chunks * AudioStreamer.CHUNK_BYTES];
+        for (int i = 0; i < chunks; i++) {
+            System.arraycopy(chunk(i), 0, audio, i * AudioStreamer.CHUNK_BYTES, AudioStreamer.CHUNK_BYTES);
+        }
+        return audio;
+    }
+
+    /**
+     * Renewing ahead hands the conversation over before the token expires: every chunk reaches
+     * exactly one of the sessions, in order, the old session keeps delivering, and the session's
+     * record of it says so.
+     */
+    @Test
+    @org.junit.jupiter.api.Timeout(value = 60, unit = java.util.concurrent.TimeUnit.SECONDS)
+    void aTokenRenewedAheadOfItsExpiryHandsOverWithoutLosingOrRepeatingAChunk() throws Exception {
+        Duration life = Duration.ofSeconds(4);
+        Instant now = Instant.now();
+        String first = store.create(1, now.plus(life), now.plus(life), tokenSetup(), LOCKED_MASK);
+        List<String> issued = new java.util.concurrent.CopyOnWriteArrayList<>(List.of(first));
+        List<String> reasons = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Output out = new Output(Files.createTempFile("ahead", ".wav")) {
+            @Override
+            public void onTokenRenewed(String reason) {
+                reasons.add(reason);
+            }
+        };
+        LiveTranslateSession session = LiveTranslateSession.open(
+                HttpClient.newHttpClient(),
+                renewingAhead(first, issuing(issued, life, Duration.ZERO), life, Duration.ofSeconds(1)),
+                out);
+        int chunks = 80; // 8 s of audio in 4 s: the first token is renewed after 3 s (1 s ahead)
+        AudioStreamer.stream(AudioStreamer.fromPcm(numbered(chunks)), session::sendAudio, 2);
+        session.endAudio();
+        session.awaitIdle(Duration.ofMillis(600), Duration.ofSeconds(20));
+        session.close();
+        out.wav.close();
+
+        assertTrue(issued.size() >= 2, issued.toString());
+        assertEquals(java.util.Collections.nCopies(issued.size() - 1, LiveTranslateSession.RENEWING_AHEAD), reasons);
+        List<Long> heard = new ArrayList<>();
+        issued.forEach(t -> heard.addAll(faults.consumed(t)));
+        assertEquals(LongStream.range(0, chunks).boxed().toList(), heard, "each chunk once, in order, across tokens");
+        issued.subList(0, issued.size() - 1)
+                .forEach(t -> assertFalse(faults.consumed(t).isEmpty(), "every token carried audio"));
+        List<LiveTranslateSession.Resumed> rs = session.recoveries();
+        assertTrue(
+                rs.stream().allMatch(r -> r.cause().equals(LiveTranslateSession.RENEWING_AHEAD) && r.newSession()),
+                rs.toString());
+        assertTrue(
+                out.bytes() >= (long) chunks * AudioStreamer.CHUNK_BYTES * 3 / 2,
+                "all audio came back: " + out.bytes());
+    }
+
+    /**
+     * A renewal slower than the time left: the old token expires first, the server closes its
+     * session 1008, and the recovery waits for the renewal under way instead of racing it with a
+     * second one: the session the renewal opens becomes the recovery. Nothing is lost; what the
+     * expired session had not confirmed is sent again, so only that may be heard twice.
+     */
+    @Test
+    @org.junit.jupiter.api.Timeout(value = 60, unit = java.util.concurrent.TimeUnit.SECONDS)
+    void aRenewalAheadSlowerThanTheTimeLeftFallsBackToARecoveryWithoutLosingAChunk() throws Exception {
+        Duration life = Duration.ofSeconds(3);
+        Instant now = Instant.now();
+        String first = store.create(1, now.plus(life), now.plus(life), tokenSetup(), LOCKED_MASK);
+        List<String> issued = new java.util.concurrent.CopyOnWriteArrayList<>(List.of(first));
+        LiveTranslateSession session = LiveTranslateSession.open(
+                HttpClient.newHttpClient(),
+                // renewed 1 s ahead, but the renewal takes 1.5 s
+                renewingAhead(
+                        first,
+                        issuing(issued, Duration.ofSeconds(30), Duration.ofMillis(1500)),
+                        life,
+                        Duration.ofSeconds(1)),
+                new Output(Files.createTempFile("slow-ahead", ".wav")));
+        int chunks = 100; // 10 s of audio in 5 s: the token expires after 3 s, mid-stream
+        AudioStreamer.stream(AudioStreamer.fromPcm(numbered(chunks)), session::sendAudio, 2);
+        session.endAudio();
+        session.awaitIdle(Duration.ofMillis(600), Duration.ofSeconds(20));
+        session.close();
+
+        List<Long> heard = new ArrayList<>();
+        issued.forEach(t -> heard.addAll(faults.consumed(t)));
+        assertEquals(
+                LongStream.range(0, chunks).boxed().toList(),
+                heard.stream().sorted().distinct().toList(),
+                "no chunk lost: " + heard);
+        Map<Long, Long> times = heard.stream().collect(Collectors.groupingBy(x -> x, Collectors.counting()));
+        assertTrue(times.values().stream().allMatch(n -> n <= 2), "at most twice: " + times);
+        assertEquals(null, session.failure());
+        assertEquals(2, issued.size(), "the renewal under way became the recovery; no second renewal raced it");
+        assertEquals(1, session.recoveries().size(), session.recoveries().toString());
+        assertTrue(session.recoveries().get(0).newSession());
+        assertTrue(session.recoveries().get(0).millis() >= 0, "audio went on after the recovery");
+        System.out.println("slow renewal ahead: " + issued.size() + " tokens, recoveries " + session.recoveries()
+                + ", heard twice " + (heard.size() - chunks));
     }
 
     /**

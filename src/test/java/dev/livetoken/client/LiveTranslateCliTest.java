@@ -148,7 +148,9 @@ class LiveTranslateCliTest {
     /**
      * End to end against the emulator: the tenant's tokens live 3 s, so the client renews through
      * POST /v1/tokens/renew twice or more during the 6 s sample, and reports one session per token
-     * it used; the service links each renewed token to its parent and accepts every report.
+     * it used; the service links each renewed token to its parent and accepts every report. Renewing
+     * ahead is off ({@code --renew-ahead 0}): each token is renewed once the server closed its session
+     * 1008 "expired" (the conversation tests cover renewing ahead).
      */
     @Test
     void theClientRenewsThroughTheServiceAndReportsEachTokensSession() {
@@ -167,7 +169,9 @@ class LiveTranslateCliTest {
                 "--out",
                 dir.resolve("renewed.wav").toString(),
                 "--idle",
-                "0.5");
+                "0.5",
+                "--renew-ahead",
+                "0");
         assertEquals(0, r.exit(), r.err() + r.out());
         assertTrue(r.out().contains("token renewed (Auth token has expired.)"), r.out());
         assertFalse(r.err().contains("session report not sent"), r.err());

@@ -221,6 +221,55 @@ class ConversationResourceTest {
         assertThat(usedToday(tenant, "alice")).isEqualTo("0");
     }
 
+    /**
+     * The default {@code tenant-admin-fields} lets a tenant-admin switch interpreter conversations on
+     * for its tenant, and nothing more: the model and the instruction its users get stay the
+     * platform's (docs/conversations.md, "Who sets the interpreter fields").
+     */
+    @Test
+    void aTenantAdminMaySwitchInterpreterModeOnButNotChooseItsModelOrInstruction() {
+        String tenant = Admin.newTenant("interpta");
+        String etag = Admin.createPolicy(tenant, "{}");
+        String ops = TestJwts.bearer("ops", tenant, "tenant-admin");
+        for (String[] write : new String[][] {
+            {"{\"interpreterEnabled\":true,\"interpreterModel\":\"gemini-2.0-flash-live-001\"}", "interpreterModel"},
+            {
+                "{\"interpreterEnabled\":true,\"interpreterInstructionTemplate\":\"Chat about {first} and {second}.\"}",
+                "interpreterInstructionTemplate"
+            }
+        }) {
+            given().filter(Contract.VALIDATED)
+                    .header("Authorization", ops)
+                    .header("If-Match", etag)
+                    .contentType("application/merge-patch+json")
+                    .body(write[0])
+                    .when()
+                    .patch("/admin/v1/tenants/" + tenant + "/policy")
+                    .then()
+                    .statusCode(403)
+                    .body("type", equalTo("https://livetoken.dev/problems/platform-reserved"))
+                    .body("errors.field", org.hamcrest.Matchers.hasItem(write[1]))
+                    .body("errors.field", not(org.hamcrest.Matchers.hasItem("interpreterEnabled")));
+        }
+        converse(tenant, "{\"languages\":[\"en\",\"ja\"],\"mode\":\"interpreter\"}", 403);
+        given().filter(Contract.VALIDATED)
+                .header("Authorization", ops)
+                .header("If-Match", etag)
+                .contentType("application/merge-patch+json")
+                .body("{\"interpreterEnabled\":true}")
+                .when()
+                .patch("/admin/v1/tenants/" + tenant + "/policy")
+                .then()
+                .statusCode(200)
+                .body("interpreterEnabled", equalTo(true))
+                .body("interpreterModel", equalTo("gemini-3.1-flash-live-preview"));
+        var r = converse(tenant, "{\"languages\":[\"en\",\"ja\"],\"mode\":\"interpreter\"}", 201);
+        EmulatedToken t = emulator.find(r.path("tokens[0].token")).orElseThrow();
+        assertThat(t.setup().path("model").asText()).isEqualTo("models/gemini-3.1-flash-live-preview");
+        assertThat(t.setup().at("/systemInstruction/parts/0/text").asText())
+                .startsWith("You are a simultaneous interpreter.");
+    }
+
     @Test
     void anInterpreterModelOffThePlatformAllowListIsRefusedAtWrite() {
         String tenant = Admin.newTenant("interpmodel");

@@ -25,6 +25,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * {@code POST /v1/tokens/renew}: only the token's own user (or a token-broker of its tenant) may renew
@@ -40,6 +41,9 @@ class RenewTest {
 
     @Inject
     TokenHasher hasher;
+
+    @Inject
+    dev.livetoken.emulator.EmulatorTokenStore emulator;
 
     String tenant;
     String etag;
@@ -114,6 +118,99 @@ class RenewTest {
                 .extract()
                 .path("token");
         assertEquals(child.id(), audit.renewedFrom(record(third).id()));
+    }
+
+    static JsonPath converse(String bearer, String body) {
+        return given().filter(Contract.VALIDATED)
+                .header("Authorization", bearer)
+                .contentType("application/json")
+                .body(body)
+                .when()
+                .post("/v1/conversations")
+                .then()
+                .statusCode(201)
+                .extract()
+                .jsonPath();
+    }
+
+    /**
+     * A pair token is renewed as the same direction of the same conversation: locked to the same
+     * language with echo off, under the conversation's rules (both languages still allowed), its
+     * record joining the conversation and naming its parent.
+     */
+    @Test
+    void aPairTokenIsRenewedAsTheSameDirectionOfItsConversation() {
+        patchPolicy("{\"allowedTargetLanguages\":[\"en\",\"ja\",\"es\"],\"defaultTargetLanguage\":\"en\"}");
+        JsonPath conv = converse(alice, "{\"languages\":[\"en\",\"ja\"]}");
+        String id = conv.getString("conversationId");
+        for (int i = 0; i < 2; i++) {
+            String old = conv.getString("tokens[" + i + "].token");
+            String target = i == 0 ? "ja" : "en";
+            JsonPath fresh = renew(alice, old)
+                    .statusCode(201)
+                    .body("locked", equalTo(true))
+                    .body("translationConfig.targetLanguageCode", equalTo(target))
+                    .body("translationConfig.echoTargetLanguage", equalTo(false))
+                    .body("model", equalTo("models/gemini-3.5-live-translate-preview"))
+                    .extract()
+                    .jsonPath();
+            AuditRecord parent = record(old);
+            AuditRecord child = record(fresh.getString("token"));
+            assertEquals(parent.id(), fresh.getLong("renewedFrom"));
+            assertEquals(parent.id(), audit.renewedFrom(child.id()));
+            assertEquals(target, child.targetLanguageCode());
+            assertEquals(Boolean.FALSE, child.echoTargetLanguage());
+            assertEquals(id, audit.conversationOf(child.id()).conversationId(), "the renewal joins the conversation");
+            assertEquals(List.of("en", "ja"), audit.conversationOf(child.id()).languages());
+        }
+        assertEquals(4, audit.byConversation(tenant, id).size());
+        // the conversation's own rule holds on renewal: both of its languages must still be allowed
+        patchPolicy("{\"allowedTargetLanguages\":[\"ja\",\"es\"],\"defaultTargetLanguage\":\"ja\"}");
+        renew(alice, conv.getString("tokens[0].token"))
+                .statusCode(403)
+                .body("type", equalTo("https://livetoken.dev/problems/language-not-allowed"))
+                .body("field", equalTo("languages[0]"));
+    }
+
+    /**
+     * An interpreter token (which names no target language) is renewed as an interpreter token for
+     * the same two languages: the same dialogue model, the instruction built again for the pair, tools
+     * locked; refused once the policy no longer enables interpreter mode.
+     */
+    @Test
+    void anInterpreterTokenIsRenewedForTheSameTwoLanguagesWhileThePolicyEnablesIt() {
+        patchPolicy("{\"allowedTargetLanguages\":[\"en\",\"ja\"],\"defaultTargetLanguage\":\"en\","
+                + "\"interpreterEnabled\":true}");
+        JsonPath conv = converse(alice, "{\"languages\":[\"ja\",\"en\"],\"mode\":\"interpreter\"}");
+        String old = conv.getString("tokens[0].token");
+        String fresh = renew(alice, old)
+                .statusCode(201)
+                .body("locked", equalTo(true))
+                .body("translationConfig", nullValue())
+                .body("model", equalTo("models/gemini-3.1-flash-live-preview"))
+                .extract()
+                .path("token");
+        var parentToken = emulator.find(old).orElseThrow();
+        var childToken = emulator.find(fresh).orElseThrow();
+        assertEquals(parentToken.setup(), childToken.setup(), "the same model, instruction and transcriptions");
+        assertEquals(parentToken.fieldMask(), childToken.fieldMask(), "tools still locked empty");
+        assertTrue(childToken
+                .setup()
+                .at("/systemInstruction/parts/0/text")
+                .asText()
+                .contains("Interpret Japanese into English and English into Japanese"));
+        AuditRecord child = record(fresh);
+        assertEquals(record(old).id(), audit.renewedFrom(child.id()));
+        assertEquals(
+                conv.getString("conversationId"),
+                audit.conversationOf(child.id()).conversationId());
+        assertNull(child.targetLanguageCode());
+
+        patchPolicy("{\"interpreterEnabled\":false}");
+        renew(alice, fresh)
+                .statusCode(403)
+                .body("type", equalTo("https://livetoken.dev/problems/policy-forbids"))
+                .body("field", equalTo("mode"));
     }
 
     @Test
