@@ -11,6 +11,7 @@
 #                            [--pg=jdbc:postgresql://127.0.0.1:5432/db]   (runs the embedded store, then PostgreSQL)
 #                            [--jar=<dir>/quarkus-run.jar]                 (an older build instead of this one)
 #                            [--floor]      (then the same rounds with bench/java's FloorServer in the service's place)
+#                            [--aot=false]  (no AOT cache; by default a deploy/AotTraining.java run makes one first, as the image does)
 # Needs wrk (apt-get install wrk) for the throughput rounds, node + npm for the peer.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -22,22 +23,32 @@ javac -q -d target/bench-classes -cp "$cp" $(find bench/java -name '*.java') 2>/
   || javac -d target/bench-classes -cp "$cp" $(find bench/java -name '*.java')
 pg=""
 floor=""
+aot=1
+jar=target/quarkus-app/quarkus-run.jar
 args=()
 for a in "$@"; do
   case "$a" in
     --pg=*) pg="${a#--pg=}" ;;
     --floor) floor=1 ;;
+    --aot=false) aot="" ;;
+    --jar=*) jar="${a#--jar=}"; args+=("$a") ;;
     *) args+=("$a") ;;
   esac
 done
+svc=()
+if [ -n "$aot" ]; then
+  # As deploy/Dockerfile does: a training run writes the JDK AOT cache, the measured runs use it.
+  java deploy/AotTraining.java "$jar" target/bench-app.aot -XX:MaxRAM=256m -XX:MaxRAMPercentage=75 -XX:+UseSerialGC
+  svc=(--aot-cache="$PWD/target/bench-app.aot")
+fi
 run() { java -cp "target/bench-classes:$cp" dev.livetoken.bench.MintBenchmark "$@" | tee -a target/bench-mint.out; }
 : > target/bench-mint.out
-run "${args[@]+"${args[@]}"}"
+run "${args[@]+"${args[@]}"}" "${svc[@]+"${svc[@]}"}"
 if [ -n "$pg" ]; then
   # A clean slate for the PostgreSQL run: the service migrates the schema at startup.
   PGUSER=postgres psql "${pg#jdbc:}" -q -c 'DROP SCHEMA public CASCADE; CREATE SCHEMA public;' 2>/dev/null \
     || echo "(could not reset $pg; running on what it holds)"
-  run "${args[@]+"${args[@]}"}" --env.QUARKUS_DATASOURCE_JDBC_URL="$pg" --env.QUARKUS_DATASOURCE_USERNAME=postgres
+  run "${args[@]+"${args[@]}"}" "${svc[@]+"${svc[@]}"}" --env.QUARKUS_DATASOURCE_JDBC_URL="$pg" --env.QUARKUS_DATASOURCE_USERNAME=postgres
 fi
 if [ -n "$floor" ]; then
   # The JVM floor (bench/java/dev/livetoken/bench/FloorServer.java): JWT + upstream call + answer, no

@@ -103,7 +103,7 @@ final class DockerfileRules {
                 "the final stage must EXPOSE 8080");
     }
 
-    static void buildsWithTheWrapperOnPinnedJdk21Images(String dockerfile) {
+    static void buildsWithTheWrapperOnPinnedJavaImages(String dockerfile) {
         List<Instruction> ins = parse(dockerfile);
         int last = finalStage(ins);
         assertTrue(last >= 1, "the Dockerfile must be multi-stage (build, runtime)");
@@ -126,7 +126,9 @@ final class DockerfileRules {
                 assertTrue(
                         image.contains("@sha256:") || image.matches("[^@]*:[^/:]*\\d[^/:]*"),
                         "base image '" + image + "' must be pinned to a versioned tag or digest");
-                assertTrue(image.contains("21"), "base image '" + image + "' must be a Java 21 image");
+                assertTrue(
+                        javaVersion(image) >= 21,
+                        "base image '" + image + "' must be a Java 21+ image (the code targets 21)");
                 if (i.stage() == last) {
                     assertTrue(
                             image.matches("(?i).*(jre|runtime).*"),
@@ -134,6 +136,35 @@ final class DockerfileRules {
                 }
             }
         }
+    }
+
+    /** The Java feature release a JDK image's tag names (eclipse-temurin:25.0.3_9-jre-noble: 25), or 0. */
+    static int javaVersion(String image) {
+        Matcher m = Pattern.compile(":(\\d+)").matcher(image);
+        return m.find() ? Integer.parseInt(m.group(1)) : 0;
+    }
+
+    /**
+     * A class archive named in the final stage's JAVA_OPTS ({@code -XX:AOTCache=} or {@code
+     * -XX:SharedArchiveFile=}) is written by a RUN of the final stage itself: an archive only fits the
+     * JVM build and class path that wrote it, so one made in another stage or copied in is refused.
+     */
+    static void classArchiveIsMadeByTheRuntimeJvm(String dockerfile) {
+        String opts = finalStageEnv(dockerfile).getOrDefault("JAVA_OPTS", "");
+        Matcher m = Pattern.compile("-XX:(?:AOTCache|SharedArchiveFile)=(\\S+)").matcher(opts);
+        if (!m.find()) {
+            return;
+        }
+        String archive = m.group(1);
+        List<Instruction> ins = parse(dockerfile);
+        int last = finalStage(ins);
+        assertTrue(
+                ins.stream()
+                        .anyMatch(i -> i.stage() == last
+                                && i.keyword().equals("RUN")
+                                && i.args().contains(archive)
+                                && i.args().matches("(?s).*\\bjava\\b.*")),
+                "the final stage must make " + archive + " with its own java (JAVA_OPTS names it)");
     }
 
     /**

@@ -107,19 +107,32 @@ class DockerfileTest {
     }
 
     @Test
-    void buildsWithTheWrapperOnPinnedJdk21Images() {
-        DockerfileRules.buildsWithTheWrapperOnPinnedJdk21Images(DOCKERFILE);
+    void buildsWithTheWrapperOnPinnedJavaImages() {
+        DockerfileRules.buildsWithTheWrapperOnPinnedJavaImages(DOCKERFILE);
         assertThrows(
                 AssertionError.class,
-                () -> DockerfileRules.buildsWithTheWrapperOnPinnedJdk21Images(
+                () -> DockerfileRules.buildsWithTheWrapperOnPinnedJavaImages(
                         DOCKERFILE.replaceAll("RUNTIME_IMAGE=\\S+", "RUNTIME_IMAGE=eclipse-temurin:latest")));
         assertThrows(
                 AssertionError.class,
-                () -> DockerfileRules.buildsWithTheWrapperOnPinnedJdk21Images(DOCKERFILE.replace("-DskipTests", "")));
+                () -> DockerfileRules.buildsWithTheWrapperOnPinnedJavaImages(DOCKERFILE.replace("-DskipTests", "")));
         assertThrows(
                 AssertionError.class,
-                () -> DockerfileRules.buildsWithTheWrapperOnPinnedJdk21Images(
+                () -> DockerfileRules.buildsWithTheWrapperOnPinnedJavaImages(
                         DOCKERFILE.replaceAll("BUILD_IMAGE=\\S+", "BUILD_IMAGE=eclipse-temurin")));
+    }
+
+    @Test
+    void theAotCacheIsMadeInTheRuntimeStage() {
+        DockerfileRules.classArchiveIsMadeByTheRuntimeJvm(DOCKERFILE);
+        assertThrows(
+                AssertionError.class,
+                () -> DockerfileRules.classArchiveIsMadeByTheRuntimeJvm(
+                        DOCKERFILE.replaceAll("(?s)RUN java -cp /tmp/aot-training.*?rm -rf /tmp/aot-training\n", "")));
+        assertThrows(
+                AssertionError.class,
+                () -> DockerfileRules.buildsWithTheWrapperOnPinnedJavaImages(DOCKERFILE.replaceAll(
+                        "RUNTIME_IMAGE=\\S+", "RUNTIME_IMAGE=eclipse-temurin:17.0.9_9-jre-noble")));
     }
 
     @Test
