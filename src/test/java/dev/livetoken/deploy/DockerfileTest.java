@@ -135,6 +135,19 @@ class DockerfileTest {
                         "RUNTIME_IMAGE=\\S+", "RUNTIME_IMAGE=eclipse-temurin:17.0.9_9-jre-noble")));
     }
 
+    /** The image's build stage compiles the AOT training driver with javac --release 21: it must compile so, JDK only. */
+    @Test
+    void aotTrainingDriverCompilesForJava21WithTheJdkAlone() throws Exception {
+        java.nio.file.Path out = java.nio.file.Files.createTempDirectory("aot-training");
+        var javac = javax.tools.ToolProvider.getSystemJavaCompiler();
+        var errors = new java.io.ByteArrayOutputStream();
+        int status = javac.run(
+                null, null, errors, "--release", "21", "-cp", "", "-d", out.toString(), "deploy/AotTraining.java");
+        org.junit.jupiter.api.Assertions.assertEquals(0, status, errors.toString());
+        org.junit.jupiter.api.Assertions.assertTrue(
+                java.nio.file.Files.isRegularFile(out.resolve("AotTraining.class")));
+    }
+
     @Test
     void entrypointReadsSecretFilesAndPassesJavaOpts() {
         String entrypoint = RepoFiles.read("deploy/entrypoint.sh");
