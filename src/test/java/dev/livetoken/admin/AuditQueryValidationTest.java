@@ -3,6 +3,7 @@ package dev.livetoken.admin;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -16,6 +17,7 @@ import static org.hamcrest.Matchers.equalTo;
 
 /** Every bad query parameter of the audit listing is a 400 problem naming it, never a 404 or 500. */
 @QuarkusTest
+@Tag("store")
 class AuditQueryValidationTest {
 
     static String cursor(String raw) {

@@ -2,6 +2,7 @@ package dev.livetoken.admin;
 
 import java.util.List;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.junit.QuarkusTest;
@@ -16,6 +17,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** {@code POST /admin/v1/simulate/conversations} explains conversation decisions (docs/conversations.md). */
 @QuarkusTest
+@Tag("store")
 class ConversationSimulateTest {
 
     static ExtractableResponse<Response> simulate(String tenant, String request) {

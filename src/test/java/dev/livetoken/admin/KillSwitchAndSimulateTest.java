@@ -2,6 +2,7 @@ package dev.livetoken.admin;
 
 import jakarta.inject.Inject;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.junit.QuarkusTest;
@@ -22,6 +23,7 @@ import static org.hamcrest.Matchers.nullValue;
 
 /** The kill switch, simulation, and tenants without a policy. */
 @QuarkusTest
+@Tag("store")
 class KillSwitchAndSimulateTest {
 
     @Inject

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.common.http.TestHTTPResource;
@@ -29,6 +30,7 @@ import static org.hamcrest.Matchers.equalTo;
  * repeatedly, concurrently, and its authorization is decided before the body is looked at.
  */
 @QuarkusTest
+@Tag("store")
 class KillSwitchIncidentTest {
 
     @TestHTTPResource("/")

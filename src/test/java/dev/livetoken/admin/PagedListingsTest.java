@@ -1,5 +1,6 @@
 package dev.livetoken.admin;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -17,6 +18,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * the same 400 problem on the audit trail, reported sessions and translations, naming it.
  */
 @QuarkusTest
+@Tag("store")
 class PagedListingsTest {
 
     static JsonPath problem(String tenant, String listing, String name, String value) {

@@ -1,5 +1,6 @@
 package dev.livetoken.admin;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.junit.QuarkusTest;
@@ -19,6 +20,7 @@ import static org.hamcrest.Matchers.hasItem;
  * disable is recorded, and only a platform-admin may lift what a platform-admin set.
  */
 @QuarkusTest
+@Tag("store")
 class PlatformAuthorityTest {
 
     static final String RESERVED = "https://livetoken.dev/problems/platform-reserved";

@@ -6,6 +6,7 @@ import java.util.Set;
 
 import jakarta.inject.Inject;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.junit.QuarkusTest;
@@ -34,6 +35,7 @@ import static org.hamcrest.Matchers.startsWith;
  * default ceilings (the test profile only allows UNLOCKED).
  */
 @QuarkusTest
+@Tag("store")
 class PlatformCeilingsApiTest {
 
     static final String CEILING = "https://livetoken.dev/problems/platform-ceiling";

@@ -5,6 +5,7 @@ import java.util.Set;
 
 import jakarta.inject.Inject;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.junit.QuarkusTest;
@@ -32,6 +33,7 @@ import static org.hamcrest.Matchers.hasItems;
  * operator decides which fields a tenant-admin may change at all.
  */
 @QuarkusTest
+@Tag("store")
 @TestProfile(PlatformLimitCeilingsTest.Ceilings.class)
 class PlatformLimitCeilingsTest {
 

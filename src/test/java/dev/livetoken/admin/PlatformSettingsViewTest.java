@@ -12,6 +12,7 @@ import java.util.TreeSet;
 
 import jakarta.inject.Inject;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.junit.QuarkusTest;
@@ -38,6 +39,7 @@ import static org.hamcrest.Matchers.equalTo;
  * defaults, or one setting in another's place, fails too.
  */
 @QuarkusTest
+@Tag("store")
 @TestProfile(PlatformSettingsViewTest.EverySettingChanged.class)
 class PlatformSettingsViewTest {
 

@@ -1,5 +1,6 @@
 package dev.livetoken.admin;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.junit.QuarkusTest;
@@ -18,6 +19,7 @@ import static org.hamcrest.Matchers.equalTo;
  * belong to it, and only platform-admins administer it.
  */
 @QuarkusTest
+@Tag("store")
 class ReservedDefaultTenantTest {
 
     static final String TENANT_CLAIM = "https://livetoken.dev/problems/tenant-claim-missing";

@@ -2,6 +2,7 @@ package dev.livetoken.admin;
 
 import java.util.Map;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.junit.QuarkusTest;
@@ -21,6 +22,7 @@ import static org.hamcrest.Matchers.hasItems;
  * platform-admin) can neither lift a budget or cap to "none" (0) nor set it above the ceiling.
  */
 @QuarkusTest
+@Tag("store")
 @TestProfile(SessionCeilingsApiTest.Ceilings.class)
 class SessionCeilingsApiTest {
 

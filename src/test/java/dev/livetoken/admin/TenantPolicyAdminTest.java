@@ -1,5 +1,6 @@
 package dev.livetoken.admin;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.junit.QuarkusTest;
@@ -17,6 +18,7 @@ import static org.hamcrest.Matchers.not;
 
 /** The admin policy API: create, read, replace, merge-patch, delete, with ETag / If-Match and roles. */
 @QuarkusTest
+@Tag("store")
 class TenantPolicyAdminTest {
 
     static final String POLICY = "{\"allowedTargetLanguages\":[\"es\",\"FR\"],\"defaultTargetLanguage\":\"es\","

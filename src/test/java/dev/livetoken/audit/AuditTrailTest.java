@@ -9,6 +9,7 @@ import java.util.Set;
 
 import jakarta.inject.Inject;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.junit.QuarkusTest;
@@ -28,6 +29,7 @@ import static org.hamcrest.Matchers.nullValue;
 
 /** One audit record per returned token, queryable, never holding the token itself. */
 @QuarkusTest
+@Tag("store")
 class AuditTrailTest {
 
     @Inject

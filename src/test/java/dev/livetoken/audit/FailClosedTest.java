@@ -2,6 +2,7 @@ package dev.livetoken.audit;
 
 import jakarta.inject.Inject;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.junit.QuarkusMock;
@@ -28,6 +29,7 @@ import static org.hamcrest.Matchers.not;
  * a failed upstream call spends the caller's quota.
  */
 @QuarkusTest
+@Tag("store")
 class FailClosedTest {
 
     @Inject

@@ -12,6 +12,7 @@ import java.util.concurrent.Future;
 
 import jakarta.inject.Inject;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -28,6 +29,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * it at the same moment (run it on PostgreSQL with QUARKUS_DATASOURCE_JDBC_URL).
  */
 @QuarkusTest
+@Tag("store")
 class PolicySeedTest {
 
     @Inject

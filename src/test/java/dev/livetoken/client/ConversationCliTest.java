@@ -16,6 +16,7 @@ import javax.sound.sampled.AudioSystem;
 
 import jakarta.inject.Inject;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -41,6 +42,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * {@code awaitIdle} and each test's {@link Timeout}).
  */
 @QuarkusTest
+@Tag("store")
 class ConversationCliTest {
 
     final Path dir = LiveTranslateCliTest.tempDir();

@@ -8,6 +8,7 @@ import java.util.Map;
 
 import jakarta.inject.Inject;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -35,6 +36,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * really sent, and only to the token's owner (or its tenant's admins).
  */
 @QuarkusTest
+@Tag("store")
 class TokenDoctorTest {
 
     static final String MODEL = "models/gemini-3.5-live-translate-preview";

@@ -11,6 +11,7 @@ import java.util.concurrent.CompletableFuture;
 import jakarta.inject.Inject;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.junit.QuarkusMock;
@@ -38,6 +39,7 @@ import static org.hamcrest.Matchers.equalTo;
  * concurrency; a failed mint frees its slot.
  */
 @QuarkusTest
+@Tag("store")
 class LiveTokenCapTest {
 
     static final String CAP = "https://livetoken.dev/problems/live-token-cap";

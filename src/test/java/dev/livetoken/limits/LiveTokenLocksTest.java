@@ -13,6 +13,7 @@ import java.util.concurrent.Future;
 
 import jakarta.inject.Inject;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.junit.QuarkusTest;
@@ -33,6 +34,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * uses (H2, or PostgreSQL with {@code QUARKUS_DATASOURCE_JDBC_URL}).
  */
 @QuarkusTest
+@Tag("store")
 class LiveTokenLocksTest {
 
     /** Users capped at 3 live tokens, tenants at 100. */

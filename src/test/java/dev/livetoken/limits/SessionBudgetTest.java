@@ -6,6 +6,7 @@ import java.time.temporal.ChronoUnit;
 
 import jakarta.inject.Inject;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.junit.QuarkusMock;
@@ -35,6 +36,7 @@ import static org.hamcrest.Matchers.hasItem;
  * Policies here mint 30-minute tokens by default: 1 use × (1800 s + 600 s tail) = 40 minutes.
  */
 @QuarkusTest
+@Tag("store")
 class SessionBudgetTest {
 
     static final String BUDGET = "https://livetoken.dev/problems/session-budget-exceeded";

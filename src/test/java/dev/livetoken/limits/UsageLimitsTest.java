@@ -11,6 +11,7 @@ import java.util.concurrent.CompletableFuture;
 import jakarta.inject.Inject;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.junit.QuarkusTest;
@@ -29,6 +30,7 @@ import static org.hamcrest.Matchers.notNullValue;
 
 /** Rate and quota refusals, their headers, and no over-issue under concurrency. */
 @QuarkusTest
+@Tag("store")
 class UsageLimitsTest {
 
     @Inject

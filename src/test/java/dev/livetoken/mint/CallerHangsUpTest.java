@@ -10,6 +10,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import jakarta.inject.Inject;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.junit.QuarkusMock;
@@ -35,6 +36,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * before that the reservation is given back.
  */
 @QuarkusTest
+@Tag("store")
 class CallerHangsUpTest {
 
     /** Long enough for the mint to be waiting on the stalled counter, short of the statement timeout. */

@@ -5,6 +5,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import jakarta.inject.Inject;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.junit.QuarkusMock;
@@ -38,6 +39,7 @@ import static org.hamcrest.Matchers.not;
 
 /** {@code POST /v1/conversations} against the emulator (docs/conversations.md), validated against openapi.yaml. */
 @QuarkusTest
+@Tag("store")
 class ConversationResourceTest {
 
     @Inject

@@ -5,6 +5,7 @@ import java.time.Instant;
 
 import jakarta.inject.Inject;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.junit.QuarkusTest;
@@ -25,6 +26,7 @@ import static org.hamcrest.Matchers.startsWith;
 
 /** {@code POST /v1/tokens} against the emulator, every exchange validated against openapi.yaml. */
 @QuarkusTest
+@Tag("store")
 class TokenRouteTest {
 
     @Inject

@@ -3,6 +3,7 @@ package dev.livetoken.mint;
 import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.junit.QuarkusTest;
@@ -20,6 +21,7 @@ import static org.hamcrest.Matchers.nullValue;
 
 /** A tenant with an UNLOCKED policy gets tokens without translationConfig, locking only what they set. */
 @QuarkusTest
+@Tag("store")
 class UnlockedPolicyTest {
 
     @Inject

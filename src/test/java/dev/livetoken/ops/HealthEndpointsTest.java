@@ -1,5 +1,6 @@
 package dev.livetoken.ops;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.junit.QuarkusTest;
@@ -10,6 +11,7 @@ import static org.hamcrest.Matchers.hasItems;
 
 /** The three probe endpoints the k8s Deployment and the image HEALTHCHECK use. */
 @QuarkusTest
+@Tag("store")
 class HealthEndpointsTest {
 
     @Test

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.junit.QuarkusTest;
@@ -22,6 +23,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * mint gets its access line and the request id follows each request into its log lines.
  */
 @QuarkusTest
+@Tag("store")
 @TestProfile(NoSecretsInLogsTest.Verbose.class)
 class NoSecretsInLogsTest {
 

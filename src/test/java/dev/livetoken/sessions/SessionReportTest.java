@@ -16,6 +16,7 @@ import java.util.function.Consumer;
 import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -46,6 +47,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * and authorizes like the audit trail; the usage view and the metrics show the reported minutes.
  */
 @QuarkusTest
+@Tag("store")
 class SessionReportTest {
 
     static final ObjectMapper JSON = new ObjectMapper();

@@ -6,6 +6,7 @@ import java.util.Map;
 
 import jakarta.inject.Inject;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.junit.QuarkusTest;
@@ -31,6 +32,7 @@ import static org.hamcrest.Matchers.not;
  * timeout ends the stalled statement.
  */
 @QuarkusTest
+@Tag("store")
 @TestProfile(StoreStallTest.ShortBudget.class)
 class StoreStallTest {
 

@@ -5,6 +5,7 @@ import java.util.List;
 import jakarta.inject.Inject;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.junit.QuarkusMock;
@@ -32,6 +33,7 @@ import static org.hamcrest.Matchers.notNullValue;
 
 /** {@code POST /v1/translations} end to end against the emulator: stream, JSON, policy, limits, audit. */
 @QuarkusTest
+@Tag("store")
 class TranslationApiTest {
 
     @ConfigProperty(name = "quarkus.http.test-port")
