@@ -71,15 +71,7 @@ public class TokenRoute {
         // After Quarkus' own filters (CORS, authentication: orders -300…-100) and ours, before RESTEasy.
         // The body limit is HttpEdgeFilters' (413 before this route runs, announced or chunked).
         router.post(PATH).order(500).handler(this::mint).failureHandler(this::failed);
-        router.route(PATH)
-                .order(501)
-                .handler(ctx -> VertxProblems.send(
-                        ctx,
-                        json,
-                        ProblemException.builder(
-                                        ProblemType.METHOD_NOT_ALLOWED, "This method is not allowed on this path.")
-                                .header("Allow", "POST")
-                                .build()));
+        router.route(PATH).order(501).handler(ctx -> VertxProblems.methodNotAllowed(ctx, json, "POST"));
     }
 
     private void mint(RoutingContext ctx) {
@@ -159,22 +151,8 @@ public class TokenRoute {
         }
     }
 
-    /** What Vert.x (body too large) or the security layer fails the route with, as a problem answer. */
     private void failed(RoutingContext ctx) {
-        Throwable t = ctx.failure();
-        ProblemException p;
-        if (ctx.statusCode() == 413) {
-            p = ProblemException.of(
-                    ProblemType.BODY_TOO_LARGE, "The request body may be at most " + maxBodyBytes + " bytes.");
-        } else if (t instanceof io.quarkus.security.AuthenticationException
-                || t instanceof io.quarkus.security.UnauthorizedException
-                || ctx.statusCode() == 401) {
-            p = unauthenticated();
-        } else {
-            p = VertxProblems.of(
-                    t == null ? new IllegalStateException("status " + ctx.statusCode()) : t, RequestIds.of(ctx));
-        }
-        VertxProblems.send(ctx, json, p);
+        VertxProblems.routeFailed(ctx, json, maxBodyBytes);
     }
 
     private static ProblemException unauthenticated() {

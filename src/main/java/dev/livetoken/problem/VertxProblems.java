@@ -80,4 +80,31 @@ public final class VertxProblems {
         return ProblemException.of(
                 ProblemType.INTERNAL_ERROR, "Something went wrong on our side; quote the request id if you report it.");
     }
+
+    /** What Vert.x or Quarkus' lazy authentication fails a Vert.x route with, as a problem answer. */
+    public static void routeFailed(RoutingContext ctx, ObjectMapper json, long maxBodyBytes) {
+        Throwable t = ctx.failure();
+        ProblemException p;
+        if (ctx.statusCode() == 413) {
+            p = ProblemException.of(
+                    ProblemType.BODY_TOO_LARGE, "The request body may be at most " + maxBodyBytes + " bytes.");
+        } else if (t instanceof io.quarkus.security.AuthenticationException
+                || t instanceof io.quarkus.security.UnauthorizedException
+                || ctx.statusCode() == 401) {
+            p = ProblemException.of(ProblemType.AUTHENTICATION_REQUIRED, "A valid bearer JWT is required.");
+        } else {
+            p = of(t == null ? new IllegalStateException("status " + ctx.statusCode()) : t, RequestIds.of(ctx));
+        }
+        send(ctx, json, p);
+    }
+
+    /** The 405 of a Vert.x route's path for any other method, naming what it allows. */
+    public static void methodNotAllowed(RoutingContext ctx, ObjectMapper json, String allow) {
+        send(
+                ctx,
+                json,
+                ProblemException.builder(ProblemType.METHOD_NOT_ALLOWED, "This method is not allowed on this path.")
+                        .header("Allow", allow)
+                        .build());
+    }
 }

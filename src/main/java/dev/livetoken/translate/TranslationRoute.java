@@ -93,35 +93,11 @@ public class TranslationRoute {
                     }
                 }))
                 .failureHandler(this::failed);
-        router.route(PATH)
-                .order(501)
-                .handler(ctx -> VertxProblems.send(
-                        ctx,
-                        json,
-                        ProblemException.builder(
-                                        ProblemType.METHOD_NOT_ALLOWED, "This method is not allowed on this path.")
-                                .header("Allow", "POST")
-                                .build()));
+        router.route(PATH).order(501).handler(ctx -> VertxProblems.methodNotAllowed(ctx, json, "POST"));
     }
 
-    /** What Vert.x or Quarkus' lazy authentication fails the route with, as a problem answer. */
     private void failed(RoutingContext ctx) {
-        Throwable t = ctx.failure();
-        ProblemException p;
-        if (ctx.statusCode() == 413) {
-            p = ProblemException.of(
-                    ProblemType.BODY_TOO_LARGE, "The request body may be at most " + maxBodyBytes + " bytes.");
-        } else if (t instanceof io.quarkus.security.AuthenticationException
-                || t instanceof io.quarkus.security.UnauthorizedException
-                || ctx.statusCode() == 401) {
-            p = ProblemException.of(ProblemType.AUTHENTICATION_REQUIRED, "A valid bearer JWT is required.");
-        } else if (t instanceof ProblemException pe) {
-            p = pe;
-        } else {
-            p = VertxProblems.of(
-                    t == null ? new IllegalStateException("status " + ctx.statusCode()) : t, RequestIds.of(ctx));
-        }
-        VertxProblems.send(ctx, json, p);
+        VertxProblems.routeFailed(ctx, json, maxBodyBytes);
     }
 
     /** One request, from JWT to the last event. Touched only on the request's own Vert.x context. */
