@@ -131,31 +131,14 @@ public class AuditLog {
      * or answered 503 after the store ran out of time) by the time it could be returned.
      */
     public void markDiscarded(String tokenHash) {
-        store.read(discard(tokenHash));
-    }
-
-    /**
-     * {@link #markDiscarded} as a unit of the store's group commit, the way every other write of the
-     * mint path goes: on the embedded store a separate autocommit UPDATE competed with the writer's
-     * open transaction and, under load, timed out waiting for the table's lock, which left the record
-     * saying {@code returned}.
-     */
-    public CompletableFuture<Void> markDiscardedGrouped(String tenant, String subject, String tokenHash) {
-        return store.groupCommit(new GroupCommit.Lane(tenant, subject), c -> {
-            discard(tokenHash).run(c);
-            return (Void) null;
-        });
-    }
-
-    private static StoreWork<Integer> discard(String tokenHash) {
-        return c -> {
+        store.read(c -> {
             try (PreparedStatement ps =
                     c.prepareStatement("UPDATE audit_record SET delivery = ? WHERE token_hash = ?")) {
                 ps.setString(1, AuditRecord.DISCARDED);
                 ps.setString(2, tokenHash);
                 return ps.executeUpdate();
             }
-        };
+        });
     }
 
     /**

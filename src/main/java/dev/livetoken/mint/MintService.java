@@ -131,7 +131,7 @@ public class MintService {
     }
 
     /** A token minted and recorded, ready to be handed over. */
-    private record Minted(String tenant, String subject, MintResponse response, String tokenHash, String delivery) {
+    private record Minted(String tenant, MintResponse response, String tokenHash, String delivery) {
         @Override
         public String toString() {
             return "Minted[redacted]";
@@ -209,7 +209,15 @@ public class MintService {
         }
         metrics.mintAbandoned(minted.tenant(), AuditRecord.DISCARDED);
         if (AuditRecord.RETURNED.equals(minted.delivery())) {
-            discard(minted, requestId);
+            store.executor().execute(() -> {
+                try {
+                    audit.markDiscarded(minted.tokenHash());
+                } catch (RuntimeException e) {
+                    LOG.warnf(
+                            "Could not mark the audit record of request %s as discarded (%s)",
+                            requestId, e.getClass().getSimpleName());
+                }
+            });
         }
         LOG.infof("Caller of request %s was gone when its token was ready; token discarded, record kept", requestId);
     }
@@ -254,7 +262,7 @@ public class MintService {
                 .map(v -> {
                     // Charged and kept: the token exists at Google whether or not its caller is still there.
                     metrics.sessionMinutesCharged(plan.tenant(), reservation.sessionMinutes());
-                    return new Minted(plan.tenant(), plan.subject(), answer(plan, token), hash, delivery);
+                    return new Minted(plan.tenant(), answer(plan, token), hash, delivery);
                 })
                 .onFailure()
                 .recoverWithUni(e -> {
@@ -440,12 +448,7 @@ public class MintService {
                 String hash = hasher.hash(names.get(i));
                 writeRecord(orders.get(i), hash, requestId, together, reservations.get(i), delivery);
                 written.add(hash);
-                out.add(new Minted(
-                        orders.get(i).plan().tenant(),
-                        orders.get(i).plan().subject(),
-                        answer(orders.get(i), names.get(i)),
-                        hash,
-                        delivery));
+                out.add(new Minted(orders.get(i).plan().tenant(), answer(orders.get(i), names.get(i)), hash, delivery));
             }
             for (int i = 0; i < orders.size(); i++) {
                 // Charged and kept, as for a single mint: the tokens exist at Google.
@@ -509,17 +512,6 @@ public class MintService {
                 together.conversation());
     }
 
-    /** Marks a token's record {@code discarded}, grouped with the other mints' store work. */
-    private void discard(Minted minted, String requestId) {
-        audit.markDiscardedGrouped(minted.tenant(), minted.subject(), minted.tokenHash())
-                .exceptionally(e -> {
-                    LOG.warnf(
-                            "Could not mark the audit record of request %s as discarded (%s)",
-                            requestId, e.getClass().getSimpleName());
-                    return null;
-                });
-    }
-
     /** As {@link #handOver}, for all of a conversation's tokens at once. */
     private void handOverTogether(CallerLine<List<MintResponse>> line, List<Minted> minted, String requestId) {
         if (line.deliver(minted.stream().map(Minted::response).toList())) {
@@ -528,11 +520,20 @@ public class MintService {
         for (Minted m : minted) {
             metrics.mintAbandoned(m.tenant(), AuditRecord.DISCARDED);
         }
-        for (Minted m : minted) {
-            if (AuditRecord.RETURNED.equals(m.delivery())) {
-                discard(m, requestId);
+        store.executor().execute(() -> {
+            for (Minted m : minted) {
+                if (!AuditRecord.RETURNED.equals(m.delivery())) {
+                    continue;
+                }
+                try {
+                    audit.markDiscarded(m.tokenHash());
+                } catch (RuntimeException e) {
+                    LOG.warnf(
+                            "Could not mark an audit record of request %s as discarded (%s)",
+                            requestId, e.getClass().getSimpleName());
+                }
             }
-        }
+        });
         LOG.infof(
                 "Caller of request %s was gone when its conversation was ready; tokens discarded, records kept",
                 requestId);
