@@ -190,6 +190,29 @@ class TokenRouteTest {
                 .body("type", equalTo("https://livetoken.dev/problems/method-not-allowed"));
     }
 
+    /** The route negotiates as the JAX-RS resource did: 406 unless one Accept entry admits JSON. */
+    @Test
+    void anAcceptThatExcludesJsonIs406AndOneThatAdmitsItMints() {
+        given().filter(Contract.RESPONSE_ONLY)
+                .header("Authorization", TestJwts.bearer("alice", "acme"))
+                .header("Accept", "text/html")
+                .when()
+                .post("/v1/tokens")
+                .then()
+                .statusCode(406)
+                .contentType("application/problem+json")
+                .body("type", equalTo("https://livetoken.dev/problems/not-acceptable"));
+        given().filter(Contract.RESPONSE_ONLY)
+                .header("Authorization", TestJwts.bearer("alice", "acme"))
+                .header("Accept", "text/html, application/json;q=0.9")
+                .contentType("application/json")
+                .body("{}")
+                .when()
+                .post("/v1/tokens")
+                .then()
+                .statusCode(201);
+    }
+
     @Test
     void unknownPathIs404Problem() {
         given().header("Authorization", TestJwts.bearer("alice", "acme"))
