@@ -70,6 +70,19 @@ public final class Burst {
             return minted + refused + withoutToken.size() + other.size();
         }
 
+        /**
+         * Once every mint has ended, {@code tokens} recorded: never more than {@code limit}, a token
+         * for every 201, and beyond those only for callers that got none.
+         */
+        public void assertTokens(long tokens, int limit) {
+            org.assertj.core.api.Assertions.assertThat(tokens)
+                    .as("never more tokens than the limit")
+                    .isLessThanOrEqualTo(limit);
+            org.assertj.core.api.Assertions.assertThat(tokens)
+                    .as("a token for every 201, and beyond those only for callers that got none")
+                    .isBetween((long) minted, (long) minted + withoutToken.size());
+        }
+
         @Override
         public String toString() {
             return minted + " minted, " + refused + " refused, " + withoutToken.size() + " without a token under load "
