@@ -167,9 +167,13 @@ class TwoReplicasIT {
     }
 
     /**
-     * 240 mints at once, half on each replica, at a tenant quota of 50: exactly 50 tokens, some
-     * minted on each. Mints that end without a token under load are accounted for as in
-     * {@link #exactUnderLoad}.
+     * 240 mints at once, half on each replica, at a tenant quota of 50: exactly 50 tokens in all.
+     * Each replica alone gets 120 requests, more than the quota, so replicas that counted on their
+     * own would hand out up to 100; exactly 50 is the proof that they share one count. Which replica
+     * wins the race is not part of the contract: on a loaded machine one of them may answer all its
+     * share with refusals (CI once saw replica A mint none), which is correct, so the test asks only
+     * that each replica answered its whole share. Mints that end without a token under load are
+     * accounted for as in {@link #exactUnderLoad}.
      */
     @Test
     void twoHundredConcurrentMintsAcrossReplicasAtQuotaFiftyGiveExactlyFifty() throws Exception {
@@ -182,8 +186,14 @@ class TwoReplicasIT {
         }
         Burst.Outcome[] perReplica = fireOnBoth(requests, "tenant-quota");
         System.out.printf("two replicas, quota 50: A %s; B %s%n", perReplica[0], perReplica[1]);
-        assertThat(perReplica[0].minted()).as("minted on A").isPositive();
-        assertThat(perReplica[1].minted()).as("minted on B").isPositive();
+        for (int i = 0; i < 2; i++) {
+            assertThat(perReplica[i].answers())
+                    .as("replica " + "AB".charAt(i) + " answered its share")
+                    .isEqualTo(120);
+            assertThat(perReplica[i].minted() + perReplica[i].refused())
+                    .as("replica " + "AB".charAt(i) + " took part: a 201 or a refusal naming the quota")
+                    .isPositive();
+        }
         Burst.Outcome all = sum(perReplica);
         exactUnderLoad(
                 all,
