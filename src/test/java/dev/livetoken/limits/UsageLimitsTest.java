@@ -21,6 +21,7 @@ import dev.livetoken.support.Admin;
 import dev.livetoken.support.Burst;
 import dev.livetoken.support.Contract;
 import dev.livetoken.support.Mints;
+import dev.livetoken.support.MinuteWindow;
 import dev.livetoken.support.TestJwts;
 
 import static dev.livetoken.support.Mints.mint;
@@ -45,6 +46,7 @@ class UsageLimitsTest {
         String tenant = Admin.newTenant("rate");
         Admin.createPolicy(tenant, "{\"userRatePerMinute\":2}");
         String alice = TestJwts.bearer("alice", tenant);
+        MinuteWindow.atLeastTenSecondsLeft();
         mint(alice, 201);
         mint(alice, 201);
         Mints.post(alice)
@@ -168,6 +170,7 @@ class UsageLimitsTest {
         Admin.createPolicy(
                 tenant, "{\"userRatePerMinute\":4,\"userQuotaPerDay\":9,\"allowedTargetLanguages\":[\"es\"]}");
         String alice = TestJwts.bearer("alice", tenant);
+        MinuteWindow.atLeastTenSecondsLeft();
         mint(alice, 201);
         given().filter(Contract.VALIDATED)
                 .header("Authorization", alice)

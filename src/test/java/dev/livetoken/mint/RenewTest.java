@@ -17,6 +17,7 @@ import dev.livetoken.audit.TokenHasher;
 import dev.livetoken.support.Admin;
 import dev.livetoken.support.Contract;
 import dev.livetoken.support.Mints;
+import dev.livetoken.support.MinuteWindow;
 import dev.livetoken.support.TestJwts;
 
 import static io.restassured.RestAssured.given;
@@ -294,6 +295,7 @@ class RenewTest {
     @Test
     void renewalsGoThroughTheMintsAdmission() {
         patchPolicy("{\"userRatePerMinute\":2}");
+        MinuteWindow.atLeastTenSecondsLeft();
         String old = mint(alice, "{}").getString("token");
         renew(alice, old).statusCode(201);
         renew(alice, old).statusCode(429).body("type", equalTo("https://livetoken.dev/problems/rate-limited"));
