@@ -36,15 +36,23 @@ public record PageQuery(String subject, Instant from, Instant to, String cursor,
         PageQuery check() {
             // limit is read as text: a JAX-RS Integer parameter that does not parse answers 404, not 400.
             int n = parseLimit(limit);
-            if (subject != null && !Subjects.isAcceptable(subject)) {
-                throw invalid("subject", "'subject' " + Subjects.RULE + ".");
-            }
+            checkSubject(subject);
             Instant f = time(from, "from");
             Instant t = time(to, "to");
             if (f != null && t != null && !f.isBefore(t)) {
                 throw invalid("from", "'from' must be before 'to'.");
             }
             return new PageQuery(subject, f, t, cursor, n);
+        }
+    }
+
+    /**
+     * A {@code subject} query parameter of an admin endpoint: absent, or a subject a caller could
+     * have (auth/Subjects); otherwise the 400 naming {@code subject}.
+     */
+    static void checkSubject(String subject) {
+        if (subject != null && !Subjects.isAcceptable(subject)) {
+            throw invalid("subject", "'subject' " + Subjects.RULE + ".");
         }
     }
 

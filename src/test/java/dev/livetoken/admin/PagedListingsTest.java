@@ -68,4 +68,33 @@ class PagedListingsTest {
         assertThat(translations.getString("field")).isEqualTo("limit");
         assertThat(translations.getString("detail")).isEqualTo(tokens.getString("detail"));
     }
+
+    /**
+     * The usage endpoint takes {@code subject} too: one no caller could have (a zero-width space,
+     * {@code *}, a blank) is the listings' 400 naming it, not a 200 with that name's empty counters.
+     */
+    @ParameterizedTest(name = "subject={0}")
+    @CsvSource(
+            delimiter = '|',
+            value = {"ali\u200Bce", "*", "' '"})
+    void theUsageEndpointAnswersABadSubjectAsTheListingsDo(String subject) {
+        String tenant = Admin.newTenant("pages");
+        JsonPath tokens = problem(tenant, "tokens", "subject", subject);
+        JsonPath usage = problem(tenant, "usage", "subject", subject);
+        assertThat(usage.getString("field")).isEqualTo("subject");
+        assertThat(usage.getString("type")).isEqualTo(tokens.getString("type"));
+        assertThat(usage.getString("detail")).isEqualTo(tokens.getString("detail"));
+    }
+
+    @org.junit.jupiter.api.Test
+    void theUsageEndpointStillAnswersAnAcceptableSubject() {
+        String tenant = Admin.newTenant("pages");
+        given().filter(Contract.VALIDATED)
+                .header("Authorization", Admin.PLATFORM)
+                .queryParam("subject", "alice@example.com")
+                .when()
+                .get("/admin/v1/tenants/" + tenant + "/usage")
+                .then()
+                .statusCode(200);
+    }
 }
