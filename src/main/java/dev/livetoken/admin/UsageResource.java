@@ -72,7 +72,7 @@ public class UsageResource {
     @GET
     public Usage usage(@PathParam("tenantId") String tenant, @QueryParam("subject") String subject) {
         access.forTenant(jwt, tenant);
-        // PageQuery.checkSubject(subject);
+        PageQuery.checkSubject(subject);
         EffectivePolicy e = policies.effective(tenant).await().atMost(Duration.ofSeconds(10));
         Instant now = Instant.now();
         String who = subject == null ? "" : subject;

@@ -40,8 +40,8 @@ public class ProductionProfile implements QuarkusTestProfile {
         m.put("quarkus.datasource.active", "false");
         m.put("quarkus.datasource.\"embedded\".active", "true");
         // as in the test profile: logs go to target/quarkus-test.log, so a passing build reads as one
-        m.put("quarkus.log.console.enable", "false");
-        m.put("quarkus.log.file.enable", "true");
+        m.put("quarkus.log.console.enabled", "false");
+        m.put("quarkus.log.file.enabled", "true");
         m.put("quarkus.log.file.path", "target/quarkus-test.log");
         return m;
     }
