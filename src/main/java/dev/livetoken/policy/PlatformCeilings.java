@@ -35,7 +35,48 @@ public record PlatformCeilings(
         long maxUserQuotaPerDay,
         long maxTenantQuotaPerDay,
         List<String> tenantAdminFields,
-        @JsonUnwrapped SessionCeilings sessions) {
+        @JsonUnwrapped SessionCeilings sessions,
+        @JsonUnwrapped TextCeilings text) {
+
+    /**
+     * Ceilings of the daily text-translation character limits ({@code POST /v1/translations}, paid on
+     * the operator's Google key). Like the others, 0 = no ceiling; a ceiling c &gt; 0 admits policy
+     * values 1..c only, since a policy's 0 ("no limit") is looser than any number.
+     */
+    public record TextCeilings(long maxUserCharactersPerDay, long maxTenantCharactersPerDay) {
+
+        public static final TextCeilings NONE = new TextCeilings(0, 0);
+    }
+
+    /** Ceilings without character ceilings (tests and callers that predate them). */
+    public PlatformCeilings(
+            List<String> allowedModels,
+            List<String> allowedTextModels,
+            int maxUses,
+            long maxTokenLifetimeSeconds,
+            long maxNewSessionWindowSeconds,
+            boolean allowUnlocked,
+            long maxUserRatePerMinute,
+            long maxTenantRatePerMinute,
+            long maxUserQuotaPerDay,
+            long maxTenantQuotaPerDay,
+            List<String> tenantAdminFields,
+            SessionCeilings sessions) {
+        this(
+                allowedModels,
+                allowedTextModels,
+                maxUses,
+                maxTokenLifetimeSeconds,
+                maxNewSessionWindowSeconds,
+                allowUnlocked,
+                maxUserRatePerMinute,
+                maxTenantRatePerMinute,
+                maxUserQuotaPerDay,
+                maxTenantQuotaPerDay,
+                tenantAdminFields,
+                sessions,
+                TextCeilings.NONE);
+    }
 
     /**
      * Ceilings of the session-minutes budgets and live-token caps (docs/session-governance.md). Like
@@ -74,6 +115,7 @@ public record PlatformCeilings(
         allowedTextModels = List.copyOf(allowedTextModels);
         tenantAdminFields = List.copyOf(new TreeSet<>(tenantAdminFields));
         sessions = sessions == null ? SessionCeilings.NONE : sessions;
+        text = text == null ? TextCeilings.NONE : text;
     }
 
     /** The ceilings configured under {@code livetoken.platform.*}; fails on unknown field names. */
@@ -94,7 +136,8 @@ public record PlatformCeilings(
                         c.maxUserSessionMinutesPerDay(),
                         c.maxTenantSessionMinutesPerDay(),
                         c.maxLiveTokensPerUser(),
-                        c.maxLiveTokensPerTenant()));
+                        c.maxLiveTokensPerTenant()),
+                new TextCeilings(c.maxUserCharactersPerDay(), c.maxTenantCharactersPerDay()));
         List<String> problems = p.configProblems();
         if (!problems.isEmpty()) {
             throw new IllegalStateException("Invalid livetoken.platform settings: " + String.join("; ", problems));
@@ -133,6 +176,9 @@ public record PlatformCeilings(
                 || sessions.maxLiveTokensPerTenant() < 0) {
             out.add(
                     "livetoken.platform.max-*-session-minutes-per-day and max-live-tokens-per-* must be 0 (no ceiling) or more");
+        }
+        if (text.maxUserCharactersPerDay() < 0 || text.maxTenantCharactersPerDay() < 0) {
+            out.add("livetoken.platform.max-*-characters-per-day must be 0 (no ceiling) or more");
         }
         for (String f : tenantAdminFields) {
             if (!WRITABLE_FIELDS.contains(f)) {
@@ -238,6 +284,18 @@ public record PlatformCeilings(
                 s.maxLiveTokensPerTenant(),
                 sessions.maxLiveTokensPerTenant(),
                 "max-live-tokens-per-tenant");
+        limit(
+                out,
+                "userCharactersPerDay",
+                p.userCharactersPerDay(),
+                text.maxUserCharactersPerDay(),
+                "max-user-characters-per-day");
+        limit(
+                out,
+                "tenantCharactersPerDay",
+                p.tenantCharactersPerDay(),
+                text.maxTenantCharactersPerDay(),
+                "max-tenant-characters-per-day");
         return out;
     }
 
@@ -312,6 +370,18 @@ public record PlatformCeilings(
                         s.maxLiveTokensPerTenant(),
                         sessions.maxLiveTokensPerTenant(),
                         "max-live-tokens-per-tenant"));
+        long userCharacters = lowerLimit(
+                clamps,
+                "userCharactersPerDay",
+                p.userCharactersPerDay(),
+                text.maxUserCharactersPerDay(),
+                "max-user-characters-per-day");
+        long tenantCharacters = lowerLimit(
+                clamps,
+                "tenantCharactersPerDay",
+                p.tenantCharactersPerDay(),
+                text.maxTenantCharactersPerDay(),
+                "max-tenant-characters-per-day");
         String refusal = allowsModel(p.model())
                 ? null
                 : "The policy names model '" + p.model()
@@ -340,8 +410,8 @@ public record PlatformCeilings(
                 tenantQuota,
                 p.version(),
                 p.textModel(),
-                p.userCharactersPerDay(),
-                p.tenantCharactersPerDay(),
+                userCharacters,
+                tenantCharacters,
                 heldSessions,
                 p.interpreter());
         return new Clamped(held, List.copyOf(clamps), refusal);

@@ -56,6 +56,18 @@ public interface PlatformConfig {
     long maxTenantQuotaPerDay();
 
     /**
+     * Highest per-user daily text-translation characters a policy may set ({@code userCharactersPerDay},
+     * {@code POST /v1/translations} on the operator's key); when set (not 0), "no limit" is refused
+     * too. Default 0: no ceiling.
+     */
+    @WithDefault("0")
+    long maxUserCharactersPerDay();
+
+    /** Highest per-tenant daily text-translation characters ({@code tenantCharactersPerDay}); 0 = no ceiling. Default 0. */
+    @WithDefault("0")
+    long maxTenantCharactersPerDay();
+
+    /**
      * Highest per-user daily session-minutes budget a policy may set ({@code userSessionMinutesPerDay});
      * when set (not 0), "no budget" is refused too. Default 0: no ceiling.
      */

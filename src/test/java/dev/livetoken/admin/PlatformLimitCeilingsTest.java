@@ -41,18 +41,22 @@ class PlatformLimitCeilingsTest {
     public static class Ceilings implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of(
-                    "livetoken.platform.allow-unlocked", "false",
-                    "livetoken.platform.max-user-rate-per-minute", "30",
-                    "livetoken.platform.max-user-quota-per-day", "500",
-                    "livetoken.platform.max-tenant-quota-per-day", "10000",
-                    "livetoken.platform.tenant-admin-fields",
-                            "enabled,lockMode,userRatePerMinute,userQuotaPerDay,"
-                                    + "tenantQuotaPerDay,allowedTargetLanguages,defaultTargetLanguage",
+            return Map.ofEntries(
+                    Map.entry("livetoken.platform.allow-unlocked", "false"),
+                    Map.entry("livetoken.platform.max-user-rate-per-minute", "30"),
+                    Map.entry("livetoken.platform.max-user-quota-per-day", "500"),
+                    Map.entry("livetoken.platform.max-tenant-quota-per-day", "10000"),
+                    Map.entry("livetoken.platform.max-user-characters-per-day", "200000"),
+                    Map.entry("livetoken.platform.max-tenant-characters-per-day", "2000000"),
+                    Map.entry(
+                            "livetoken.platform.tenant-admin-fields",
+                            "enabled,lockMode,userRatePerMinute,userQuotaPerDay,userCharactersPerDay,"
+                                    + "tenantQuotaPerDay,allowedTargetLanguages,defaultTargetLanguage"),
                     // the defaults must themselves stay within the ceilings, or the service does not start
-                    "livetoken.default-policy.user-rate-per-minute", "10",
-                    "livetoken.default-policy.user-quota-per-day", "200",
-                    "livetoken.default-policy.tenant-quota-per-day", "5000");
+                    Map.entry("livetoken.default-policy.user-rate-per-minute", "10"),
+                    Map.entry("livetoken.default-policy.user-quota-per-day", "200"),
+                    Map.entry("livetoken.default-policy.tenant-quota-per-day", "5000"),
+                    Map.entry("livetoken.default-policy.tenant-characters-per-day", "1000000"));
         }
     }
 
@@ -74,6 +78,8 @@ class PlatformLimitCeilingsTest {
                 .body("maxUserQuotaPerDay", equalTo(500))
                 .body("maxTenantRatePerMinute", equalTo(0))
                 .body("maxTenantQuotaPerDay", equalTo(10000))
+                .body("maxUserCharactersPerDay", equalTo(200000))
+                .body("maxTenantCharactersPerDay", equalTo(2000000))
                 .body("tenantAdminFields", hasItems("lockMode", "tenantQuotaPerDay"));
     }
 
@@ -145,6 +151,43 @@ class PlatformLimitCeilingsTest {
                 .body("limits.find { it.scope == 'user-rate' }.limit", equalTo(30))
                 .body("limits.find { it.scope == 'user-quota' }.limit", equalTo(500))
                 .body("limits.find { it.scope == 'tenant-quota' }.limit", equalTo(10000))
-                .body("limits.find { it.scope == 'user-quota' }.remaining", equalTo(499));
+                .body("limits.find { it.scope == 'user-quota' }.remaining", equalTo(499))
+                .body("policy.userCharactersPerDay", equalTo(200000))
+                .body("policy.tenantCharactersPerDay", equalTo(2000000));
+    }
+
+    /**
+     * Text translations are paid on the operator's key: a tenant-admin trusted with its users'
+     * character limit still cannot lift it ("no limit") or raise it past the platform's ceiling.
+     */
+    @Test
+    void aTenantAdminCannotLiftTheCharacterLimitsPastTheCeiling() {
+        String tenant = Admin.newTenant("chars");
+        String etag = Admin.createPolicy(tenant, "{}");
+        String ops = Admin.tenantAdmin(tenant);
+        for (String body : new String[] {"{\"userCharactersPerDay\":0}", "{\"userCharactersPerDay\":200001}"}) {
+            given().filter(Contract.VALIDATED)
+                    .header("Authorization", ops)
+                    .header("If-Match", etag)
+                    .contentType("application/merge-patch+json")
+                    .body(body)
+                    .when()
+                    .patch("/admin/v1/tenants/" + tenant + "/policy")
+                    .then()
+                    .statusCode(403)
+                    .body("type", equalTo(CEILING))
+                    .body("field", equalTo("userCharactersPerDay"))
+                    .body(
+                            "errors.find { it.field == 'userCharactersPerDay' }.message",
+                            containsString("livetoken.platform.max-user-characters-per-day"));
+        }
+        // the platform-admin is held to the tenant-wide one too
+        Admin.patchPolicy(Admin.PLATFORM, tenant, etag, "{\"tenantCharactersPerDay\":0}")
+                .statusCode(403)
+                .body("type", equalTo(CEILING))
+                .body("field", equalTo("tenantCharactersPerDay"));
+        Admin.patchPolicy(ops, tenant, etag, "{\"userCharactersPerDay\":150000}")
+                .statusCode(200)
+                .body("userCharactersPerDay", equalTo(150000));
     }
 }

@@ -167,6 +167,78 @@ class PlatformCeilingsTest {
         assertThat(c.allowsTextModel("models/" + TEXT)).isTrue();
     }
 
+    /** Text translations run on the operator's key: the character limits are held like the others. */
+    static PlatformCeilings withCharacterCeilings(long user, long tenant) {
+        var c = ceilings(false, 0, 0, 0, 0);
+        return new PlatformCeilings(
+                c.allowedModels(),
+                c.allowedTextModels(),
+                c.maxUses(),
+                c.maxTokenLifetimeSeconds(),
+                c.maxNewSessionWindowSeconds(),
+                c.allowUnlocked(),
+                0,
+                0,
+                0,
+                0,
+                c.tenantAdminFields(),
+                PlatformCeilings.SessionCeilings.NONE,
+                new PlatformCeilings.TextCeilings(user, tenant));
+    }
+
+    @Test
+    void noCharacterLimitOrOneAboveTheCeilingIsRefusedNamingTheField() {
+        var c = withCharacterCeilings(50_000, 1_000_000);
+        TokenPolicy unlimited = Policies.defaults()
+                .withTextModel(TEXT)
+                .withUserCharactersPerDay(0)
+                .withTenantCharactersPerDay(2_000_000)
+                .build();
+        List<FieldError> v = c.violations(unlimited);
+        assertThat(fields(v)).contains("userCharactersPerDay", "tenantCharactersPerDay");
+        assertThat(v.stream()
+                        .filter(e -> e.field().equals("userCharactersPerDay"))
+                        .findFirst()
+                        .orElseThrow()
+                        .message())
+                .contains("between 1 and 50000")
+                .contains("livetoken.platform.max-user-characters-per-day");
+        TokenPolicy within = Policies.defaults()
+                .withTextModel(TEXT)
+                .withUserCharactersPerDay(50_000)
+                .withTenantCharactersPerDay(1_000_000)
+                .build();
+        assertThat(fields(c.violations(within))).doesNotContain("userCharactersPerDay", "tenantCharactersPerDay");
+        // no ceiling: any value, 0 included, as before
+        assertThat(fields(withCharacterCeilings(0, 0).violations(unlimited)))
+                .doesNotContain("userCharactersPerDay", "tenantCharactersPerDay");
+    }
+
+    @Test
+    void aStoredPolicyBeyondTodaysCharacterCeilingsIsClampedAtTranslationTime() {
+        var c = withCharacterCeilings(50_000, 1_000_000);
+        TokenPolicy stored = Policies.defaults()
+                .withTextModel(TEXT)
+                .withUserCharactersPerDay(0)
+                .withTenantCharactersPerDay(2_000_000)
+                .build();
+        PlatformCeilings.Clamped held = c.clamp(stored);
+        assertThat(held.policy().userCharactersPerDay()).isEqualTo(50_000);
+        assertThat(held.policy().tenantCharactersPerDay()).isEqualTo(1_000_000);
+        assertThat(held.clamps())
+                .extracting(PlatformCeilings.Clamp::field, PlatformCeilings.Clamp::policy)
+                .contains(
+                        org.assertj.core.groups.Tuple.tuple("userCharactersPerDay", "0 (no limit)"),
+                        org.assertj.core.groups.Tuple.tuple("tenantCharactersPerDay", "2000000"));
+        TokenPolicy lower = Policies.defaults()
+                .withTextModel(TEXT)
+                .withUserCharactersPerDay(10)
+                .withTenantCharactersPerDay(20)
+                .build();
+        assertThat(c.clamp(lower).policy().userCharactersPerDay()).isEqualTo(10);
+        assertThat(c.clamp(lower).clamps()).isEmpty();
+    }
+
     @Test
     void badSettingsAreNamedAtStartup() {
         var bad = new PlatformCeilings(
@@ -190,6 +262,7 @@ class PlatformCeilingsTest {
                 .anyMatch(m -> m.contains("rate-per-minute"))
                 .anyMatch(m -> m.contains("'maxUsers'"));
         assertThat(ceilings(false, 0, 0, 0, 0).configProblems()).isEmpty();
+        assertThat(withCharacterCeilings(-1, 0).configProblems()).anyMatch(m -> m.contains("max-*-characters-per-day"));
     }
 
     @Test
@@ -251,6 +324,14 @@ class PlatformCeilingsTest {
                     }
 
                     public long maxLiveTokensPerTenant() {
+                        return 0;
+                    }
+
+                    public long maxUserCharactersPerDay() {
+                        return 0;
+                    }
+
+                    public long maxTenantCharactersPerDay() {
                         return 0;
                     }
 
