@@ -155,6 +155,8 @@ async function start(source) {
   document.body.dataset.playedBytes = '0';
   document.body.dataset.resumptions = '0';
   document.body.dataset.tokens = '0';
+  document.body.dataset.renewals = '0';
+  document.body.dataset.handovers = '0';
   ui.resumptions.textContent = '0';
   setState('connecting');
   const target = ui.target.value;
@@ -171,8 +173,14 @@ async function start(source) {
         ui.played.textContent = `${(audio.playedBytes / 2 / 24000).toFixed(1)} s`;
       },
       onTranscript: (side, text, lang) => addTranscript(side, text, lang),
-      onToken: () => {
+      onToken: (info, answer) => {
         document.body.dataset.tokens = String(Number(document.body.dataset.tokens || 0) + 1);
+        if (answer.renewedFrom !== undefined) {
+          document.body.dataset.renewals = String(Number(document.body.dataset.renewals || 0) + 1);
+        }
+      },
+      onHandover: (n) => {
+        document.body.dataset.handovers = String(n);
       },
       onFrame: (kind) => {
         const key = kind === 'text' ? 'framesText' : 'framesBinary';
@@ -190,6 +198,11 @@ async function start(source) {
         }
       },
     },
+    // Renewed ahead of expiry: the same constraints, the service's admission again (docs/sessions.md).
+    (token) => api('/v1/tokens/renew', 'Renewing the token', {
+      method: 'POST', body: JSON.stringify({ token }),
+      headers: { 'Content-Type': 'application/json' },
+    }),
   );
   session.targetLanguageCode = target;
   const timer = setInterval(() => {

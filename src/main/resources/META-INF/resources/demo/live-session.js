@@ -8,7 +8,12 @@
 //    state does not include plus what was captured meanwhile; attempts back off exponentially;
 //  - when the token has expired, or there is no handle to resume with, or the resume is refused
 //    (1008: handle unknown, token used up or out of its window), it asks the service for a fresh
-//    token (POST /v1/tokens) and starts a new session: a handle belongs to its token.
+//    token and starts a new session: a handle belongs to its token;
+//  - better, before the token expires (30 s ahead, a third of the lifetime for short tokens) it
+//    renews it (POST /v1/tokens/renew: the same constraints, the service's full admission again),
+//    opens a new session with the fresh token, sends the audio there from then on, and keeps the
+//    old session open until it has answered what it heard (at most 10 s): no gap while the user
+//    talks. Every later token is a renewal of the one before, so the audit trail is one chain.
 // The token is used only in the WebSocket URL, as the documented access_token parameter; it is
 // never logged, stored or shown.
 
@@ -17,6 +22,9 @@ const MAX_BUFFERED = 300;        // 30 s captured while reconnecting
 const CONNECT_TIMEOUT_MS = 10000;
 const RECOVERY_ATTEMPTS = 5;
 const BACKOFF_MS = 250;
+const RENEW_AHEAD_MS = 30000;     // as the Java client's --renew-ahead default
+const HANDOVER_DRAIN_MS = 10000;  // the old session's last answers, at most this long
+const QUIET_MS = 1500;            // an old session that said nothing for this long has answered
 
 /** Close codes of the Live API and what they mean for a user (docs/live-api-protocol.md §5). */
 export const CLOSE_CODES = {
@@ -73,12 +81,18 @@ function rateOf(mimeType) {
 export class LiveSession {
   /**
    * @param mint async () => the service's mint answer (POST /v1/tokens)
-   * @param events { onAudio(bytes, rate), onTranscript(side, text, lang, finished), onToken(info),
-   *                 onState(state, message), onFrame(kind), onResumed(count) }
+   * @param events { onAudio(bytes, rate), onTranscript(side, text, lang, finished), onToken(info, answer),
+   *                 onState(state, message), onFrame(kind), onResumed(count), onHandover(count) }
+   * @param renew async (token) => the service's renewal answer (POST /v1/tokens/renew); null: mint
+   *              a new token each time, and only once one is needed (no renewal ahead)
    */
-  constructor(mint, events) {
+  constructor(mint, events, renew = null) {
     this.mint = mint;
+    this.renew = renew;
     this.events = events;
+    this.renewTimer = null;
+    this.handingOver = null;
+    this.handovers = 0;
     this.token = null;
     this.current = null;
     this.handle = null;
@@ -111,20 +125,114 @@ export class LiveSession {
     return this.token ? (this.token.expiresAt - performance.now()) / 1000 : 0;
   }
 
-  async renewToken() {
-    const t = await this.mint();
+  /** A fresh token for this session: the current one renewed when it can, else a new mint. */
+  async fetchToken() {
+    const previous = this.token;
+    const t = previous && this.renew ? await this.renew(previous.value) : await this.mint();
     const now = performance.now();
     const windowMs = Date.parse(t.newSessionExpireTime) - Date.parse(t.serverTime);
-    this.token = {
+    const token = {
       value: t.token,
       websocketUrl: t.websocketUrl,
       model: t.model,
       locked: t.locked,
       translationConfig: t.translationConfig,
+      lifetimeMs: t.expiresInSeconds * 1000,
       expiresAt: now + t.expiresInSeconds * 1000,
       newSessionsUntil: now + (Number.isFinite(windowMs) ? windowMs : 0),
     };
-    this.events.onToken(this.token);
+    this.events.onToken(token, t);
+    return token;
+  }
+
+  /** Makes {@code token} the session's token and times its renewal. */
+  adopt(token) {
+    this.token = token;
+    this.scheduleRenewal();
+  }
+
+  async renewToken() {
+    this.adopt(await this.fetchToken());
+  }
+
+  scheduleRenewal() {
+    clearTimeout(this.renewTimer);
+    if (!this.renew || this.stopping || !this.token) {
+      return;
+    }
+    const ahead = Math.min(RENEW_AHEAD_MS, this.token.lifetimeMs / 3);
+    const due = this.token.expiresAt - ahead - performance.now();
+    this.renewTimer = setTimeout(() => this.handOver(), Math.max(0, due));
+  }
+
+  /**
+   * Renews the token ahead of its expiry and moves the conversation to a new session opened with
+   * it. A recovery under way (goAway, a drop) goes first: the renewal is tried again a moment later.
+   * If the renewal fails, the current session goes on, and its expiry is recovered from as before.
+   */
+  async handOver() {
+    if (this.stopping || !this.current) {
+      return;
+    }
+    if (this.recovering) {
+      this.renewTimer = setTimeout(() => this.handOver(), 1000);
+      return;
+    }
+    const old = this.current;
+    // A goAway or a drop of the old session from here on waits for this new session (recover()).
+    this.handingOver = old;
+    let fresh;
+    let next;
+    try {
+      fresh = await this.fetchToken();
+      next = await this.connect(null, fresh);
+    } catch (e) {
+      this.handingOver = null;
+      if (old.recoverAfterHandover && !this.stopping) {
+        this.recover(old, old.recoverAfterHandover);
+      }
+      return;
+    }
+    this.handingOver = null;
+    if (this.stopping) {
+      closeConn(next, 1000, 'stopped');
+      return;
+    }
+    if (this.recovering || this.current !== old) {
+      // A recovery took the conversation meanwhile: it has its own session, renew again soon.
+      closeConn(next, 1000, 'superseded');
+      this.renewTimer = setTimeout(() => this.handOver(), 1000);
+      return;
+    }
+    this.adopt(fresh);
+    this.handle = null;
+    this.current = next;
+    // An old session still open answers what it was sent; one that dropped meanwhile cannot, so
+    // what it did not confirm goes to the new one, before what was captured since.
+    const lost = old.closed ? this.unacked.filter((p) => p.conn === old).map((p) => p.msg) : [];
+    this.unacked = this.unacked.filter((p) => p.conn !== old);
+    const waiting = lost.concat(this.buffered);
+    this.buffered = [];
+    waiting.forEach((msg) => this.sendTracked(next, msg));
+    this.handovers++;
+    if (this.events.onHandover) {
+      this.events.onHandover(this.handovers);
+    }
+    this.closeWhenAnswered(old);
+  }
+
+  /** Closes a handed-over session once it has gone quiet, closed, or at most after HANDOVER_DRAIN_MS. */
+  closeWhenAnswered(old) {
+    const until = performance.now() + HANDOVER_DRAIN_MS;
+    const check = () => {
+      const now = performance.now();
+      if (old.closed || this.stopping || now > until || now - old.lastMessageAt > QUIET_MS) {
+        closeConn(old, 1000, 'handed over to a renewed token');
+        return;
+      }
+      setTimeout(check, 100);
+    };
+    setTimeout(check, 100);
   }
 
   sendAudio(bytes) {
@@ -146,6 +254,7 @@ export class LiveSession {
   /** Closes cleanly (1000); never logs or throws. */
   stop() {
     this.stopping = true;
+    clearTimeout(this.renewTimer);
     const c = this.current;
     this.current = null;
     if (c) {
@@ -176,8 +285,7 @@ export class LiveSession {
     }
   }
 
-  setupMessage(handle) {
-    const t = this.token;
+  setupMessage(handle, t) {
     const generationConfig = { responseModalities: ['AUDIO'] };
     if (!t.locked && this.targetLanguageCode) {
       // An unlocked token lets the device choose; a locked one carries its own translationConfig.
@@ -196,14 +304,16 @@ export class LiveSession {
     });
   }
 
-  /** Opens one connection and resolves with it once the server confirmed the setup. */
-  connect(handle) {
-    const t = this.token;
+  /** Opens one connection with {@code t} (the session's token unless given) and resolves with it once the server confirmed the setup. */
+  connect(handle, t = this.token) {
     const sep = t.websocketUrl.includes('?') ? '&' : '?';
     // As Google's own browser SDK does: the token unencoded, slash included (docs/live-api-protocol.md §2).
     const ws = new WebSocket(`${t.websocketUrl}${sep}access_token=${t.value}`);
     ws.binaryType = 'arraybuffer';
-    const c = { ws, index: -1, setupDone: false, goAwaySeen: false, closedByUs: false, inbox: Promise.resolve() };
+    const c = {
+      ws, index: -1, setupDone: false, goAwaySeen: false, closedByUs: false, inbox: Promise.resolve(),
+      lastMessageAt: performance.now(),
+    };
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         closeConn(c, 1000, 'setup timeout');
@@ -218,7 +328,7 @@ export class LiveSession {
           ws.close(1000, 'stopped');
           return;
         }
-        ws.send(this.setupMessage(handle));
+        ws.send(this.setupMessage(handle, t));
         c.index++;
       };
       ws.onmessage = (ev) => {
@@ -257,6 +367,7 @@ export class LiveSession {
       return;           // not ours to fix; the server closes if it matters
     }
     this.lastMessageAt = performance.now();
+    c.lastMessageAt = this.lastMessageAt;
     if (m.setupComplete && !c.setupDone) {
       c.setupDone = true;
       c.ready();
@@ -315,6 +426,11 @@ export class LiveSession {
   /** Reconnects after goAway or a drop; gives up after a few attempts. */
   async recover(old, why) {
     if (this.recovering || this.stopping || old !== this.current) {
+      return;
+    }
+    if (this.handingOver === old) {
+      // A renewal ahead is under way: its new session is the recovery (handOver), unless it fails.
+      old.recoverAfterHandover = why;
       return;
     }
     this.recovering = true;          // from here on, captured audio is buffered

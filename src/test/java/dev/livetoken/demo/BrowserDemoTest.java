@@ -50,14 +50,23 @@ class BrowserDemoTest {
 
     @Test
     void anExpiredTokenIsRenewedThroughTheServiceAndTheSessionGoesOn() {
-        // tokens of 3 s: the emulator closes the session when its token expires (1008), so the page
-        // must mint a fresh one with POST /v1/tokens and start a new session, twice within the sample
+        // tokens of 3 s: the emulator closes a session when its token expires (1008), so the page
+        // renews each token a second before (a third of its lifetime) with POST /v1/tokens/renew and
+        // moves the conversation to a new session, several times within the sample; goAways (every
+        // connection here) race with those hand-overs
         String tenant = Admin.newTenant("demo");
         Admin.createPolicy(tenant, "{\"tokenLifetimeSeconds\":3}");
         try (DemoBrowser b = DemoBrowser.start()) {
             b.open(demo + "?autostart=1&user=alice@" + tenant + "&target=es&source=sample");
             b.await("closed at the end of the sample", Duration.ofSeconds(30), () -> "closed".equals(b.state()));
             assertThat(b.bodyNumber("data-tokens")).as("tokens minted").isGreaterThanOrEqualTo(2);
+            assertThat(b.bodyNumber("data-renewals"))
+                    .as("tokens the service answered as renewals (renewedFrom)")
+                    .isGreaterThanOrEqualTo(1)
+                    .isEqualTo(b.bodyNumber("data-tokens") - 1);
+            assertThat(b.bodyNumber("data-handovers"))
+                    .as("sessions handed over to a renewed token before the old one expired")
+                    .isGreaterThanOrEqualTo(1);
             // a fresh session (not a resumption) starts without what the expired one had heard but not
             // yet translated; most of the sample's sound still comes back
             double spoken = DemoScenarios.spokenSeconds(java.nio.file.Path.of("samples/hello-en.wav"));
