@@ -48,36 +48,6 @@ public record PlatformCeilings(
         public static final TextCeilings NONE = new TextCeilings(0, 0);
     }
 
-    /** Ceilings without character ceilings (tests and callers that predate them). */
-    public PlatformCeilings(
-            List<String> allowedModels,
-            List<String> allowedTextModels,
-            int maxUses,
-            long maxTokenLifetimeSeconds,
-            long maxNewSessionWindowSeconds,
-            boolean allowUnlocked,
-            long maxUserRatePerMinute,
-            long maxTenantRatePerMinute,
-            long maxUserQuotaPerDay,
-            long maxTenantQuotaPerDay,
-            List<String> tenantAdminFields,
-            SessionCeilings sessions) {
-        this(
-                allowedModels,
-                allowedTextModels,
-                maxUses,
-                maxTokenLifetimeSeconds,
-                maxNewSessionWindowSeconds,
-                allowUnlocked,
-                maxUserRatePerMinute,
-                maxTenantRatePerMinute,
-                maxUserQuotaPerDay,
-                maxTenantQuotaPerDay,
-                tenantAdminFields,
-                sessions,
-                TextCeilings.NONE);
-    }
-
     /**
      * Ceilings of the session-minutes budgets and live-token caps (docs/session-governance.md). Like
      * the rate and quota ceilings, 0 = no ceiling; a ceiling c &gt; 0 admits policy values 1..c only,

@@ -166,14 +166,7 @@ class PlatformLimitCeilingsTest {
         String etag = Admin.createPolicy(tenant, "{}");
         String ops = Admin.tenantAdmin(tenant);
         for (String body : new String[] {"{\"userCharactersPerDay\":0}", "{\"userCharactersPerDay\":200001}"}) {
-            given().filter(Contract.VALIDATED)
-                    .header("Authorization", ops)
-                    .header("If-Match", etag)
-                    .contentType("application/merge-patch+json")
-                    .body(body)
-                    .when()
-                    .patch("/admin/v1/tenants/" + tenant + "/policy")
-                    .then()
+            Admin.patchPolicy(ops, tenant, etag, body)
                     .statusCode(403)
                     .body("type", equalTo(CEILING))
                     .body("field", equalTo("userCharactersPerDay"))

@@ -32,7 +32,8 @@ class PlatformCeilingsTest {
                 userQuota,
                 tenantQuota,
                 List.of("enabled", "userQuotaPerDay"),
-                PlatformCeilings.SessionCeilings.NONE);
+                PlatformCeilings.SessionCeilings.NONE,
+                PlatformCeilings.TextCeilings.NONE);
     }
 
     static TokenPolicy policy(
@@ -186,14 +187,18 @@ class PlatformCeilingsTest {
                 new PlatformCeilings.TextCeilings(user, tenant));
     }
 
+    static TokenPolicy withCharacters(long user, long tenant) {
+        return Policies.defaults()
+                .withTextModel(TEXT)
+                .withUserCharactersPerDay(user)
+                .withTenantCharactersPerDay(tenant)
+                .build();
+    }
+
     @Test
     void noCharacterLimitOrOneAboveTheCeilingIsRefusedNamingTheField() {
         var c = withCharacterCeilings(50_000, 1_000_000);
-        TokenPolicy unlimited = Policies.defaults()
-                .withTextModel(TEXT)
-                .withUserCharactersPerDay(0)
-                .withTenantCharactersPerDay(2_000_000)
-                .build();
+        TokenPolicy unlimited = withCharacters(0, 2_000_000);
         List<FieldError> v = c.violations(unlimited);
         assertThat(fields(v)).contains("userCharactersPerDay", "tenantCharactersPerDay");
         assertThat(v.stream()
@@ -203,11 +208,7 @@ class PlatformCeilingsTest {
                         .message())
                 .contains("between 1 and 50000")
                 .contains("livetoken.platform.max-user-characters-per-day");
-        TokenPolicy within = Policies.defaults()
-                .withTextModel(TEXT)
-                .withUserCharactersPerDay(50_000)
-                .withTenantCharactersPerDay(1_000_000)
-                .build();
+        TokenPolicy within = withCharacters(50_000, 1_000_000);
         assertThat(fields(c.violations(within))).doesNotContain("userCharactersPerDay", "tenantCharactersPerDay");
         // no ceiling: any value, 0 included, as before
         assertThat(fields(withCharacterCeilings(0, 0).violations(unlimited)))
@@ -217,11 +218,7 @@ class PlatformCeilingsTest {
     @Test
     void aStoredPolicyBeyondTodaysCharacterCeilingsIsClampedAtTranslationTime() {
         var c = withCharacterCeilings(50_000, 1_000_000);
-        TokenPolicy stored = Policies.defaults()
-                .withTextModel(TEXT)
-                .withUserCharactersPerDay(0)
-                .withTenantCharactersPerDay(2_000_000)
-                .build();
+        TokenPolicy stored = withCharacters(0, 2_000_000);
         PlatformCeilings.Clamped held = c.clamp(stored);
         assertThat(held.policy().userCharactersPerDay()).isEqualTo(50_000);
         assertThat(held.policy().tenantCharactersPerDay()).isEqualTo(1_000_000);
@@ -230,11 +227,7 @@ class PlatformCeilingsTest {
                 .contains(
                         org.assertj.core.groups.Tuple.tuple("userCharactersPerDay", "0 (no limit)"),
                         org.assertj.core.groups.Tuple.tuple("tenantCharactersPerDay", "2000000"));
-        TokenPolicy lower = Policies.defaults()
-                .withTextModel(TEXT)
-                .withUserCharactersPerDay(10)
-                .withTenantCharactersPerDay(20)
-                .build();
+        TokenPolicy lower = withCharacters(10, 20);
         assertThat(c.clamp(lower).policy().userCharactersPerDay()).isEqualTo(10);
         assertThat(c.clamp(lower).clamps()).isEmpty();
     }
@@ -253,7 +246,8 @@ class PlatformCeilingsTest {
                 0,
                 0,
                 List.of("enabled", "maxUsers"),
-                PlatformCeilings.SessionCeilings.NONE);
+                PlatformCeilings.SessionCeilings.NONE,
+                PlatformCeilings.TextCeilings.NONE);
         assertThat(bad.configProblems())
                 .anyMatch(m -> m.contains("allowed-models"))
                 .anyMatch(m -> m.contains("allowed-text-models"))

@@ -32,7 +32,8 @@ class SessionCeilingsTest {
                 0,
                 0,
                 List.of("enabled"),
-                new PlatformCeilings.SessionCeilings(userMinutes, tenantMinutes, userLive, tenantLive));
+                new PlatformCeilings.SessionCeilings(userMinutes, tenantMinutes, userLive, tenantLive),
+                PlatformCeilings.TextCeilings.NONE);
     }
 
     static TokenPolicy policy(SessionLimits s) {

@@ -70,7 +70,8 @@ class TranslationPlannerTest {
                         0,
                         0,
                         List.of(),
-                        PlatformCeilings.SessionCeilings.NONE)),
+                        PlatformCeilings.SessionCeilings.NONE,
+                        PlatformCeilings.TextCeilings.NONE)),
                 config);
     }
 
