@@ -47,18 +47,26 @@ class ConversationCliTest {
 
     final Path dir = LiveTranslateCliTest.tempDir();
 
-    @Test
-    void pairModeFeedsBothSessionsAndWritesOneWavPerDirection() throws Exception {
-        String tenant = Admin.newTenant("cli-pair");
-        Admin.createPolicy(tenant, "{}");
-        Path outDir = dir.resolve("pair");
-        LiveTranslateCliTest.Run r = LiveTranslateCliTest.run(
+    /** The client in conversation mode, en and ja, as alice of {@code tenant}, with {@code more} options. */
+    static LiveTranslateCliTest.Run enJa(String tenant, String... more) {
+        List<String> args = new ArrayList<>(List.of(
                 "--service",
                 LiveTranslateCliTest.service(),
                 "--dev-user",
                 "alice@" + tenant,
                 "--conversation",
-                "en,ja",
+                "en,ja"));
+        args.addAll(List.of(more));
+        return LiveTranslateCliTest.run(args.toArray(String[]::new));
+    }
+
+    @Test
+    void pairModeFeedsBothSessionsAndWritesOneWavPerDirection() throws Exception {
+        String tenant = Admin.newTenant("cli-pair");
+        Admin.createPolicy(tenant, "{}");
+        Path outDir = dir.resolve("pair");
+        LiveTranslateCliTest.Run r = enJa(
+                tenant,
                 "--in",
                 LiveTranslateCliTest.SAMPLE.toString(),
                 "--out-dir",
@@ -88,13 +96,8 @@ class ConversationCliTest {
         String tenant = Admin.newTenant("cli-interp");
         Admin.createPolicy(tenant, "{\"interpreterEnabled\":true}");
         Path out = dir.resolve("interp.wav");
-        LiveTranslateCliTest.Run r = LiveTranslateCliTest.run(
-                "--service",
-                LiveTranslateCliTest.service(),
-                "--dev-user",
-                "alice@" + tenant,
-                "--conversation",
-                "en,ja",
+        LiveTranslateCliTest.Run r = enJa(
+                tenant,
                 "--mode",
                 "interpreter",
                 "--in",
@@ -119,13 +122,8 @@ class ConversationCliTest {
     void interpreterModeRefusedByPolicyExitsWithTheServicesReason() {
         String tenant = Admin.newTenant("cli-nointerp");
         Admin.createPolicy(tenant, "{}");
-        LiveTranslateCliTest.Run r = LiveTranslateCliTest.run(
-                "--service",
-                LiveTranslateCliTest.service(),
-                "--dev-user",
-                "alice@" + tenant,
-                "--conversation",
-                "en,ja",
+        LiveTranslateCliTest.Run r = enJa(
+                tenant,
                 "--mode",
                 "interpreter",
                 "--in",
@@ -218,13 +216,8 @@ class ConversationCliTest {
     void eachDirectionOfAPairRenewsItsOwnTokenAheadOfExpiryAndHearsEveryChunkExactlyOnce() {
         String tenant = Admin.newTenant("cli-pair-renew");
         Admin.createPolicy(tenant, "{" + SHORT_TOKENS + "}");
-        LiveTranslateCliTest.Run r = LiveTranslateCliTest.run(
-                "--service",
-                LiveTranslateCliTest.service(),
-                "--dev-user",
-                "alice@" + tenant,
-                "--conversation",
-                "en,ja",
+        LiveTranslateCliTest.Run r = enJa(
+                tenant,
                 "--in",
                 numberedWav().toString(),
                 "--out-dir",
@@ -263,13 +256,8 @@ class ConversationCliTest {
         String tenant = Admin.newTenant("cli-interp-renew");
         Admin.createPolicy(tenant, "{\"interpreterEnabled\":true," + SHORT_TOKENS + "}");
         Path out = dir.resolve("interp-renew.wav");
-        LiveTranslateCliTest.Run r = LiveTranslateCliTest.run(
-                "--service",
-                LiveTranslateCliTest.service(),
-                "--dev-user",
-                "alice@" + tenant,
-                "--conversation",
-                "en,ja",
+        LiveTranslateCliTest.Run r = enJa(
+                tenant,
                 "--mode",
                 "interpreter",
                 "--in",
@@ -309,13 +297,8 @@ class ConversationCliTest {
         faults.planAny(new Fault(Kind.DROP, 15), new Fault(Kind.GOAWAY_DEADLINE, 25));
         LiveTranslateCliTest.Run r;
         try {
-            r = LiveTranslateCliTest.run(
-                    "--service",
-                    LiveTranslateCliTest.service(),
-                    "--dev-user",
-                    "alice@" + tenant,
-                    "--conversation",
-                    "en,ja",
+            r = enJa(
+                    tenant,
                     "--in",
                     numberedWav().toString(),
                     "--out-dir",
