@@ -170,8 +170,7 @@ public class TranslationRoute {
                     byte[] body = TranslationPrompt.body(p.target(), p.source(), p.text());
                     upstream = service.upstream().stream(p.model(), body, this);
                 } catch (ProblemException e) {
-                    settle(false);
-                    refuse(e);
+                    settle(false).onComplete(settled -> refuse(e));
                 }
             });
         }
@@ -242,9 +241,9 @@ public class TranslationRoute {
         public void onFailure(ProblemException problem, boolean afterText) {
             ending = true;
             if (!streaming) {
-                // Nothing reached the caller: give every character back and answer with the problem.
-                settle(false);
-                refuse(problem);
+                // Nothing reached the caller: give every character back, then answer with the problem,
+                // so a caller who reads its usage (or retries) right after the answer finds them back.
+                settle(false).onComplete(settled -> refuse(problem));
                 return;
             }
             // Text already reached the caller: the characters stay spent and the partial translation is audited.
@@ -345,15 +344,20 @@ public class TranslationRoute {
             resp.write("event: " + event + "\ndata: " + new String(bytes(data), StandardCharsets.UTF_8) + "\n\n");
         }
 
-        private void settle(boolean delivered) {
+        /**
+         * Settles the reservation on a worker; the future completes when the store has it (or failed to,
+         * in which case the characters stay spent: over-counting is the safe side).
+         */
+        private Future<Void> settle(boolean delivered) {
             UsageLimiter.CharacterReservation r = reservation;
-            if (r != null) {
-                reservation = null;
-                blocking(() -> {
-                    service.settle(r, delivered);
-                    return null;
-                });
+            if (r == null) {
+                return Future.succeededFuture();
             }
+            reservation = null;
+            return blocking(() -> {
+                service.settle(r, delivered);
+                return null;
+            });
         }
 
         private TranslationRequest parse() {
