@@ -30,6 +30,7 @@ import dev.livetoken.upstream.UpstreamMetrics;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.anyOf;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 
@@ -136,7 +137,8 @@ class LiveTokenCapTest {
         Mints.post(alice, "{\"lifetimeSeconds\":2}")
                 .statusCode(429)
                 .body("scope", equalTo("user-live-tokens"))
-                .header("Retry-After", equalTo("2"));
+                // 2 s, or 1 s when a loaded machine took over a second between the two mints.
+                .header("Retry-After", anyOf(equalTo("1"), equalTo("2")));
         Thread.sleep(2_100);
         Mints.post(alice, "{\"lifetimeSeconds\":2}").statusCode(201);
     }
