@@ -161,19 +161,59 @@ public final class LiveTranslateSession implements AutoCloseable {
             renewAhead = renewAhead == null ? RENEW_AHEAD : renewAhead;
         }
 
-        /** Options whose token is renewed only once the server says it expired. */
-        public Options(
+        /**
+         * Options with the default recovery and keepalive, no renewer and an unknown token lifetime:
+         * the session resumes after drops but cannot replace its token. Add the rest with the
+         * {@code with…} methods.
+         */
+        public static Options of(
                 URI websocketUrl,
                 String token,
                 String model,
                 String targetLanguageCode,
                 Boolean echoTargetLanguage,
                 boolean tokenInHeader,
-                Duration connectTimeout,
+                Duration connectTimeout) {
+            return new Options(
+                    websocketUrl,
+                    token,
+                    model,
+                    targetLanguageCode,
+                    echoTargetLanguage,
+                    tokenInHeader,
+                    connectTimeout,
+                    Recovery.DEFAULT,
+                    null,
+                    null,
+                    null,
+                    null);
+        }
+
+        /** These options, resuming with {@code recovery} and renewing tokens with {@code renewer} (may be null). */
+        public Options withRecovery(Recovery recovery, TokenRenewer renewer) {
+            return with(recovery, renewer, keepalive, tokenLifetime, renewAhead);
+        }
+
+        /** These options with another liveness check. */
+        public Options withKeepalive(Keepalive keepalive) {
+            return with(recovery, renewer, keepalive, tokenLifetime, renewAhead);
+        }
+
+        /**
+         * These options, knowing the first token lives {@code tokenLifetime} from now and renewing
+         * each token {@code renewAhead} before it expires (null for {@link #RENEW_AHEAD}).
+         */
+        public Options withRenewal(Duration tokenLifetime, Duration renewAhead) {
+            return with(recovery, renewer, keepalive, tokenLifetime, renewAhead);
+        }
+
+        private Options with(
                 Recovery recovery,
                 TokenRenewer renewer,
-                Keepalive keepalive) {
-            this(
+                Keepalive keepalive,
+                Duration tokenLifetime,
+                Duration renewAhead) {
+            return new Options(
                     websocketUrl,
                     token,
                     model,
@@ -184,51 +224,8 @@ public final class LiveTranslateSession implements AutoCloseable {
                     recovery,
                     renewer,
                     keepalive,
-                    null,
-                    null);
-        }
-
-        public Options(
-                URI websocketUrl,
-                String token,
-                String model,
-                String targetLanguageCode,
-                Boolean echoTargetLanguage,
-                boolean tokenInHeader,
-                Duration connectTimeout,
-                Recovery recovery,
-                TokenRenewer renewer) {
-            this(
-                    websocketUrl,
-                    token,
-                    model,
-                    targetLanguageCode,
-                    echoTargetLanguage,
-                    tokenInHeader,
-                    connectTimeout,
-                    recovery,
-                    renewer,
-                    Keepalive.DEFAULT);
-        }
-
-        public Options(
-                URI websocketUrl,
-                String token,
-                String model,
-                String targetLanguageCode,
-                Boolean echoTargetLanguage,
-                boolean tokenInHeader,
-                Duration connectTimeout) {
-            this(
-                    websocketUrl,
-                    token,
-                    model,
-                    targetLanguageCode,
-                    echoTargetLanguage,
-                    tokenInHeader,
-                    connectTimeout,
-                    Recovery.DEFAULT,
-                    null);
+                    tokenLifetime,
+                    renewAhead);
         }
 
         @Override

@@ -87,18 +87,19 @@ class ClientRecoveryTest {
     }
 
     static LiveTranslateSession.Options options(String token, LiveTranslateSession.TokenRenewer renewer) {
-        return new LiveTranslateSession.Options(
-                URI.create("ws://localhost:" + LiveTestSocket.httpPort() + LiveTestSocket.PATH),
-                token,
-                MODEL,
-                null,
-                null,
-                false,
-                Duration.ofSeconds(5),
-                new LiveTranslateSession.Recovery(
-                        Duration.ofMillis(100), Duration.ofSeconds(2), 10, Duration.ofSeconds(20)),
-                renewer,
-                KEEPALIVE);
+        return LiveTranslateSession.Options.of(
+                        URI.create("ws://localhost:" + LiveTestSocket.httpPort() + LiveTestSocket.PATH),
+                        token,
+                        MODEL,
+                        null,
+                        null,
+                        false,
+                        Duration.ofSeconds(5))
+                .withRecovery(
+                        new LiveTranslateSession.Recovery(
+                                Duration.ofMillis(100), Duration.ofSeconds(2), 10, Duration.ofSeconds(20)),
+                        renewer)
+                .withKeepalive(KEEPALIVE);
     }
 
     /** Collects output with its arrival times. */
@@ -280,20 +281,7 @@ class ClientRecoveryTest {
     /** Options of a session that knows its token lives {@code lifetime} and renews it {@code ahead}. */
     static LiveTranslateSession.Options renewingAhead(
             String token, LiveTranslateSession.TokenRenewer renewer, Duration lifetime, Duration ahead) {
-        LiveTranslateSession.Options o = options(token, renewer);
-        return new LiveTranslateSession.Options(
-                o.websocketUrl(),
-                o.token(),
-                o.model(),
-                null,
-                null,
-                false,
-                o.connectTimeout(),
-                o.recovery(),
-                renewer,
-                KEEPALIVE,
-                lifetime,
-                ahead);
+        return options(token, renewer).withRenewal(lifetime, ahead);
     }
 
     /** A renewer that issues emulator tokens living {@code lifetime}, after {@code delay}, recording each. */
@@ -433,21 +421,8 @@ class ClientRecoveryTest {
                 Fault.NONE);
         Path wavFile = Files.createTempFile("recovery-rt", ".wav");
         Output out = new Output(wavFile);
-        LiveTranslateSession.Options o = options(token, null);
         LiveTranslateSession session = LiveTranslateSession.open(
-                HttpClient.newHttpClient(),
-                new LiveTranslateSession.Options(
-                        o.websocketUrl(),
-                        o.token(),
-                        o.model(),
-                        null,
-                        null,
-                        false,
-                        o.connectTimeout(),
-                        o.recovery(),
-                        null,
-                        REAL_TIME_KEEPALIVE),
-                out);
+                HttpClient.newHttpClient(), options(token, null).withKeepalive(REAL_TIME_KEEPALIVE), out);
         long cpu0 = LiveTranslateCli.cpuNanos();
         AudioStreamer.Stats stats = AudioStreamer.stream(AudioStreamer.fromPcm(concat()), session::sendAudio, 1);
         double cpu = (LiveTranslateCli.cpuNanos() - cpu0) / 1e9 / stats.seconds() * 100;

@@ -115,7 +115,7 @@ class LiveConnectionLifetimeTest {
         };
         LiveTranslateSession session = LiveTranslateSession.open(
                 HttpClient.newHttpClient(),
-                new LiveTranslateSession.Options(
+                LiveTranslateSession.Options.of(
                         URI.create("ws://localhost:" + LiveTestSocket.httpPort() + LiveTestSocket.PATH),
                         token,
                         LiveApiEmulatorTest.MODEL,
