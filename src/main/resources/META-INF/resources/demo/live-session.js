@@ -205,7 +205,7 @@ export class LiveSession {
       return;
     }
     this.adopt(fresh);
-    this.handle = null;
+    this.handle = next.handle || null;
     this.current = next;
     // An old session still open answers what it was sent; one that dropped meanwhile cannot, so
     // what it did not confirm goes to the new one, before what was captured since.
@@ -385,6 +385,9 @@ export class LiveSession {
     }
     const u = m.sessionResumptionUpdate;
     if (u && u.resumable && u.newHandle) {
+      // Each connection keeps its own latest handle: a session opened for a hand-over may get one
+      // before it becomes the current session, and adopting it then needs that handle.
+      c.handle = u.newHandle;
       if (c === this.current || c === this.next || !this.current) {
         this.handle = u.newHandle;
       }
