@@ -38,7 +38,7 @@ done
 svc=()
 if [ -n "$aot" ]; then
   # As deploy/Dockerfile does: a training run writes the JDK AOT cache, the measured runs use it.
-  java deploy/AotTraining.java "$jar" target/bench-app.aot -XX:MaxRAM=256m -XX:MaxRAMPercentage=75 -XX:+UseSerialGC
+  java deploy/AotTraining.java "$jar" target/bench-app.aot -XX:MaxRAM=256m -XX:MaxRAMPercentage=40 -XX:+UseSerialGC
   svc=(--aot-cache="$PWD/target/bench-app.aot")
 fi
 run() { java -cp "target/bench-classes:$cp" dev.livetoken.bench.MintBenchmark "$@" | tee -a target/bench-mint.out; }

@@ -28,7 +28,7 @@ once() { # $1: extra JVM options; prints seconds to the first answer
   export LIVETOKEN_STORE_EMBEDDED_PATH="$PWD/target/startup-data/$RANDOM$RANDOM/livetoken"
   local t0; t0=$(date +%s%N)
   # shellcheck disable=SC2086
-  java -XX:MaxRAM=256m -XX:MaxRAMPercentage=75 $1 -jar "$jar" > target/startup-service.log 2>&1 &
+  java -XX:MaxRAM=256m -XX:MaxRAMPercentage=40 $1 -jar "$jar" > target/startup-service.log 2>&1 &
   local pid=$!
   until [ "$(curl -s -o /dev/null -w '%{http_code}' http://127.0.0.1:$port/v1/languages)" = 401 ]; do
     sleep 0.01
@@ -46,7 +46,7 @@ case "$train" in
   cds) once "-XX:ArchiveClassesAtExit=target/app-cds.jsa" 5 >/dev/null; ls -la target/app-cds.jsa; exit 0 ;;
   aot) once "-XX:AOTCacheOutput=target/app.aot" 5 >/dev/null; ls -la target/app.aot; exit 0 ;;
   # What deploy/Dockerfile does now: 20,000 mints through the service, then the cache (JDK 25).
-  aot-mints) java deploy/AotTraining.java "$jar" target/app.aot -XX:MaxRAM=256m -XX:MaxRAMPercentage=75; exit 0 ;;
+  aot-mints) java deploy/AotTraining.java "$jar" target/app.aot -XX:MaxRAM=256m -XX:MaxRAMPercentage=40; exit 0 ;;
 esac
 all=()
 for i in $(seq "$runs"); do all+=("$(once "$jvm")"); done

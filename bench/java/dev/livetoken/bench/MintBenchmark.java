@@ -43,7 +43,7 @@ public final class MintBenchmark {
      * container under 1,792 MiB, while on this (larger) host -XX:MaxRAM alone leaves it on G1.
      */
     static final String CONTAINER_256_JVM =
-            "-XX:MaxRAM=256m -XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError -XX:+UseSerialGC";
+            "-XX:MaxRAM=256m -XX:MaxRAMPercentage=40 -XX:+ExitOnOutOfMemoryError -XX:+UseSerialGC";
 
     public static void main(String[] args) throws Exception {
         Map<String, String> opt = new java.util.HashMap<>();

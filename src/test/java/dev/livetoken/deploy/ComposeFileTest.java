@@ -81,6 +81,18 @@ class ComposeFileTest {
     }
 
     @Test
+    void memoryLimitHoldsTheHeapAndTheRest() {
+        ComposeRules.memoryLimitHoldsTheHeapAndTheRest(compose());
+        failsWhen(
+                ComposeRules::memoryLimitHoldsTheHeapAndTheRest, c -> service(c).put("mem_limit", "384m"));
+        failsWhen(
+                ComposeRules::memoryLimitHoldsTheHeapAndTheRest, c -> service(c).remove("mem_limit"));
+        failsWhen(
+                ComposeRules::memoryLimitHoldsTheHeapAndTheRest,
+                c -> env(c).put("JAVA_OPTS_APPEND", "-XX:MaxRAMPercentage=75"));
+    }
+
+    @Test
     void readmeDocumentsEveryVariableTheServiceIsGiven() {
         String readme = RepoFiles.read("deploy/README.md");
         for (String name : ComposeRules.environment(service(compose())).keySet()) {

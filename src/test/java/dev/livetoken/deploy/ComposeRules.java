@@ -169,6 +169,18 @@ final class ComposeRules {
         assertFalse(s.path("privileged").asBoolean(false), "service " + SERVICE + " must not be privileged");
     }
 
+    /** As in Kubernetes ({@link K8sRules#limitHoldsTheHeapAndTheRest}): the JVM fits under {@code mem_limit}. */
+    static void memoryLimitHoldsTheHeapAndTheRest(JsonNode compose) {
+        JsonNode s = service(compose, SERVICE);
+        String limit = s.path("mem_limit").asText("");
+        assertTrue(!limit.isBlank(), "service " + SERVICE + " must set mem_limit");
+        // compose writes 512m for 512 MiB (binary units, lower case)
+        K8sRules.limitHoldsTheHeapAndTheRest(
+                "service " + SERVICE + " mem_limit " + limit,
+                K8sRules.mebibytes(limit.toUpperCase(java.util.Locale.ROOT).replaceAll("([KMGT])B?$", "$1i")),
+                environment(s));
+    }
+
     static JsonNode parse(String yaml) {
         try {
             return RepoFiles.YAML.readTree(yaml);

@@ -66,7 +66,7 @@ class DockerfileTest {
         assertThrows(
                 AssertionError.class,
                 () -> DockerfileRules.jvmIsContainerAwareAndWritesOnlyTmp(
-                        DOCKERFILE.replace("-XX:MaxRAMPercentage=75", "-Xmx1g")));
+                        DOCKERFILE.replace("-XX:MaxRAMPercentage=40", "-Xmx1g")));
         assertThrows(
                 AssertionError.class,
                 () -> DockerfileRules.jvmIsContainerAwareAndWritesOnlyTmp(

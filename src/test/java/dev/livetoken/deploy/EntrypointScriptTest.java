@@ -60,14 +60,14 @@ class EntrypointScriptTest {
                         "GEMINI_API_KEY_FILE",
                         key.toString(),
                         "JAVA_OPTS",
-                        "-XX:MaxRAMPercentage=75",
+                        "-XX:MaxRAMPercentage=40",
                         "JAVA_OPTS_APPEND",
                         "-Dextra=1"),
                 "--flag");
         assertEquals(0, r.exit(), r.out());
         assertTrue(r.out().contains("key=AIza-file-key\n"), "the file's content, trailing newline trimmed: " + r.out());
         assertTrue(r.out().contains("keyfile=<unset>"), "the _FILE variable is not passed on: " + r.out());
-        assertTrue(r.out().contains("args=-XX:MaxRAMPercentage=75 -Dextra=1 -jar app.jar --flag"), r.out());
+        assertTrue(r.out().contains("args=-XX:MaxRAMPercentage=40 -Dextra=1 -jar app.jar --flag"), r.out());
     }
 
     @Test

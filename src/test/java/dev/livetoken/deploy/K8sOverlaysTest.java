@@ -35,6 +35,12 @@ class K8sOverlaysTest {
 
     @ParameterizedTest
     @MethodSource("overlays")
+    void memoryLimitHoldsTheHeapAndTheRest(String overlay) {
+        K8sRules.memoryLimitHoldsTheHeapAndTheRest(Kustomize.render(overlay));
+    }
+
+    @ParameterizedTest
+    @MethodSource("overlays")
     void podRunsAsNonRoot(String overlay) {
         K8sRules.podRunsAsNonRoot(Kustomize.render(overlay));
     }

@@ -364,4 +364,70 @@ final class K8sRules {
         }
         return fail(m.overlay() + ": port '" + port.asText() + "' is not a container port");
     }
+
+    /**
+     * What the JVM holds besides its heap at full load: 212–219 MiB measured (RSS minus the largest
+     * heap, docs/performance.md "Memory"), rounded up.
+     */
+    static final long NON_HEAP_MIB = 230;
+    /** Kept free under the limit: the kernel kills a container whose memory crosses it. */
+    static final double HEADROOM = 0.10;
+
+    /**
+     * The largest heap the image's JVM flags allow under the container's memory limit, plus what the
+     * JVM holds besides it, stays 10 % under the limit; otherwise a pod under full load is OOM-killed
+     * with mints in flight.
+     */
+    static void memoryLimitHoldsTheHeapAndTheRest(Manifests m) {
+        String limit =
+                m.container().path("resources").path("limits").path("memory").asText("");
+        limitHoldsTheHeapAndTheRest(m.overlay() + ": memory limit " + limit, mebibytes(limit), m.effectiveEnv());
+    }
+
+    /**
+     * The rule for any container running the image under {@code limitMib}: {@code env} may replace the
+     * image's {@code JAVA_OPTS} or set {@code JAVA_OPTS_APPEND}; the last heap flag wins.
+     */
+    static void limitHoldsTheHeapAndTheRest(String what, double limitMib, Map<String, String> env) {
+        Map<String, String> image = DockerfileRules.finalStageEnv(RepoFiles.read("deploy/Dockerfile"));
+        String opts = env.getOrDefault("JAVA_OPTS", image.getOrDefault("JAVA_OPTS", "")) + " "
+                + env.getOrDefault("JAVA_OPTS_APPEND", image.getOrDefault("JAVA_OPTS_APPEND", ""));
+        double heapMib = limitMib * 0.25; // the JVM's own default
+        for (String flag : opts.trim().split("\\s+")) {
+            if (flag.startsWith("-XX:MaxRAMPercentage=")) {
+                heapMib = limitMib * Double.parseDouble(flag.substring("-XX:MaxRAMPercentage=".length())) / 100;
+            } else if (flag.startsWith("-Xmx")) {
+                heapMib = mebibytes(flag.substring(4).toUpperCase(java.util.Locale.ROOT) + "I");
+            }
+        }
+        double peak = heapMib + NON_HEAP_MIB;
+        assertTrue(
+                peak <= limitMib * (1 - HEADROOM),
+                what + " holds a heap of up to " + Math.round(heapMib) + " MiB plus ~" + NON_HEAP_MIB
+                        + " MiB besides it, " + Math.round(peak)
+                        + " MiB, with less than 10 % to spare; lower the heap share or raise the limit");
+    }
+
+    /** A Kubernetes memory quantity ({@code 512Mi}, {@code 1Gi}, {@code 600M}, bytes) in MiB. */
+    static double mebibytes(String quantity) {
+        java.util.regex.Matcher q =
+                java.util.regex.Pattern.compile("(\\d+(?:\\.\\d+)?)([KMGT]i?)?").matcher(quantity.trim());
+        if (!q.matches()) {
+            fail("not a memory quantity: '" + quantity + "'");
+        }
+        double n = Double.parseDouble(q.group(1));
+        String unit = q.group(2) == null ? "" : q.group(2);
+        double bytes = switch (unit) {
+            case "" -> n;
+            case "Ki" -> n * 1024;
+            case "Mi" -> n * 1024 * 1024;
+            case "Gi" -> n * 1024 * 1024 * 1024;
+            case "Ti" -> n * 1024 * 1024 * 1024 * 1024;
+            case "K" -> n * 1e3;
+            case "M" -> n * 1e6;
+            case "G" -> n * 1e9;
+            default -> n * 1e12;
+        };
+        return bytes / (1024 * 1024);
+    }
 }

@@ -56,6 +56,23 @@ class K8sRulesCatchBreakageTest {
                         "no memory request",
                         m -> obj(obj(m.container(), "resources"), "requests").remove("memory")),
                 b(
+                        "memory",
+                        K8sRules::memoryLimitHoldsTheHeapAndTheRest,
+                        "limit 384Mi",
+                        m -> obj(obj(m.container(), "resources"), "limits").put("memory", "384Mi")),
+                b(
+                        "memory",
+                        K8sRules::memoryLimitHoldsTheHeapAndTheRest,
+                        "heap share 75 %",
+                        m -> env(m).addObject()
+                                .put("name", "JAVA_OPTS_APPEND")
+                                .put("value", "-XX:MaxRAMPercentage=75")),
+                b(
+                        "memory",
+                        K8sRules::memoryLimitHoldsTheHeapAndTheRest,
+                        "-Xmx400m",
+                        m -> env(m).addObject().put("name", "JAVA_OPTS_APPEND").put("value", "-Xmx400m")),
+                b(
                         "non-root",
                         K8sRules::podRunsAsNonRoot,
                         "pod runAsNonRoot false",
@@ -328,6 +345,10 @@ class K8sRulesCatchBreakageTest {
                         .map(ObjectNode.class::cast)
                         .orElseThrow(),
                 "data");
+    }
+
+    private static ArrayNode env(Manifests m) {
+        return (ArrayNode) m.container().path("env");
     }
 
     private static void removeEnv(Manifests m, String name) {
