@@ -345,7 +345,7 @@ public class TranslationRoute {
         }
 
         /**
-         * Settles the reservation on a worker; the future completes when the store has it (or failed to,
+         * Settles the reservation on the store's threads; the future completes when the store has it (or failed to,
          * in which case the characters stay spent: over-counting is the safe side).
          */
         private Future<Void> settle(boolean delivered) {
