@@ -169,8 +169,10 @@ public class TranslationRoute {
                 try {
                     byte[] body = TranslationPrompt.body(p.target(), p.source(), p.text());
                     upstream = service.upstream().stream(p.model(), body, this);
-                } catch (ProblemException e) {
-                    settle(false).onComplete(settled -> refuse(e));
+                } catch (Throwable t) {
+                    // Anything, a bug included: thrown out of this callback it would reach no one and
+                    // the caller would wait for ever. The characters go back, the caller gets a problem.
+                    settle(false).onComplete(settled -> refuseOrFail(t));
                 }
             });
         }
