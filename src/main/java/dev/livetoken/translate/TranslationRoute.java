@@ -149,8 +149,9 @@ public class TranslationRoute {
                         .emitOn(task -> context.runOnContext(v -> task.run()))
                         .subscribe()
                         .with(this::planned, this::refuseOrFail);
-            } catch (ProblemException e) {
-                refuse(e);
+            } catch (RuntimeException e) {
+                // A refusal, or a fault of ours: either way an answer (nothing is reserved yet).
+                refuseOrFail(e);
             }
         }
 

@@ -42,7 +42,7 @@ import static org.hamcrest.Matchers.not;
  */
 @QuarkusTest
 @Tag("store")
-class TranslationSettlementTest {
+class TranslationFaultsTest {
 
     static final Duration SLOW = Duration.ofMillis(600);
 
@@ -112,6 +112,18 @@ class TranslationSettlementTest {
         };
     }
 
+    /** The real service, except that planning fails with a bug of ours before anything is reserved. */
+    private TranslationService brokenPlanner() {
+        return new TranslationService(
+                policies, planner, limiter, audit, hasher, upstreamBase, upstreamConfig, config, metrics, vertx) {
+            @Override
+            public io.smallrye.mutiny.Uni<TranslationPlan> plan(
+                    dev.livetoken.auth.Caller caller, TranslationRequest request) {
+                throw new IllegalStateException("a bug before the plan");
+            }
+        };
+    }
+
     @Test
     void aFailedJsonTranslationIsAnsweredOnlyOnceItsCharactersAreBack() {
         String tenant = Admin.newTenant("settle");
@@ -131,9 +143,20 @@ class TranslationSettlementTest {
 
     @Test
     void anUnexpectedFaultAfterTheReservationIsAnsweredNotLeftHanging() {
-        String tenant = Admin.newTenant("fault");
-        Admin.createPolicy(tenant, "{}");
         QuarkusMock.installMockForType(brokenUpstream(), TranslationService.class);
+        answeredWithAnInternalError("fault", "a bug between");
+    }
+
+    @Test
+    void anUnexpectedFaultBeforeThePlanIsAnsweredNotLeftHanging() {
+        QuarkusMock.installMockForType(brokenPlanner(), TranslationService.class);
+        answeredWithAnInternalError("planfault", "a bug before");
+    }
+
+    /** Both forms answer {@code 500 internal-error} within 10 s, say nothing of the fault, spend nothing. */
+    private static void answeredWithAnInternalError(String tenantPrefix, String faultText) {
+        String tenant = Admin.newTenant(tenantPrefix);
+        Admin.createPolicy(tenant, "{}");
         for (String accept : new String[] {"application/json", "text/event-stream"}) {
             Response r = given().filter(Contract.VALIDATED)
                     .config(RestAssuredConfig.config()
@@ -149,7 +172,7 @@ class TranslationSettlementTest {
                     .contentType("application/problem+json")
                     .body("type", equalTo("https://livetoken.dev/problems/internal-error"))
                     .body(not(containsString("IllegalStateException")))
-                    .body(not(containsString("a bug between")));
+                    .body(not(containsString(faultText)));
             assertThat(TranslationApiTest.charactersUsed(tenant, "frank"))
                     .as(accept)
                     .isZero();
