@@ -173,12 +173,9 @@ final class ComposeRules {
     static void memoryLimitHoldsTheHeapAndTheRest(JsonNode compose) {
         JsonNode s = service(compose, SERVICE);
         String limit = s.path("mem_limit").asText("");
-        assertTrue(!limit.isBlank(), "service " + SERVICE + " must set mem_limit");
-        // compose writes 512m for 512 MiB (binary units, lower case)
+        assertFalse(limit.isBlank(), "service " + SERVICE + " must set mem_limit");
         K8sRules.limitHoldsTheHeapAndTheRest(
-                "service " + SERVICE + " mem_limit " + limit,
-                K8sRules.mebibytes(limit.toUpperCase(java.util.Locale.ROOT).replaceAll("([KMGT])B?$", "$1i")),
-                environment(s));
+                "service " + SERVICE + " mem_limit " + limit, K8sRules.binaryMebibytes(limit), environment(s));
     }
 
     static JsonNode parse(String yaml) {

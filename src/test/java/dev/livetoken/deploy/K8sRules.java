@@ -2,8 +2,11 @@ package dev.livetoken.deploy;
 
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -397,7 +400,7 @@ final class K8sRules {
             if (flag.startsWith("-XX:MaxRAMPercentage=")) {
                 heapMib = limitMib * Double.parseDouble(flag.substring("-XX:MaxRAMPercentage=".length())) / 100;
             } else if (flag.startsWith("-Xmx")) {
-                heapMib = mebibytes(flag.substring(4).toUpperCase(java.util.Locale.ROOT) + "I");
+                heapMib = binaryMebibytes(flag.substring("-Xmx".length()));
             }
         }
         double peak = heapMib + NON_HEAP_MIB;
@@ -408,10 +411,28 @@ final class K8sRules {
                         + " MiB, with less than 10 % to spare; lower the heap share or raise the limit");
     }
 
+    /**
+     * A JVM or compose size ({@code -Xmx400m}'s {@code 400m}, {@code mem_limit: 512m}, {@code 1g},
+     * bytes): k, m, g are binary units, either case, an optional trailing b.
+     */
+    static double binaryMebibytes(String size) {
+        Matcher q = Pattern.compile("(\\d+)([kmgKMG])?[bB]?").matcher(size.trim());
+        if (!q.matches()) {
+            fail("not a JVM or compose size: '" + size + "'");
+        }
+        double n = Double.parseDouble(q.group(1));
+        String unit = q.group(2) == null ? "" : q.group(2).toLowerCase(Locale.ROOT);
+        return switch (unit) {
+            case "k" -> n / 1024;
+            case "m" -> n;
+            case "g" -> n * 1024;
+            default -> n / (1024 * 1024);
+        };
+    }
+
     /** A Kubernetes memory quantity ({@code 512Mi}, {@code 1Gi}, {@code 600M}, bytes) in MiB. */
     static double mebibytes(String quantity) {
-        java.util.regex.Matcher q =
-                java.util.regex.Pattern.compile("(\\d+(?:\\.\\d+)?)([KMGT]i?)?").matcher(quantity.trim());
+        Matcher q = Pattern.compile("(\\d+(?:\\.\\d+)?)([KMGT]i?)?").matcher(quantity.trim());
         if (!q.matches()) {
             fail("not a memory quantity: '" + quantity + "'");
         }

@@ -1,10 +1,12 @@
 package dev.livetoken.deploy;
 
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -12,7 +14,9 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Each k8s rule fails when the property it names is broken: the real render passes, and a copy
@@ -317,6 +321,25 @@ class K8sRulesCatchBreakageTest {
                                     () -> br.check().accept(broken),
                                     "rule did not notice: " + br.how());
                         }));
+    }
+
+    /**
+     * The memory rule reads heap flags and sizes as the JVM and compose do, so its breakages fail on
+     * the rule, not on an unreadable size: -Xmx200m fits a 512 Mi limit, -Xmx400m is named in the refusal.
+     */
+    @Test
+    void memoryRuleReadsSizesAsTheJvmDoes() {
+        assertEquals(400, K8sRules.binaryMebibytes("400m"));
+        assertEquals(400, K8sRules.binaryMebibytes("400M"));
+        assertEquals(1024, K8sRules.binaryMebibytes("1g"));
+        assertEquals(512, K8sRules.binaryMebibytes("524288k"));
+        assertEquals(512, K8sRules.mebibytes("512Mi"));
+        assertDoesNotThrow(
+                () -> K8sRules.limitHoldsTheHeapAndTheRest("pod", 512, Map.of("JAVA_OPTS_APPEND", "-Xmx200m")));
+        AssertionError refused = assertThrows(
+                AssertionError.class,
+                () -> K8sRules.limitHoldsTheHeapAndTheRest("pod", 512, Map.of("JAVA_OPTS_APPEND", "-Xmx400m")));
+        assertTrue(refused.getMessage().contains("a heap of up to 400 MiB"), refused.getMessage());
     }
 
     private static Manifests mutable(Manifests m) {

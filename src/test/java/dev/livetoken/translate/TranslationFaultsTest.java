@@ -13,10 +13,12 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.config.HttpClientConfig;
 import io.restassured.config.RestAssuredConfig;
 import io.restassured.response.Response;
+import io.smallrye.mutiny.Uni;
 import io.vertx.core.Vertx;
 
 import dev.livetoken.audit.TokenHasher;
 import dev.livetoken.audit.TranslationAuditLog;
+import dev.livetoken.auth.Caller;
 import dev.livetoken.limits.UsageLimiter;
 import dev.livetoken.ops.MintMetrics;
 import dev.livetoken.policy.PolicyService;
@@ -117,8 +119,7 @@ class TranslationFaultsTest {
         return new TranslationService(
                 policies, planner, limiter, audit, hasher, upstreamBase, upstreamConfig, config, metrics, vertx) {
             @Override
-            public io.smallrye.mutiny.Uni<TranslationPlan> plan(
-                    dev.livetoken.auth.Caller caller, TranslationRequest request) {
+            public Uni<TranslationPlan> plan(Caller caller, TranslationRequest request) {
                 throw new IllegalStateException("a bug before the plan");
             }
         };
